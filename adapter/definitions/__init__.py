@@ -1,0 +1,109 @@
+"""Conformance resources (profiles, value sets, code systems) through one lookup chain.
+
+The chain is: the R4 core bundled inside the package -> our implementation guide
+(ig/fsh-generated) -> whatever the caller adds. The first source that knows a URL answers.
+
+    >>> defs = Definitions.default()
+    >>> defs.structure_definition("http://hl7.org/fhir/StructureDefinition/CarePlan")["type"]
+    'CarePlan'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from functools import cache
+from pathlib import Path
+
+from adapter.definitions.sources import FolderSource, MemorySource, PackageSource, Source, ZipSource
+from adapter.errors import DefinitionNotFound
+from adapter.types import FhirJson
+
+__all__ = [
+    "CORE_ZIP",
+    "Definitions",
+    "FolderSource",
+    "MemorySource",
+    "PackageSource",
+    "Source",
+    "ZipSource",
+    "ig_folder",
+    "source_for_path",
+]
+
+CORE_ZIP = Path(__file__).parent / "data" / "r4-core.zip"
+CORE_PREFIX = "http://hl7.org/fhir/StructureDefinition/"
+
+
+def ig_folder() -> Path:
+    """The compiled implementation guide (ig/fsh-generated/resources) beside the package."""
+    return Path(__file__).resolve().parents[2] / "ig" / "fsh-generated" / "resources"
+
+
+def source_for_path(path: Path) -> Source:
+    """A source for a folder of JSON resources or a FHIR package .tgz."""
+    if path.is_dir():
+        return FolderSource(path)
+    if path.suffix in (".tgz", ".gz"):
+        return PackageSource(path)
+    raise DefinitionNotFound.single(
+        "not-found",
+        "definitions.source",
+        f"{path}: expected a folder of FHIR JSON resources or a package .tgz",
+    )
+
+
+@cache
+def _core() -> ZipSource:
+    return ZipSource(CORE_ZIP)
+
+
+@cache
+def _ig() -> FolderSource:
+    return FolderSource(ig_folder())
+
+
+class Definitions:
+    """An ordered chain of sources. Immutable: :meth:`with_source` returns a new chain."""
+
+    def __init__(self, sources: Sequence[Source]) -> None:
+        self.sources: tuple[Source, ...] = tuple(sources)
+
+    @classmethod
+    def default(cls) -> Definitions:
+        """Bundled R4 core, then our IG."""
+        return cls([_core(), _ig()])
+
+    @classmethod
+    def core_only(cls) -> Definitions:
+        return cls([_core()])
+
+    def with_source(self, source: Source) -> Definitions:
+        return Definitions([*self.sources, source])
+
+    def get(self, url: str) -> FhirJson | None:
+        for source in self.sources:
+            found = source.get(url)
+            if found is not None:
+                return found
+        return None
+
+    def require(self, url: str) -> FhirJson:
+        found = self.get(url)
+        if found is None:
+            raise DefinitionNotFound.single(
+                "not-found", "definitions.unknown-url", f"no conformance resource with url {url!r} is loaded"
+            )
+        return found
+
+    def structure_definition(self, url_or_type: str) -> FhirJson:
+        """A StructureDefinition by canonical URL, or a core type by name (``CarePlan``)."""
+        url = url_or_type if "/" in url_or_type else CORE_PREFIX + url_or_type
+        return self.require(url)
+
+    def urls(self) -> Iterator[str]:
+        seen: set[str] = set()
+        for source in self.sources:
+            for url in source.urls():
+                if url not in seen:
+                    seen.add(url)
+                    yield url

@@ -1,0 +1,40 @@
+"""The adapter's exception tree. Every error that reaches a user carries an OperationOutcome.
+
+AdapterError                     (base; .outcome: OperationOutcome)
+├── InvalidRecord                a canonical care-plan record breaks the model's rules
+├── InvalidFhir                  FHIR input that cannot be read or mapped
+├── UnsupportedFormat            a file format or system the adapter does not know
+└── DefinitionNotFound           a profile, value set or code system that no source provides
+"""
+
+from __future__ import annotations
+
+from adapter.outcome import Issue, OperationOutcome
+
+
+class AdapterError(Exception):
+    """Base of every error the adapter raises on purpose."""
+
+    def __init__(self, outcome: OperationOutcome) -> None:
+        self.outcome = outcome
+        super().__init__(str(outcome))
+
+    @classmethod
+    def single(cls, code: str, message_id: str, text: str, expression: str | None = None) -> AdapterError:
+        return cls(OperationOutcome.of([Issue.error(code, message_id, text, expression)]))
+
+
+class InvalidRecord(AdapterError):
+    """A canonical client record is malformed or describes an impossible state."""
+
+
+class InvalidFhir(AdapterError):
+    """FHIR input is malformed, or cannot be mapped to the canonical model."""
+
+
+class UnsupportedFormat(AdapterError):
+    """The input or output format is not one the adapter reads or writes."""
+
+
+class DefinitionNotFound(AdapterError):
+    """A conformance resource (profile, value set, code system) is not available."""

@@ -1,0 +1,130 @@
+"""The canonical care plan, in the guidance's words.
+
+    >>> record = load_record(orjson.loads(Path("fixtures/clients/01-custody-triage.json").read_bytes()))
+    >>> record.plan.kind
+    <PlanKind.INITIAL: 'initial'>
+
+:func:`load_record` is the one way in from untrusted data: it reports every problem at once as an
+:class:`~adapter.errors.InvalidRecord` whose OperationOutcome names each field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from adapter.errors import InvalidRecord
+from adapter.model import codes
+from adapter.model.identifiers import is_valid_nhs_number, is_valid_pnc_id
+from adapter.model.record import (
+    Action,
+    Address,
+    Agreement,
+    CarePlan,
+    CareTeamMember,
+    ChildProtectionConcern,
+    ClientRecord,
+    Closure,
+    ConsentToShare,
+    DailyDose,
+    DomainAssessment,
+    Engagement,
+    ExternalCoordination,
+    Goal,
+    Intervention,
+    Milestone,
+    Need,
+    Organisation,
+    OtherIdentifier,
+    PersonName,
+    Prescribing,
+    ProgressNote,
+    Review,
+    RiskAssessment,
+    ServiceUser,
+    TreatmentEpisode,
+)
+from adapter.model.rules import record_problems
+from adapter.outcome import Issue, OperationOutcome
+from adapter.types import FhirJson
+
+__all__ = [
+    "Action",
+    "Address",
+    "Agreement",
+    "CarePlan",
+    "CareTeamMember",
+    "ChildProtectionConcern",
+    "ClientRecord",
+    "Closure",
+    "ConsentToShare",
+    "DailyDose",
+    "DomainAssessment",
+    "Engagement",
+    "ExternalCoordination",
+    "Goal",
+    "Intervention",
+    "Milestone",
+    "Need",
+    "Organisation",
+    "OtherIdentifier",
+    "PersonName",
+    "Prescribing",
+    "ProgressNote",
+    "Review",
+    "RiskAssessment",
+    "ServiceUser",
+    "TreatmentEpisode",
+    "codes",
+    "dump_record",
+    "is_valid_nhs_number",
+    "is_valid_pnc_id",
+    "load_record",
+    "record_problems",
+]
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _issues(error: ValidationError) -> list[Issue]:
+    issues: list[Issue] = []
+    for detail in error.errors():
+        ctx = detail.get("ctx") or {}
+        if detail["type"] == "impossible_record":
+            issues += [
+                Issue.error("invariant", "model.impossible", message, path)
+                for path, message in ctx["problems"]
+            ]
+            continue
+        path = _path(tuple(detail["loc"]))
+        code = (
+            "required"
+            if detail["type"] == "missing"
+            else "structure"
+            if detail["type"] == "extra_forbidden"
+            else "value"
+        )
+        text = detail["msg"]
+        if detail["type"] == "extra_forbidden":
+            text = "unknown field: the canonical model has no such field"
+        issues.append(Issue.error(code, f"model.{detail['type']}", f"{path}: {text}", path or None))
+    return issues
+
+
+def load_record(data: Any) -> ClientRecord:
+    """Build a :class:`ClientRecord` from parsed JSON, or raise InvalidRecord naming every problem."""
+    try:
+        return ClientRecord.model_validate(data)
+    except ValidationError as error:
+        raise InvalidRecord(OperationOutcome.of(_issues(error))) from None
+
+
+def dump_record(record: ClientRecord) -> FhirJson:
+    """The record as canonical JSON (absent optional fields left out)."""
+    return record.model_dump(mode="json", exclude_none=True)

@@ -1,0 +1,348 @@
+"""The canonical client record: one service user, the services around them, and their care plan.
+
+Named in the guidance's words (seeds 000-004). Every model forbids unknown fields; dates are ISO
+dates, instants carry their UTC offset. Cross-field rules (a review before the plan starts, a
+signed plan with no signature date, references to unknown goals or organisations ...) live in
+:mod:`adapter.model.rules` and run whenever a :class:`ClientRecord` is built.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from adapter.model.codes import (
+    ActivityStatus,
+    ClosureKind,
+    ClosureReason,
+    ConsentPurpose,
+    ConsentStatus,
+    CpaLevel,
+    Domain,
+    DomainArea,
+    DrrKind,
+    EngagementEvent,
+    EpisodeStatus,
+    Gender,
+    GoalProgress,
+    GoalStatus,
+    Modality,
+    OrganisationKind,
+    Phase,
+    PlanKind,
+    PlanStatus,
+    RiskArea,
+    RiskLevel,
+    Role,
+    Tier,
+)
+from adapter.model.identifiers import NhsNumber, OdsCode, PncId, PrisonNumber
+
+Text = Annotated[str, StringConstraints(min_length=1)]
+LocalId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9\-.]{1,64}$")]
+"""A record-local id (FHIR id syntax), used to link goals, actions, members and consents."""
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class PersonName(Model):
+    given: list[Text] = Field(min_length=1)
+    family: Text
+    prefix: Text | None = None
+
+
+class Address(Model):
+    lines: list[Text] = Field(default_factory=list)
+    city: Text | None = None
+    district: Text | None = None
+    postcode: Text | None = None
+
+
+class OtherIdentifier(Model):
+    """A local id of the client in one service's system (e.g. a CJIT case number)."""
+
+    system: Text = Field(description="URI of the issuing system's identifier namespace")
+    value: Text
+    assigner: OdsCode | None = None
+
+
+class ServiceUser(Model):
+    """The client ("service user" in seed 003)."""
+
+    nhs_number: NhsNumber | None = None
+    prison_number: PrisonNumber | None = None
+    pnc_id: PncId | None = None
+    other_identifiers: list[OtherIdentifier] = Field(default_factory=list)
+    name: PersonName
+    birth_date: date
+    gender: Gender
+    address: Address | None = None
+    phone: Text | None = None
+    registered_gp_practice: OdsCode | None = None
+
+
+class Organisation(Model):
+    ods_code: OdsCode
+    name: Text
+    kind: OrganisationKind
+    address: Address | None = None
+    phone: Text | None = None
+    email: Text | None = None
+    single_point_of_contact: Text | None = Field(
+        default=None, description="The team's single point of contact for referrals (seed 002, 5.3.4)"
+    )
+
+
+class CareTeamMember(Model):
+    """A practitioner in one or more roles for this client, at one organisation."""
+
+    id: LocalId
+    name: PersonName
+    roles: list[Role] = Field(min_length=1)
+    organisation: OdsCode
+    professional_id: OtherIdentifier | None = None
+    phone: Text | None = None
+    email: Text | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+class TreatmentEpisode(Model):
+    """The client's episode of structured treatment with the provider that holds the plan."""
+
+    id: LocalId
+    provider: OdsCode
+    status: EpisodeStatus
+    start: date
+    end: date | None = None
+    referral_source: OdsCode | None = None
+    triage_date: date | None = None
+
+
+class Agreement(Model):
+    """Agreement and signature of the plan (seed 003: "agreed with and signed by the service user")."""
+
+    agreed_on: date | None = None
+    signed_by_service_user: bool = False
+    service_user_signed_on: date | None = None
+    signed_by_keyworker: bool = False
+    keyworker_signed_on: date | None = None
+
+
+class Need(Model):
+    """An assessed need in one domain."""
+
+    id: LocalId
+    domain: Domain
+    area: DomainArea | None = None
+    description: Text
+    assessed_on: date | None = None
+
+
+class DomainAssessment(Model):
+    """The assessment of one of the four domains: when, and what it found."""
+
+    domain: Domain
+    assessed_on: date
+    summary: Text
+
+
+class Milestone(Model):
+    description: Text
+    due: date | None = None
+    achieved_on: date | None = None
+
+
+class ProgressNote(Model):
+    recorded_on: date
+    text: Text
+    author: LocalId | None = None
+
+
+class Goal(Model):
+    id: LocalId
+    domain: Domain
+    area: DomainArea | None = None
+    description: Text
+    status: GoalStatus
+    progress: GoalProgress | None = None
+    start: date | None = None
+    target_date: date | None = None
+    milestones: list[Milestone] = Field(default_factory=list)
+    progress_notes: list[ProgressNote] = Field(default_factory=list)
+    addresses: list[LocalId] = Field(default_factory=list, description="ids of needs this goal meets")
+
+
+class Action(Model):
+    """A step of the plan, with the role and organisation responsible for it."""
+
+    id: LocalId
+    domain: Domain
+    description: Text
+    status: ActivityStatus
+    goals: list[LocalId] = Field(default_factory=list)
+    responsible_role: Role
+    responsible_organisation: OdsCode
+    responsible_member: LocalId | None = None
+    due: date | None = None
+
+
+class DailyDose(Model):
+    value: Decimal = Field(gt=0)
+    unit: Text = Field(description="UCUM unit, e.g. mg or mL")
+
+
+class Prescribing(Model):
+    """Current prescribing within an intervention (continuity of opioid substitution at release)."""
+
+    medicine: Text
+    daily_dose: DailyDose
+    last_dose_at: AwareDatetime | None = None
+    prescriber: LocalId | None = None
+    supervised_consumption: bool | None = None
+
+
+class Intervention(Model):
+    id: LocalId
+    tier: Tier
+    modality: Modality
+    provider: OdsCode
+    status: ActivityStatus
+    description: Text | None = None
+    referred_on: date | None = None
+    start: date | None = None
+    end: date | None = None
+    keyworker: LocalId | None = None
+    goals: list[LocalId] = Field(default_factory=list)
+    prescribing: Prescribing | None = None
+
+
+class RiskAssessment(Model):
+    assessed_on: date
+    level: RiskLevel
+    areas: list[RiskArea] = Field(default_factory=list)
+    summary: Text
+    significant_immediate_risk: bool = False
+    overdose_risk_on_release: RiskLevel | None = None
+
+
+class ChildProtectionConcern(Model):
+    raised_on: date
+    summary: Text
+    in_risk_management_plan: bool
+    forum_attended_by: LocalId | None = None
+
+
+class ExternalCoordination(Model):
+    """Care co-ordinated with, or by, another agency (seed 000, 5.3.7; seed 003)."""
+
+    cpa_level: CpaLevel | None = None
+    drr: DrrKind | None = None
+    drr_start: date | None = None
+    drr_end: date | None = None
+    community_care_funded: bool = False
+    care_manager_criteria_met: bool = False
+    dip_client: bool = False
+    note: Text | None = None
+
+
+class Review(Model):
+    """A care-plan review (seed 003: TOP at assessment, every three months, at discharge)."""
+
+    date: date
+    top_completed: bool
+    outcome: Text
+    changes_agreed: Text | None = None
+    reviewer: LocalId | None = None
+
+
+class Engagement(Model):
+    """A client dropping out of treatment or being re-engaged."""
+
+    date: date
+    event: EngagementEvent
+    note: Text | None = None
+    re_engagement_action: Text | None = None
+
+
+class ConsentToShare(Model):
+    """The client's consent to share information with named organisations."""
+
+    id: LocalId
+    status: ConsentStatus
+    organisations: list[OdsCode] = Field(min_length=1)
+    purposes: list[ConsentPurpose] = Field(min_length=1)
+    start: date
+    end: date | None = None
+    signed_on: date | None = None
+    recorded_by: LocalId | None = None
+
+
+class Closure(Model):
+    """Closure or transfer of care co-ordination, with the evidence on file (seed 003)."""
+
+    kind: ClosureKind
+    reason: ClosureReason
+    date: date
+    destination: OdsCode | None = None
+    evidence_on_file: bool
+    note: Text | None = None
+
+
+class CarePlan(Model):
+    """The written care plan agreed with the client (seed 001, 5.3.2)."""
+
+    id: LocalId
+    kind: PlanKind
+    status: PlanStatus
+    title: Text | None = None
+    phases: list[Phase] = Field(default_factory=list)
+    tier: Tier
+    created: date
+    start: date
+    end: date | None = None
+    agreement: Agreement = Field(default_factory=Agreement)
+    next_review_due: date | None = None
+    author: LocalId | None = None
+    assessments: list[DomainAssessment] = Field(default_factory=list)
+    needs: list[Need] = Field(default_factory=list)
+    goals: list[Goal] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    interventions: list[Intervention] = Field(default_factory=list)
+    risk: RiskAssessment | None = None
+    risk_management_plan: Text | None = None
+    complex_needs: bool = False
+    contingency_plan: Text | None = None
+    crisis_plan: Text | None = None
+    child_protection: ChildProtectionConcern | None = None
+    external_coordination: ExternalCoordination | None = None
+    reviews: list[Review] = Field(default_factory=list)
+    engagement: list[Engagement] = Field(default_factory=list)
+    closure: Closure | None = None
+    notes: list[Text] = Field(default_factory=list)
+
+
+class ClientRecord(Model):
+    """Everything one service holds about one client's care plan: the unit that moves between systems."""
+
+    service_user: ServiceUser
+    organisations: list[Organisation] = Field(min_length=1)
+    care_team: list[CareTeamMember] = Field(default_factory=list)
+    episode: TreatmentEpisode | None = None
+    consents: list[ConsentToShare] = Field(default_factory=list)
+    plan: CarePlan
+    recorded_at: AwareDatetime | None = Field(
+        default=None, description="When the holding system last recorded this plan (for Provenance)"
+    )
+
+    @model_validator(mode="after")
+    def _rules(self) -> ClientRecord:
+        from adapter.model.rules import raise_if_impossible
+
+        raise_if_impossible(self)
+        return self
