@@ -1,0 +1,139 @@
+// Our codes -> SNOMED CT, where a concept exists. Equivalence reads as in R4 ConceptMap: "wider" means
+// the SNOMED CT concept is wider in meaning than our code, "narrower" that it is narrower (and says in
+// the comment when it applies); codes with no concept are listed as "unmatched" with the reason, so a
+// mapper can tell "no concept" from "forgotten".
+// SNOMED CT ids and displays confirmed against published value sets: 768820003 (care coordinator,
+// occupation) and 62247001 (family medicine specialist, occupation; UK synonym "General
+// practitioner") in public FHIR implementation guides' practitioner-role codes; 266707007, 310653000,
+// 792901003, 56876005, 61480009, 720174008, 720177001 (regime/therapy) in the eCQM and CDC opioid
+// guideline value sets for substance misuse treatment.
+
+RuleSet: OurConceptMap
+* status = #draft
+* experimental = false
+* publisher = "Care-plan adapter project"
+* targetUri = "http://snomed.info/sct?fhir_vs"
+
+Instance: care-team-role-to-snomed-ct
+InstanceOf: ConceptMap
+Usage: #definition
+Title: "Care team roles to SNOMED CT"
+Description: "Maps the care-team-role codes to SNOMED CT occupations where one exists."
+* insert OurConceptMap
+* url = "https://fhir.careplan-adapter.org/ConceptMap/care-team-role-to-snomed-ct"
+* name = "CareTeamRoleToSnomedCt"
+* sourceCanonical = "https://fhir.careplan-adapter.org/ValueSet/care-team-role"
+* group[0].source = "https://fhir.careplan-adapter.org/CodeSystem/care-team-role"
+* group[0].target = "http://snomed.info/sct"
+* group[0].element[0].code = #keyworker
+* group[0].element[0].target[0].equivalence = #unmatched
+* group[0].element[0].target[0].comment = "No SNOMED CT concept for the Models of Care keyworker, a role any drugs worker, nurse, doctor or criminal justice professional may hold."
+* group[0].element[1].code = #care-coordinator
+* group[0].element[1].target[0].code = #768820003
+* group[0].element[1].target[0].display = "Care coordinator"
+* group[0].element[1].target[0].equivalence = #wider
+* group[0].element[1].target[0].comment = "The SNOMED CT occupation covers care co-ordinators of any service; ours co-ordinates a drug treatment care plan."
+* group[0].element[2].code = #care-manager
+* group[0].element[2].target[0].equivalence = #unmatched
+* group[0].element[2].target[0].comment = "No SNOMED CT concept for a substance misuse care manager was confirmed."
+* group[0].element[3].code = #treatment-coordinator
+* group[0].element[3].target[0].equivalence = #unmatched
+* group[0].element[3].target[0].comment = "A local protocol's role (seed 003); no SNOMED CT concept."
+* group[0].element[4].code = #gp-prescriber
+* group[0].element[4].target[0].code = #62247001
+* group[0].element[4].target[0].display = "General practitioner"
+* group[0].element[4].target[0].equivalence = #wider
+* group[0].element[4].target[0].comment = "The occupation; ours is the GP leading prescribing in a shared care arrangement."
+* group[0].element[5].code = #shared-care-worker
+* group[0].element[5].target[0].equivalence = #unmatched
+* group[0].element[5].target[0].comment = "No SNOMED CT concept for a shared care drugs worker was confirmed."
+* group[0].element[6].code = #cjit-worker
+* group[0].element[6].target[0].equivalence = #unmatched
+* group[0].element[6].target[0].comment = "CJITs are an English criminal justice arrangement; no SNOMED CT concept."
+* group[0].element[7].code = #carat-worker
+* group[0].element[7].target[0].equivalence = #unmatched
+* group[0].element[7].target[0].comment = "CARAT services are specific to prisons in England and Wales; no SNOMED CT concept."
+* group[0].element[8].code = #dip-worker
+* group[0].element[8].target[0].equivalence = #unmatched
+* group[0].element[8].target[0].comment = "The Drug Interventions Programme is an English programme; no SNOMED CT concept."
+* group[0].element[9].code = #probation-offender-manager
+* group[0].element[9].target[0].equivalence = #unmatched
+* group[0].element[9].target[0].comment = "No SNOMED CT concept for a probation offender manager was confirmed."
+* group[0].element[10].code = #cmht-care-coordinator
+* group[0].element[10].target[0].code = #768820003
+* group[0].element[10].target[0].display = "Care coordinator"
+* group[0].element[10].target[0].equivalence = #wider
+* group[0].element[10].target[0].comment = "The SNOMED CT occupation covers care co-ordinators of any service; ours is the CMHT's named co-ordinator under CPA."
+* group[0].element[11].code = #community-care-manager
+* group[0].element[11].target[0].equivalence = #unmatched
+* group[0].element[11].target[0].comment = "No SNOMED CT concept for a community care manager was confirmed."
+
+Instance: intervention-modality-to-snomed-ct
+InstanceOf: ConceptMap
+Usage: #definition
+Title: "Intervention modalities to SNOMED CT"
+Description: "Maps the intervention-modality codes to SNOMED CT regimes and therapies where one exists; the mapper writes the SNOMED CT coding beside ours in CarePlan.activity.detail.code."
+* insert OurConceptMap
+* url = "https://fhir.careplan-adapter.org/ConceptMap/intervention-modality-to-snomed-ct"
+* name = "InterventionModalityToSnomedCt"
+* sourceCanonical = "https://fhir.careplan-adapter.org/ValueSet/intervention-modality"
+* group[0].source = "https://fhir.careplan-adapter.org/CodeSystem/intervention-modality"
+* group[0].target = "http://snomed.info/sct"
+* group[0].element[0].code = #opioid-substitution
+* group[0].element[0].target[0].code = #266707007
+* group[0].element[0].target[0].display = "Drug addiction therapy"
+* group[0].element[0].target[0].equivalence = #wider
+* group[0].element[0].target[0].comment = "Covers any drug addiction therapy, not only opioid substitution."
+* group[0].element[0].target[1].code = #310653000
+* group[0].element[0].target[1].display = "Drug addiction therapy using methadone"
+* group[0].element[0].target[1].equivalence = #narrower
+* group[0].element[0].target[1].comment = "Applies only when the substitute medicine prescribed is methadone."
+* group[0].element[0].target[2].code = #792901003
+* group[0].element[0].target[2].display = "Drug addiction therapy using buprenorphine"
+* group[0].element[0].target[2].equivalence = #narrower
+* group[0].element[0].target[2].comment = "Applies only when the substitute medicine prescribed is buprenorphine."
+* group[0].element[1].code = #other-prescribing
+* group[0].element[1].target[0].code = #266707007
+* group[0].element[1].target[0].display = "Drug addiction therapy"
+* group[0].element[1].target[0].equivalence = #wider
+* group[0].element[1].target[0].comment = "Covers any drug addiction therapy, not only prescribing."
+* group[0].element[2].code = #psychosocial
+* group[0].element[2].target[0].equivalence = #unmatched
+* group[0].element[2].target[0].comment = "Substance abuse counselling concepts are narrower than psychosocial interventions as a whole; no equivalent concept was confirmed."
+* group[0].element[3].code = #harm-reduction
+* group[0].element[3].target[0].code = #720174008
+* group[0].element[3].target[0].display = "Drug harm reduction program"
+* group[0].element[3].target[0].equivalence = #equivalent
+* group[0].element[4].code = #community-detoxification
+* group[0].element[4].target[0].code = #61480009
+* group[0].element[4].target[0].display = "Drug detoxification"
+* group[0].element[4].target[0].equivalence = #wider
+* group[0].element[4].target[0].comment = "Detoxification in any setting; ours is delivered in the community."
+* group[0].element[4].target[1].code = #56876005
+* group[0].element[4].target[1].display = "Drug rehabilitation and detoxification"
+* group[0].element[4].target[1].equivalence = #wider
+* group[0].element[4].target[1].comment = "Covers rehabilitation and detoxification in any setting."
+* group[0].element[5].code = #inpatient-detoxification
+* group[0].element[5].target[0].code = #61480009
+* group[0].element[5].target[0].display = "Drug detoxification"
+* group[0].element[5].target[0].equivalence = #wider
+* group[0].element[5].target[0].comment = "Detoxification in any setting; ours is delivered as an inpatient."
+* group[0].element[5].target[1].code = #56876005
+* group[0].element[5].target[1].display = "Drug rehabilitation and detoxification"
+* group[0].element[5].target[1].equivalence = #wider
+* group[0].element[5].target[1].comment = "Covers rehabilitation and detoxification in any setting."
+* group[0].element[6].code = #residential-rehabilitation
+* group[0].element[6].target[0].code = #56876005
+* group[0].element[6].target[0].display = "Drug rehabilitation and detoxification"
+* group[0].element[6].target[0].equivalence = #wider
+* group[0].element[6].target[0].comment = "Covers drug rehabilitation in any setting and detoxification; ours is residential."
+* group[0].element[7].code = #structured-day-programme
+* group[0].element[7].target[0].equivalence = #unmatched
+* group[0].element[7].target[0].comment = "No SNOMED CT concept for a structured day programme was confirmed."
+* group[0].element[8].code = #relapse-prevention
+* group[0].element[8].target[0].code = #720177001
+* group[0].element[8].target[0].display = "Drug relapse prevention program"
+* group[0].element[8].target[0].equivalence = #equivalent
+* group[0].element[9].code = #brief-intervention
+* group[0].element[9].target[0].equivalence = #unmatched
+* group[0].element[9].target[0].comment = "No SNOMED CT concept for a brief intervention in drug treatment was confirmed."

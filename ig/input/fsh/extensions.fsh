@@ -1,0 +1,346 @@
+// Extensions, exactly as listed in docs/fhir-mapping.md (id, value type, sub-extensions, context).
+// Cardinality at the point of use (0..1 or 0..*) is set where the profiles slice them in.
+// Coded values are bound (required) to our ValueSets.
+
+RuleSet: OurExtension
+* ^status = #draft
+* ^experimental = false
+* ^publisher = "Care-plan adapter project"
+
+// ---- On CarePlan ----
+
+Extension: CarePlanKindExtension
+Id: care-plan-kind
+Title: "Care plan kind"
+Description: "Whether the plan is the initial care plan after triage, the comprehensive care plan or the aftercare plan."
+Context: CarePlan
+* insert OurExtension
+* value[x] only Coding
+* value[x] 1..1
+* value[x] from CarePlanKindVS (required)
+
+Extension: TreatmentPhaseExtension
+Id: treatment-phase
+Title: "Treatment phase"
+Description: "A phase of the treatment journey the plan focuses on; phases overlap, so a plan may carry several."
+Context: CarePlan
+* insert OurExtension
+* value[x] only Coding
+* value[x] 1..1
+* value[x] from TreatmentPhaseVS (required)
+
+Extension: TreatmentTierExtension
+Id: treatment-tier
+Title: "Treatment tier"
+Description: "The tier of the plan's structured treatment, or, on an activity, of one intervention."
+Context: CarePlan, CarePlan.activity.detail
+* insert OurExtension
+* value[x] only Coding
+* value[x] 1..1
+* value[x] from TreatmentTierVS (required)
+
+Extension: ServiceUserAgreement
+Id: service-user-agreement
+Title: "Agreement by the service user"
+Description: "Agreement of the written care plan with the service user and its signatures (seed 003: a written care plan, agreed with and signed by the service user)."
+Context: CarePlan
+* insert OurExtension
+* extension contains
+    agreed 0..1 and
+    signedByServiceUser 0..1 and
+    serviceUserSigned 0..1 and
+    signedByKeyworker 0..1 and
+    keyworkerSigned 0..1
+* extension[agreed].value[x] only date
+* extension[agreed] ^short = "When the plan was agreed with the service user"
+* extension[signedByServiceUser].value[x] only boolean
+* extension[serviceUserSigned].value[x] only date
+* extension[signedByKeyworker].value[x] only boolean
+* extension[keyworkerSigned].value[x] only date
+* value[x] 0..0
+
+Extension: NextReviewDue
+Id: next-review-due
+Title: "Next review due"
+Description: "When the care plan is next due for review with the service user (at least every three months, seed 003)."
+Context: CarePlan
+* insert OurExtension
+* value[x] only date
+* value[x] 1..1
+
+Extension: DomainAssessment
+Id: domain-assessment
+Title: "Domain assessment"
+Description: "The assessment of one of the four key domains: when, and what it found."
+Context: CarePlan
+* insert OurExtension
+* extension contains
+    domain 1..1 and
+    assessed 1..1 and
+    summary 1..1
+* extension[domain].value[x] only Coding
+* extension[domain].value[x] from CarePlanKeyDomainVS (required)
+* extension[assessed].value[x] only date
+* extension[summary].value[x] only string
+* value[x] 0..0
+
+Extension: RiskAssessment
+Id: risk-assessment
+Title: "Risk assessment"
+Description: "The client's current risk assessment (seed 003: ongoing risk assessment, with a risk management plan)."
+Context: CarePlan
+* insert OurExtension
+* extension contains
+    assessed 1..1 and
+    level 1..1 and
+    area 0..* and
+    summary 1..1 and
+    significantImmediateRisk 0..1 and
+    overdoseRiskOnRelease 0..1
+* extension[assessed].value[x] only date
+* extension[level].value[x] only Coding
+* extension[level].value[x] from RiskLevelVS (required)
+* extension[area].value[x] only Coding
+* extension[area].value[x] from RiskAreaVS (required)
+* extension[summary].value[x] only string
+* extension[significantImmediateRisk].value[x] only boolean
+* extension[significantImmediateRisk] ^short = "A significant and immediate risk to self or others (seed 003: triage must establish care co-ordination)"
+* extension[overdoseRiskOnRelease].value[x] only Coding
+* extension[overdoseRiskOnRelease].value[x] from RiskLevelVS (required)
+* value[x] 0..0
+
+Extension: RiskManagementPlan
+Id: risk-management-plan
+Title: "Risk management plan"
+Description: "The plan that manages the risks found by the risk assessment."
+Context: CarePlan
+* insert OurExtension
+* value[x] only string
+* value[x] 1..1
+
+Extension: ComplexNeeds
+Id: complex-needs
+Title: "Complex needs"
+Description: "Whether the service user has complex needs (which call for contingency and crisis plans, seed 003)."
+Context: CarePlan
+* insert OurExtension
+* value[x] only boolean
+* value[x] 1..1
+
+Extension: ContingencyPlan
+Id: contingency-plan
+Title: "Contingency plan"
+Description: "The contingency plan for a service user with complex needs."
+Context: CarePlan
+* insert OurExtension
+* value[x] only string
+* value[x] 1..1
+
+Extension: CrisisPlan
+Id: crisis-plan
+Title: "Crisis plan"
+Description: "The crisis management plan for a service user with complex needs."
+Context: CarePlan
+* insert OurExtension
+* value[x] only string
+* value[x] 1..1
+
+Extension: ChildProtectionConcern
+Id: child-protection-concern
+Title: "Child protection concern"
+Description: "A child protection concern: who attends the forum, and whether its risk factors are in the risk management plan (seed 003)."
+Context: CarePlan
+* insert OurExtension
+* extension contains
+    raised 1..1 and
+    summary 1..1 and
+    inRiskManagementPlan 1..1 and
+    forumAttendedBy 0..1
+* extension[raised].value[x] only date
+* extension[summary].value[x] only string
+* extension[inRiskManagementPlan].value[x] only boolean
+* extension[forumAttendedBy].value[x] only Reference(PractitionerRole)
+* value[x] 0..0
+
+Extension: ExternalCoordination
+Id: external-coordination
+Title: "External co-ordination"
+Description: "Care co-ordinated with, or by, another agency: CPA, a Drug Rehabilitation Requirement, community care funding, DIP (seed 000, 5.3.7; seed 003)."
+Context: CarePlan
+* insert OurExtension
+* extension contains
+    cpaLevel 0..1 and
+    drr 0..1 and
+    drrPeriod 0..1 and
+    communityCareFunded 0..1 and
+    careManagerCriteriaMet 0..1 and
+    dipClient 0..1 and
+    note 0..1
+* extension[cpaLevel].value[x] only Coding
+* extension[cpaLevel].value[x] from CpaLevelVS (required)
+* extension[drr].value[x] only Coding
+* extension[drr].value[x] from DrrKindVS (required)
+* extension[drrPeriod].value[x] only Period
+* extension[communityCareFunded].value[x] only boolean
+* extension[careManagerCriteriaMet].value[x] only boolean
+* extension[dipClient].value[x] only boolean
+* extension[note].value[x] only string
+* value[x] 0..0
+
+Extension: CarePlanReview
+Id: care-plan-review
+Title: "Care plan review"
+Description: "A review of the care plan with the service user (seed 003: TOP at comprehensive assessment, every three months, at discharge)."
+Context: CarePlan
+* insert OurExtension
+* extension contains
+    date 1..1 and
+    topCompleted 1..1 and
+    outcome 1..1 and
+    changesAgreed 0..1 and
+    reviewer 0..1
+* extension[date].value[x] only date
+* extension[topCompleted].value[x] only boolean
+* extension[topCompleted] ^short = "Whether the Treatment Outcomes Profile was completed at this review"
+* extension[outcome].value[x] only string
+* extension[changesAgreed].value[x] only string
+* extension[reviewer].value[x] only Reference(PractitionerRole)
+* value[x] 0..0
+
+Extension: EngagementEventExtension
+Id: engagement-event
+Title: "Engagement event"
+Description: "The client dropping out of treatment, or being re-engaged."
+Context: CarePlan
+* insert OurExtension
+* extension contains
+    date 1..1 and
+    event 1..1 and
+    note 0..1 and
+    reEngagementAction 0..1
+* extension[date].value[x] only date
+* extension[event].value[x] only Coding
+* extension[event].value[x] from EngagementEventVS (required)
+* extension[note].value[x] only string
+* extension[reEngagementAction].value[x] only string
+* value[x] 0..0
+
+Extension: Closure
+Id: closure
+Title: "Closure or transfer"
+Description: "Closure or transfer of care co-ordination, with whether the evidence is on the client file (seed 003)."
+Context: CarePlan
+* insert OurExtension
+* extension contains
+    kind 1..1 and
+    reason 1..1 and
+    date 1..1 and
+    destination 0..1 and
+    evidenceOnFile 1..1 and
+    note 0..1
+* extension[kind].value[x] only Coding
+* extension[kind].value[x] from ClosureKindVS (required)
+* extension[reason].value[x] only Coding
+* extension[reason].value[x] from ClosureReasonVS (required)
+* extension[date].value[x] only date
+* extension[destination].value[x] only Reference(Organization)
+* extension[evidenceOnFile].value[x] only boolean
+* extension[note].value[x] only string
+* value[x] 0..0
+
+// ---- On CarePlan.activity.detail ----
+
+Extension: ReferredOn
+Id: referred-on
+Title: "Referred on"
+Description: "When the client was referred to this intervention."
+Context: CarePlan.activity.detail
+* insert OurExtension
+* value[x] only date
+* value[x] 1..1
+
+Extension: ResponsibleRole
+Id: responsible-role
+Title: "Responsible role"
+Description: "The care team role responsible for an action of the plan."
+Context: CarePlan.activity.detail
+* insert OurExtension
+* value[x] only Coding
+* value[x] 1..1
+* value[x] from CareTeamRoleVS (required)
+
+Extension: LastDose
+Id: last-dose
+Title: "Last dose"
+Description: "When the last dose of a prescribed medicine was given (continuity of prescribing at release from custody)."
+Context: CarePlan.activity.detail
+* insert OurExtension
+* value[x] only dateTime
+* value[x] 1..1
+
+Extension: SupervisedConsumption
+Id: supervised-consumption
+Title: "Supervised consumption"
+Description: "Whether the prescribed medicine is taken under supervision."
+Context: CarePlan.activity.detail
+* insert OurExtension
+* value[x] only boolean
+* value[x] 1..1
+
+Extension: ActivityTypeExtension
+Id: activity-type
+Title: "Activity type"
+Description: "Whether the activity is a treatment intervention or an action of the plan."
+Context: CarePlan.activity.detail
+* insert OurExtension
+* value[x] only code
+* value[x] 1..1
+* value[x] from ActivityTypeVS (required)
+
+// ---- On Goal ----
+
+Extension: GoalMilestone
+Id: goal-milestone
+Title: "Goal milestone"
+Description: "A milestone towards a goal, against which progress is checked in keywork sessions (seed 002, 5.3.4)."
+Context: Goal
+* insert OurExtension
+* extension contains
+    description 1..1 and
+    due 0..1 and
+    achieved 0..1
+* extension[description].value[x] only string
+* extension[due].value[x] only date
+* extension[achieved].value[x] only date
+* value[x] 0..0
+
+// ---- On EpisodeOfCare ----
+
+Extension: ReferralSource
+Id: referral-source
+Title: "Referral source"
+Description: "The organisation that referred the client into this episode of treatment."
+Context: EpisodeOfCare
+* insert OurExtension
+* value[x] only Reference(Organization)
+* value[x] 1..1
+
+Extension: TriageDate
+Id: triage-date
+Title: "Triage date"
+Description: "When the client's triage assessment took place."
+Context: EpisodeOfCare
+* insert OurExtension
+* value[x] only date
+* value[x] 1..1
+
+// ---- On Organization ----
+
+Extension: SinglePointOfContact
+Id: single-point-of-contact
+Title: "Single point of contact"
+Description: "The team's single point of contact for referrals, e.g. of a CJIT for clients released from prison (seed 002, 5.3.4)."
+Context: Organization
+* insert OurExtension
+* value[x] only string
+* value[x] 1..1
