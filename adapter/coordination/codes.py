@@ -1,0 +1,155 @@
+"""The finding codes: one CodeSystem of the implementation guide.
+
+Canonical URL :data:`FINDING_CODE_SYSTEM`. The table :data:`FINDING_DEFINITIONS` is the data the IG
+defines the CodeSystem from (code, display, definition) and says which FHIR ``issue-type`` each
+finding becomes in an OperationOutcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from adapter.model.codes import CODE_SYSTEM_BASE
+
+FINDING_CODE_SYSTEM = CODE_SYSTEM_BASE + "coordination-finding"
+
+
+class FindingCode(StrEnum):
+    """What is missing or due in a client's care co-ordination."""
+
+    NO_NAMED_KEYWORKER = "no-named-keyworker"
+    COORDINATOR_NOT_IN_TEAM = "coordinator-not-in-team"
+    COORDINATION_DECISION_NEEDED = "coordination-decision-needed"
+    CARE_MANAGER_NOT_ALLOCATED = "care-manager-not-allocated"
+    PLAN_NOT_AGREED = "plan-not-agreed"
+    PLAN_NOT_SIGNED = "plan-not-signed"
+    DOMAIN_NOT_ASSESSED = "domain-not-assessed"
+    REVIEW_OVERDUE = "review-overdue"
+    TOP_NOT_AT_ASSESSMENT = "top-not-at-assessment"
+    TOP_NOT_AT_DISCHARGE = "top-not-at-discharge"
+    RISK_NOT_ASSESSED = "risk-not-assessed"
+    RISK_WITHOUT_MANAGEMENT_PLAN = "risk-without-management-plan"
+    COMPLEX_NEEDS_WITHOUT_CONTINGENCY_PLAN = "complex-needs-without-contingency-plan"
+    COMPLEX_NEEDS_WITHOUT_CRISIS_PLAN = "complex-needs-without-crisis-plan"
+    WAITING_AT_RISK_WITHOUT_PLAN = "waiting-at-risk-without-plan"
+    DISCHARGE_WITHOUT_AFTERCARE_PLAN = "discharge-without-aftercare-plan"
+    AFTERCARE_PLAN_DRUG_SUPPORT_ONLY = "aftercare-plan-drug-support-only"
+    DISENGAGED_WITHOUT_RE_ENGAGEMENT = "disengaged-without-re-engagement"
+    CHILD_PROTECTION_NOT_IN_RISK_PLAN = "child-protection-not-in-risk-plan"
+    CHILD_PROTECTION_FORUM_UNATTENDED = "child-protection-forum-unattended"
+    PLAN_NOT_IN_FORCE = "plan-not-in-force"
+
+
+@dataclass(frozen=True, slots=True)
+class FindingDefinition:
+    display: str
+    definition: str
+    issue_type: str
+    """FHIR issue-type code used in an OperationOutcome."""
+
+
+FINDING_DEFINITIONS: dict[FindingCode, FindingDefinition] = {
+    FindingCode.NO_NAMED_KEYWORKER: FindingDefinition(
+        "No named keyworker",
+        "A client accessing tier 3 services has no named keyworker or treatment co-ordinator on the team.",
+        "required",
+    ),
+    FindingCode.COORDINATOR_NOT_IN_TEAM: FindingDefinition(
+        "Co-ordinating role not on the team",
+        "Nobody on the care team holds the role that the protocol makes responsible for co-ordination.",
+        "business-rule",
+    ),
+    FindingCode.COORDINATION_DECISION_NEEDED: FindingDefinition(
+        "Decision on co-ordination needed",
+        "The client was referred to more than one tier 3 service at once and the keyworkers have not "
+        "yet decided who co-ordinates care.",
+        "business-rule",
+    ),
+    FindingCode.CARE_MANAGER_NOT_ALLOCATED: FindingDefinition(
+        "Care manager not allocated",
+        "The client meets the criteria for care manager involvement but no care manager is allocated.",
+        "business-rule",
+    ),
+    FindingCode.PLAN_NOT_AGREED: FindingDefinition(
+        "Plan not agreed", "The care plan has no date of agreement with the service user.", "required"
+    ),
+    FindingCode.PLAN_NOT_SIGNED: FindingDefinition(
+        "Plan not signed", "The care plan is not signed by the service user.", "required"
+    ),
+    FindingCode.DOMAIN_NOT_ASSESSED: FindingDefinition(
+        "Domain not assessed",
+        "One of the four domains of the care plan has no recorded assessment.",
+        "required",
+    ),
+    FindingCode.REVIEW_OVERDUE: FindingDefinition(
+        "Review overdue",
+        "The care plan's review date has passed, or its last review was more than three months ago.",
+        "business-rule",
+    ),
+    FindingCode.TOP_NOT_AT_ASSESSMENT: FindingDefinition(
+        "No TOP at comprehensive assessment",
+        "A comprehensive care plan has no review with the Treatment Outcomes Profile completed.",
+        "business-rule",
+    ),
+    FindingCode.TOP_NOT_AT_DISCHARGE: FindingDefinition(
+        "No TOP at discharge",
+        "The client was discharged without a Treatment Outcomes Profile review at discharge.",
+        "business-rule",
+    ),
+    FindingCode.RISK_NOT_ASSESSED: FindingDefinition(
+        "Risk not assessed", "A care plan in force has no risk assessment.", "required"
+    ),
+    FindingCode.RISK_WITHOUT_MANAGEMENT_PLAN: FindingDefinition(
+        "Risk without a risk management plan",
+        "A risk is recorded (medium or high, named areas, or significant and immediate) but there is "
+        "no risk management plan.",
+        "business-rule",
+    ),
+    FindingCode.COMPLEX_NEEDS_WITHOUT_CONTINGENCY_PLAN: FindingDefinition(
+        "Complex needs without a contingency plan",
+        "The client has complex needs and the care plan has no contingency plan.",
+        "business-rule",
+    ),
+    FindingCode.COMPLEX_NEEDS_WITHOUT_CRISIS_PLAN: FindingDefinition(
+        "Complex needs without a crisis plan",
+        "The client has complex needs and the care plan has no crisis management plan.",
+        "business-rule",
+    ),
+    FindingCode.WAITING_AT_RISK_WITHOUT_PLAN: FindingDefinition(
+        "Waiting for tier 3 at risk without a plan",
+        "The client waits for a tier 3 intervention with a significant and immediate risk, and has "
+        "neither interim tier 2 support nor a risk management plan.",
+        "business-rule",
+    ),
+    FindingCode.DISCHARGE_WITHOUT_AFTERCARE_PLAN: FindingDefinition(
+        "Discharge without an aftercare plan",
+        "The client was discharged from treatment and the plan is not an aftercare plan.",
+        "business-rule",
+    ),
+    FindingCode.AFTERCARE_PLAN_DRUG_SUPPORT_ONLY: FindingDefinition(
+        "Aftercare plan covers drug-related support only",
+        "An aftercare plan has no goal or action outside the drug and alcohol misuse domain.",
+        "business-rule",
+    ),
+    FindingCode.DISENGAGED_WITHOUT_RE_ENGAGEMENT: FindingDefinition(
+        "Dropped out with no re-engagement action",
+        "The client's latest engagement event is a drop-out with no re-engagement action recorded.",
+        "business-rule",
+    ),
+    FindingCode.CHILD_PROTECTION_NOT_IN_RISK_PLAN: FindingDefinition(
+        "Child protection concern not in the risk plan",
+        "A child protection concern is recorded but is not addressed in the risk management plan.",
+        "business-rule",
+    ),
+    FindingCode.CHILD_PROTECTION_FORUM_UNATTENDED: FindingDefinition(
+        "No one attends the child protection forum",
+        "A child protection concern is recorded with no team member named as attending the forum.",
+        "business-rule",
+    ),
+    FindingCode.PLAN_NOT_IN_FORCE: FindingDefinition(
+        "Plan not in force",
+        "The plan is revoked or entered in error; no co-ordination checks were run on it.",
+        "informational",
+    ),
+}

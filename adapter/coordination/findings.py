@@ -1,0 +1,463 @@
+"""What is missing or due in a client's care co-ordination: one small check per duty of the guidance.
+
+    >>> report = check_coordination(record, today=FixedClock(date(2026, 5, 1)))
+    >>> [(f.code, f.expression) for f in report.findings]
+    [(<FindingCode.REVIEW_OVERDUE: 'review-overdue'>, 'plan.next_review_due')]
+
+Each check is ``check(record, context) -> Iterator[Finding]`` and cites the seed section whose duty
+it enforces; :func:`check_coordination` runs every check and keeps every finding (never stopping at
+the first). Expressions are paths into the canonical record with indices (``plan.reviews[2].date``).
+Which plans a check looks at follows the plan's status: reviews fall due only while a plan is in
+force; a draft is not yet expected to be agreed; a revoked plan or one entered in error is not checked
+at all (and the report says so).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from adapter.coordination import situation, sources
+from adapter.coordination.clock import Clock
+from adapter.coordination.codes import FINDING_DEFINITIONS, FindingCode
+from adapter.coordination.responsibility import CoordinationDecision, decide
+from adapter.coordination.sources import Source
+from adapter.model import ClientRecord
+from adapter.model.codes import Domain, PlanKind, PlanStatus, RiskLevel, Role, Tier
+from adapter.outcome import Issue, Severity
+
+DISCHARGE_TOP_WINDOW = timedelta(days=28)
+"""How near the closure date a TOP review counts as "at discharge". The protocol gives no window;
+four weeks either side is our local choice, named here so a local protocol can change it."""
+
+REVIEW_INTERVAL_MONTHS = 3
+"""TOP "3 monthly review thereafter" (seed 003, Role and Responsibilities of the Care Co-ordinator)."""
+
+RISK_NEEDING_A_PLAN = frozenset({RiskLevel.MEDIUM, RiskLevel.HIGH})
+
+OPEN = frozenset({PlanStatus.DRAFT, PlanStatus.ACTIVE, PlanStatus.ON_HOLD, PlanStatus.UNKNOWN})
+"""Plans still being drawn up or delivered (completed plans are past co-ordination)."""
+
+AGREED_STATUSES = frozenset({PlanStatus.ACTIVE, PlanStatus.ON_HOLD, PlanStatus.COMPLETED})
+"""Plans that must have been agreed and signed: everything past a draft."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One gap in care co-ordination: how serious, which code, what, where in the record, and why."""
+
+    severity: Severity
+    code: FindingCode
+    text: str
+    expression: str
+    source: Source
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity in ("fatal", "error")
+
+    def to_issue(self) -> Issue:
+        """The finding as an OperationOutcome issue (message id ``coordination.<code>``)."""
+        issue_type = FINDING_DEFINITIONS[self.code].issue_type
+        return Issue(
+            self.severity,
+            issue_type,
+            f"coordination.{self.code}",
+            f"{self.text} ({self.source})",
+            self.expression,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What every check may use besides the record: the day, and who co-ordinates on it."""
+
+    today: date
+    decision: CoordinationDecision
+
+
+@dataclass(frozen=True, slots=True)
+class CoordinationReport:
+    """The decision on who co-ordinates, and every finding, for one record on one day."""
+
+    today: date
+    decision: CoordinationDecision
+    findings: tuple[Finding, ...]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.is_error for f in self.findings)
+
+
+Check = Callable[[ClientRecord, Context], Iterator[Finding]]
+
+
+def _finding(severity: Severity, code: FindingCode, text: str, expression: str, source: Source) -> Finding:
+    return Finding(severity, code, text, expression, source)
+
+
+def check_named_keyworker(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """Tier 3 clients have a named keyworker (seed 003: "All service users accessing Tier 3 Services
+    will be allocated a treatment co-ordinator/ key worker"; seed 002, 5.3.4: the named practitioner)."""
+    if record.plan.status not in OPEN or not situation.is_tier_3_client(record):
+        return
+    if not situation.holders(record, Role.KEYWORKER, context.today):
+        yield _finding(
+            "error",
+            FindingCode.NO_NAMED_KEYWORKER,
+            "a tier 3 client with no named keyworker or treatment co-ordinator on the care team",
+            "care_team",
+            sources.WHO_IS_RESPONSIBLE,
+        )
+
+
+def check_coordinator_in_team(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """Someone on the team holds the role the protocol makes responsible (seed 003, Who is Responsible).
+
+    A missing keyworker for a tier 3 client is reported once, by :func:`check_named_keyworker`."""
+    decision = context.decision
+    if record.plan.status not in OPEN or decision.team_matches is not False or decision.role is None:
+        return
+    if decision.role == Role.KEYWORKER and situation.is_tier_3_client(record):
+        return
+    yield _finding(
+        "error",
+        FindingCode.COORDINATOR_NOT_IN_TEAM,
+        f"the {decision.role} is responsible for co-ordination ({decision.reason}) but nobody on the "
+        "care team holds that role",
+        "care_team",
+        decision.source,
+    )
+
+
+def check_decision_needed(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """A decision on co-ordination after simultaneous tier 3 referrals (seed 003, Who is Responsible)."""
+    decision = context.decision
+    if record.plan.status in OPEN and decision.decision_needed:
+        candidates = "; ".join(str(c) for c in decision.candidates)
+        yield _finding(
+            "warning",
+            FindingCode.COORDINATION_DECISION_NEEDED,
+            f"{decision.reason}; candidates: {candidates}",
+            "plan.interventions",
+            decision.source,
+        )
+
+
+def check_care_manager_allocated(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """Clients meeting the care manager criteria "should be referred" (seed 003, Who is Responsible)."""
+    ext = record.plan.external_coordination
+    if record.plan.status not in OPEN or ext is None or not ext.care_manager_criteria_met:
+        return
+    if not situation.holders(record, Role.CARE_MANAGER, context.today):
+        yield _finding(
+            "warning",
+            FindingCode.CARE_MANAGER_NOT_ALLOCATED,
+            "meets the criteria for care manager involvement but no care manager is allocated: refer",
+            "plan.external_coordination.care_manager_criteria_met",
+            sources.WHO_IS_RESPONSIBLE,
+        )
+
+
+def check_agreement(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """The plan is "agreed with and signed by the service user" (seed 003, Overarching Principles;
+    seed 001, 5.3.2: "an agreement on a plan of action between the client and service provider")."""
+    plan = record.plan
+    if plan.status not in AGREED_STATUSES:
+        return
+    if plan.agreement.agreed_on is None:
+        yield _finding(
+            "error",
+            FindingCode.PLAN_NOT_AGREED,
+            "the care plan has no date of agreement with the service user",
+            "plan.agreement.agreed_on",
+            sources.OVERARCHING_PRINCIPLES,
+        )
+    if not plan.agreement.signed_by_service_user:
+        yield _finding(
+            "error",
+            FindingCode.PLAN_NOT_SIGNED,
+            "the care plan is not signed by the service user",
+            "plan.agreement.signed_by_service_user",
+            sources.OVERARCHING_PRINCIPLES,
+        )
+
+
+def check_domains_assessed(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """Each of the four domains is assessed (seed 001, 5.3.2). An initial plan after triage meets
+    immediate needs before the comprehensive assessment (seed 000, 5.3.5), so there it is a warning."""
+    plan = record.plan
+    if plan.status not in AGREED_STATUSES:
+        return
+    assessed = {a.domain for a in plan.assessments}
+    severity: Severity = "warning" if plan.kind == PlanKind.INITIAL else "error"
+    for domain in Domain:
+        if domain not in assessed:
+            yield _finding(
+                severity,
+                FindingCode.DOMAIN_NOT_ASSESSED,
+                f"the {domain} domain has no recorded assessment",
+                "plan.assessments",
+                sources.CARE_PLAN,
+            )
+
+
+def check_review_due(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """Reviews at least every three months (seed 003, Role and Responsibilities: TOP "3 monthly
+    review thereafter"); the plan's own review date counts too."""
+    plan = record.plan
+    if plan.status not in situation.IN_FORCE or plan.closure is not None:
+        return
+    today = context.today
+    if plan.next_review_due is not None and plan.next_review_due < today:
+        yield _finding(
+            "error",
+            FindingCode.REVIEW_OVERDUE,
+            f"the review due on {plan.next_review_due} has not been recorded",
+            "plan.next_review_due",
+            sources.COORDINATOR_DUTIES,
+        )
+    if plan.reviews:
+        last = max(range(len(plan.reviews)), key=lambda n: (plan.reviews[n].date, n))
+        since, where = plan.reviews[last].date, f"plan.reviews[{last}].date"
+    else:
+        since, where = plan.start, "plan.reviews"
+    if situation.add_months(since, REVIEW_INTERVAL_MONTHS) < today:
+        what = "the last review" if plan.reviews else "the plan started"
+        yield _finding(
+            "error",
+            FindingCode.REVIEW_OVERDUE,
+            f"{what} on {since}, more than {REVIEW_INTERVAL_MONTHS} months ago",
+            where,
+            sources.COORDINATOR_DUTIES,
+        )
+
+
+def check_top_at_assessment(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """A TOP at comprehensive assessment (seed 003, Role and Responsibilities of the Care Co-ordinator)."""
+    plan = record.plan
+    if plan.kind != PlanKind.COMPREHENSIVE or plan.status not in situation.IN_FORCE | {PlanStatus.COMPLETED}:
+        return
+    if not any(r.top_completed for r in plan.reviews):
+        yield _finding(
+            "warning",
+            FindingCode.TOP_NOT_AT_ASSESSMENT,
+            "a comprehensive care plan with no Treatment Outcomes Profile recorded",
+            "plan.reviews",
+            sources.COORDINATOR_DUTIES,
+        )
+
+
+def check_top_at_discharge(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """A TOP at discharge (seed 003, Role and Responsibilities), within :data:`DISCHARGE_TOP_WINDOW`."""
+    closure = record.plan.closure
+    if closure is None or not situation.is_discharged(record):
+        return
+    near = [
+        r
+        for r in record.plan.reviews
+        if r.top_completed and abs(r.date - closure.date) <= DISCHARGE_TOP_WINDOW
+    ]
+    if not near:
+        yield _finding(
+            "error",
+            FindingCode.TOP_NOT_AT_DISCHARGE,
+            f"discharged on {closure.date} with no Treatment Outcomes Profile review within "
+            f"{DISCHARGE_TOP_WINDOW.days} days",
+            "plan.reviews",
+            sources.COORDINATOR_DUTIES,
+        )
+
+
+def check_risk_assessed(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """Ongoing risk assessment (seed 003, Role and Responsibilities of the Care Co-ordinator)."""
+    if record.plan.status in situation.IN_FORCE and record.plan.risk is None:
+        yield _finding(
+            "warning",
+            FindingCode.RISK_NOT_ASSESSED,
+            "a care plan in force with no risk assessment",
+            "plan.risk",
+            sources.COORDINATOR_DUTIES,
+        )
+
+
+def check_risk_management_plan(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """A recorded risk has a risk management plan (seed 003, Role and Responsibilities: "co-ordinate
+    any appropriate risk management plan"). Medium or high risk, a significant and immediate risk, or
+    a medium or high overdose risk on release all need one."""
+    plan, risk = record.plan, record.plan.risk
+    if plan.status not in OPEN or risk is None or plan.risk_management_plan:
+        return
+    reasons = []
+    if risk.level in RISK_NEEDING_A_PLAN:
+        reasons.append(f"{risk.level} risk")
+    if risk.significant_immediate_risk:
+        reasons.append("a significant and immediate risk")
+    if risk.overdose_risk_on_release in RISK_NEEDING_A_PLAN:
+        reasons.append(f"{risk.overdose_risk_on_release} overdose risk on release")
+    if reasons:
+        yield _finding(
+            "error",
+            FindingCode.RISK_WITHOUT_MANAGEMENT_PLAN,
+            f"{' and '.join(reasons)} assessed on {risk.assessed_on} but no risk management plan",
+            "plan.risk_management_plan",
+            sources.COORDINATOR_DUTIES,
+        )
+
+
+def check_complex_needs_plans(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """Contingency and crisis management plans for complex needs (seed 003, Role and Responsibilities)."""
+    plan = record.plan
+    if plan.status not in OPEN or not plan.complex_needs:
+        return
+    if not plan.contingency_plan:
+        yield _finding(
+            "error",
+            FindingCode.COMPLEX_NEEDS_WITHOUT_CONTINGENCY_PLAN,
+            "complex needs recorded but no contingency plan",
+            "plan.contingency_plan",
+            sources.COORDINATOR_DUTIES,
+        )
+    if not plan.crisis_plan:
+        yield _finding(
+            "error",
+            FindingCode.COMPLEX_NEEDS_WITHOUT_CRISIS_PLAN,
+            "complex needs recorded but no crisis management plan",
+            "plan.crisis_plan",
+            sources.COORDINATOR_DUTIES,
+        )
+
+
+def check_waiting_at_risk(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """While a client waits for tier 3 every agency owes a duty of care, and a significant and
+    immediate risk calls for a care plan, with tier 2 services offered meanwhile (seed 003, Criteria
+    for Care Planning and Care Co-ordination 2-3). Either interim tier 2 support or a risk
+    management plan answers it."""
+    plan = record.plan
+    if plan.status not in OPEN or plan.risk is None or not plan.risk.significant_immediate_risk:
+        return
+    awaited = situation.waiting(record, Tier.TIER_3)
+    interim = [i for i in situation.live(plan.interventions) if i.tier == Tier.TIER_2]
+    if awaited and not interim and not plan.risk_management_plan:
+        index, intervention = awaited[0]
+        yield _finding(
+            "error",
+            FindingCode.WAITING_AT_RISK_WITHOUT_PLAN,
+            f"waiting for tier 3 ({intervention.id} at {intervention.provider}) with a significant and "
+            "immediate risk, and neither interim tier 2 support nor a risk management plan",
+            f"plan.interventions[{index}]",
+            sources.CARE_PLANNING_CRITERIA,
+        )
+
+
+def check_aftercare_plan(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """Clients discharged from treatment have an aftercare plan covering drug-related and
+    non-drug-related support (seed 002, 5.3.3)."""
+    plan = record.plan
+    if situation.is_discharged(record) and plan.kind != PlanKind.AFTERCARE:
+        yield _finding(
+            "error",
+            FindingCode.DISCHARGE_WITHOUT_AFTERCARE_PLAN,
+            f"discharged ({plan.closure.reason if plan.closure else ''}) with a {plan.kind} plan, not an "
+            "aftercare plan",
+            "plan.kind",
+            sources.AFTERCARE,
+        )
+    if plan.kind == PlanKind.AFTERCARE and plan.status not in situation.NOT_APPLICABLE:
+        domains = {g.domain for g in plan.goals} | {a.domain for a in plan.actions}
+        if not domains - {Domain.DRUG_AND_ALCOHOL_MISUSE}:
+            yield _finding(
+                "warning",
+                FindingCode.AFTERCARE_PLAN_DRUG_SUPPORT_ONLY,
+                "the aftercare plan has no goal or action outside drug and alcohol misuse",
+                "plan.goals",
+                sources.AFTERCARE,
+            )
+
+
+def check_re_engagement(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """Re-engage clients who dropped out (seed 003, Aims and Role and Responsibilities; seed 002,
+    5.3.4: the CJIT keyworker ready to re-engage)."""
+    index = situation.open_drop_out(record)
+    if index is None:
+        return
+    event = record.plan.engagement[index]
+    if not event.re_engagement_action:
+        yield _finding(
+            "error",
+            FindingCode.DISENGAGED_WITHOUT_RE_ENGAGEMENT,
+            f"dropped out on {event.date} with no re-engagement action recorded",
+            f"plan.engagement[{index}].re_engagement_action",
+            sources.COORDINATOR_DUTIES,
+        )
+
+
+def check_child_protection(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """Child protection: the forum is attended and new risk factors are "addressed in the client risk
+    management plan" (seed 003, Role and Responsibilities of the Care Co-ordinator)."""
+    plan, concern = record.plan, record.plan.child_protection
+    if plan.status not in OPEN or concern is None:
+        return
+    if not concern.in_risk_management_plan or not plan.risk_management_plan:
+        where = (
+            "plan.child_protection.in_risk_management_plan"
+            if plan.risk_management_plan
+            else ("plan.risk_management_plan")
+        )
+        yield _finding(
+            "error",
+            FindingCode.CHILD_PROTECTION_NOT_IN_RISK_PLAN,
+            f"the child protection concern raised on {concern.raised_on} is not in the risk management plan",
+            where,
+            sources.COORDINATOR_DUTIES,
+        )
+    if concern.forum_attended_by is None:
+        yield _finding(
+            "warning",
+            FindingCode.CHILD_PROTECTION_FORUM_UNATTENDED,
+            "no team member is named as attending the child protection forum",
+            "plan.child_protection.forum_attended_by",
+            sources.COORDINATOR_DUTIES,
+        )
+
+
+CHECKS: tuple[Check, ...] = (
+    check_named_keyworker,
+    check_coordinator_in_team,
+    check_decision_needed,
+    check_care_manager_allocated,
+    check_agreement,
+    check_domains_assessed,
+    check_review_due,
+    check_top_at_assessment,
+    check_top_at_discharge,
+    check_risk_assessed,
+    check_risk_management_plan,
+    check_complex_needs_plans,
+    check_waiting_at_risk,
+    check_aftercare_plan,
+    check_re_engagement,
+    check_child_protection,
+)
+"""Every check, in the order its findings are reported."""
+
+
+def check_coordination(record: ClientRecord, *, today: Clock) -> CoordinationReport:
+    """Who co-ordinates ``record``'s care and every gap found, judged on ``today.today()``.
+
+    The day is read once, so every check judges the same day.
+    """
+    day = today.today()
+    decision = decide(record, day)
+    if record.plan.status in situation.NOT_APPLICABLE:
+        skipped = _finding(
+            "information",
+            FindingCode.PLAN_NOT_IN_FORCE,
+            f"the plan is {record.plan.status}: no co-ordination checks were run",
+            "plan.status",
+            sources.CARE_PLAN,
+        )
+        return CoordinationReport(day, decision, (skipped,))
+    context = Context(day, decision)
+    return CoordinationReport(day, decision, tuple(f for check in CHECKS for f in check(record, context)))

@@ -1,0 +1,266 @@
+"""Who is responsible for co-ordinating a client's care (seed 003, "Who is Responsible for Care
+Co-ordination?").
+
+    >>> decision = responsible_for_coordination(record, today=FixedClock(date(2026, 5, 1)))
+    >>> decision.role, decision.rule
+    (<Role.KEYWORKER: 'keyworker'>, 'one-intervention')
+
+The protocol states its cases one by one and does not rank them; a client can meet several at once
+(a DIP client on enhanced CPA who receives two interventions). The rules below are tried in this
+order and the first that applies decides; the others that also applied are kept on the decision
+(``overridden``) so the choice is visible:
+
+1. ``enhanced-cpa``: the CMHT. The protocol says "in all cases" such clients are under a CMHT, and
+   it carries no "unless alternative arrangements" escape; the drug service contributes to the CPA
+   plan (seed 000, 5.3.7).
+2. ``community-drr`` / ``residential-drr``: probation, or the care manager. A court order is a
+   statutory obligation that sets co-ordination from outside the treatment system (seed 001, 5.2.1).
+3. ``dip-client``: the DIP worker, "pre and post DRR": the protocol itself carves the DRR period out
+   of this case, so it follows the DRR rules.
+4. ``care-manager-after-detox`` / ``care-manager``: the Substance Misuse Care Manager, once allocated.
+   These displace the keyworker and care co-ordinator defaults "unless alternative arrangements are
+   agreed", so they yield to the statutory cases above.
+5. ``community-care-manager``: a community care manager for a community-care-funded client (seed 000,
+   5.3.7 says such clients "may" have care co-ordinated that way, so it ranks below the protocol's
+   own "will").
+6. ``simultaneous-referral``: referral to several tier 3 services (at different providers, on the
+   same day, one at least not yet started) needs a decision between their keyworkers; a care
+   co-ordinator on the team means it was taken. It is more specific than counting interventions, so
+   it comes before the counts.
+7. ``more-than-one-intervention``: the care co-ordinator.
+8. ``one-intervention``: the keyworker (for a single tier 3 modality, the treatment co-ordinator /
+   keyworker "will be the care co-ordinator").
+9. ``no-intervention-yet``: the keyworker who completed triage (CJIT worker after a custody triage,
+   CARAT worker in custody) holds the initial plan while treatment is awaited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from adapter.coordination import situation, sources
+from adapter.coordination.clock import Clock
+from adapter.coordination.sources import Source
+from adapter.model import CareTeamMember, ClientRecord
+from adapter.model.codes import CpaLevel, DrrKind, Role, Tier
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One tier 3 service a client was referred to at the same time as another."""
+
+    intervention: str
+    provider: str
+    keyworker: CareTeamMember | None
+
+    def __str__(self) -> str:
+        who = (
+            f"{' '.join(self.keyworker.name.given)} {self.keyworker.name.family}" if self.keyworker else None
+        )
+        return f"{self.provider} ({self.intervention}{', ' + who if who else ''})"
+
+
+@dataclass(frozen=True, slots=True)
+class CoordinationDecision:
+    """Who co-ordinates: the role, the team member(s) holding it, and the rule that decided.
+
+    ``role`` is None when the protocol leaves the choice to a decision between the ``candidates``.
+    """
+
+    role: Role | None
+    holders: tuple[CareTeamMember, ...]
+    rule: str
+    reason: str
+    source: Source
+    candidates: tuple[Candidate, ...] = ()
+    overridden: tuple[str, ...] = ()
+
+    @property
+    def decision_needed(self) -> bool:
+        return self.role is None
+
+    @property
+    def team_matches(self) -> bool | None:
+        """Whether someone on the team holds the role; None while a decision is still needed."""
+        return None if self.role is None else bool(self.holders)
+
+
+@dataclass(frozen=True, slots=True)
+class _Conclusion:
+    """What one rule concludes; holders are found by role unless the rule names them."""
+
+    role: Role | None
+    reason: str
+    named: tuple[CareTeamMember, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+
+
+_Rule = Callable[[ClientRecord, date], "_Conclusion | None"]
+
+
+def _enhanced_cpa(record: ClientRecord, today: date) -> _Conclusion | None:
+    ext = record.plan.external_coordination
+    if ext and ext.cpa_level == CpaLevel.ENHANCED:
+        return _Conclusion(Role.CMHT_CARE_COORDINATOR, "on enhanced CPA: the CMHT co-ordinates care")
+    return None
+
+
+def _community_drr(record: ClientRecord, today: date) -> _Conclusion | None:
+    if situation.drr_in_force(record, today) == DrrKind.COMMUNITY:
+        return _Conclusion(
+            Role.PROBATION_OFFENDER_MANAGER, "subject to a community DRR: probation co-ordinates"
+        )
+    return None
+
+
+def _residential_drr(record: ClientRecord, today: date) -> _Conclusion | None:
+    if situation.drr_in_force(record, today) == DrrKind.RESIDENTIAL:
+        return _Conclusion(Role.CARE_MANAGER, "subject to a residential DRR: the care manager co-ordinates")
+    return None
+
+
+def _dip_client(record: ClientRecord, today: date) -> _Conclusion | None:
+    ext = record.plan.external_coordination
+    if ext and ext.dip_client and situation.drr_in_force(record, today) is None:
+        return _Conclusion(
+            Role.DIP_WORKER, "engaged with DIP and not under a DRR: the DIP worker co-ordinates"
+        )
+    return None
+
+
+def _care_manager_after_detox(record: ClientRecord, today: date) -> _Conclusion | None:
+    if situation.detox_completed(record) and situation.holders(record, Role.CARE_MANAGER, today):
+        return _Conclusion(
+            Role.CARE_MANAGER,
+            "a care manager delivers a service and detox is complete: the care manager co-ordinates",
+        )
+    return None
+
+
+def _care_manager(record: ClientRecord, today: date) -> _Conclusion | None:
+    ext = record.plan.external_coordination
+    # The criteria alone are not enough: the care manager is responsible "once ... allocated";
+    # until then the care-manager-not-allocated finding asks for the referral.
+    if ext and ext.care_manager_criteria_met and situation.holders(record, Role.CARE_MANAGER, today):
+        return _Conclusion(
+            Role.CARE_MANAGER, "meets the care manager criteria and has a care manager allocated"
+        )
+    return None
+
+
+def _community_care_manager(record: ClientRecord, today: date) -> _Conclusion | None:
+    ext = record.plan.external_coordination
+    if ext and ext.community_care_funded and situation.holders(record, Role.COMMUNITY_CARE_MANAGER, today):
+        return _Conclusion(
+            Role.COMMUNITY_CARE_MANAGER,
+            "community care funded with a community care manager: they co-ordinate",
+        )
+    return None
+
+
+def _simultaneous_referral(record: ClientRecord, today: date) -> _Conclusion | None:
+    by_day: dict[date, list[int]] = {}
+    for n, iv in enumerate(record.plan.interventions):
+        if iv.tier == Tier.TIER_3 and iv.referred_on and iv.status in situation.RECEIVING | situation.WAITING:
+            by_day.setdefault(iv.referred_on, []).append(n)
+    for day in sorted(by_day):
+        referred = [record.plan.interventions[n] for n in by_day[day]]
+        # Once every one of them has started, the client simply receives several interventions.
+        if len({iv.provider for iv in referred}) < 2 or not any(
+            iv.status in situation.WAITING for iv in referred
+        ):
+            continue
+        coordinators = situation.holders(record, Role.CARE_COORDINATOR, today)
+        if coordinators:
+            return _Conclusion(
+                Role.CARE_COORDINATOR,
+                f"referred to {len(referred)} tier 3 services on {day}; the decision is taken: "
+                "the care co-ordinator co-ordinates",
+                named=coordinators,
+            )
+        candidates = tuple(
+            Candidate(iv.id, iv.provider, situation.member(record, iv.keyworker, today)) for iv in referred
+        )
+        return _Conclusion(
+            None,
+            f"referred to {len(referred)} tier 3 services on {day}: their keyworkers must decide who "
+            "co-ordinates care (consider expected length and intensity of involvement, and history)",
+            candidates=candidates,
+        )
+    return None
+
+
+def _more_than_one_intervention(record: ClientRecord, today: date) -> _Conclusion | None:
+    count = len(situation.receiving(record))
+    if count > 1:
+        return _Conclusion(
+            Role.CARE_COORDINATOR, f"receiving {count} treatment interventions: the care co-ordinator"
+        )
+    return None
+
+
+def _one_intervention(record: ClientRecord, today: date) -> _Conclusion | None:
+    received = situation.receiving(record)
+    if len(received) != 1:
+        return None
+    named = situation.member(record, received[0].keyworker, today)
+    return _Conclusion(
+        Role.KEYWORKER,
+        f"receiving one treatment intervention ({received[0].id}): its keyworker",
+        named=(named,) if named else (),
+    )
+
+
+def _no_intervention_yet(record: ClientRecord, today: date) -> _Conclusion | None:
+    if situation.receiving(record):
+        return None
+    return _Conclusion(
+        Role.KEYWORKER, "no treatment intervention yet: the keyworker who completed triage holds the plan"
+    )
+
+
+RULES: tuple[tuple[str, Source, _Rule], ...] = (
+    ("enhanced-cpa", sources.WHO_IS_RESPONSIBLE, _enhanced_cpa),
+    ("community-drr", sources.WHO_IS_RESPONSIBLE, _community_drr),
+    ("residential-drr", sources.WHO_IS_RESPONSIBLE, _residential_drr),
+    ("dip-client", sources.WHO_IS_RESPONSIBLE, _dip_client),
+    ("care-manager-after-detox", sources.WHO_IS_RESPONSIBLE, _care_manager_after_detox),
+    ("care-manager", sources.WHO_IS_RESPONSIBLE, _care_manager),
+    ("community-care-manager", sources.EXTERNAL_COORDINATION, _community_care_manager),
+    ("simultaneous-referral", sources.WHO_IS_RESPONSIBLE, _simultaneous_referral),
+    ("more-than-one-intervention", sources.WHO_IS_RESPONSIBLE, _more_than_one_intervention),
+    ("one-intervention", sources.WHO_IS_RESPONSIBLE, _one_intervention),
+    ("no-intervention-yet", sources.CARE_PLANNING_CRITERIA, _no_intervention_yet),
+)
+"""The rules in order of precedence (see the module docstring for why this order): id, source, rule."""
+
+
+def decide(record: ClientRecord, today: date) -> CoordinationDecision:
+    """:func:`responsible_for_coordination` for a day already read from a clock."""
+    matched = [(rule_id, source, c) for rule_id, source, rule in RULES if (c := rule(record, today))]
+    # no-intervention-yet and one-intervention/more-than-one between them cover every record.
+    rule_id, source, conclusion = matched[0]
+    found = conclusion.named or (
+        situation.holders(record, conclusion.role, today) if conclusion.role is not None else ()
+    )
+    return CoordinationDecision(
+        role=conclusion.role,
+        holders=found,
+        rule=rule_id,
+        reason=conclusion.reason,
+        source=source,
+        candidates=conclusion.candidates,
+        overridden=tuple(r for r, _, _ in matched[1:]),
+    )
+
+
+def responsible_for_coordination(record: ClientRecord, *, today: Clock) -> CoordinationDecision:
+    """Who co-ordinates ``record``'s care on ``today.today()``: the first rule of :data:`RULES` that applies.
+
+    The decision names the role, the current team member(s) holding it (empty when nobody does:
+    see ``team_matches``), the rule and its seed section; when the client was referred to several
+    tier 3 services at once it names no role and lists the ``candidates`` instead.
+    """
+    return decide(record, today.today())
