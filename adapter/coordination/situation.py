@@ -80,9 +80,18 @@ def is_current(member: CareTeamMember, today: date) -> bool:
 
 
 def holders(record: ClientRecord, role: Role, today: date) -> tuple[CareTeamMember, ...]:
-    """Current team members who can hold ``role``."""
+    """Current team members who can hold ``role``.
+
+    For the keyworker, a member named as the keyworker of a live intervention holds it whatever
+    their team roles: the keyworker is "the dedicated and named practitioner" (seed 002, 5.3.4).
+    """
     accepted = HOLDING_ROLES.get(role, frozenset({role}))
-    return tuple(m for m in record.care_team if is_current(m, today) and accepted.intersection(m.roles))
+    named = {i.keyworker for i in live(record.plan.interventions)} if role == Role.KEYWORKER else set()
+    return tuple(
+        m
+        for m in record.care_team
+        if is_current(m, today) and (accepted.intersection(m.roles) or m.id in named)
+    )
 
 
 def member(record: ClientRecord, member_id: str | None, today: date) -> CareTeamMember | None:
