@@ -185,12 +185,14 @@ def check_agreement(record: ClientRecord, context: Context) -> Iterator[Finding]
 
 
 def check_domains_assessed(record: ClientRecord, context: Context) -> Iterator[Finding]:
-    """Each of the four domains is assessed (seed 001, 5.3.2). An initial plan after triage meets
+    """Each of the four domains is assessed (seed 001, 5.3.2): by a domain assessment, or a need
+    recorded with its assessment date. An initial plan after triage meets
     immediate needs before the comprehensive assessment (seed 000, 5.3.5), so there it is a warning."""
     plan = record.plan
     if plan.status not in AGREED_STATUSES:
         return
-    assessed = {a.domain for a in plan.assessments}
+    # A need with the date it was assessed also records an assessment of its domain.
+    assessed = {a.domain for a in plan.assessments} | {n.domain for n in plan.needs if n.assessed_on}
     severity: Severity = "warning" if plan.kind == PlanKind.INITIAL else "error"
     for domain in Domain:
         if domain not in assessed:

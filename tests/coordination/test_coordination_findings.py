@@ -128,6 +128,22 @@ def test_a_domain_with_no_assessment() -> None:
     assert {f.severity for f in report(change).findings} == {"error"}
 
 
+def test_an_assessed_need_records_an_assessment_of_its_domain() -> None:
+    def change(data: Data) -> None:
+        data["plan"]["assessments"] = data["plan"]["assessments"][:3]
+        data["plan"]["needs"] = [
+            {"id": "n1", "domain": "social-functioning", "area": "housing", "description": "rent arrears"}
+        ]
+
+    assert found(change) == [("domain-not-assessed", "plan.assessments")]
+
+    def assessed(data: Data) -> None:
+        change(data)
+        data["plan"]["needs"][0]["assessed_on"] = "2026-01-05"
+
+    assert found(assessed) == []
+
+
 def test_an_initial_plan_missing_domains_is_a_warning() -> None:
     def change(data: Data) -> None:
         data["plan"]["assessments"] = []

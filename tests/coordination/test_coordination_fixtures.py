@@ -1,0 +1,136 @@
+"""The synthetic clients in fixtures/clients: who co-ordinates each one, and the story's own findings.
+
+The fixtures are dated around 25 November 2026, so they are judged on that day.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from adapter.coordination import CoordinationReport, FixedClock, check_coordination
+from adapter.model import ClientRecord, dump_record, load_record
+from adapter.model.codes import Role
+
+CLIENTS = Path(__file__).resolve().parents[2] / "fixtures" / "clients"
+AS_OF = FixedClock(date(2026, 11, 25))
+
+# fixture -> (role, rule, holders, finding codes the story must raise, codes it must not raise)
+EXPECTED: dict[str, tuple[Role | None, str, list[str], set[str], set[str]]] = {
+    "01-custody-triage": (
+        Role.DIP_WORKER,
+        "dip-client",
+        ["cjit-rosa-mensah"],
+        set(),
+        {"waiting-at-risk-without-plan", "no-named-keyworker", "coordinator-not-in-team"},
+    ),
+    "02-carat-release": (
+        Role.CARE_COORDINATOR,
+        "more-than-one-intervention",
+        ["carat-owen-price"],
+        set(),
+        set(),
+    ),
+    "03-gp-shared-care": (Role.KEYWORKER, "one-intervention", ["scw-beth-kowalczyk"], set(), set()),
+    "04-enhanced-cpa": (Role.CMHT_CARE_COORDINATOR, "enhanced-cpa", ["cmht-grace-ndlovu"], set(), set()),
+    "05-community-drr": (Role.PROBATION_OFFENDER_MANAGER, "community-drr", ["om-kerry-lowe"], set(), set()),
+    "06-residential-drr": (Role.CARE_MANAGER, "residential-drr", ["cm-joanne-ashby"], set(), set()),
+    "07-two-interventions": (
+        Role.CARE_COORDINATOR,
+        "more-than-one-intervention",
+        ["cc-hannah-webb"],
+        set(),
+        set(),
+    ),
+    "08-simultaneous-referral": (None, "simultaneous-referral", [], {"coordination-decision-needed"}, set()),
+    "09-discharge-aftercare": (
+        Role.KEYWORKER,
+        "one-intervention",
+        ["recovery-worker-lou-gill"],
+        set(),
+        {"discharge-without-aftercare-plan", "top-not-at-discharge", "aftercare-plan-drug-support-only"},
+    ),
+    "10-dropout-reengaged": (
+        Role.DIP_WORKER,
+        "dip-client",
+        ["cjit-marek-zielinski"],
+        set(),
+        {"disengaged-without-re-engagement"},
+    ),
+    "11-prison-transfer": (Role.KEYWORKER, "no-intervention-yet", ["carat-femi-adebayo"], set(), set()),
+    "12-child-protection": (
+        Role.KEYWORKER,
+        "one-intervention",
+        ["kw-lucy-adair"],
+        set(),
+        {
+            "child-protection-not-in-risk-plan",
+            "child-protection-forum-unattended",
+            "complex-needs-without-contingency-plan",
+            "complex-needs-without-crisis-plan",
+        },
+    ),
+}
+
+
+def _load(name: str) -> ClientRecord:
+    return load_record(orjson.loads((CLIENTS / f"{name}.json").read_bytes()))
+
+
+def _check(name: str) -> CoordinationReport:
+    return check_coordination(_load(name), today=AS_OF)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_who_co_ordinates_each_fixture_client(name: str) -> None:
+    role, rule, holders, raised, not_raised = EXPECTED[name]
+    report = _check(name)
+    assert (report.decision.role, report.decision.rule, [m.id for m in report.decision.holders]) == (
+        role,
+        rule,
+        holders,
+    )
+    codes = {str(f.code) for f in report.findings}
+    assert raised <= codes
+    assert not codes & not_raised
+
+
+def test_simultaneous_referral_fixture_lists_both_services() -> None:
+    decision = _check("08-simultaneous-referral").decision
+    assert [(c.intervention, c.provider) for c in decision.candidates] == [
+        ("iv-ost-referral", "Y03456"),
+        ("iv-day-programme-referral", "Y04567"),
+    ]
+
+
+def _resolves(data: Any, path: str) -> bool:
+    """Whether the parent of ``path`` (dotted, with [i]) exists in the record's JSON: the leaf itself
+    may be an absent optional field, which is often exactly what the finding is about."""
+    parts = [p for p in re.split(r"\.|\[(\d+)\]", path) if p]
+    node = data
+    for part in parts[:-1]:
+        if part.isdigit():
+            if not isinstance(node, list) or int(part) >= len(node):
+                return False
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("path", sorted(CLIENTS.glob("*.json")), ids=lambda p: p.stem)
+def test_every_finding_points_into_the_record(path: Path) -> None:
+    record = load_record(orjson.loads(path.read_bytes()))
+    data = dump_record(record)
+    report = check_coordination(record, today=AS_OF)
+    assert report.decision.source.seed in {"000", "003"}
+    for finding in report.findings:
+        assert _resolves(data, finding.expression), finding
+        assert finding.source.seed in {"000", "001", "002", "003", "004"}
