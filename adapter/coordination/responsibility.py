@@ -53,13 +53,15 @@ class Candidate:
 
     intervention: str
     provider: str
+    provider_name: str | None
     keyworker: CareTeamMember | None
 
     def __str__(self) -> str:
         who = (
             f"{' '.join(self.keyworker.name.given)} {self.keyworker.name.family}" if self.keyworker else None
         )
-        return f"{self.provider} ({self.intervention}{', ' + who if who else ''})"
+        where = f"{self.provider_name} [{self.provider}]" if self.provider_name else self.provider
+        return f"{where} ({self.intervention}{', ' + who if who else ''})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,8 @@ _Rule = Callable[[ClientRecord, date], "_Conclusion | None"]
 
 
 def _enhanced_cpa(record: ClientRecord, today: date) -> _Conclusion | None:
+    """Seed 003, Who is Responsible: "The CMHT is responsible for care co-ordination for service
+    users subject to enhanced CPA"; seed 000, 5.3.7: a named mental healthcare co-ordinator."""
     ext = record.plan.external_coordination
     if ext and ext.cpa_level == CpaLevel.ENHANCED:
         return _Conclusion(Role.CMHT_CARE_COORDINATOR, "on enhanced CPA: the CMHT co-ordinates care")
@@ -108,6 +112,8 @@ def _enhanced_cpa(record: ClientRecord, today: date) -> _Conclusion | None:
 
 
 def _community_drr(record: ClientRecord, today: date) -> _Conclusion | None:
+    """Seed 003, Who is Responsible: "Care Co-ordination of service users subject to a Community DRR
+    is the responsibility of the Probation Service" (while the DRR is in force)."""
     if situation.drr_in_force(record, today) == DrrKind.COMMUNITY:
         return _Conclusion(
             Role.PROBATION_OFFENDER_MANAGER, "subject to a community DRR: probation co-ordinates"
@@ -116,12 +122,16 @@ def _community_drr(record: ClientRecord, today: date) -> _Conclusion | None:
 
 
 def _residential_drr(record: ClientRecord, today: date) -> _Conclusion | None:
+    """Seed 003, Who is Responsible: "Where a residential DRR has been made the Care Manager will be
+    responsible for care coordination"."""
     if situation.drr_in_force(record, today) == DrrKind.RESIDENTIAL:
         return _Conclusion(Role.CARE_MANAGER, "subject to a residential DRR: the care manager co-ordinates")
     return None
 
 
 def _dip_client(record: ClientRecord, today: date) -> _Conclusion | None:
+    """Seed 003, Who is Responsible: for clients engaged with the Drug Intervention Programme "the DIP
+    worker will be the Care Co-ordinator pre and post DRR"."""
     ext = record.plan.external_coordination
     if ext and ext.dip_client and situation.drr_in_force(record, today) is None:
         return _Conclusion(
@@ -131,6 +141,8 @@ def _dip_client(record: ClientRecord, today: date) -> _Conclusion | None:
 
 
 def _care_manager_after_detox(record: ClientRecord, today: date) -> _Conclusion | None:
+    """Seed 003, Who is Responsible: a Substance Misuse Care Manager delivering a service is
+    "responsible for care co-ordination following detox"."""
     if situation.detox_completed(record) and situation.holders(record, Role.CARE_MANAGER, today):
         return _Conclusion(
             Role.CARE_MANAGER,
@@ -140,6 +152,8 @@ def _care_manager_after_detox(record: ClientRecord, today: date) -> _Conclusion 
 
 
 def _care_manager(record: ClientRecord, today: date) -> _Conclusion | None:
+    """Seed 003, Who is Responsible (and Criteria for Care Manager Involvement): once a care manager
+    is allocated to a client who meets the criteria, "the Care Manager will be responsible"."""
     ext = record.plan.external_coordination
     # The criteria alone are not enough: the care manager is responsible "once ... allocated";
     # until then the care-manager-not-allocated finding asks for the referral.
@@ -151,6 +165,8 @@ def _care_manager(record: ClientRecord, today: date) -> _Conclusion | None:
 
 
 def _community_care_manager(record: ClientRecord, today: date) -> _Conclusion | None:
+    """Seed 000, 5.3.7: community-care-funded clients "may have the co-ordination of care and case
+    management provided by a community care manager"."""
     ext = record.plan.external_coordination
     if ext and ext.community_care_funded and situation.holders(record, Role.COMMUNITY_CARE_MANAGER, today):
         return _Conclusion(
@@ -161,6 +177,8 @@ def _community_care_manager(record: ClientRecord, today: date) -> _Conclusion | 
 
 
 def _simultaneous_referral(record: ClientRecord, today: date) -> _Conclusion | None:
+    """Seed 003, Who is Responsible: on simultaneous referral to more than one tier 3 service "a
+    decision needs to be taken between the relevant treatment co-ordinators/ key workers"."""
     by_day: dict[date, list[int]] = {}
     for n, iv in enumerate(record.plan.interventions):
         if iv.tier == Tier.TIER_3 and iv.referred_on and iv.status in situation.RECEIVING | situation.WAITING:
@@ -180,8 +198,12 @@ def _simultaneous_referral(record: ClientRecord, today: date) -> _Conclusion | N
                 "the care co-ordinator co-ordinates",
                 named=coordinators,
             )
+        names = {o.ods_code: o.name for o in record.organisations}
         candidates = tuple(
-            Candidate(iv.id, iv.provider, situation.member(record, iv.keyworker, today)) for iv in referred
+            Candidate(
+                iv.id, iv.provider, names.get(iv.provider), situation.member(record, iv.keyworker, today)
+            )
+            for iv in referred
         )
         return _Conclusion(
             None,
@@ -193,6 +215,8 @@ def _simultaneous_referral(record: ClientRecord, today: date) -> _Conclusion | N
 
 
 def _more_than_one_intervention(record: ClientRecord, today: date) -> _Conclusion | None:
+    """Seed 003, Who is Responsible: with "more than 1 treatment intervention the Care Co-ordinator
+    has overall responsibility"."""
     count = len(situation.receiving(record))
     if count > 1:
         return _Conclusion(
@@ -202,6 +226,8 @@ def _more_than_one_intervention(record: ClientRecord, today: date) -> _Conclusio
 
 
 def _one_intervention(record: ClientRecord, today: date) -> _Conclusion | None:
+    """Seed 003, Who is Responsible: with "1 treatment intervention the key worker is responsible";
+    the intervention's own keyworker when it names one."""
     received = situation.receiving(record)
     if len(received) != 1:
         return None
@@ -214,6 +240,8 @@ def _one_intervention(record: ClientRecord, today: date) -> _Conclusion | None:
 
 
 def _no_intervention_yet(record: ClientRecord, today: date) -> _Conclusion | None:
+    """Seed 003, Criteria for Care Planning 2-3: while treatment is awaited the triage agency
+    establishes the care plan; seed 002, 5.3.4: the CJIT keyworker after triage, CARAT in custody."""
     if situation.receiving(record):
         return None
     return _Conclusion(

@@ -132,4 +132,5 @@ def test_decision_needed_lists_the_candidates(tmp_path: Path) -> None:
     code, out, _ = run(write(tmp_path, "r", referred), "--today", "2026-05-01")
     assert code == 0
     assert "a decision is needed" in out
-    assert "candidate: Y03456 (a)" in out and "candidate: Y04567 (b)" in out
+    assert "candidate: Northtown Community Drug Service [Y03456] (a)" in out
+    assert "candidate: Eastgate Day Programme [Y04567] (b)" in out

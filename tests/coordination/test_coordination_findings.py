@@ -74,7 +74,8 @@ def test_simultaneous_referral_asks_for_a_decision() -> None:
     assert found(change) == [("coordination-decision-needed", "plan.interventions")]
     finding = report(change).findings[0]
     assert finding.severity == "warning"
-    assert "Y03456 (iv1, Alex Reid)" in finding.text and "Y04567 (iv2)" in finding.text
+    assert "Northtown Community Drug Service [Y03456] (iv1, Alex Reid)" in finding.text
+    assert "Eastgate Day Programme [Y04567] (iv2)" in finding.text
 
 
 def test_care_manager_criteria_met_without_one_allocated() -> None:

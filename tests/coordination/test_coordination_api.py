@@ -1,0 +1,16 @@
+"""The co-ordination package's public surface is what its ``__all__`` lists."""
+
+from __future__ import annotations
+
+import adapter.coordination as coordination
+
+
+def test_all_names_resolve_and_are_sorted() -> None:
+    assert [name for name in coordination.__all__ if not hasattr(coordination, name)] == []
+    assert list(coordination.__all__) == sorted(set(coordination.__all__))
+
+
+def test_nothing_public_is_left_out_of_all() -> None:
+    modules = {"clock", "codes", "fhir", "findings", "responsibility", "situation", "sources", "command"}
+    public = {name for name in vars(coordination) if not name.startswith("_")} - modules - {"annotations"}
+    assert public == set(coordination.__all__)
