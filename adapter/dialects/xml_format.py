@@ -1,0 +1,213 @@
+"""XML systems: a reader and writer driven by element paths, checked against the system's XSD.
+
+Table paths are simple relative paths (``ClientDetails/Surname``, ``Worker/@id``): the reader runs
+them as XPath in the system's namespace; the writer creates the elements they name, in the order
+the table lists them, so a table that follows the XSD's sequences writes valid documents.
+Locations are XPaths with 1-based indices where a name repeats (``/DIRRecord/CarePlan/Goals/Goal[2]``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from lxml import etree
+
+from adapter.dialects.errors import InvalidSystemRecord
+from adapter.dialects.nodes import SourceRecord, TargetNode, Value
+from adapter.dialects.safe_xml import Limits, parse_untrusted_xml
+from adapter.outcome import Issue
+
+_PREFIX = "s"
+
+
+def load_schema(path: Path) -> etree.XMLSchema:
+    """The system's XSD (a trusted file of ours), loaded without network access."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.XMLSchema(etree.parse(str(path), parser))
+
+
+@lru_cache(maxsize=1024)
+def _xpath(namespace: str, path: str) -> etree.XPath:
+    steps = [step if step.startswith("@") or step == "." else f"{_PREFIX}:{step}" for step in path.split("/")]
+    return etree.XPath("/".join(steps), namespaces={_PREFIX: namespace})
+
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname
+
+
+def location_of(element: etree._Element) -> str:
+    """An XPath naming ``element``, with an index where its name repeats among its siblings."""
+    steps: list[str] = []
+    node: etree._Element | None = element
+    while node is not None:
+        parent = node.getparent()
+        name = _local(node)
+        if parent is not None:
+            same = [sibling for sibling in parent if sibling.tag == node.tag]
+            if len(same) > 1:
+                name += f"[{same.index(node) + 1}]"
+        steps.append(name)
+        node = parent
+    return "/" + "/".join(reversed(steps))
+
+
+@dataclass(frozen=True, slots=True)
+class XmlNode:
+    """An element of a parsed source document."""
+
+    element: etree._Element
+    namespace: str
+
+    @property
+    def location(self) -> str:
+        return location_of(self.element)
+
+    def values(self, path: str) -> list[Value]:
+        found: list[Value] = []
+        for hit in _xpath(self.namespace, path)(self.element):  # type: ignore[union-attr]
+            if isinstance(hit, etree._Element):
+                text = (hit.text or "").strip()
+                if text:
+                    found.append(Value(text, location_of(hit)))
+            elif isinstance(hit, str) and getattr(hit, "is_attribute", False) and hit.strip():
+                parent = hit.getparent()  # type: ignore[attr-defined]
+                found.append(Value(hit.strip(), f"{location_of(parent)}/@{hit.attrname}"))  # type: ignore[attr-defined]
+        return found
+
+    def children(self, path: str) -> list[XmlNode]:
+        hits = _xpath(self.namespace, path)(self.element)
+        return [XmlNode(hit, self.namespace) for hit in hits if isinstance(hit, etree._Element)]  # type: ignore[union-attr]
+
+
+def _leaves(root: etree._Element) -> tuple[str, ...]:
+    found: list[str] = []
+    for element in root.iter(etree.Element):
+        here = location_of(element)
+        found += [
+            f"{here}/@{etree.QName(name).localname}"
+            for name, value in element.attrib.items()
+            if value.strip()
+        ]
+        if len(element) == 0 and (element.text or "").strip():
+            found.append(here)
+    return tuple(found)
+
+
+def _schema_issues(schema: etree.XMLSchema, tree: etree._ElementTree) -> list[Issue]:
+    if schema.validate(tree):
+        return []
+    issues: list[Issue] = []
+    for entry in schema.error_log:  # type: ignore[attr-defined]  # iterable at run time; stubs lag
+        hits = tree.xpath(entry.path) if entry.path else []
+        where = (
+            location_of(hits[0])
+            if isinstance(hits, list) and hits and isinstance(hits[0], etree._Element)
+            else entry.path
+        )
+        line = f" (line {entry.line})" if entry.line else ""
+        issues.append(Issue.error("structure", "dialects.schema", f"{where}{line}: {entry.message}", where))
+    return issues
+
+
+@dataclass(frozen=True, slots=True)
+class XmlReader:
+    """Reads one record from a document whose root is ``root`` in ``namespace``."""
+
+    root: str
+    namespace: str
+    schema: etree.XMLSchema | None = None
+    limits: Limits = field(default_factory=Limits)
+
+    def parse(self, data: bytes) -> list[SourceRecord]:
+        tree = parse_untrusted_xml(data, self.limits)
+        element = tree.getroot()
+        expected = etree.QName(self.namespace, self.root)
+        if element.tag != expected.text:
+            raise InvalidSystemRecord.of(
+                [
+                    Issue.error(
+                        "structure",
+                        "dialects.root",
+                        f"the root element is {element.tag}; expected {expected.text}",
+                        location_of(element),
+                    )
+                ]
+            )
+        if self.schema is not None:
+            issues = _schema_issues(self.schema, tree)
+            if issues:
+                raise InvalidSystemRecord.of(issues)
+        return [SourceRecord(XmlNode(element, self.namespace), _leaves(element))]
+
+
+@dataclass(frozen=True, slots=True)
+class XmlTarget:
+    """An element being written."""
+
+    element: etree._Element
+    namespace: str
+
+    def _container(self, steps: list[str]) -> etree._Element:
+        node = self.element
+        for step in steps:
+            tag = etree.QName(self.namespace, step).text
+            existing = node.find(tag)
+            node = existing if existing is not None else etree.SubElement(node, tag)
+        return node
+
+    def put(self, path: str, text: str) -> None:
+        *parents, last = path.split("/")
+        node = self._container(parents)
+        if last == ".":
+            node.text = text
+        elif last.startswith("@"):
+            node.set(last[1:], text)
+        else:
+            etree.SubElement(node, etree.QName(self.namespace, last).text).text = text
+
+    def child(self, path: str) -> TargetNode:
+        *parents, last = path.split("/")
+        node = self._container(parents)
+        return XmlTarget(etree.SubElement(node, etree.QName(self.namespace, last).text), self.namespace)
+
+
+@dataclass
+class XmlDraft:
+    """One XML document being written (a system XML document holds one record)."""
+
+    root: str
+    namespace: str
+    schema: etree.XMLSchema | None
+    element: etree._Element | None = None
+
+    def record(self) -> TargetNode:
+        if self.element is not None:
+            raise ValueError("an XML document of this system holds one record")
+        tag = etree.QName(self.namespace, self.root).text
+        self.element = etree.Element(tag, nsmap={None: self.namespace})  # type: ignore[dict-item]
+        return XmlTarget(self.element, self.namespace)
+
+    def finish(self) -> bytes:
+        if self.element is None:
+            raise ValueError("no record was written")
+        tree = self.element.getroottree()
+        if self.schema is not None:
+            issues = _schema_issues(self.schema, tree)
+            if issues:
+                raise InvalidSystemRecord.of(issues)
+        return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+@dataclass(frozen=True, slots=True)
+class XmlWriter:
+    """Starts documents whose root is ``root`` in ``namespace``."""
+
+    root: str
+    namespace: str
+    schema: etree.XMLSchema | None = None
+
+    def start(self) -> XmlDraft:
+        return XmlDraft(self.root, self.namespace, self.schema)
