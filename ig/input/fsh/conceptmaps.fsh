@@ -14,14 +14,14 @@ RuleSet: OurConceptMap
 * publisher = "Care-plan adapter project"
 * targetUri = "http://snomed.info/sct?fhir_vs"
 
-Instance: care-team-role-to-snomed-ct
+Instance: care-team-role-to-snomed
 InstanceOf: ConceptMap
 Usage: #definition
 Title: "Care team roles to SNOMED CT"
-Description: "Maps the care-team-role codes to SNOMED CT occupations where one exists."
+Description: "Maps the care-team-role codes to SNOMED CT occupations where one exists; each role without one is listed as unmatched with the reason."
 * insert OurConceptMap
-* url = "https://fhir.careplan-adapter.org/ConceptMap/care-team-role-to-snomed-ct"
-* name = "CareTeamRoleToSnomedCt"
+* url = "https://fhir.careplan-adapter.org/ConceptMap/care-team-role-to-snomed"
+* name = "CareTeamRoleToSnomed"
 * sourceCanonical = "https://fhir.careplan-adapter.org/ValueSet/care-team-role"
 * group[0].source = "https://fhir.careplan-adapter.org/CodeSystem/care-team-role"
 * group[0].target = "http://snomed.info/sct"
@@ -31,8 +31,7 @@ Description: "Maps the care-team-role codes to SNOMED CT occupations where one e
 * group[0].element[1].code = #care-coordinator
 * group[0].element[1].target[0].code = #768820003
 * group[0].element[1].target[0].display = "Care coordinator"
-* group[0].element[1].target[0].equivalence = #wider
-* group[0].element[1].target[0].comment = "The SNOMED CT occupation covers care co-ordinators of any service; ours co-ordinates a drug treatment care plan."
+* group[0].element[1].target[0].equivalence = #equivalent
 * group[0].element[2].code = #care-manager
 * group[0].element[2].target[0].equivalence = #unmatched
 * group[0].element[2].target[0].comment = "No SNOMED CT concept for a substance misuse care manager was confirmed."
@@ -67,15 +66,17 @@ Description: "Maps the care-team-role codes to SNOMED CT occupations where one e
 * group[0].element[11].code = #community-care-manager
 * group[0].element[11].target[0].equivalence = #unmatched
 * group[0].element[11].target[0].comment = "No SNOMED CT concept for a community care manager was confirmed."
+// A role added later and not listed here is written with our code alone.
+* group[0].unmapped.mode = #provided
 
-Instance: intervention-modality-to-snomed-ct
+Instance: intervention-modality-to-snomed
 InstanceOf: ConceptMap
 Usage: #definition
 Title: "Intervention modalities to SNOMED CT"
-Description: "Maps the intervention-modality codes to SNOMED CT regimes and therapies where one exists; the mapper writes the SNOMED CT coding beside ours in CarePlan.activity.detail.code."
+Description: "Maps the intervention-modality codes to SNOMED CT regimes and therapies; the mapper writes the SNOMED CT coding beside ours in CarePlan.activity.detail.code. Substitution maps to the methadone or buprenorphine concept only when the medicine names the drug (dependsOn medicine); every modality falls back to 266707007 Drug addiction therapy, which is wider."
 * insert OurConceptMap
-* url = "https://fhir.careplan-adapter.org/ConceptMap/intervention-modality-to-snomed-ct"
-* name = "InterventionModalityToSnomedCt"
+* url = "https://fhir.careplan-adapter.org/ConceptMap/intervention-modality-to-snomed"
+* name = "InterventionModalityToSnomed"
 * sourceCanonical = "https://fhir.careplan-adapter.org/ValueSet/intervention-modality"
 * group[0].source = "https://fhir.careplan-adapter.org/CodeSystem/intervention-modality"
 * group[0].target = "http://snomed.info/sct"
@@ -88,18 +89,24 @@ Description: "Maps the intervention-modality codes to SNOMED CT regimes and ther
 * group[0].element[0].target[1].display = "Drug addiction therapy using methadone"
 * group[0].element[0].target[1].equivalence = #narrower
 * group[0].element[0].target[1].comment = "Applies only when the substitute medicine prescribed is methadone."
+* group[0].element[0].target[1].dependsOn[0].property = "medicine"
+* group[0].element[0].target[1].dependsOn[0].value = "methadone"
 * group[0].element[0].target[2].code = #792901003
 * group[0].element[0].target[2].display = "Drug addiction therapy using buprenorphine"
 * group[0].element[0].target[2].equivalence = #narrower
 * group[0].element[0].target[2].comment = "Applies only when the substitute medicine prescribed is buprenorphine."
+* group[0].element[0].target[2].dependsOn[0].property = "medicine"
+* group[0].element[0].target[2].dependsOn[0].value = "buprenorphine"
 * group[0].element[1].code = #other-prescribing
 * group[0].element[1].target[0].code = #266707007
 * group[0].element[1].target[0].display = "Drug addiction therapy"
 * group[0].element[1].target[0].equivalence = #wider
 * group[0].element[1].target[0].comment = "Covers any drug addiction therapy, not only prescribing."
 * group[0].element[2].code = #psychosocial
-* group[0].element[2].target[0].equivalence = #unmatched
-* group[0].element[2].target[0].comment = "Substance abuse counselling concepts are narrower than psychosocial interventions as a whole; no equivalent concept was confirmed."
+* group[0].element[2].target[0].code = #266707007
+* group[0].element[2].target[0].display = "Drug addiction therapy"
+* group[0].element[2].target[0].equivalence = #wider
+* group[0].element[2].target[0].comment = "No closer concept was confirmed for psychosocial interventions; the general drug addiction therapy concept is wider."
 * group[0].element[3].code = #harm-reduction
 * group[0].element[3].target[0].code = #720174008
 * group[0].element[3].target[0].display = "Drug harm reduction program"
@@ -128,12 +135,21 @@ Description: "Maps the intervention-modality codes to SNOMED CT regimes and ther
 * group[0].element[6].target[0].equivalence = #wider
 * group[0].element[6].target[0].comment = "Covers drug rehabilitation in any setting and detoxification; ours is residential."
 * group[0].element[7].code = #structured-day-programme
-* group[0].element[7].target[0].equivalence = #unmatched
-* group[0].element[7].target[0].comment = "No SNOMED CT concept for a structured day programme was confirmed."
+* group[0].element[7].target[0].code = #266707007
+* group[0].element[7].target[0].display = "Drug addiction therapy"
+* group[0].element[7].target[0].equivalence = #wider
+* group[0].element[7].target[0].comment = "No closer concept was confirmed for structured day programmes; the general drug addiction therapy concept is wider."
 * group[0].element[8].code = #relapse-prevention
 * group[0].element[8].target[0].code = #720177001
 * group[0].element[8].target[0].display = "Drug relapse prevention program"
 * group[0].element[8].target[0].equivalence = #equivalent
 * group[0].element[9].code = #brief-intervention
-* group[0].element[9].target[0].equivalence = #unmatched
-* group[0].element[9].target[0].comment = "No SNOMED CT concept for a brief intervention in drug treatment was confirmed."
+* group[0].element[9].target[0].code = #266707007
+* group[0].element[9].target[0].display = "Drug addiction therapy"
+* group[0].element[9].target[0].equivalence = #wider
+* group[0].element[9].target[0].comment = "No closer concept was confirmed for brief interventions; the general drug addiction therapy concept is wider."
+// Every modality is a drug treatment intervention, so a code added later and not listed here still
+// has the wider general concept.
+* group[0].unmapped.mode = #fixed
+* group[0].unmapped.code = #266707007
+* group[0].unmapped.display = "Drug addiction therapy"

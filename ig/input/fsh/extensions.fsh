@@ -287,6 +287,15 @@ Context: CarePlan.activity.detail
 * value[x] only boolean
 * value[x] 1..1
 
+Extension: Prescriber
+Id: prescriber
+Title: "Prescriber"
+Description: "The care team member who prescribes within an intervention, e.g. the GP in shared care (seed 002, 5.3.4)."
+Context: CarePlan.activity.detail
+* insert OurExtension
+* value[x] only Reference(PractitionerRole)
+* value[x] 1..1
+
 Extension: ActivityTypeExtension
 Id: activity-type
 Title: "Activity type"

@@ -54,10 +54,10 @@ Description: "The written care plan agreed between a client in structured drug t
     ReferredOn named referredOn 0..1 and
     ResponsibleRole named responsibleRole 0..1 and
     LastDose named lastDose 0..1 and
-    SupervisedConsumption named supervisedConsumption 0..1
-// The modality of an intervention, with its SNOMED CT concept beside it where one exists
-// (ConceptMap intervention-modality-to-snomed-ct); an action may carry only text.
-* activity.detail.code from InterventionModalityVS (extensible)
+    SupervisedConsumption named supervisedConsumption 0..1 and
+    Prescriber named prescriber 0..1
+// detail.code is left unbound: an intervention carries its modality (with the SNOMED CT concept of
+// ConceptMap intervention-modality-to-snomed), an action the domain it serves (care-plan-domain).
 * activity.detail.goal only Reference(TreatmentGoal)
 
 Profile: CareCoordinationTeam
