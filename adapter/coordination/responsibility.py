@@ -245,7 +245,9 @@ def _no_intervention_yet(record: ClientRecord, today: date) -> _Conclusion | Non
     if situation.receiving(record):
         return None
     return _Conclusion(
-        Role.KEYWORKER, "no treatment intervention yet: the keyworker who completed triage holds the plan"
+        Role.KEYWORKER,
+        "no treatment intervention being received: the keyworker holds the plan (the CJIT worker after "
+        "triage, the CARAT worker in custody)",
     )
 
 
