@@ -93,17 +93,13 @@ class CoordinationReport:
 Check = Callable[[ClientRecord, Context], Iterator[Finding]]
 
 
-def _finding(severity: Severity, code: FindingCode, text: str, expression: str, source: Source) -> Finding:
-    return Finding(severity, code, text, expression, source)
-
-
 def check_named_keyworker(record: ClientRecord, context: Context) -> Iterator[Finding]:
     """Tier 3 clients have a named keyworker (seed 003: "All service users accessing Tier 3 Services
     will be allocated a treatment co-ordinator/ key worker"; seed 002, 5.3.4: the named practitioner)."""
     if record.plan.status not in OPEN or not situation.is_tier_3_client(record):
         return
     if not situation.holders(record, Role.KEYWORKER, context.today):
-        yield _finding(
+        yield Finding(
             "error",
             FindingCode.NO_NAMED_KEYWORKER,
             "a tier 3 client with no named keyworker or treatment co-ordinator on the care team",
@@ -121,7 +117,7 @@ def check_coordinator_in_team(record: ClientRecord, context: Context) -> Iterato
         return
     if decision.role == Role.KEYWORKER and situation.is_tier_3_client(record):
         return
-    yield _finding(
+    yield Finding(
         "error",
         FindingCode.COORDINATOR_NOT_IN_TEAM,
         f"the {decision.role} is responsible for co-ordination ({decision.reason}) but nobody on the "
@@ -136,7 +132,7 @@ def check_decision_needed(record: ClientRecord, context: Context) -> Iterator[Fi
     decision = context.decision
     if record.plan.status in OPEN and decision.decision_needed:
         candidates = "; ".join(str(c) for c in decision.candidates)
-        yield _finding(
+        yield Finding(
             "warning",
             FindingCode.COORDINATION_DECISION_NEEDED,
             f"{decision.reason}; candidates: {candidates}",
@@ -151,7 +147,7 @@ def check_care_manager_allocated(record: ClientRecord, context: Context) -> Iter
     if record.plan.status not in OPEN or ext is None or not ext.care_manager_criteria_met:
         return
     if not situation.holders(record, Role.CARE_MANAGER, context.today):
-        yield _finding(
+        yield Finding(
             "warning",
             FindingCode.CARE_MANAGER_NOT_ALLOCATED,
             "meets the criteria for care manager involvement but no care manager is allocated: refer",
@@ -167,7 +163,7 @@ def check_agreement(record: ClientRecord, context: Context) -> Iterator[Finding]
     if plan.status not in AGREED_STATUSES:
         return
     if plan.agreement.agreed_on is None:
-        yield _finding(
+        yield Finding(
             "error",
             FindingCode.PLAN_NOT_AGREED,
             "the care plan has no date of agreement with the service user",
@@ -175,7 +171,7 @@ def check_agreement(record: ClientRecord, context: Context) -> Iterator[Finding]
             sources.OVERARCHING_PRINCIPLES,
         )
     if not plan.agreement.signed_by_service_user:
-        yield _finding(
+        yield Finding(
             "error",
             FindingCode.PLAN_NOT_SIGNED,
             "the care plan is not signed by the service user",
@@ -196,7 +192,7 @@ def check_domains_assessed(record: ClientRecord, context: Context) -> Iterator[F
     severity: Severity = "warning" if plan.kind == PlanKind.INITIAL else "error"
     for domain in Domain:
         if domain not in assessed:
-            yield _finding(
+            yield Finding(
                 severity,
                 FindingCode.DOMAIN_NOT_ASSESSED,
                 f"the {domain} domain has no recorded assessment",
@@ -213,7 +209,7 @@ def check_review_due(record: ClientRecord, context: Context) -> Iterator[Finding
         return
     today = context.today
     if plan.next_review_due is not None and plan.next_review_due < today:
-        yield _finding(
+        yield Finding(
             "error",
             FindingCode.REVIEW_OVERDUE,
             f"the review due on {plan.next_review_due} has not been recorded",
@@ -227,7 +223,7 @@ def check_review_due(record: ClientRecord, context: Context) -> Iterator[Finding
         since, where = plan.start, "plan.reviews"
     if situation.add_months(since, REVIEW_INTERVAL_MONTHS) < today:
         what = "the last review" if plan.reviews else "the plan started"
-        yield _finding(
+        yield Finding(
             "error",
             FindingCode.REVIEW_OVERDUE,
             f"{what} on {since}, more than {REVIEW_INTERVAL_MONTHS} months ago",
@@ -242,7 +238,7 @@ def check_top_at_assessment(record: ClientRecord, context: Context) -> Iterator[
     if plan.kind != PlanKind.COMPREHENSIVE or plan.status not in situation.IN_FORCE | {PlanStatus.COMPLETED}:
         return
     if not any(r.top_completed for r in plan.reviews):
-        yield _finding(
+        yield Finding(
             "warning",
             FindingCode.TOP_NOT_AT_ASSESSMENT,
             "a comprehensive care plan with no Treatment Outcomes Profile recorded",
@@ -262,7 +258,7 @@ def check_top_at_discharge(record: ClientRecord, context: Context) -> Iterator[F
         if r.top_completed and abs(r.date - closure.date) <= DISCHARGE_TOP_WINDOW
     ]
     if not near:
-        yield _finding(
+        yield Finding(
             "error",
             FindingCode.TOP_NOT_AT_DISCHARGE,
             f"discharged on {closure.date} with no Treatment Outcomes Profile review within "
@@ -275,7 +271,7 @@ def check_top_at_discharge(record: ClientRecord, context: Context) -> Iterator[F
 def check_risk_assessed(record: ClientRecord, context: Context) -> Iterator[Finding]:
     """Ongoing risk assessment (seed 003, Role and Responsibilities of the Care Co-ordinator)."""
     if record.plan.status in situation.IN_FORCE and record.plan.risk is None:
-        yield _finding(
+        yield Finding(
             "warning",
             FindingCode.RISK_NOT_ASSESSED,
             "a care plan in force with no risk assessment",
@@ -299,7 +295,7 @@ def check_risk_management_plan(record: ClientRecord, context: Context) -> Iterat
     if risk.overdose_risk_on_release in RISK_NEEDING_A_PLAN:
         reasons.append(f"{risk.overdose_risk_on_release} overdose risk on release")
     if reasons:
-        yield _finding(
+        yield Finding(
             "error",
             FindingCode.RISK_WITHOUT_MANAGEMENT_PLAN,
             f"{' and '.join(reasons)} assessed on {risk.assessed_on} but no risk management plan",
@@ -314,7 +310,7 @@ def check_complex_needs_plans(record: ClientRecord, context: Context) -> Iterato
     if plan.status not in OPEN or not plan.complex_needs:
         return
     if not plan.contingency_plan:
-        yield _finding(
+        yield Finding(
             "error",
             FindingCode.COMPLEX_NEEDS_WITHOUT_CONTINGENCY_PLAN,
             "complex needs recorded but no contingency plan",
@@ -322,7 +318,7 @@ def check_complex_needs_plans(record: ClientRecord, context: Context) -> Iterato
             sources.COORDINATOR_DUTIES,
         )
     if not plan.crisis_plan:
-        yield _finding(
+        yield Finding(
             "error",
             FindingCode.COMPLEX_NEEDS_WITHOUT_CRISIS_PLAN,
             "complex needs recorded but no crisis management plan",
@@ -343,7 +339,7 @@ def check_waiting_at_risk(record: ClientRecord, context: Context) -> Iterator[Fi
     interim = [i for i in situation.live(plan.interventions) if i.tier == Tier.TIER_2]
     if awaited and not interim and not plan.risk_management_plan:
         index, intervention = awaited[0]
-        yield _finding(
+        yield Finding(
             "error",
             FindingCode.WAITING_AT_RISK_WITHOUT_PLAN,
             f"waiting for tier 3 ({intervention.id} at {intervention.provider}) with a significant and "
@@ -358,7 +354,7 @@ def check_aftercare_plan(record: ClientRecord, context: Context) -> Iterator[Fin
     non-drug-related support (seed 002, 5.3.3)."""
     plan = record.plan
     if situation.is_discharged(record) and plan.kind != PlanKind.AFTERCARE:
-        yield _finding(
+        yield Finding(
             "error",
             FindingCode.DISCHARGE_WITHOUT_AFTERCARE_PLAN,
             f"discharged ({plan.closure.reason if plan.closure else ''}) with a {plan.kind} plan, not an "
@@ -369,7 +365,7 @@ def check_aftercare_plan(record: ClientRecord, context: Context) -> Iterator[Fin
     if plan.kind == PlanKind.AFTERCARE and plan.status not in situation.NOT_APPLICABLE:
         domains = {g.domain for g in plan.goals} | {a.domain for a in plan.actions}
         if not domains - {Domain.DRUG_AND_ALCOHOL_MISUSE}:
-            yield _finding(
+            yield Finding(
                 "warning",
                 FindingCode.AFTERCARE_PLAN_DRUG_SUPPORT_ONLY,
                 "the aftercare plan has no goal or action outside drug and alcohol misuse",
@@ -386,7 +382,7 @@ def check_re_engagement(record: ClientRecord, context: Context) -> Iterator[Find
         return
     event = record.plan.engagement[index]
     if not event.re_engagement_action:
-        yield _finding(
+        yield Finding(
             "error",
             FindingCode.DISENGAGED_WITHOUT_RE_ENGAGEMENT,
             f"dropped out on {event.date} with no re-engagement action recorded",
@@ -407,7 +403,7 @@ def check_child_protection(record: ClientRecord, context: Context) -> Iterator[F
             if plan.risk_management_plan
             else ("plan.risk_management_plan")
         )
-        yield _finding(
+        yield Finding(
             "error",
             FindingCode.CHILD_PROTECTION_NOT_IN_RISK_PLAN,
             f"the child protection concern raised on {concern.raised_on} is not in the risk management plan",
@@ -415,7 +411,7 @@ def check_child_protection(record: ClientRecord, context: Context) -> Iterator[F
             sources.COORDINATOR_DUTIES,
         )
     if concern.forum_attended_by is None:
-        yield _finding(
+        yield Finding(
             "warning",
             FindingCode.CHILD_PROTECTION_FORUM_UNATTENDED,
             "no team member is named as attending the child protection forum",
@@ -453,7 +449,7 @@ def check_coordination(record: ClientRecord, *, today: Clock) -> CoordinationRep
     day = today.today()
     decision = decide(record, day)
     if record.plan.status in situation.NOT_APPLICABLE:
-        skipped = _finding(
+        skipped = Finding(
             "information",
             FindingCode.PLAN_NOT_IN_FORCE,
             f"the plan is {record.plan.status}: no co-ordination checks were run",
