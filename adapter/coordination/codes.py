@@ -102,8 +102,8 @@ FINDING_DEFINITIONS: dict[FindingCode, FindingDefinition] = {
     ),
     FindingCode.RISK_WITHOUT_MANAGEMENT_PLAN: FindingDefinition(
         "Risk without a risk management plan",
-        "A risk is recorded (medium or high, named areas, or significant and immediate) but there is "
-        "no risk management plan.",
+        "A medium or high risk, a significant and immediate risk, or a medium or high overdose risk on "
+        "release is recorded but there is no risk management plan.",
         "business-rule",
     ),
     FindingCode.COMPLEX_NEEDS_WITHOUT_CONTINGENCY_PLAN: FindingDefinition(
