@@ -1,0 +1,127 @@
+"""The real systems: what their own exports hold that the canonical model cannot, and the round trips
+between them (any system -> canonical -> any other -> canonical keeps every field both carry)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from adapter.dialects import InvalidSystemRecord, read, read_all, systems, write
+from dialects.helpers import SYSTEMS_FIXTURES, client, differences
+
+SYSTEM_NAMES = [info.name for info in systems()]
+
+
+def test_dir_export_reports_arrest_and_drug_use_as_unmapped() -> None:
+    data = (SYSTEMS_FIXTURES / "cjit-dir" / "exports" / "01-custody-arrest.xml").read_bytes()
+    conversion = read("cjit-dir", data)
+    assert conversion.unmapped == (
+        "/DIRRecord/Header/DIRReference",
+        "/DIRRecord/ArrestReferral/ArrestDate",
+        "/DIRRecord/ArrestReferral/CustodySuite",
+        "/DIRRecord/ArrestReferral/TriggerOffence",
+        "/DIRRecord/ArrestReferral/TestResult",
+        "/DIRRecord/ArrestReferral/RequiredAssessment",
+        "/DIRRecord/DrugUse/Drug[1]/@rank",
+        "/DIRRecord/DrugUse/Drug[1]/Substance",
+        "/DIRRecord/DrugUse/Drug[1]/Route",
+        "/DIRRecord/DrugUse/Drug[1]/DaysUsedInLast28",
+        "/DIRRecord/DrugUse/Drug[1]/AgeFirstUsed",
+        "/DIRRecord/DrugUse/Drug[2]/@rank",
+        "/DIRRecord/DrugUse/Drug[2]/Substance",
+        "/DIRRecord/DrugUse/Drug[2]/Route",
+        "/DIRRecord/DrugUse/Drug[2]/DaysUsedInLast28",
+    )
+    assert differences(client("01-custody-triage"), conversion.record, set()) == []
+
+
+def test_carat_export_reports_release_details_and_session_length_as_unmapped() -> None:
+    data = (SYSTEMS_FIXTURES / "carat" / "exports" / "02-release-with-sessions.csv").read_bytes()
+    conversion = read("carat", data)
+    assert conversion.unmapped == (
+        "SESSION@39.duration_minutes",
+        "SESSION@39.session_type",
+        "RELEASE@41.release_date",
+        "RELEASE@41.release_address_area",
+        "RELEASE@41.licence_end",
+    )
+    original = client("02-carat-release")
+    lost = set(write("carat", original).lost_paths)
+    assert differences(original, conversion.record, lost) == []
+
+
+def test_carat_to_dir_and_back_keeps_every_field_both_carry() -> None:
+    original = client("02-carat-release")
+    from_carat = read("carat", write("carat", original).data).record
+    as_dir = write("cjit-dir", from_carat)
+    assert as_dir.losses == ()
+    back = read("cjit-dir", as_dir.data).record
+    assert differences(from_carat, back, set()) == []
+    # What CARAT could not carry is reported, not silently dropped.
+    assert set(write("carat", original).lost_paths) == {
+        "care_team[1].professional_id.system",
+        "care_team[1].professional_id.value",
+        "plan.notes[0]",
+    }
+
+
+def test_dir_to_carat_reports_what_carat_cannot_carry() -> None:
+    from_dir = read(
+        "cjit-dir", (SYSTEMS_FIXTURES / "cjit-dir" / "11-prison-transfer.xml").read_bytes()
+    ).record
+    written = write("carat", from_dir)
+    back = read("carat", written.data).record
+    assert differences(from_dir, back, set(written.lost_paths)) == []
+    assert {loss.reason for loss in written.losses} == {"carat has no field for it"}
+
+
+@pytest.mark.parametrize(("source", "target"), list(itertools.permutations(SYSTEM_NAMES, 2)))
+def test_every_pair_of_systems(source: str, target: str, client_name: str) -> None:
+    original = client(client_name)
+    try:
+        first = read(source, write(source, original).data).record
+    except InvalidSystemRecord as error:
+        # Not every system holds every client (CARAT holds prisoners only): it names what is missing.
+        assert [issue.expression for issue in error.outcome.issues] == ["service_user.prison_number"]
+        return
+    try:
+        written = write(target, first)
+    except InvalidSystemRecord as error:
+        # A system that cannot hold the client says which field it is missing.
+        assert all(issue.expression for issue in error.outcome.issues)
+        return
+    second = read(target, written.data).record
+    assert differences(first, second, set(written.lost_paths)) == []
+
+
+def test_one_export_can_hold_many_clients() -> None:
+    first = (SYSTEMS_FIXTURES / "carat" / "02-carat-release.csv").read_text(encoding="utf-8")
+    second = (SYSTEMS_FIXTURES / "carat" / "11-prison-transfer.csv").read_text(encoding="utf-8")
+    both = first + second
+    with pytest.raises(InvalidSystemRecord) as caught:
+        read_all("carat", both.encode())
+    # Each record type may have one header: a concatenated export repeats them.
+    assert caught.value.outcome.issues[0].expression == "CLIENT@40"
+    merged = _merge_exports(first, second)
+    conversions = read_all("carat", merged.encode())
+    assert [c.record.service_user.prison_number for c in conversions] == ["A4821KD", "A9183FR"]
+    with pytest.raises(InvalidSystemRecord) as caught:
+        read("carat", merged.encode())
+    assert "holds 2 client records" in caught.value.outcome.issues[0].text
+
+
+def _merge_exports(*exports: str) -> str:
+    """One export from several: the rows of each type under one header (headers must agree)."""
+    sections: dict[str, list[str]] = {}
+    for export in exports:
+        header = ""
+        for line in export.splitlines():
+            if line.startswith("#"):
+                header = line
+                sections.setdefault(header, [])
+            else:
+                sections[header].append(line)
+    return "".join(
+        header + "\r\n" + "".join(row + "\r\n" for row in rows) for header, rows in sections.items()
+    )
