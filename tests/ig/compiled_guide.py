@@ -20,7 +20,7 @@ CM_BASE = f"{CANONICAL_BASE}/ConceptMap/"
 
 @dataclass(frozen=True)
 class CompiledGuide:
-    """Every resource SUSHI wrote, by canonical URL and by file name."""
+    """Every resource SUSHI wrote: conformance resources by canonical URL, everything by file name."""
 
     by_url: dict[str, FhirJson]
     files: dict[str, FhirJson]
@@ -31,6 +31,10 @@ class CompiledGuide:
 
     def of_type(self, resource_type: str) -> list[FhirJson]:
         return [r for r in self.by_url.values() if r["resourceType"] == resource_type]
+
+    def examples(self) -> list[FhirJson]:
+        """The example instances (they carry no canonical URL), each claiming one of our profiles."""
+        return [r for r in self.files.values() if "url" not in r]
 
     def element(self, profile: str, element_id: str) -> FhirJson:
         """One differential element of one of our StructureDefinitions, by profile name or id."""
@@ -45,4 +49,5 @@ def load_guide() -> CompiledGuide:
     """Read every compiled resource; fail loudly when the IG was never built."""
     files = {path.name: json.loads(path.read_text("utf-8")) for path in sorted(RESOURCES.glob("*.json"))}
     assert files, f"nothing compiled in {RESOURCES}: run scripts/build_ig.sh"
-    return CompiledGuide(by_url={r["url"]: r for r in files.values()}, files=files)
+    by_url = {r["url"]: r for r in files.values() if "url" in r}
+    return CompiledGuide(by_url=by_url, files=files)

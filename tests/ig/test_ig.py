@@ -554,3 +554,22 @@ def test_only_resources_are_committed_and_the_guide_lists_each(ig: CompiledGuide
     listed = {r["reference"]["reference"] for r in guide["definition"]["resource"]}
     others = [r for r in ig.files.values() if r is not guide]
     assert listed == {f"{r['resourceType']}/{r['id']}" for r in others}
+
+
+def references(node: Any) -> list[str]:
+    """Every literal reference in a resource, anywhere in it."""
+    if isinstance(node, dict):
+        own = [node["reference"]] if isinstance(node.get("reference"), str) else []
+        return own + [ref for value in node.values() for ref in references(value)]
+    if isinstance(node, list):
+        return [ref for item in node for ref in references(item)]
+    return []
+
+
+def test_every_profile_has_an_example_and_the_examples_reference_each_other(ig: CompiledGuide) -> None:
+    examples = ig.examples()
+    claimed = {profile for example in examples for profile in example["meta"]["profile"]}
+    assert claimed == {SD_BASE + name for _, name in documented_profiles()}
+    known = {f"{example['resourceType']}/{example['id']}" for example in examples}
+    for example in examples:
+        assert set(references(example)) <= known, example["id"]

@@ -224,3 +224,15 @@ def test_breaking_examples_select_something(ig: CompiledGuide) -> None:
     for case in CASES.values():
         for example, _ in case.breaks:
             assert contexts(ig, example, case.element)
+
+
+def test_every_invariant_holds_on_the_igs_examples(ig: CompiledGuide) -> None:
+    checked = set()
+    for key, (element_id, constraint) in invariants(ig).items():
+        profile = constraint["source"]
+        evaluate = compile_fhirpath(constraint["expression"], model=R4)
+        for example in ig.examples():
+            if profile in example["meta"]["profile"]:
+                assert failures(ig, evaluate, element_id, example) == [], (key, example["id"])
+                checked.add(key)
+    assert checked == set(CASES), "each invariant is checked on at least one example"

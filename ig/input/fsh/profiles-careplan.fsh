@@ -94,7 +94,7 @@ Description: "A goal of the care plan, in exactly one of the four key domains an
 * achievementStatus MS
 * category 1..* MS
 // Domains and areas share one code system, so the slices are told apart by their required bindings
-// (a "value" discriminator tests fixed, pattern or required-binding values).
+// to enumerated value sets (a "value" discriminator tests fixed, pattern or required-binding values).
 * category ^slicing.discriminator.type = #value
 * category ^slicing.discriminator.path = "$this"
 * category ^slicing.rules = #open

@@ -131,7 +131,9 @@ Id: care-plan-key-domain
 Title: "The four key domains"
 Description: "The four key domains of a care plan (seed 001, 5.3.2), without their areas: every goal and need is in exactly one of them."
 * insert OurValueSet
-// Listed, not filtered: the validator expands it without a terminology server.
+// Listed, not filtered: Goal and Condition categories slice on these bindings, and R4 profiling asks
+// a slice told apart by a required binding for a value set that enumerates its codes; it also lets the
+// validator expand it without a terminology server.
 * CarePlanDomain#drug-alcohol-misuse
 * CarePlanDomain#health
 * CarePlanDomain#offending
