@@ -41,6 +41,20 @@ def _parser() -> etree.XMLParser:
     )
 
 
+_DOCTYPE_SPELLINGS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("ascii", "utf-16-le", "utf-16-be")
+)
+
+
+def _declares_doctype(data: bytes) -> bool:
+    # Refused before parsing so no entity is ever expanded, not even by libxml2's own guards. A
+    # document that merely mentions "<!DOCTYPE" in a comment or CDATA is refused too: records of
+    # ours never need to.
+    return any(marker in data for marker in _DOCTYPE_SPELLINGS)
+
+
 def _depth(root: etree._Element, limit: int) -> int:
     deepest = 0
     stack = [(root, 1)]
@@ -61,9 +75,16 @@ def parse_untrusted_xml(data: bytes, limits: Limits | None = None) -> etree._Ele
             "dialects.too-large",
             f"document is {len(data)} bytes; the limit is {limits.max_bytes} bytes",
         )
+    if _declares_doctype(data):
+        raise _refuse("dialects.doctype", "a DOCTYPE is not allowed (entities and DTDs are refused)")
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as error:
+        if "Excessive depth" in str(error.msg):
+            # libxml2's own cap (huge_tree off) caught it before our walk could.
+            raise _refuse(
+                "dialects.too-deep", f"elements nest deeper than {limits.max_depth} levels"
+            ) from None
         raise InvalidSystemRecord.of(
             [
                 Issue.error(
