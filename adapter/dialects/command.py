@@ -1,0 +1,156 @@
+"""Bodies of the ``careplan convert`` and ``careplan systems`` commands (registered in adapter/cli.py).
+
+    careplan convert exports/ --from carat --to cjit-dir --out handover/
+    careplan convert A4821KD.xml --from cjit-dir --to fhir
+    careplan systems
+
+Each source file is converted whole or not at all: its outputs are built in memory, and only when
+every record in it converted are they written, each through a temporary file renamed into place.
+The summary lists every file with its records, unmapped source fields and losses; any failure
+prints its problems (record and field) and makes the exit status non-zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from adapter.atomic import write_atomically
+from adapter.dialects.convert import read_records, write_record
+from adapter.dialects.systems import System, load_system, systems
+from adapter.errors import AdapterError
+from adapter.model import ClientRecord
+from adapter.outcome import Issue
+
+FHIR_TARGETS = {"fhir": "json", "fhir-xml": "xml"}
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What happened to one source file."""
+
+    source: Path
+    outputs: tuple[Path, ...] = ()
+    unmapped: int = 0
+    losses: int = 0
+    problems: tuple[Issue, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _as_fhir(record: ClientRecord, wire: str) -> bytes:
+    # Imported here: the FHIR mapper is its own room, needed only for this target.
+    from adapter.fhir import to_fhir
+    from adapter.fhir.wire import write_resource
+
+    return write_resource(to_fhir(record), "xml" if wire == "xml" else "json")
+
+
+def _sources(src: Path, system: System) -> list[Path]:
+    if src.is_dir():
+        return sorted(p for p in src.iterdir() if p.is_file() and p.suffix.lstrip(".") == system.extension)
+    return [src]
+
+
+def _output_name(source: Path, index: int, count: int, extension: str) -> str:
+    return f"{source.stem}.{extension}" if count == 1 else f"{source.stem}.{index + 1}.{extension}"
+
+
+def convert_file(source: Path, origin: System, target: str, out: Path) -> FileResult:
+    """Convert every record in ``source``; write nothing unless all of them convert."""
+    try:
+        conversions = read_records(origin, source.read_bytes())
+        if target in FHIR_TARGETS:
+            outputs = [(_as_fhir(c.record, FHIR_TARGETS[target]), 0) for c in conversions]
+            extension = FHIR_TARGETS[target]
+        else:
+            destination = load_system(target)
+            written = [write_record(destination, c.record) for c in conversions]
+            outputs = [(w.data, len(w.losses)) for w in written]
+            extension = destination.extension
+    except AdapterError as error:
+        return FileResult(source, problems=error.outcome.issues)
+    except OSError as error:
+        return FileResult(source, problems=(Issue.error("exception", "dialects.io", f"{source}: {error}"),))
+    paths: list[Path] = []
+    for index, (data, _) in enumerate(outputs):
+        path = out / _output_name(source, index, len(outputs), extension)
+        write_atomically(path, data)
+        paths.append(path)
+    return FileResult(
+        source,
+        tuple(paths),
+        unmapped=sum(len(c.unmapped) for c in conversions),
+        losses=sum(losses for _, losses in outputs),
+    )
+
+
+def _summary(results: list[FileResult]) -> Table:
+    table = Table(title="careplan convert")
+    for column in ("source", "records", "unmapped source fields", "losses", "result"):
+        table.add_column(column)
+    for result in results:
+        table.add_row(
+            str(result.source),
+            str(len(result.outputs)),
+            str(result.unmapped),
+            str(result.losses),
+            "[green]converted[/]" if result.ok else f"[red]failed ({len(result.problems)} problems)[/]",
+        )
+    return table
+
+
+def convert(
+    src: Annotated[Path, typer.Argument(help="a file in the source system's format, or a folder of them")],
+    from_system: Annotated[str, typer.Option("--from", help="the source system (see `careplan systems`)")],
+    to: Annotated[str, typer.Option("--to", help="a target system, or fhir / fhir-xml for a FHIR Bundle")],
+    out: Annotated[Path, typer.Option("--out", help="the folder to write into")] = Path("."),
+) -> None:
+    """Convert care plans from one service's system format to another's, or to FHIR."""
+    console, errors = Console(), Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        origin = load_system(from_system)
+        if to not in FHIR_TARGETS:
+            load_system(to)
+    except AdapterError as error:
+        for issue in error.outcome.issues:
+            errors.print(f"error: {issue.text}")
+        raise typer.Exit(2) from None
+    if not src.exists():
+        errors.print(f"error: {src}: no such file or folder")
+        raise typer.Exit(2)
+    sources = _sources(src, origin)
+    results: list[FileResult] = []
+    with Progress(console=errors, transient=True) as progress:
+        task = progress.add_task(f"{origin.info.name} -> {to}", total=len(sources))
+        for source in sources:
+            results.append(convert_file(source, origin, to, out))
+            progress.advance(task)
+    console.print(_summary(results))
+    for result in results:
+        for issue in result.problems:
+            where = f" @ {issue.expression}" if issue.expression else ""
+            errors.print(f"{result.source}: {issue.severity}: {issue.text}{where}")
+    failed = sum(not result.ok for result in results)
+    console.print(f"{len(results) - failed} converted, {failed} failed")
+    if failed or not results:
+        raise typer.Exit(1)
+
+
+def systems_command() -> None:
+    """List the systems the adapter reads and writes, with their formats."""
+    table = Table(title="systems")
+    for column in ("name", "format", "version", "title"):
+        table.add_column(column)
+    for info in systems():
+        table.add_row(info.name, info.format, info.version, info.title)
+    table.add_row("fhir", "fhir-json", "R4", "FHIR R4 transaction Bundle (target only; also fhir-xml)")
+    Console().print(table)
