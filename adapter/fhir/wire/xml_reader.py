@@ -1,0 +1,327 @@
+"""FHIR XML -> FHIR JSON, checked against the StructureDefinitions as it is read.
+
+    >>> xml_to_json(b'<Patient xmlns="http://hl7.org/fhir"><name><given value="Ann"/></name></Patient>')
+    {'resourceType': 'Patient', 'name': [{'given': ['Ann']}]}
+
+Reading walks each element against its type's compiled :class:`Layout` and collects every problem
+before raising one InvalidFhir: unknown elements, elements out of the definition's order, a second
+occurrence of a non-repeating element, two types of one choice, a ``value`` attribute on a complex
+type, text where FHIR has none, a primitive whose text breaks its type's lexical rule. Each Issue's
+``expression`` is the FHIRPath of the element with indices (``Patient.name[0].given[1]``); a choice
+is named by its typed JSON name (``Observation.valueQuantity``) and a resource inside another by
+its wrapper (``Bundle.entry[0].resource.id``).
+
+The JSON form follows the FHIR JSON rules: arrays for every element whose max is not 1, primitives
+as JSON strings, booleans and numbers (decimals as :class:`FhirDecimal`, exact), ``_name`` for a
+primitive's id and extensions (aligned arrays with nulls when it repeats), the narrative ``div`` as
+a string of XHTML.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, cast
+
+from lxml import etree
+
+from adapter.errors import InvalidFhir
+from adapter.fhir.wire.fhir_decimal import FhirDecimal
+from adapter.fhir.wire.layout import FHIR_NS, JsonKind, Kind, Layout, Layouts, Slot, core_layouts
+from adapter.fhir.wire.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_XML_DEPTH
+from adapter.fhir.wire.safe_xml import parse_untrusted_xml
+from adapter.outcome import Issue, OperationOutcome
+from adapter.types import FhirJson, FhirPath
+
+_FHIR = "{" + FHIR_NS + "}"
+_EXTENSION_TAG = _FHIR + "extension"
+_SCHEMA_LOCATION = "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation"
+
+
+def xml_to_json(
+    data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: int = DEFAULT_MAX_XML_DEPTH
+) -> FhirJson:
+    """Read one FHIR XML resource (untrusted bytes) into its FHIR JSON form.
+
+    Raises InvalidFhir carrying every problem found, each with its FHIRPath ``expression``.
+    """
+    root = parse_untrusted_xml(data, max_bytes=max_bytes, max_depth=max_depth)
+    reader = _Reader(core_layouts())
+    resource = reader.resource(root, None)
+    if reader.issues or resource is None:
+        raise InvalidFhir(OperationOutcome.of(reader.issues))
+    return resource
+
+
+class _Reader:
+    def __init__(self, layouts: Layouts) -> None:
+        self.layouts = layouts
+        self.by_key = layouts.by_key
+        self.extension = layouts.by_key["Extension"]
+        self.issues: list[Issue] = []
+
+    def _issue(self, code: str, message_id: str, text: str, expression: FhirPath) -> None:
+        self.issues.append(Issue.error(code, message_id, text, expression))
+
+    def resource(self, element: etree._Element, path: FhirPath | None) -> FhirJson | None:
+        tag = element.tag
+        local = etree.QName(element).localname if isinstance(tag, str) else str(tag)
+        here = path or local
+        if not isinstance(tag, str) or not tag.startswith(_FHIR):
+            namespace = etree.QName(element).namespace if isinstance(tag, str) else None
+            self._issue(
+                "structure",
+                "xml.namespace",
+                f"<{local}> is not in the FHIR namespace {FHIR_NS} (found {namespace or 'no namespace'})",
+                here,
+            )
+            return None
+        layout = self.layouts.resource(local)
+        if layout is None:
+            self._issue(
+                "structure", "xml.unknown-resource", f"{local!r} is not a FHIR R4 resource type", here
+            )
+            return None
+        for name, _ in element.items():
+            if name != _SCHEMA_LOCATION:
+                self._issue(
+                    "structure",
+                    "xml.unknown-attribute",
+                    f"a resource element has no attribute {name!r}",
+                    here,
+                )
+        resource: FhirJson = {"resourceType": local}
+        self._children(element, layout, resource, here)
+        return resource
+
+    def _children(self, element: etree._Element, layout: Layout, out: FhirJson, path: FhirPath) -> None:
+        text = element.text
+        if text is not None and not text.isspace():
+            self._text_issue(path)
+        by_tag = layout.by_tag
+        last: Slot | None = None
+        nulls: list[str] = []
+        for child in element:
+            tail = child.tail
+            if tail is not None and not tail.isspace():
+                self._text_issue(path)
+            tag = child.tag
+            if tag.__class__ is not str:  # a comment or processing instruction: not part of FHIR content
+                continue
+            slot = by_tag.get(tag)
+            if slot is None:
+                self._unknown(child, layout, path)
+                continue
+            if last is None or slot.order > last.order:
+                last = slot
+            elif slot.order < last.order or slot is not last or not slot.repeats:
+                self._sequence_issue(slot, last, path)
+            name = slot.name
+            kind = slot.kind
+            if kind is Kind.PRIMITIVE:
+                if slot.repeats:
+                    values = out.get(name)
+                    if values is None:
+                        values = out[name] = []
+                    value, extra = self._primitive(child, slot, f"{path}.{name}[{len(values)}]")
+                    values.append(value)
+                    extras = out.get("_" + name)
+                    if extra is not None and extras is None:
+                        extras = out["_" + name] = [None] * (len(values) - 1)
+                    if extras is not None:
+                        extras.append(extra)
+                    if value is None:
+                        nulls.append(name)
+                else:
+                    value, extra = self._primitive(child, slot, f"{path}.{name}")
+                    if value is not None:
+                        out[name] = value
+                    if extra is not None:
+                        out["_" + name] = extra
+            elif kind is Kind.COMPLEX:
+                if slot.repeats:
+                    items = out.get(name)
+                    if items is None:
+                        items = out[name] = []
+                    items.append(
+                        self._complex(child, self.by_key[slot.layout], f"{path}.{name}[{len(items)}]")
+                    )
+                else:
+                    out[name] = self._complex(child, self.by_key[slot.layout], f"{path}.{name}")
+            elif kind is Kind.RESOURCE:
+                if slot.repeats:
+                    items = out.get(name)
+                    if items is None:
+                        items = out[name] = []
+                    inner = self._wrapped(child, f"{path}.{name}[{len(items)}]")
+                    items.append(inner)
+                else:
+                    inner = self._wrapped(child, f"{path}.{name}")
+                    if inner is not None:
+                        out[name] = inner
+            else:
+                out[name] = _xhtml_text(child)
+        for name in nulls:
+            # Only extensions, no values: FHIR JSON then leaves the value array out.
+            if name in out and all(value is None for value in out[name]):
+                del out[name]
+
+    def _sequence_issue(self, slot: Slot, last: Slot, path: FhirPath) -> None:
+        """An element out of the definition's order, a second type of a choice, or a repeat of max 1."""
+        if slot.order < last.order:
+            message_id = "xml.order"
+            text = f"<{slot.name}> is out of order: the definition puts it before <{last.name}>"
+        elif slot is not last:
+            message_id = "xml.choice"
+            text = (
+                f"<{slot.name}> and <{last.name}> are two types of the choice {slot.element}; one is allowed"
+            )
+        else:
+            message_id = "xml.repeats"
+            text = f"<{slot.name}> appears more than once but its definition allows at most one"
+        self._issue("structure", message_id, text, f"{path}.{slot.name}")
+
+    def _complex(self, element: etree._Element, layout: Layout, path: FhirPath) -> FhirJson:
+        out: FhirJson = {}
+        for name, value in _attributes(element):
+            if name in layout.attributes:
+                out[name] = value
+            elif name == "value":
+                self._issue(
+                    "structure",
+                    "xml.value-on-complex",
+                    f"a value attribute is not allowed on {layout.type_name}, a complex type",
+                    path,
+                )
+            else:
+                self._issue(
+                    "structure",
+                    "xml.unknown-attribute",
+                    f"{layout.type_name} has no attribute {name!r}",
+                    path,
+                )
+        self._children(element, layout, out, path)
+        if not out:
+            self._issue(
+                "structure", "xml.empty", "an element must have a value or children (FHIR rule ele-1)", path
+            )
+        return out
+
+    def _primitive(self, element: etree._Element, slot: Slot, path: FhirPath) -> tuple[Any, FhirJson | None]:
+        text: str | None = None
+        extra: FhirJson | None = None
+        for name, value in _attributes(element):
+            if name == "value":
+                text = value
+            elif name == "id":
+                extra = {"id": value}
+            else:
+                self._issue(
+                    "structure", "xml.unknown-attribute", f"{slot.type_name} has no attribute {name!r}", path
+                )
+        if len(element) or (element.text is not None and not element.text.isspace()):
+            extensions = self._primitive_children(element, slot, path)
+            if extensions:
+                extra = extra or {}
+                extra["extension"] = extensions
+        if text is None:
+            if extra is None:
+                self._issue(
+                    "structure",
+                    "xml.empty",
+                    f"<{slot.name}> has no value attribute and no extension (FHIR rule ele-1)",
+                    path,
+                )
+            return None, extra
+        return self._value(text, slot, path), extra
+
+    def _primitive_children(self, element: etree._Element, slot: Slot, path: FhirPath) -> list[FhirJson]:
+        if element.text is not None and not element.text.isspace():
+            self._text_issue(path)
+        extensions: list[FhirJson] = []
+        for child in element:
+            tail = child.tail
+            if tail is not None and not tail.isspace():
+                self._text_issue(path)
+            if child.tag.__class__ is not str:
+                continue
+            if child.tag == _EXTENSION_TAG:
+                extensions.append(
+                    self._complex(child, self.extension, f"{path}.extension[{len(extensions)}]")
+                )
+            else:
+                self._issue(
+                    "structure",
+                    "xml.unknown-element",
+                    f"{slot.type_name} is a primitive: only id and extension may be inside it, "
+                    f"not <{etree.QName(child).localname}>",
+                    f"{path}.{etree.QName(child).localname}",
+                )
+        return extensions
+
+    def _value(self, text: str, slot: Slot, path: FhirPath) -> Any:
+        primitive = slot.primitive
+        if primitive is None or primitive.json is JsonKind.STRING:
+            return text
+        if primitive.pattern is not None and primitive.pattern.fullmatch(text) is None:
+            self._issue(
+                "value",
+                "xml.lexical",
+                f"{text!r} is not a valid {primitive.name} (it must match {primitive.pattern.pattern})",
+                path,
+            )
+            return text  # kept as read, so the element does not also look empty; the read fails anyway
+        if primitive.json is JsonKind.BOOLEAN:
+            return text == "true"
+        if primitive.json is JsonKind.INTEGER:
+            return int(text)
+        return FhirDecimal.trusted(text) if primitive.pattern is not None else FhirDecimal(text)
+
+    def _wrapped(self, element: etree._Element, path: FhirPath) -> FhirJson | None:
+        for name, _ in element.items():
+            self._issue(
+                "structure", "xml.unknown-attribute", f"a resource container has no attribute {name!r}", path
+            )
+        if element.text is not None and not element.text.isspace():
+            self._text_issue(path)
+        inner = [child for child in element if child.tag.__class__ is str]
+        if len(inner) != 1:
+            self._issue(
+                "structure",
+                "xml.resource-container",
+                f"<{etree.QName(element).localname}> must hold exactly one resource; it holds {len(inner)}",
+                path,
+            )
+            return None
+        return self.resource(inner[0], path)
+
+    def _unknown(self, child: etree._Element, layout: Layout, path: FhirPath) -> None:
+        qname = etree.QName(child)
+        if qname.namespace != FHIR_NS:
+            where = f"namespace {qname.namespace}" if qname.namespace else "no namespace"
+            text = f"<{qname.localname}> ({where}) is not a FHIR element; FHIR elements are in {FHIR_NS}"
+        elif any(slot.element == qname.localname + "[x]" for slot in layout.slots):
+            text = f"<{qname.localname}> is a choice: name it with its type, e.g. <{qname.localname}String>"
+        else:
+            text = f"{layout.key} has no element <{qname.localname}>"
+        self._issue("structure", "xml.unknown-element", text, f"{path}.{qname.localname}")
+
+    def _text_issue(self, path: FhirPath) -> None:
+        self._issue(
+            "structure",
+            "xml.text",
+            "text is not allowed here: FHIR XML carries values in value attributes",
+            path,
+        )
+
+
+def _xhtml_text(div: etree._Element) -> str:
+    """The narrative as a string; a copy first, so namespaces declared above it but unused go."""
+    alone = copy.deepcopy(div)
+    alone.tail = None
+    etree.cleanup_namespaces(alone)
+    return etree.tostring(alone, encoding="unicode")
+
+
+def _attributes(element: etree._Element) -> list[tuple[str, str]]:
+    # lxml hands attribute names and values over as str (lxml-stubs allow bytes too).
+    return cast("list[tuple[str, str]]", element.items())
