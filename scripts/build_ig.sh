@@ -74,7 +74,12 @@ run_sushi() {
   if ! node -e '
     const path = require("path");
     const app = process.argv[1];
-    require(path.join(path.dirname(app), "utils", "Processing.js")).AUTOMATIC_DEPENDENCIES.length = 0;
+    const automatic = require(path.join(path.dirname(app), "utils", "Processing.js")).AUTOMATIC_DEPENDENCIES;
+    if (!Array.isArray(automatic)) {
+      console.error("build_ig: this SUSHI keeps no AUTOMATIC_DEPENDENCIES list; install fsh-sushi@3.21.0");
+      process.exit(2);
+    }
+    automatic.length = 0;
     process.argv = [process.argv[0], app, ...process.argv.slice(2)];
     require(app);
   ' "$app" build "$ig" >"$log" 2>&1; then
@@ -85,8 +90,10 @@ run_sushi() {
   fi
   # A download shows as "Attempting to download", "Resolved ... to concrete version", "Failed to
   # load"/"Failed to download", or a package loaded other than R4 core and SUSHI's in-memory ones.
-  if grep -Eq 'Attempting to download|to concrete version|Failed to (load|download)|Falling back to' "$log" ||
-    grep -E '^info  Loaded ' "$log" | grep -Ev 'Loaded (virtual package |hl7\.fhir\.r4\.core#4\.0\.1 )' | grep -q .; then
+  local other_packages
+  other_packages="$(grep -E '^info  Loaded ' "$log" | grep -Ev 'Loaded (virtual package |hl7\.fhir\.r4\.core#4\.0\.1 )' || true)"
+  if [[ -n "$other_packages" ]] ||
+    grep -Eq 'Attempting to download|to concrete version|Failed to (load|download)|Falling back to' "$log"; then
     cat "$log" >&2
     say "SUSHI tried to fetch a package: the IG must build from the local cache alone"
     rm -f "$log"
@@ -105,19 +112,21 @@ run_sushi() {
 ensure_core_package
 ensure_sushi
 
-if [[ "$mode" == "build" ]]; then
-  rm -rf "$ROOT/ig/fsh-generated"
-  run_sushi "$ROOT/ig"
-  say "compiled $(find "$ROOT/ig/fsh-generated/resources" -name '*.json' | wc -l) resources into ig/fsh-generated/resources"
-  exit 0
-fi
-
+# Compile a copy of the sources, so a failed build leaves the committed output untouched.
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/ig"
 cp "$ROOT/ig/sushi-config.yaml" "$work/ig/"
 cp -r "$ROOT/ig/input" "$work/ig/"
 run_sushi "$work/ig"
+
+if [[ "$mode" == "build" ]]; then
+  rm -rf "$ROOT/ig/fsh-generated"
+  mv "$work/ig/fsh-generated" "$ROOT/ig/fsh-generated"
+  say "compiled $(find "$ROOT/ig/fsh-generated/resources" -name '*.json' | wc -l) resources into ig/fsh-generated/resources"
+  exit 0
+fi
+
 if ! diff -rq "$ROOT/ig/fsh-generated" "$work/ig/fsh-generated" >"$work/diff.txt"; then
   say "ig/fsh-generated is stale: rebuild with scripts/build_ig.sh and commit it. Differing files:"
   sed -e "s#$work/ig/#(rebuilt) ig/#g" -e "s#$ROOT/##g" "$work/diff.txt" >&2
