@@ -219,9 +219,9 @@ def _write_field(spec: Field, source: JsonObject, node: TargetNode, prefix: str,
         else:
             return
     state.consumed.update(paths.join(prefix, path) for path in spec.targets)
-    items = value if spec.repeat else [value]
-    for item in items:
-        text = _write_value(item, spec, canonical_at, state)
+    items = list(enumerate(value)) if spec.repeat else [(None, value)]
+    for index, item in items:
+        text = _write_value(item, spec, canonical_at if index is None else f"{canonical_at}[{index}]", state)
         if text is not None:
             node.put(spec.source, str(text))
 

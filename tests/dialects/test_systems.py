@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import itertools
 
+import orjson
 import pytest
 
 from adapter.dialects import InvalidSystemRecord, read, read_all, systems, write
+from adapter.model.codes import Role
 from dialects.helpers import SYSTEMS_FIXTURES, client, differences
 
 SYSTEM_NAMES = [info.name for info in systems()]
@@ -82,8 +84,10 @@ def test_every_pair_of_systems(source: str, target: str, client_name: str) -> No
     try:
         first = read(source, write(source, original).data).record
     except InvalidSystemRecord as error:
-        # Not every system holds every client (CARAT holds prisoners only): it names what is missing.
-        assert [issue.expression for issue in error.outcome.issues] == ["service_user.prison_number"]
+        # Not every system holds every client (CARAT: prisoners; CMHT: clients on CPA). It names the
+        # field it is missing, as its golden file records.
+        golden = orjson.loads((SYSTEMS_FIXTURES / source / f"{client_name}.expected.json").read_bytes())
+        assert [issue.expression for issue in error.outcome.issues] == golden["because"]
         return
     try:
         written = write(target, first)
@@ -125,3 +129,28 @@ def _merge_exports(*exports: str) -> str:
     return "".join(
         header + "\r\n" + "".join(row + "\r\n" for row in rows) for header, rows in sections.items()
     )
+
+
+def test_cpa_export_reports_mental_health_sections_as_unmapped() -> None:
+    data = (SYSTEMS_FIXTURES / "cmht-cpa" / "exports" / "04-cpa-with-mental-health.xml").read_bytes()
+    conversion = read("cmht-cpa", data)
+    assert conversion.unmapped == (
+        "/CPACarePlan/CPA/Section117Aftercare",
+        "/CPACarePlan/MentalHealth/Diagnosis[1]",
+        "/CPACarePlan/MentalHealth/Diagnosis[2]",
+        "/CPACarePlan/MentalHealth/MentalHealthActStatus",
+        "/CPACarePlan/MentalHealth/Medication",
+    )
+    assert conversion.record.plan.external_coordination is not None
+    assert conversion.record.plan.external_coordination.cpa_level == "enhanced"
+
+
+def test_a_role_the_cpa_system_lacks_is_an_approximation_reported_as_a_loss() -> None:
+    record = client("04-enhanced-cpa")
+    member = record.care_team[0].model_copy(update={"roles": [Role.CARAT_WORKER, *record.care_team[0].roles]})
+    written = write("cmht-cpa", record.model_copy(update={"care_team": [member, *record.care_team[1:]]}))
+    [loss] = [loss for loss in written.losses if loss.path.startswith("care_team[0].roles")]
+    assert loss.path == "care_team[0].roles[0]"
+    assert "used 'Other agency worker'" in loss.reason
+    assert [issue.expression for issue in written.issues.issues] == ["care_team[0].roles[0]"]
+    assert read("cmht-cpa", written.data).record.care_team[0].roles[0] == Role.KEYWORKER
