@@ -380,6 +380,18 @@ PROFILE_RULES: list[tuple[str, str, str, Any]] = [
         pattern("http://loinc.org", "LA28865-6"),
     ),
     ("CareCoordinationTeam", "CareTeam.participant", "min", 1),
+    (
+        "CareCoordinationTeam",
+        "CareTeam.participant.role",
+        "binding",
+        {"strength": "preferred", "valueSet": VS_BASE + "care-team-role"},
+    ),
+    (
+        "CarePlanPractitionerRole",
+        "PractitionerRole.code",
+        "binding",
+        {"strength": "extensible", "valueSet": VS_BASE + "care-team-role"},
+    ),
     ("TreatmentGoal", "Goal.category", "min", 1),
     (
         "TreatmentGoal",

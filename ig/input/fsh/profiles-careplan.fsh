@@ -79,7 +79,9 @@ Description: "Everyone involved in co-ordinating and delivering one client's car
 * subject only Reference(ServiceUserPatient)
 * participant 1..* MS
 * participant.role 1..* MS
-* participant.role from CareTeamRoleVS (extensible)
+// Preferred, not extensible: the service user takes part with SNOMED CT 116154003 |Patient|, which
+// our roles do not cover; ct-coordinator still asks for our codes where co-ordination is concerned.
+* participant.role from CareTeamRoleVS (preferred)
 * participant.member 1..1 MS
 * managingOrganization only Reference(CarePlanOrganization)
 
