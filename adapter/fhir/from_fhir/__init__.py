@@ -1,0 +1,161 @@
+"""FHIR R4 -> canonical client record, from bundles that any system wrote.
+
+    >>> result = from_fhir(bundle)
+    >>> result.record.plan.kind
+    <PlanKind.INITIAL: 'initial'>
+    >>> [issue.expression for issue in result.unmapped]
+    ['Bundle.entry[7].resource.maritalStatus']
+
+Accepts a Bundle of any type (transaction, collection, searchset, document ...) or a lone resource
+with what it contains. The CarePlan is the root; everything the record needs is reached from it by
+reference. What cannot be mapped is reported in ``unmapped`` (warnings with FHIRPath expressions);
+broken references and missing required elements raise :class:`~adapter.errors.InvalidFhir` with
+every problem at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from adapter.errors import InvalidFhir, InvalidRecord
+from adapter.fhir.from_fhir.context import Import
+from adapter.fhir.from_fhir.node import unread
+from adapter.fhir.from_fhir.parties import Parties, service_user
+from adapter.fhir.from_fhir.parts import Parts, consent, episode, recorded_at
+from adapter.fhir.from_fhir.plan import PlanReader
+from adapter.fhir.references import Resolver, Target
+from adapter.fhir.terminology import Terminology
+from adapter.model import load_record
+from adapter.model.record import ClientRecord
+from adapter.outcome import Issue, OperationOutcome
+from adapter.types import FhirJson
+
+__all__ = ["MappingResult", "from_fhir"]
+
+
+@dataclass(frozen=True, slots=True)
+class MappingResult:
+    """The record, and what in the input could not be mapped to it (each with its FHIRPath)."""
+
+    record: ClientRecord
+    unmapped: list[Issue]
+
+
+def _fail(text: str, expression: str) -> InvalidFhir:
+    return InvalidFhir(OperationOutcome.of([Issue.error("required", "fhir.no-care-plan", text, expression)]))
+
+
+def _translate(imp: Import, error: InvalidRecord) -> list[Issue]:
+    """The model's issues, pointed at the FHIR element each canonical field came from."""
+    found = {issue.expression for issue in imp.errors}
+    issues = []
+    for issue in error.outcome.issues:
+        path = issue.expression or ""
+        while path and path not in imp.where:
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        expression = imp.where.get(path, "Bundle")
+        if expression not in found:
+            found.add(expression)
+            issues.append(Issue(issue.severity, issue.code, issue.message_id, issue.text, expression))
+    return issues
+
+
+def _care_plan(resolver: Resolver, root: FhirJson) -> Target:
+    plans = [t for t in resolver.all_targets() if t.resource_type == "CarePlan"]
+    if not plans:
+        raise _fail("the input holds no CarePlan to map", "Bundle.entry" if "entry" in root else "CarePlan")
+    return plans[0]
+
+
+def _unmapped(imp: Import) -> list[Issue]:
+    issues: list[Issue] = []
+    seen: set[str] = set()
+    for target in imp.resolver.all_targets():
+        if target.path not in imp.visited:
+            issues.append(
+                Issue.warning(
+                    "not-supported",
+                    "fhir.resource-unmapped",
+                    f"{target.resource_type} is not part of the care plan record and was not mapped",
+                    target.path,
+                )
+            )
+            continue
+        for path in unread(target.resource, target.path, imp.tracker, skip=frozenset({"contained"})):
+            if path not in seen:
+                seen.add(path)
+                issues.append(
+                    Issue.warning(
+                        "not-supported",
+                        "fhir.element-unmapped",
+                        "this element has no place in the canonical record and was not mapped",
+                        path,
+                    )
+                )
+    return issues
+
+
+def from_fhir(bundle_or_resource: FhirJson, terminology: Terminology | None = None) -> MappingResult:
+    """The canonical record in ``bundle_or_resource`` and what could not be mapped.
+
+    Raises InvalidFhir (an OperationOutcome naming each element) when references are broken or
+    the record lacks what the canonical model requires.
+    """
+    if not isinstance(bundle_or_resource, dict) or "resourceType" not in bundle_or_resource:
+        raise _fail("expected a FHIR resource or Bundle (a JSON object with resourceType)", "Resource")
+    resolver = Resolver(bundle_or_resource)
+    plan_target = _care_plan(resolver, bundle_or_resource)
+    imp = Import(resolver, terminology or Terminology.default())
+    parties = Parties(imp)
+    parts = Parts(imp, parties)
+    for organisation in resolver.of_type("Organization"):
+        parties.organisation(organisation)
+    plan_node = imp.node(plan_target)
+    team = (
+        imp.resolve(plan_node.children("careTeam")[0], plan_target, ("CareTeam",))
+        if plan_node.children("careTeam")
+        else None
+    )
+    if team is not None:
+        parties.care_team(team)
+    for role in resolver.of_type("PractitionerRole"):
+        parties.member(role)
+
+    record: FhirJson = {}
+    patient = imp.resolve(plan_node.child("subject"), plan_target, ("Patient",))
+    imp.where["service_user"] = f"{plan_target.path}.subject"
+    if patient is not None:
+        record["service_user"] = service_user(imp, parties, patient)
+    record["plan"] = PlanReader(imp, parties, parts, plan_target).read()
+    record["plan"]["needs"] = parts.needs
+    record["plan"]["goals"] = parts.goals
+    episode_target = next(
+        (
+            t
+            for ref in plan_node.children("supportingInfo")
+            if (t := imp.resolve(ref, plan_target, ("EpisodeOfCare", "Consent", "Provenance"))) is not None
+            and t.resource_type == "EpisodeOfCare"
+        ),
+        None,
+    ) or next(iter(resolver.of_type("EpisodeOfCare")), None)
+    if episode_target is not None:
+        record["episode"] = episode(imp, parties, episode_target)
+    record["consents"] = [
+        consent(imp, parties, target, f"consents[{i}]")
+        for i, target in enumerate(resolver.of_type("Consent"))
+    ]
+    when = recorded_at(imp, plan_target)
+    if when is not None:
+        record["recorded_at"] = when
+    record["organisations"] = parties.organisations
+    record["care_team"] = parties.members
+    imp.where.setdefault("organisations", "Bundle.entry")
+
+    try:
+        mapped = load_record(record)
+    except InvalidRecord as error:
+        raise InvalidFhir(OperationOutcome.of([*imp.errors, *_translate(imp, error)])) from None
+    if imp.errors:
+        raise InvalidFhir(OperationOutcome.of(imp.errors))
+    return MappingResult(mapped, [*imp.warnings, *_unmapped(imp)])

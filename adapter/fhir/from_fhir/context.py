@@ -1,0 +1,159 @@
+"""One import: the input's resolver and tracker, the issues found, and the record taking shape.
+
+Mappers write canonical JSON through :meth:`Import.put`, which also remembers the FHIRPath each
+canonical field came from, so a problem the model finds later (a missing field, an impossible
+date) is reported where it sits in the FHIR input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Any
+
+from adapter.fhir.from_fhir.node import Node, Tracker
+from adapter.fhir.references import Resolver, Target
+from adapter.fhir.terminology import Terminology
+from adapter.model.codes import code_system_url
+from adapter.outcome import Issue
+from adapter.types import FhirJson
+
+# Resource-level elements that carry no content of the record (metadata, generated narrative).
+_RESOURCE_METADATA = ("id", "meta", "text", "language")
+
+
+class Import:
+    """State of one from_fhir call."""
+
+    def __init__(self, resolver: Resolver, terminology: Terminology) -> None:
+        self.resolver = resolver
+        self.terminology = terminology
+        self.tracker = Tracker()
+        self.errors: list[Issue] = []
+        self.warnings: list[Issue] = []
+        self.where: dict[str, str] = {}
+        self.visited: set[str] = set()
+
+    def node(self, target: Target) -> Node:
+        """The resource of ``target`` as a node; its metadata counts as read."""
+        node = Node(target.resource, target.path, self.tracker)
+        node.take(*_RESOURCE_METADATA)
+        self.visited.add(target.path)
+        return node
+
+    def put(self, out: FhirJson, canonical: str, field: str, value: Any, fhirpath: str) -> None:
+        """Set ``out[field]`` (unless None) and remember that ``canonical.field`` comes from ``fhirpath``."""
+        self.where[f"{canonical}.{field}" if canonical else field] = fhirpath
+        if value is not None and value != []:
+            out[field] = value
+
+    def error(self, code: str, message_id: str, text: str, expression: str) -> None:
+        self.errors.append(Issue.error(code, message_id, text, expression))
+
+    def warn(self, message_id: str, text: str, expression: str) -> None:
+        self.warnings.append(Issue.warning("informational", message_id, text, expression))
+
+    def resolve(self, reference: Node | None, source: Target, types: Iterable[str]) -> Target | None:
+        """The resource a Reference points at, checked against ``types``; broken ones are errors."""
+        if reference is None:
+            return None
+        wanted = tuple(types)
+        literal = reference.value("reference")
+        reference.take("display", "type")
+        if not isinstance(literal, str):
+            self.error(
+                "required",
+                "fhir.reference-unresolvable",
+                "a reference without a literal reference cannot be followed",
+                reference.path,
+            )
+            return None
+        target = self.resolver.resolve(literal, source)
+        if target is None:
+            self.error(
+                "not-found",
+                "fhir.reference-broken",
+                f"{literal!r} does not resolve inside the input",
+                reference.path,
+            )
+            return None
+        if target.resource_type not in wanted:
+            self.error(
+                "invalid",
+                "fhir.reference-type",
+                f"{literal!r} is a {target.resource_type}; expected {' or '.join(wanted)}",
+                reference.path,
+            )
+            return None
+        return target
+
+    def code(self, concept: Node | None, enum: type[StrEnum], map_id: str | None = None) -> str | None:
+        """The code of ``enum``'s CodeSystem in a CodeableConcept. Codings that ``map_id`` would
+        have written beside it count as read; without our coding, the map is read backwards."""
+        if concept is None:
+            return None
+        return self.code_in(concept.children("coding"), enum, map_id)
+
+    def code_in(
+        self,
+        codings: list[Node],
+        enum: type[StrEnum],
+        map_id: str | None = None,
+        others: frozenset[str] = frozenset(),
+    ) -> str | None:
+        """As :meth:`code`, over codings; ``others`` are codes of the same CodeSystem that belong to
+        another field (a domain's areas), passed over here. An unknown code is returned as it is,
+        for the model to reject with its path."""
+        system = code_system_url(enum)
+        table = self.terminology.maps[map_id] if map_id else None
+        ours = [
+            c for c in codings if c.data.get("system") == system and c.data.get("code") in values_of(enum)
+        ]
+        if not ours:
+            ours = [c for c in codings if c.data.get("system") == system and c.data.get("code") not in others]
+        found: str | None = None
+        if ours:
+            found = ours[0].value("code")
+            ours[0].take("system", "display", "version", "userSelected")
+        for coding in codings:
+            if table is None or coding.data.get("system") != table.target:
+                continue
+            target_code = str(coding.data.get("code"))
+            if found is None:
+                found = table.reverse(target_code)
+                if found is not None:
+                    coding.take()
+            elif table.is_target(target_code):
+                coding.take()
+        return found
+
+    def coding(self, coding: Node | None, enum: type[StrEnum]) -> str | None:
+        """The code of a lone Coding in ``enum``'s CodeSystem."""
+        return None if coding is None else self.code_in([coding], enum)
+
+    def fixed(self, concept: Node | None, name: str) -> None:
+        """Mark read the codings of a CodeableConcept that equal the fixed coding ``name``."""
+        if concept is None:
+            return
+        fixed = self.terminology.fixed(name)
+        for coding in concept.children("coding"):
+            if coding.data.get("system") == fixed["system"] and coding.data.get("code") == fixed["code"]:
+                coding.take()
+
+    def fixed_all(self, concepts: Iterable[Node], name: str) -> None:
+        for concept in concepts:
+            self.fixed(concept, name)
+
+
+def values_of(enum: type[StrEnum]) -> frozenset[str]:
+    return frozenset(member.value for member in enum)
+
+
+def day(value: Any, path: str, imp: Import) -> Any:
+    """A canonical date from a FHIR date or dateTime; a time of day is dropped, and said so."""
+    if isinstance(value, str) and len(value) > 10 and value[10] == "T":
+        imp.warn(
+            "fhir.time-dropped", f"the time of day of {value!r} is not kept (the record holds a date)", path
+        )
+        return value[:10]
+    return value

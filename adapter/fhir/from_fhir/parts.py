@@ -1,0 +1,252 @@
+"""The parts of the plan kept in their own resources: Goal, Condition, EpisodeOfCare, Consent, Provenance."""
+
+from __future__ import annotations
+
+from adapter.fhir.from_fhir.context import Import, day, values_of
+from adapter.fhir.from_fhir.node import Node
+from adapter.fhir.from_fhir.parties import Parties, local_id
+from adapter.fhir.references import Target
+from adapter.fhir.urls import extension_url
+from adapter.model.codes import ConsentPurpose, Domain, DomainArea
+from adapter.types import FhirJson
+
+GOAL_ACHIEVEMENT = "http://terminology.hl7.org/CodeSystem/goal-achievement"
+PROBLEM_MAP = "snomed-problem-to-domain"
+
+
+def _domain_and_area(imp: Import, node: Node, out: FhirJson, canonical: str) -> None:
+    codings = [c for category in node.children("category") for c in category.children("coding")]
+    areas = values_of(DomainArea)
+    imp.put(out, canonical, "domain", imp.code_in(codings, Domain, others=areas), f"{node.path}.category")
+    area_codings = [c for c in codings if c.data.get("code") in areas]
+    imp.put(out, canonical, "area", imp.code_in(area_codings, DomainArea), f"{node.path}.category")
+
+
+class Parts:
+    """Goals and needs, each mapped once, in the order the plan lists them."""
+
+    def __init__(self, imp: Import, parties: Parties) -> None:
+        self.imp = imp
+        self.parties = parties
+        self.goals: list[FhirJson] = []
+        self.needs: list[FhirJson] = []
+        self._goal_ids: dict[int, str | None] = {}
+        self._need_ids: dict[int, str | None] = {}
+
+    def goal_ref(self, reference: Node | None, source: Target) -> str | None:
+        target = self.imp.resolve(reference, source, ("Goal",))
+        return None if target is None else self.goal(target)
+
+    def need_ref(self, reference: Node | None, source: Target) -> str | None:
+        target = self.imp.resolve(reference, source, ("Condition",))
+        return None if target is None else self.need(target)
+
+    def goal(self, target: Target) -> str | None:
+        if id(target) in self._goal_ids:
+            return self._goal_ids[id(target)]
+        imp = self.imp
+        node = imp.node(target)
+        canonical = f"plan.goals[{len(self.goals)}]"
+        imp.where[canonical] = node.path
+        out: FhirJson = {}
+        self.goals.append(out)
+        goal_id = self._goal_ids[id(target)] = local_id(node, "Goal")
+        node.take("subject")
+        imp.put(out, canonical, "id", goal_id, f"{node.path}.identifier")
+        _domain_and_area(imp, node, out, canonical)
+        description = node.child("description")
+        imp.put(
+            out,
+            canonical,
+            "description",
+            description.value("text") if description else None,
+            f"{node.path}.description",
+        )
+        imp.put(out, canonical, "status", node.value("lifecycleStatus"), f"{node.path}.lifecycleStatus")
+        achievement = node.child("achievementStatus")
+        progress = None
+        for coding in achievement.children("coding") if achievement else []:
+            if coding.data.get("system") == GOAL_ACHIEVEMENT:
+                coding.take("system", "display")
+                progress = coding.value("code")
+        imp.put(out, canonical, "progress", progress, f"{node.path}.achievementStatus")
+        imp.put(out, canonical, "start", node.value("startDate"), f"{node.path}.startDate")
+        targets = node.children("target")
+        if targets:
+            imp.put(out, canonical, "target_date", targets[0].value("dueDate"), f"{targets[0].path}.dueDate")
+        milestones: list[FhirJson] = []
+        for ext in node.extensions(extension_url("goal-milestone")):
+            where = f"{canonical}.milestones[{len(milestones)}]"
+            imp.where[where] = ext.path
+            milestone: FhirJson = {}
+            for name, field, key in (
+                ("description", "description", "valueString"),
+                ("due", "due", "valueDate"),
+                ("achieved", "achieved_on", "valueDate"),
+            ):
+                sub = ext.extension(name)
+                imp.put(
+                    milestone, where, field, sub.value(key) if sub else None, sub.path if sub else ext.path
+                )
+            milestones.append(milestone)
+        imp.put(out, canonical, "milestones", milestones, f"{node.path}.extension")
+        notes: list[FhirJson] = []
+        for note in node.children("note"):
+            where = f"{canonical}.progress_notes[{len(notes)}]"
+            imp.where[where] = note.path
+            written: FhirJson = {}
+            imp.put(
+                written,
+                where,
+                "recorded_on",
+                day(note.value("time"), f"{note.path}.time", imp),
+                f"{note.path}.time",
+            )
+            imp.put(written, where, "text", note.value("text"), f"{note.path}.text")
+            imp.put(
+                written,
+                where,
+                "author",
+                self.parties.member_ref(note.child("authorReference"), target),
+                f"{note.path}.authorReference",
+            )
+            notes.append(written)
+        imp.put(out, canonical, "progress_notes", notes, f"{node.path}.note")
+        addresses = [self.need_ref(ref, target) for ref in node.children("addresses")]
+        imp.put(out, canonical, "addresses", [a for a in addresses if a], f"{node.path}.addresses")
+        return goal_id
+
+    def need(self, target: Target) -> str | None:
+        if id(target) in self._need_ids:
+            return self._need_ids[id(target)]
+        imp = self.imp
+        node = imp.node(target)
+        canonical = f"plan.needs[{len(self.needs)}]"
+        imp.where[canonical] = node.path
+        out: FhirJson = {}
+        self.needs.append(out)
+        need_id = self._need_ids[id(target)] = local_id(node, "Condition")
+        node.take("subject")
+        imp.put(out, canonical, "id", need_id, f"{node.path}.identifier")
+        imp.fixed_all(node.children("category"), "need-category")
+        clinical = node.child("clinicalStatus")
+        imp.fixed(clinical, "need-clinical-status")
+        _domain_and_area(imp, node, out, canonical)
+        code = node.child("code")
+        if code is not None:
+            if "domain" not in out:
+                for coding in code.children("coding"):
+                    domain = imp.terminology.maps[PROBLEM_MAP].translate(str(coding.data.get("code")))
+                    if coding.data.get("system") == imp.terminology.maps[PROBLEM_MAP].source and domain:
+                        coding.take()
+                        out["domain"] = domain["code"]
+                        break
+            text = code.value("text")
+            if text is None:
+                for coding in code.children("coding"):
+                    text = coding.data.get("display")
+                    if text:
+                        coding.take()
+                        break
+            imp.put(out, canonical, "description", text, f"{code.path}.text")
+        else:
+            imp.where[f"{canonical}.description"] = f"{node.path}.code"
+        imp.put(
+            out,
+            canonical,
+            "assessed_on",
+            day(node.value("recordedDate"), f"{node.path}.recordedDate", imp),
+            f"{node.path}.recordedDate",
+        )
+        return need_id
+
+
+def episode(imp: Import, parties: Parties, target: Target) -> FhirJson:
+    node = imp.node(target)
+    imp.where["episode"] = node.path
+    node.take("patient", "team")
+    out: FhirJson = {}
+    imp.put(out, "episode", "id", local_id(node, "EpisodeOfCare"), f"{node.path}.identifier")
+    imp.put(
+        out,
+        "episode",
+        "provider",
+        parties.organisation_ref(node.child("managingOrganization"), target),
+        f"{node.path}.managingOrganization",
+    )
+    imp.put(out, "episode", "status", node.value("status"), f"{node.path}.status")
+    period = node.child("period")
+    imp.put(out, "episode", "start", period.value("start") if period else None, f"{node.path}.period.start")
+    imp.put(out, "episode", "end", period.value("end") if period else None, f"{node.path}.period.end")
+    source = node.extension(extension_url("referral-source"))
+    if source is not None:
+        imp.put(
+            out,
+            "episode",
+            "referral_source",
+            parties.organisation_ref(source.child("valueReference"), target),
+            f"{source.path}.valueReference",
+        )
+    imp.put(
+        out,
+        "episode",
+        "triage_date",
+        node.ext_value(extension_url("triage-date"), "valueDate"),
+        f"{node.path}.extension",
+    )
+    return out
+
+
+def consent(imp: Import, parties: Parties, target: Target, canonical: str) -> FhirJson:
+    node = imp.node(target)
+    imp.where[canonical] = node.path
+    node.take("patient")
+    imp.fixed(node.child("scope"), "consent-scope")
+    imp.fixed_all(node.children("category"), "consent-category")
+    imp.fixed(node.child("policyRule"), "consent-policy-rule")
+    out: FhirJson = {}
+    imp.put(out, canonical, "id", local_id(node, "Consent"), f"{node.path}.identifier")
+    imp.put(out, canonical, "status", node.value("status"), f"{node.path}.status")
+    imp.put(
+        out,
+        canonical,
+        "signed_on",
+        day(node.value("dateTime"), f"{node.path}.dateTime", imp),
+        f"{node.path}.dateTime",
+    )
+    for performer in node.children("performer"):
+        who = imp.resolve(performer, target, ("Patient", "PractitionerRole", "Practitioner"))
+        if who is not None and who.resource_type != "Patient" and "recorded_by" not in out:
+            imp.put(out, canonical, "recorded_by", parties.member(who), performer.path)
+    provision = node.child("provision")
+    organisations: list[str | None] = []
+    purposes: list[str | None] = []
+    if provision is not None:
+        if provision.data.get("type") == "permit":
+            provision.take("type")
+        period = provision.child("period")
+        if period is not None:
+            imp.put(out, canonical, "start", period.value("start"), f"{period.path}.start")
+            imp.put(out, canonical, "end", period.value("end"), f"{period.path}.end")
+        for actor in provision.children("actor"):
+            imp.fixed(actor.child("role"), "consent-recipient-role")
+            organisations.append(parties.organisation_ref(actor.child("reference"), target))
+        purposes = [imp.coding(p, ConsentPurpose) for p in provision.children("purpose")]
+    if "start" not in out:
+        imp.where[f"{canonical}.start"] = f"{node.path}.provision.period.start"
+    imp.put(out, canonical, "organisations", [o for o in organisations if o], f"{node.path}.provision.actor")
+    imp.put(out, canonical, "purposes", [p for p in purposes if p], f"{node.path}.provision.purpose")
+    return out
+
+
+def recorded_at(imp: Import, plan: Target) -> str | None:
+    """When the holding system recorded the plan: the Provenance that targets the CarePlan."""
+    for target in imp.resolver.of_type("Provenance"):
+        refs = [t.get("reference") for t in target.resource.get("target") or [] if isinstance(t, dict)]
+        if any(isinstance(r, str) and imp.resolver.resolve(r, target) is plan for r in refs):
+            node = imp.node(target)
+            node.take("target", "agent")
+            imp.where["recorded_at"] = f"{node.path}.recorded"
+            value = node.value("recorded")
+            return value if isinstance(value, str) else None
+    return None

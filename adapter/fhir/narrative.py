@@ -1,0 +1,190 @@
+"""CarePlan.text: the plan as a person reads it, generated from the canonical record.
+
+Plain XHTML within FHIR's narrative rules (a ``div`` in the XHTML namespace, headings, paragraphs,
+lists and tables; no scripts, styles or links). Every piece of text from the record is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from html import escape
+
+from adapter.model.codes import Domain
+from adapter.model.record import CareTeamMember, ClientRecord, Intervention, PersonName
+
+XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
+
+DOMAIN_HEADINGS = {
+    Domain.DRUG_AND_ALCOHOL_MISUSE: "Drug and alcohol misuse",
+    Domain.HEALTH: "Health (physical and psychological)",
+    Domain.OFFENDING: "Offending",
+    Domain.SOCIAL_FUNCTIONING: "Social functioning (housing, employment, education)",
+}
+
+
+def _words(code: str) -> str:
+    return code.replace("-", " ")
+
+
+def _name(name: PersonName) -> str:
+    return " ".join([*([name.prefix] if name.prefix else []), *name.given, name.family])
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else "not set"
+
+
+def _li(items: Iterable[str]) -> str:
+    rows = "".join(f"<li>{item}</li>" for item in items)
+    return f"<ul>{rows}</ul>" if rows else ""
+
+
+class _Plan:
+    """Renders one record; the text pieces are escaped as they are taken from the record."""
+
+    def __init__(self, record: ClientRecord) -> None:
+        self.record = record
+        self.members = {m.id: m for m in record.care_team}
+        self.organisations = {o.ods_code: o.name for o in record.organisations}
+
+    def who(self, member_id: str | None) -> str:
+        member: CareTeamMember | None = self.members.get(member_id) if member_id else None
+        if member is None:
+            return ""
+        roles = ", ".join(_words(r) for r in member.roles)
+        return escape(f"{_name(member.name)} ({roles})")
+
+    def organisation(self, ods: str) -> str:
+        return escape(f"{self.organisations.get(ods, ods)} [{ods}]")
+
+    def render(self) -> str:
+        sections = [self.summary(), *self.domains(), self.interventions(), self.risk(), self.coordination()]
+        body = "".join(s for s in sections if s)
+        return f'<div xmlns="{XHTML_NAMESPACE}">{body}</div>'
+
+    def summary(self) -> str:
+        record, plan = self.record, self.record.plan
+        agreement = plan.agreement
+        signed = [
+            f"by the service user on {_day(agreement.service_user_signed_on)}"
+            if agreement.signed_by_service_user
+            else "not signed by the service user",
+            f"by the keyworker on {_day(agreement.keyworker_signed_on)}"
+            if agreement.signed_by_keyworker
+            else "not signed by the keyworker",
+        ]
+        rows = [
+            ("Client", escape(_name(record.service_user.name))),
+            ("NHS number", escape(record.service_user.nhs_number or "not recorded")),
+            ("Plan", escape(f"{_words(plan.kind)} care plan, {plan.status.value}")),
+            ("Phases", escape(", ".join(_words(p) for p in plan.phases) or "not recorded")),
+            ("Tier", escape(_words(plan.tier))),
+            ("Period", f"{_day(plan.start)} to {_day(plan.end) if plan.end else 'open'}"),
+            ("Review due", _day(plan.next_review_due)),
+            ("Agreed", f"{_day(agreement.agreed_on)}; signed {'; '.join(signed)}"),
+        ]
+        table = "".join(f"<tr><th>{label}</th><td>{value}</td></tr>" for label, value in rows)
+        title = escape(plan.title) if plan.title else "Care plan"
+        return f"<h2>{title}</h2><table>{table}</table>"
+
+    def domains(self) -> Iterable[str]:
+        plan = self.record.plan
+        for domain in Domain:
+            needs = [n for n in plan.needs if n.domain == domain]
+            goals = [g for g in plan.goals if g.domain == domain]
+            actions = [a for a in plan.actions if a.domain == domain]
+            if not (needs or goals or actions):
+                continue
+            parts = [f"<h3>{DOMAIN_HEADINGS[domain]}</h3>"]
+            if needs:
+                parts.append("<p>Needs</p>" + _li(escape(n.description) for n in needs))
+            if goals:
+                parts.append(
+                    "<p>Goals</p>"
+                    + _li(
+                        escape(g.description)
+                        + f" (target {_day(g.target_date)}; {g.status.value}"
+                        + (f", {_words(g.progress)}" if g.progress else "")
+                        + ")"
+                        + _li(
+                            escape(m.description)
+                            + f" - due {_day(m.due)}"
+                            + (f", achieved {_day(m.achieved_on)}" if m.achieved_on else "")
+                            for m in g.milestones
+                        )
+                        for g in goals
+                    )
+                )
+            if actions:
+                parts.append(
+                    "<p>Actions</p>"
+                    + _li(
+                        escape(a.description)
+                        + f" - {escape(_words(a.responsible_role))}"
+                        + f", {self.organisation(a.responsible_organisation)}"
+                        + (f", {self.who(a.responsible_member)}" if a.responsible_member else "")
+                        + f" ({a.status.value}, due {_day(a.due)})"
+                        for a in actions
+                    )
+                )
+            yield "".join(parts)
+
+    def interventions(self) -> str:
+        items = [self.intervention(i) for i in self.record.plan.interventions]
+        return "<h3>Interventions</h3>" + _li(items) if items else ""
+
+    def intervention(self, iv: Intervention) -> str:
+        text = escape(f"{_words(iv.modality)} ({_words(iv.tier)}, {iv.status.value})")
+        text += f" at {self.organisation(iv.provider)}"
+        if iv.keyworker:
+            text += f", keyworker {self.who(iv.keyworker)}"
+        if iv.description:
+            text += f": {escape(iv.description)}"
+        if iv.prescribing:
+            dose = iv.prescribing.daily_dose
+            text += escape(f"; {iv.prescribing.medicine} {dose.value} {dose.unit} daily")
+        return text
+
+    def risk(self) -> str:
+        plan = self.record.plan
+        parts = []
+        if plan.risk:
+            parts.append(
+                escape(
+                    f"Risk ({_words(plan.risk.level)}, assessed {plan.risk.assessed_on}): {plan.risk.summary}"
+                )
+            )
+        for label, value in (
+            ("Risk management plan", plan.risk_management_plan),
+            ("Contingency plan", plan.contingency_plan),
+            ("Crisis plan", plan.crisis_plan),
+        ):
+            if value:
+                parts.append(escape(f"{label}: {value}"))
+        if plan.child_protection:
+            parts.append(escape(f"Child protection concern: {plan.child_protection.summary}"))
+        return "<h3>Risk and plans</h3>" + "".join(f"<p>{p}</p>" for p in parts) if parts else ""
+
+    def coordination(self) -> str:
+        record = self.record
+        team = [f"{self.who(m.id)}, {self.organisation(m.organisation)}" for m in record.care_team]
+        parts = ["<p>Care team</p>" + _li(team)] if team else []
+        ext = record.plan.external_coordination
+        if ext:
+            facts = [
+                f"CPA {ext.cpa_level.value}" if ext.cpa_level else "",
+                f"{ext.drr.value} DRR" if ext.drr else "",
+                "community care funded" if ext.community_care_funded else "",
+                "DIP client" if ext.dip_client else "",
+                ext.note or "",
+            ]
+            parts.append(
+                "<p>" + escape("; ".join(f for f in facts if f) or "no external co-ordination") + "</p>"
+            )
+        return "<h3>Co-ordination</h3>" + "".join(parts) if parts else ""
+
+
+def narrative(record: ClientRecord) -> str:
+    """The XHTML ``div`` of CarePlan.text for ``record``."""
+    return _Plan(record).render()

@@ -1,0 +1,197 @@
+"""The resources around the plan: care team, goals, needs, episode, consents and provenance."""
+
+from __future__ import annotations
+
+from adapter.fhir.to_fhir.context import (
+    Context,
+    complex_extension,
+    day,
+    extension,
+    extensions,
+    instant,
+    local_identifier,
+    part,
+    period,
+    resource,
+)
+from adapter.fhir.to_fhir.people import role_concepts
+from adapter.model.codes import Domain, DomainArea
+from adapter.model.record import ConsentToShare, Goal, Need
+from adapter.types import FhirJson
+
+
+def care_team(ctx: Context) -> FhirJson:
+    """CareTeam (CareCoordinationTeam): the service user first, then every member's role."""
+    record = ctx.record
+    participants = [
+        {"role": [{"coding": [ctx.terminology.fixed("patient-role")]}], "member": ctx.ref("Patient")}
+    ]
+    participants += [
+        {
+            "role": role_concepts(ctx, member),
+            "member": ctx.ref("PractitionerRole", member.id),
+            **({"period": p} if (p := period(member.start, member.end)) else {}),
+        }
+        for member in record.care_team
+    ]
+    return resource(
+        "CareTeam",
+        ctx,
+        status="active",
+        category=[{"coding": [ctx.terminology.fixed("care-team-category")]}],
+        subject=ctx.ref("Patient"),
+        participant=participants,
+        managingOrganization=[ctx.ref("Organization", record.episode.provider)] if record.episode else None,
+    )
+
+
+def _domain_categories(ctx: Context, domain: Domain, area: DomainArea | None) -> list[FhirJson]:
+    categories = [{"coding": [ctx.terminology.coding(domain)]}]
+    if area is not None:
+        categories.append({"coding": [ctx.terminology.coding(area)]})
+    return categories
+
+
+def goal(ctx: Context, treatment_goal: Goal) -> FhirJson:
+    """Goal (TreatmentGoal): domain and area as categories, progress as achievementStatus."""
+    progress = treatment_goal.progress
+    return resource(
+        "Goal",
+        ctx,
+        treatment_goal.id,
+        extension=[
+            complex_extension(
+                "goal-milestone",
+                [
+                    part("description", "valueString", milestone.description),
+                    part("due", "valueDate", day(milestone.due)),
+                    part("achieved", "valueDate", day(milestone.achieved_on)),
+                ],
+            )
+            for milestone in treatment_goal.milestones
+        ],
+        identifier=[local_identifier("Goal", treatment_goal.id)],
+        lifecycleStatus=treatment_goal.status.value,
+        achievementStatus={
+            "coding": [
+                ctx.terminology.coding_in(
+                    "http://terminology.hl7.org/CodeSystem/goal-achievement", progress.value
+                )
+            ]
+        }
+        if progress
+        else None,
+        category=_domain_categories(ctx, treatment_goal.domain, treatment_goal.area),
+        description={"text": treatment_goal.description},
+        subject=ctx.ref("Patient"),
+        startDate=day(treatment_goal.start),
+        target=[{"dueDate": day(treatment_goal.target_date)}] if treatment_goal.target_date else None,
+        addresses=[ctx.ref("Condition", need) for need in treatment_goal.addresses],
+        note=[
+            {
+                **({"authorReference": ctx.ref("Practitioner", note.author)} if note.author else {}),
+                "time": day(note.recorded_on),
+                "text": note.text,
+            }
+            for note in treatment_goal.progress_notes
+        ],
+    )
+
+
+def need(ctx: Context, assessed_need: Need) -> FhirJson:
+    """Condition (AssessedNeed): a need in one domain, described in words."""
+    return resource(
+        "Condition",
+        ctx,
+        assessed_need.id,
+        identifier=[local_identifier("Condition", assessed_need.id)],
+        clinicalStatus={"coding": [ctx.terminology.fixed("need-clinical-status")]},
+        category=[
+            {"coding": [ctx.terminology.fixed("need-category")]},
+            *_domain_categories(ctx, assessed_need.domain, assessed_need.area),
+        ],
+        code={"text": assessed_need.description},
+        subject=ctx.ref("Patient"),
+        recordedDate=day(assessed_need.assessed_on),
+    )
+
+
+def episode_of_care(ctx: Context) -> FhirJson | None:
+    """EpisodeOfCare (TreatmentEpisodeOfCare): the structured-treatment episode at the provider."""
+    episode = ctx.record.episode
+    if episode is None:
+        return None
+    return resource(
+        "EpisodeOfCare",
+        ctx,
+        episode.id,
+        extension=extensions(
+            extension(
+                "referral-source",
+                "valueReference",
+                ctx.ref("Organization", episode.referral_source) if episode.referral_source else None,
+            ),
+            extension("triage-date", "valueDate", day(episode.triage_date)),
+        ),
+        identifier=[local_identifier("EpisodeOfCare", episode.id)],
+        status=episode.status.value,
+        patient=ctx.ref("Patient"),
+        managingOrganization=ctx.ref("Organization", episode.provider),
+        period=period(episode.start, episode.end),
+        team=[ctx.ref("CareTeam")] if ctx.record.care_team else None,
+    )
+
+
+def consent(ctx: Context, consent_to_share: ConsentToShare) -> FhirJson:
+    """Consent (ConsentToShare): permit sharing with the named organisations for the named purposes."""
+    performers = [ctx.ref("Patient")]
+    if consent_to_share.recorded_by:
+        performers.append(ctx.ref("PractitionerRole", consent_to_share.recorded_by))
+    recipient_role = {"coding": [ctx.terminology.fixed("consent-recipient-role")]}
+    provision = {
+        "type": "permit",
+        "period": period(consent_to_share.start, consent_to_share.end),
+        "actor": [
+            {"role": recipient_role, "reference": ctx.ref("Organization", ods)}
+            for ods in consent_to_share.organisations
+        ],
+        "purpose": [ctx.terminology.coding(purpose) for purpose in consent_to_share.purposes],
+    }
+    return resource(
+        "Consent",
+        ctx,
+        consent_to_share.id,
+        identifier=[local_identifier("Consent", consent_to_share.id)],
+        status=consent_to_share.status.value,
+        scope={"coding": [ctx.terminology.fixed("consent-scope")]},
+        category=[{"coding": [ctx.terminology.fixed("consent-category")]}],
+        patient=ctx.ref("Patient"),
+        dateTime=day(consent_to_share.signed_on),
+        performer=performers,
+        policyRule={"coding": [ctx.terminology.fixed("consent-policy-rule")]},
+        provision=provision,
+    )
+
+
+def provenance(ctx: Context) -> FhirJson | None:
+    """Provenance (CarePlanProvenance): when the holding system recorded the plan, and who wrote it.
+    Written only when the record says when (Provenance.recorded is required)."""
+    record = ctx.record
+    if record.recorded_at is None:
+        return None
+    plan = record.plan
+    if plan.author:
+        who = ctx.ref("PractitionerRole", plan.author)
+    else:
+        holder = record.episode.provider if record.episode else record.organisations[0].ods_code
+        who = ctx.ref("Organization", holder)
+    targets = [ctx.ref("CarePlan")]
+    targets += [ctx.ref("Goal", g.id) for g in plan.goals]
+    targets += [ctx.ref("Condition", n.id) for n in plan.needs]
+    return resource(
+        "Provenance",
+        ctx,
+        target=targets,
+        recorded=instant(record.recorded_at),
+        agent=[{"type": {"coding": [ctx.terminology.fixed("provenance-author")]}, "who": who}],
+    )
