@@ -6,7 +6,7 @@ position, whether it repeats (``max != "1"``), what it holds (a primitive, a com
 resource, or XHTML) and, for complex children, the key of the child Layout. A choice element
 ``value[x]`` becomes one Slot per type (``valueQuantity``, ``valueString``...) sharing one position.
 Elements drawn with ``representation: xmlAttr`` (``Element.id``, ``Extension.url``) are XML
-attributes, listed apart.
+attributes, listed apart in snapshot order.
 
     >>> layouts = Layouts(Definitions.core_only())
     >>> slot = layouts.by_key["Observation"].by_name["valueQuantity"]
@@ -98,7 +98,7 @@ class Layout:
     slots: tuple[Slot, ...]
     by_name: Mapping[str, Slot]
     by_tag: Mapping[str, Slot]
-    attributes: frozenset[str]
+    attributes: tuple[str, ...]
 
 
 class _CompilingCache(dict[str, Layout]):
@@ -152,11 +152,11 @@ class Layouts:
             )
         children = self._children_index(type_name, structure)
         slots: list[Slot] = []
-        attributes: set[str] = set()
+        attributes: list[str] = []
         for order, element in enumerate(children.get(key, ())):
             name = element["path"].rsplit(".", 1)[1]
             if "xmlAttr" in element.get("representation", ()):
-                attributes.add(name)
+                attributes.append(name)
                 continue
             slots.extend(self._slots(element, name, order, children))
         return Layout(
@@ -166,7 +166,7 @@ class Layouts:
             slots=tuple(slots),
             by_name={slot.name: slot for slot in slots},
             by_tag={slot.tag: slot for slot in slots},
-            attributes=frozenset(attributes),
+            attributes=tuple(attributes),
         )
 
     def _children_index(self, type_name: str, structure: FhirJson) -> dict[str, list[FhirJson]]:

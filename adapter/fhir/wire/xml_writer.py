@@ -103,9 +103,10 @@ class _Writer:
             return
         by_name = layout.by_name
         found: dict[str, list[Any]] = {}
+        attributes: dict[str, Any] = {}
         for key, value in node.items():
             if key in layout.attributes:
-                self._attribute(element, key, value, f"{path}.{key}")
+                attributes[key] = value
             elif key[0] == "_":
                 slot = by_name.get(key[1:])
                 if slot is None or slot.kind is not Kind.PRIMITIVE:
@@ -127,6 +128,9 @@ class _Writer:
                     found[key] = [slot.order, slot, value, None]
                 else:
                     entry[2] = value
+        for name in layout.attributes:  # snapshot order, whatever the JSON order
+            if name in attributes:
+                self._attribute(element, name, attributes[name], f"{path}.{name}")
         entries = sorted(found.values(), key=itemgetter(0)) if len(found) > 1 else found.values()
         previous: Slot | None = None
         for _, slot, value, extra in entries:
