@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from html import escape
+from html import escape as _html_escape
 
 from adapter.model.codes import Domain
 from adapter.model.record import CareTeamMember, ClientRecord, Intervention, PersonName
@@ -21,6 +21,12 @@ DOMAIN_HEADINGS = {
     Domain.OFFENDING: "Offending",
     Domain.SOCIAL_FUNCTIONING: "Social functioning (housing, employment, education)",
 }
+
+
+def escape(text: str) -> str:
+    """Text content escaped as an XML serialiser writes it (quotes left alone: no attributes here),
+    so the div survives JSON -> XML -> JSON unchanged."""
+    return _html_escape(text, quote=False)
 
 
 def _words(code: str) -> str:
