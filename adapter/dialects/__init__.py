@@ -18,11 +18,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from adapter.dialects.codemaps import CodeMap, load_code_map
-from adapter.dialects.convert import Conversion, Written, read_records, write_record
 from adapter.dialects.csv_format import escape_cell, unescape_cell
 from adapter.dialects.engine import Loss
 from adapter.dialects.errors import InvalidSystemRecord, MappingTableError, TransformError
 from adapter.dialects.nodes import Draft, Reader, SourceNode, SourceRecord, TargetNode, Value, Writer
+from adapter.dialects.results import Conversion, Dialect, Written
 from adapter.dialects.safe_xml import Limits, parse_untrusted_xml
 from adapter.dialects.systems import System, SystemInfo, default_mappings, load_system, systems
 from adapter.dialects.transforms import TRANSFORMS, Transform
@@ -33,6 +33,7 @@ __all__ = [
     "TRANSFORMS",
     "CodeMap",
     "Conversion",
+    "Dialect",
     "Draft",
     "InvalidSystemRecord",
     "Limits",
@@ -66,7 +67,7 @@ def read_all(
     system: str, data: bytes, *, mappings: Path | None = None, limits: Limits | None = None
 ) -> list[Conversion]:
     """Every client record in ``data`` (a CSV export may hold many), or InvalidSystemRecord."""
-    return read_records(load_system(system, mappings, limits), data)
+    return load_system(system, mappings, limits).dialect.read_records(data)
 
 
 def read(
@@ -93,4 +94,4 @@ def read(
 
 def write(system: str, record: ClientRecord, *, mappings: Path | None = None) -> Written:
     """``record`` in ``system``'s format, with the losses: the canonical fields it cannot carry."""
-    return write_record(load_system(system, mappings), record)
+    return load_system(system, mappings).dialect.write_record(record)

@@ -22,7 +22,6 @@ from rich.progress import Progress
 from rich.table import Table
 
 from adapter.atomic import write_atomically
-from adapter.dialects.convert import read_records, write_record
 from adapter.dialects.systems import System, load_system, systems
 from adapter.errors import AdapterError
 from adapter.model import ClientRecord
@@ -67,13 +66,13 @@ def _output_name(source: Path, index: int, count: int, extension: str) -> str:
 def convert_file(source: Path, origin: System, target: str, out: Path) -> FileResult:
     """Convert every record in ``source``; write nothing unless all of them convert."""
     try:
-        conversions = read_records(origin, source.read_bytes())
+        conversions = origin.dialect.read_records(source.read_bytes())
         if target in FHIR_TARGETS:
             outputs = [(_as_fhir(c.record, FHIR_TARGETS[target]), 0) for c in conversions]
             extension = FHIR_TARGETS[target]
         else:
             destination = load_system(target)
-            written = [write_record(destination, c.record) for c in conversions]
+            written = [destination.dialect.write_record(c.record) for c in conversions]
             outputs = [(w.data, len(w.losses)) for w in written]
             extension = destination.extension
     except AdapterError as error:

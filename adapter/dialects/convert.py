@@ -10,49 +10,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adapter.dialects.engine import Loss, Mapped, _prefixes, emit_record, map_source
+from adapter.dialects.engine import Mapped, emit_record, map_source, prefixes
 from adapter.dialects.errors import InvalidSystemRecord
+from adapter.dialects.nodes import Reader, Writer
 from adapter.dialects.post import POST_STEPS
-from adapter.dialects.systems import System
+from adapter.dialects.results import Conversion, Written, real_losses
+from adapter.dialects.table import Table
 from adapter.errors import InvalidRecord
 from adapter.model import ClientRecord, dump_record, load_record
 from adapter.outcome import Issue, OperationOutcome
 
 
-@dataclass(frozen=True, slots=True)
-class Conversion:
-    """A record read from a system: the canonical record, the source fields not mapped, warnings."""
-
-    record: ClientRecord
-    unmapped: tuple[str, ...]
-    issues: OperationOutcome
-
-
-@dataclass(frozen=True, slots=True)
-class Written:
-    """A record written for a system: the bytes, what the system cannot carry, warnings."""
-
-    data: bytes
-    losses: tuple[Loss, ...]
-    issues: OperationOutcome
-
-    @property
-    def lost_paths(self) -> tuple[str, ...]:
-        """The canonical paths of the losses."""
-        return tuple(loss.path for loss in self.losses)
-
-
 def _at_source(issue: Issue, mapped: Mapped) -> Issue:
     path = issue.expression or ""
-    origin = next((mapped.origins[p] for p in reversed(_prefixes(path)) if p in mapped.origins), None)
+    origin = next((mapped.origins[p] for p in reversed(prefixes(path)) if p in mapped.origins), None)
     if origin is None:
         return issue
     return Issue(issue.severity, issue.code, issue.message_id, f"{origin}: {issue.text}", origin)
 
 
-def _validate(mapped: Mapped, system: System) -> Conversion:
+def _validate(mapped: Mapped, table: Table) -> Conversion:
     canonical = mapped.canonical
-    for step in system.table.post:
+    for step in table.post:
         canonical = POST_STEPS[step](canonical)
     try:
         record = load_record(canonical)
@@ -61,29 +40,40 @@ def _validate(mapped: Mapped, system: System) -> Conversion:
     return Conversion(record, mapped.unmapped, OperationOutcome.of(mapped.issues))
 
 
-def read_records(system: System, data: bytes) -> list[Conversion]:
-    """Every client in ``data``; any problem in any of them raises, naming record and field."""
-    mapped = [map_source(system.table, source.root, source.leaves) for source in system.reader.parse(data)]
-    issues = [issue for one in mapped for issue in one.issues if issue.is_error]
-    if issues:
-        raise InvalidSystemRecord.of(issues)
-    conversions: list[Conversion] = []
-    problems: list[Issue] = []
-    for one in mapped:
-        try:
-            conversions.append(_validate(one, system))
-        except InvalidSystemRecord as error:
-            problems += error.outcome.issues
-    if problems:
-        raise InvalidSystemRecord.of(problems)
-    return conversions
+@dataclass(frozen=True, slots=True)
+class TableDialect:
+    """A system read and written through its mapping table (XML and CSV systems)."""
 
+    name: str
+    table: Table
+    reader: Reader
+    writer: Writer
 
-def write_record(system: System, record: ClientRecord) -> Written:
-    """``record`` in the system's format, or InvalidSystemRecord naming each canonical field at fault."""
-    draft = system.writer.start()
-    emitted = emit_record(system.info.name, system.table, dump_record(record), draft.record())
-    errors = [issue for issue in emitted.issues if issue.is_error]
-    if errors:
-        raise InvalidSystemRecord.of(errors)
-    return Written(draft.finish(), emitted.losses, OperationOutcome.of(emitted.issues))
+    def read_records(self, data: bytes) -> list[Conversion]:
+        """Every client in ``data``; any problem in any of them raises, naming record and field."""
+        sources = self.reader.parse(data)
+        mapped = [map_source(self.table, source.root, source.leaves) for source in sources]
+        issues = [issue for one in mapped for issue in one.issues if issue.is_error]
+        if issues:
+            raise InvalidSystemRecord.of(issues)
+        conversions: list[Conversion] = []
+        problems: list[Issue] = []
+        for one in mapped:
+            try:
+                conversions.append(_validate(one, self.table))
+            except InvalidSystemRecord as error:
+                problems += error.outcome.issues
+        if problems:
+            raise InvalidSystemRecord.of(problems)
+        return conversions
+
+    def write_record(self, record: ClientRecord) -> Written:
+        """``record`` in the system's format, or InvalidSystemRecord naming each canonical field at fault."""
+        draft = self.writer.start()
+        canonical = dump_record(record)
+        emitted = emit_record(self.name, self.table, canonical, draft.record())
+        errors = [issue for issue in emitted.issues if issue.is_error]
+        if errors:
+            raise InvalidSystemRecord.of(errors)
+        data = draft.finish()
+        return Written(data, real_losses(emitted.losses, canonical), OperationOutcome.of(emitted.issues))

@@ -286,7 +286,8 @@ def _write_entries(group: Group, source: JsonObject, node: TargetNode, prefix: s
 _STEP = re.compile(r"[.\[]")
 
 
-def _prefixes(path: str) -> list[str]:
+def prefixes(path: str) -> list[str]:
+    """``a.b[0].c`` -> ``a``, ``a.b``, ``a.b[0]``, ``a.b[0].c``."""
     return [path[: match.start()] for match in _STEP.finditer(path)] + [path]
 
 
@@ -304,10 +305,10 @@ def emit_record(system: str, table: Table, canonical: JsonObject, root: TargetNo
     _write_entries(table.root, canonical, root, "", state)
     losses: list[Loss] = []
     for leaf in paths.leaves(canonical):
-        prefixes = _prefixes(leaf)
-        approximate = next((state.approximations[p] for p in prefixes if p in state.approximations), None)
+        found = prefixes(leaf)
+        approximate = next((state.approximations[p] for p in found if p in state.approximations), None)
         if approximate is not None:
             losses.append(Loss(leaf, approximate))
-        elif not any(p in state.consumed for p in prefixes):
+        elif not any(p in state.consumed for p in found):
             losses.append(Loss(leaf, f"{system} has no field for it"))
     return Emitted(tuple(losses), tuple(state.issues))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,15 +24,18 @@ import orjson
 import yaml
 
 from adapter.dialects.codemaps import CodeMap, CodeMapError, load_code_map
+from adapter.dialects.convert import TableDialect
 from adapter.dialects.csv_format import CsvReader, CsvWriter, RecordType
 from adapter.dialects.errors import MappingTableError
+from adapter.dialects.fhir_dialect import FhirDialect
 from adapter.dialects.nodes import Reader, Writer
 from adapter.dialects.post import POST_STEPS
+from adapter.dialects.results import Dialect
 from adapter.dialects.safe_xml import Limits
 from adapter.dialects.table import Field, Group, Table, compile_table
 from adapter.dialects.xml_format import XmlReader, XmlWriter, load_schema
 
-FORMATS = ("xml", "csv")
+FORMATS = ("xml", "csv", "fhir")
 
 
 def default_mappings() -> Path:
@@ -54,14 +57,11 @@ class SystemInfo:
 
 @dataclass(frozen=True, slots=True)
 class System:
-    """A loaded system: its table, reader and writer."""
+    """A loaded system: how to read and write it, and its files' extension."""
 
     info: SystemInfo
-    table: Table
-    reader: Reader
-    writer: Writer
+    dialect: Dialect
     extension: str
-    codemaps: dict[str, CodeMap] = field(default_factory=dict)
 
 
 def _yaml(path: Path) -> Any:
@@ -141,13 +141,15 @@ def _load(name: str, mappings: Path, limits: Limits) -> System:
     )
     if info.format not in FORMATS:
         raise MappingTableError.at(f"{folder}/system.yaml", f"format must be one of {', '.join(FORMATS)}")
-    codemaps = _codemaps(folder)
     table_file = folder / str(described.get("table", "mapping.yaml"))
+    options = described.get(info.format) or {}
+    if info.format == "fhir":
+        return _fhir_system(info, _yaml(table_file), options, limits)
+    codemaps = _codemaps(folder)
     table = compile_table(_yaml(table_file), table_file.name, codemaps)
     for step in table.post:
         if step not in POST_STEPS:
             raise MappingTableError.at(table_file.name, f"unknown post-process step '{step}'")
-    options = described.get(info.format) or {}
     reader: Reader
     writer: Writer
     if info.format == "xml":
@@ -159,7 +161,25 @@ def _load(name: str, mappings: Path, limits: Limits) -> System:
         types = _record_types(options, table, f"{folder}/system.yaml")
         marker = str(options.get("marker", "#"))
         reader, writer, extension = CsvReader(types, marker, limits), CsvWriter(types, marker), "csv"
-    return System(info, table, reader, writer, extension, codemaps)
+    return System(info, TableDialect(info.name, table, reader, writer), extension)
+
+
+def _fhir_system(info: SystemInfo, table: Any, options: dict[str, Any], limits: Limits) -> System:
+    if not isinstance(table, dict) or not isinstance(table.get("carries"), list):
+        raise MappingTableError.at(
+            f"{info.folder}/mapping.yaml", "a FHIR system's table lists what it carries"
+        )
+    wire = str(options.get("wire", "json"))
+    if wire not in ("json", "xml"):
+        raise MappingTableError.at(f"{info.folder}/system.yaml", "fhir.wire must be json or xml")
+    dialect = FhirDialect(
+        info.name,
+        tuple(str(path) for path in table["carries"]),
+        tuple(str(path) for path in table.get("requires") or ()),
+        wire,
+        limits.max_bytes,
+    )
+    return System(info, dialect, wire)
 
 
 def systems(mappings: Path | None = None) -> list[SystemInfo]:

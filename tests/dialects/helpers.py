@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 
 from adapter.dialects import paths
+from adapter.dialects.defaults import is_default
 from adapter.model import ClientRecord, dump_record, load_record
 
 REPO = Path(__file__).resolve().parents[2]
@@ -39,4 +40,11 @@ def leaf_map(record: ClientRecord) -> dict[str, Any]:
 def differences(original: ClientRecord, copy: ClientRecord, lost: set[str]) -> list[str]:
     """Paths whose values differ, apart from the ones reported lost."""
     before, after = leaf_map(original), leaf_map(copy)
-    return [path for path in before if path not in lost and before[path] != after.get(path)]
+    return [
+        path
+        for path in before
+        if path not in lost
+        and before[path] != after.get(path)
+        # A default (a false flag) in an object the copy leaves out says nothing the copy lacks.
+        and not (path not in after and is_default(path, before[path]))
+    ]

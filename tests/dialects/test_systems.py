@@ -154,3 +154,28 @@ def test_a_role_the_cpa_system_lacks_is_an_approximation_reported_as_a_loss() ->
     assert "used 'Other agency worker'" in loss.reason
     assert [issue.expression for issue in written.issues.issues] == ["care_team[0].roles[0]"]
     assert read("cmht-cpa", written.data).record.care_team[0].roles[0] == Role.KEYWORKER
+
+
+def test_gp_system_reports_what_a_full_bundle_holds_that_it_does_not_keep() -> None:
+    from adapter.fhir import to_fhir
+    from adapter.fhir.wire import write_resource
+
+    original = client("03-gp-shared-care")
+    conversion = read("gp-shared-care", write_resource(to_fhir(original), "json"))
+    assert "plan.needs[0].description" in conversion.unmapped
+    assert "episode.provider" in conversion.unmapped
+    assert not any(
+        path.startswith(("plan.goals[0].description", "care_team", "plan.interventions"))
+        for path in conversion.unmapped
+    )
+    assert conversion.record.plan.needs == []
+    assert conversion.record.plan.goals[0].addresses == []
+    assert differences(original, conversion.record, set(conversion.unmapped)) == []
+
+
+def test_gp_system_requires_the_registered_practice() -> None:
+    with pytest.raises(InvalidSystemRecord) as caught:
+        write("gp-shared-care", client("01-custody-triage"))
+    assert [issue.expression for issue in caught.value.outcome.issues] == [
+        "service_user.registered_gp_practice"
+    ]
