@@ -241,14 +241,11 @@ class CsvReader:
 
     def parse(self, data: bytes) -> list[SourceRecord]:
         if len(data) > self.limits.max_bytes:
-            raise InvalidSystemRecord.of(
-                [
-                    Issue.error(
-                        "security",
-                        "dialects.too-large",
-                        f"document is {len(data)} bytes; the limit is {self.limits.max_bytes} bytes",
-                    )
-                ]
+            # Refused before decoding: the same issue the XML parser gives for an oversized document.
+            raise InvalidSystemRecord.single(
+                "too-costly",
+                "csv.too-large",
+                f"CSV input is {len(data):,} bytes; the limit is {self.limits.max_bytes:,} bytes",
             )
         issues: list[Issue] = []
         rows = self._rows(decode(data), issues)

@@ -39,7 +39,7 @@ def test_external_entities_are_refused(entity: bytes) -> None:
     data = (
         b'<?xml version="1.0"?>\n<!DOCTYPE DIRRecord [' + entity + b"]>\n" + DIR_OPEN + b"&xxe;</DIRRecord>"
     )
-    assert refusal("cjit-dir", data) == [("security", "dialects.doctype", None)]
+    assert refusal("cjit-dir", data) == [("structure", "xml.doctype", None)]
 
 
 def test_billion_laughs_is_refused() -> None:
@@ -47,7 +47,7 @@ def test_billion_laughs_is_refused() -> None:
         b'<!ENTITY lol%d "%s">' % (n, b"".join(b"&lol%d;" % (n - 1) for _ in range(10))) for n in range(1, 10)
     )
     data = b"<!DOCTYPE DIRRecord [" + entities + b"]>" + DIR_OPEN + b"&lol9;</DIRRecord>"
-    assert refusal("cjit-dir", data) == [("security", "dialects.doctype", None)]
+    assert refusal("cjit-dir", data) == [("structure", "xml.doctype", None)]
 
 
 def test_quadratic_blowup_is_refused() -> None:
@@ -60,13 +60,13 @@ def test_quadratic_blowup_is_refused() -> None:
         + b"&a;" * 20_000
         + b"</Header></DIRRecord>"
     )
-    assert refusal("cjit-dir", data) == [("security", "dialects.doctype", None)]
+    assert refusal("cjit-dir", data) == [("structure", "xml.doctype", None)]
 
 
 @pytest.mark.parametrize("depth", [100, 10_000])
 def test_deep_nesting_is_refused(depth: int) -> None:
     data = DIR_OPEN + b"<Header>" * depth + b"</Header>" * depth + b"</DIRRecord>"
-    assert refusal("cjit-dir", data) == [("security", "dialects.too-deep", None)]
+    assert refusal("cjit-dir", data) == [("too-costly", "xml.too-deep", None)]
 
 
 @pytest.mark.parametrize("system", ["cjit-dir", "carat"])
@@ -77,14 +77,17 @@ def test_a_50_mb_file_is_refused_before_parsing(tmp_path: Path, system: str) -> 
         chunk = (b"<Header/>" if system == "cjit-dir" else b"CLIENT,A1234BC\r\n") * 65_536
         while out.tell() < 50 * 1024 * 1024:
             out.write(chunk)
-    assert refusal(system, big.read_bytes()) == [("security", "dialects.too-large", None)]
+    kind = "xml" if system == "cjit-dir" else "csv"
+    assert refusal(system, big.read_bytes()) == [("too-costly", f"{kind}.too-large", None)]
 
 
 def test_bytes_that_are_not_the_declared_encoding_are_named_by_line() -> None:
     text = DIR_GOLDEN.decode("utf-8").replace("Zoë", "Zoé")
     data = text.encode("latin-1")  # declared UTF-8, written Latin-1
     line = text[: text.index("Zoé")].count("\n") + 1
-    assert refusal("cjit-dir", data) == [("structure", "dialects.not-well-formed", f"line {line}")]
+    [issue] = _issues("cjit-dir", data)
+    assert (issue.code, issue.message_id) == ("structure", "xml.syntax")
+    assert f"at line {line}," in issue.text
 
 
 @pytest.mark.parametrize(
