@@ -1,11 +1,11 @@
 """Each service's own system format, read and written from declarative mappings in mappings/.
 
-    >>> conversion = read("carat", Path("fixtures/systems/carat/02-carat-release.csv").read_bytes())
-    >>> conversion.unmapped[:1]
-    ('RELEASE@14.release_date',)
-    >>> written = write("cjit-dir", conversion.record)
-    >>> written.lost_paths[:1]
-    ('plan.interventions[0].prescribing.last_dose_at',)
+    >>> export = Path("fixtures/systems/carat/exports/02-release-with-sessions.csv").read_bytes()
+    >>> conversion = read("carat", export)
+    >>> conversion.unmapped[:2]
+    ('SESSION@39.duration_minutes', 'SESSION@39.session_type')
+    >>> write("cjit-dir", conversion.record).losses
+    ()
 
 The engine knows no system by name: a system is a folder in mappings/ (see
 :mod:`adapter.dialects.systems`). Reading reports the source fields it did not map; writing reports
@@ -75,7 +75,7 @@ def read(
 ) -> Conversion:
     """The one client record in ``data``, or InvalidSystemRecord naming every problem.
 
-    >>> read("cjit-dir", xml_bytes).record.plan.kind
+    >>> read("cjit-dir", Path("fixtures/systems/cjit-dir/01-custody-triage.xml").read_bytes()).record.plan.kind
     <PlanKind.INITIAL: 'initial'>
     """
     conversions = read_all(system, data, mappings=mappings, limits=limits)
