@@ -75,7 +75,8 @@ def read(
 ) -> Conversion:
     """The one client record in ``data``, or InvalidSystemRecord naming every problem.
 
-    >>> read("cjit-dir", Path("fixtures/systems/cjit-dir/01-custody-triage.xml").read_bytes()).record.plan.kind
+    >>> dir_record = Path("fixtures/systems/cjit-dir/01-custody-triage.xml").read_bytes()
+    >>> read("cjit-dir", dir_record).record.plan.kind
     <PlanKind.INITIAL: 'initial'>
     """
     conversions = read_all(system, data, mappings=mappings, limits=limits)
