@@ -80,7 +80,8 @@ class Resolver:
             yield from target.contained.values()
 
     def of_type(self, resource_type: str) -> list[Target]:
-        return [t for t in self.targets if t.resource_type == resource_type]
+        """The resources of one type, entries and contained alike, in input order."""
+        return [t for t in self.all_targets() if t.resource_type == resource_type]
 
     def resolve(self, reference: str, source: Target) -> Target | None:
         """The resource ``reference`` (as written in ``source``) points at, or None."""

@@ -55,8 +55,8 @@ def _translate(imp: Import, error: InvalidRecord) -> list[Issue]:
             cut = max(path.rfind("."), path.rfind("["))
             path = path[:cut] if cut > 0 else ""
         expression = imp.where.get(path, "Bundle")
+        # A reference already reported as broken also leaves its field empty: say it once.
         if expression not in found:
-            found.add(expression)
             issues.append(Issue(issue.severity, issue.code, issue.message_id, issue.text, expression))
     return issues
 

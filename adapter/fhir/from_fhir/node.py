@@ -97,6 +97,13 @@ class Node:
         found = self.extensions(url)
         return found[0] if found else None
 
+    def ext_path(self, url: str) -> str:
+        """The FHIRPath of the first extension with ``url``, or ``extension('url')`` when there is none."""
+        for i, ext in enumerate(self.data.get("extension") or []):
+            if isinstance(ext, dict) and ext.get("url") == url:
+                return f"{self.path}.extension[{i}]"
+        return f"{self.path}.extension('{url}')"
+
     def ext_value(self, url: str, key: str) -> Any:
         ext = self.extension(url)
         return None if ext is None else ext.value(key)

@@ -97,7 +97,7 @@ class Parties:
             canonical,
             "single_point_of_contact",
             node.ext_value(extension_url("single-point-of-contact"), "valueString"),
-            f"{node.path}.extension",
+            node.ext_path(extension_url("single-point-of-contact")),
         )
         self.organisations.append(out)
         self._ods[id(target)] = ods if isinstance(ods, str) else None

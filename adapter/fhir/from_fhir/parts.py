@@ -89,7 +89,7 @@ class Parts:
                     milestone, where, field, sub.value(key) if sub else None, sub.path if sub else ext.path
                 )
             milestones.append(milestone)
-        imp.put(out, canonical, "milestones", milestones, f"{node.path}.extension")
+        imp.put(out, canonical, "milestones", milestones, node.ext_path(extension_url("goal-milestone")))
         notes: list[FhirJson] = []
         for note in node.children("note"):
             where = f"{canonical}.progress_notes[{len(notes)}]"
@@ -192,7 +192,7 @@ def episode(imp: Import, parties: Parties, target: Target) -> FhirJson:
         "episode",
         "triage_date",
         node.ext_value(extension_url("triage-date"), "valueDate"),
-        f"{node.path}.extension",
+        node.ext_path(extension_url("triage-date")),
     )
     return out
 

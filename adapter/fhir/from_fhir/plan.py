@@ -48,12 +48,12 @@ class PlanReader:
     def sub(self, ext: Node, name: str, key: str, out: FhirJson, canonical: str, field: str) -> None:
         """One sub-extension of a complex extension into ``out[field]``."""
         part = ext.extension(name)
-        self.put(out, canonical, field, part.value(key) if part else None, part.path if part else ext.path)
+        self.put(out, canonical, field, part.value(key) if part else None, _sub_path(ext, part, name))
 
     def sub_code(self, ext: Node, name: str, enum: Any, out: FhirJson, canonical: str, field: str) -> None:
         part = ext.extension(name)
         code = self.imp.coding(part.child("valueCoding"), enum) if part else None
-        self.put(out, canonical, field, code, part.path if part else ext.path)
+        self.put(out, canonical, field, code, _sub_path(ext, part, name))
 
     def sub_member(self, ext: Node, name: str, out: FhirJson, canonical: str, field: str) -> None:
         part = ext.extension(name)
@@ -87,6 +87,10 @@ class PlanReader:
             return found[0]
         return None
 
+    def ext_path(self, extension_id: str) -> str:
+        """Where one of our extensions is on the CarePlan, or where it is missing from."""
+        return self.node.ext_path(extension_url(extension_id))
+
     def code_ext(self, extension_id: str, enum: Any) -> str | None:
         ext = self.node.extension(extension_url(extension_id))
         return None if ext is None else self.imp.coding(ext.child("valueCoding"), enum)
@@ -100,15 +104,17 @@ class PlanReader:
             node.take("intent")
         imp.fixed_all(node.children("category"), "care-plan-category")
         self.put(out, plan, "id", local_id(node, "CarePlan"), f"{node.path}.identifier")
-        self.put(out, plan, "kind", self.code_ext("care-plan-kind", PlanKind), f"{node.path}.extension")
+        self.put(
+            out, plan, "kind", self.code_ext("care-plan-kind", PlanKind), self.ext_path("care-plan-kind")
+        )
         self.put(out, plan, "status", node.value("status"), f"{node.path}.status")
         self.put(out, plan, "title", node.value("title"), f"{node.path}.title")
         phases = [
             imp.coding(ext.child("valueCoding"), Phase)
             for ext in node.extensions(extension_url("treatment-phase"))
         ]
-        self.put(out, plan, "phases", phases, f"{node.path}.extension")
-        self.put(out, plan, "tier", self.code_ext("treatment-tier", Tier), f"{node.path}.extension")
+        self.put(out, plan, "phases", phases, self.ext_path("treatment-phase"))
+        self.put(out, plan, "tier", self.code_ext("treatment-tier", Tier), self.ext_path("treatment-tier"))
         self.put(
             out,
             plan,
@@ -124,14 +130,14 @@ class PlanReader:
             plan,
             "agreement",
             self.complex_one("service-user-agreement", "plan.agreement", self.agreement),
-            f"{node.path}.extension",
+            self.ext_path("service-user-agreement"),
         )
         self.put(
             out,
             plan,
             "next_review_due",
             node.ext_value(extension_url("next-review-due"), "valueDate"),
-            f"{node.path}.extension",
+            self.ext_path("next-review-due"),
         )
         self.put(
             out,
@@ -145,7 +151,7 @@ class PlanReader:
             plan,
             "assessments",
             self.complex_list("domain-assessment", "plan.assessments", self.assessment),
-            f"{node.path}.extension",
+            self.ext_path("domain-assessment"),
         )
         for ref in node.children("addresses"):
             self.parts.need_ref(ref, self.target)
@@ -157,7 +163,7 @@ class PlanReader:
             plan,
             "risk",
             self.complex_one("risk-assessment", "plan.risk", self.risk),
-            f"{node.path}.extension",
+            self.ext_path("risk-assessment"),
         )
         for field, extension_id in (
             ("risk_management_plan", "risk-management-plan"),
@@ -169,49 +175,49 @@ class PlanReader:
                 plan,
                 field,
                 node.ext_value(extension_url(extension_id), "valueString"),
-                f"{node.path}.extension",
+                self.ext_path(extension_id),
             )
         self.put(
             out,
             plan,
             "complex_needs",
             node.ext_value(extension_url("complex-needs"), "valueBoolean"),
-            f"{node.path}.extension",
+            self.ext_path("complex-needs"),
         )
         self.put(
             out,
             plan,
             "child_protection",
             self.complex_one("child-protection-concern", "plan.child_protection", self.concern),
-            f"{node.path}.extension",
+            self.ext_path("child-protection-concern"),
         )
         self.put(
             out,
             plan,
             "external_coordination",
             self.complex_one("external-coordination", "plan.external_coordination", self.coordination),
-            f"{node.path}.extension",
+            self.ext_path("external-coordination"),
         )
         self.put(
             out,
             plan,
             "reviews",
             self.complex_list("care-plan-review", "plan.reviews", self.review),
-            f"{node.path}.extension",
+            self.ext_path("care-plan-review"),
         )
         self.put(
             out,
             plan,
             "engagement",
             self.complex_list("engagement-event", "plan.engagement", self.engagement),
-            f"{node.path}.extension",
+            self.ext_path("engagement-event"),
         )
         self.put(
             out,
             plan,
             "closure",
             self.complex_one("closure", "plan.closure", self.closure),
-            f"{node.path}.extension",
+            self.ext_path("closure"),
         )
         notes = [note.value("text") for note in node.children("note")]
         self.put(out, plan, "notes", notes, f"{node.path}.note")
@@ -348,7 +354,7 @@ class PlanReader:
             where,
             "responsible_role",
             self.imp.coding(role.child("valueCoding"), Role) if role else None,
-            role.path if role else f"{detail.path}.extension",
+            detail.ext_path(extension_url("responsible-role")),
         )
         self._performers(
             performers,
@@ -375,14 +381,18 @@ class PlanReader:
             f"{detail.path}.code",
         )
         self.put(
-            out, where, "tier", self._code_ext(detail, "treatment-tier", Tier), f"{detail.path}.extension"
+            out,
+            where,
+            "tier",
+            self._code_ext(detail, "treatment-tier", Tier),
+            detail.ext_path(extension_url("treatment-tier")),
         )
         self.put(
             out,
             where,
             "referred_on",
             detail.ext_value(extension_url("referred-on"), "valueDate"),
-            f"{detail.path}.extension",
+            detail.ext_path(extension_url("referred-on")),
         )
         self._performers(performers, out, where, "provider", "keyworker", f"{detail.path}.performer")
         scheduled = detail.child("scheduledPeriod")
@@ -426,14 +436,14 @@ class PlanReader:
             where,
             "last_dose_at",
             detail.ext_value(extension_url("last-dose"), "valueDateTime"),
-            f"{detail.path}.extension",
+            detail.ext_path(extension_url("last-dose")),
         )
         self.put(
             out,
             where,
             "supervised_consumption",
             detail.ext_value(extension_url("supervised-consumption"), "valueBoolean"),
-            f"{detail.path}.extension",
+            detail.ext_path(extension_url("supervised-consumption")),
         )
         prescriber = detail.extension(extension_url("prescriber"))
         if prescriber is not None:
@@ -454,3 +464,7 @@ class PlanReader:
 def _has_system(detail: Node, enum: Any) -> bool:
     code = detail.data.get("code") or {}
     return any(c.get("system") == code_system_url(enum) for c in code.get("coding") or [])
+
+
+def _sub_path(ext: Node, part: Node | None, name: str) -> str:
+    return part.path if part is not None else f"{ext.path}.extension('{name}')"

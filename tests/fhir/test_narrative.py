@@ -1,0 +1,74 @@
+"""CarePlan.text lets a person read the plan: valid XHTML, the key facts, everything escaped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+from fhir_strategies import client_records
+from hypothesis import given, settings
+from lxml import etree
+
+from adapter.fhir import to_fhir
+from adapter.fhir.narrative import XHTML_NAMESPACE, narrative
+from adapter.model import ClientRecord, load_record
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "clients"
+
+
+def _div(record: ClientRecord) -> etree._Element:
+    div = to_fhir(record)["entry"][0]["resource"]["text"]
+    assert div["status"] == "generated"
+    return etree.fromstring(div["div"].encode())
+
+
+def _text(element: etree._Element) -> str:
+    return " ".join(" ".join(element.itertext()).split())
+
+
+def test_gp_shared_care_plan_reads_as_a_plan() -> None:
+    path = FIXTURES / "03-gp-shared-care.json"
+    if not path.exists():
+        pytest.skip("fixture not present")
+    record = load_record(orjson.loads(path.read_bytes()))
+    root = _div(record)
+    assert root.tag == f"{{{XHTML_NAMESPACE}}}div"
+    text = _text(root)
+    plan = record.plan
+    user = record.service_user
+    assert user.name.family in text and (user.nhs_number or "") in text
+    assert f"{plan.kind.value} care plan, {plan.status.value}" in text
+    assert f"Review due {plan.next_review_due}" in text
+    for goal in plan.goals:
+        assert goal.description in text
+        assert f"target {goal.target_date or 'not set'}" in text
+    for action in plan.actions:
+        assert action.description in text
+    for intervention in plan.interventions:
+        if intervention.prescribing:
+            assert intervention.prescribing.medicine in text
+    for member in record.care_team:
+        assert member.name.family in text
+    headings = [_text(h) for h in root.iter(f"{{{XHTML_NAMESPACE}}}h3")]
+    assert "Drug and alcohol misuse" in headings and "Interventions" in headings
+
+
+@settings(max_examples=25, deadline=None)
+@given(client_records(full=True))
+def test_any_text_is_escaped_and_well_formed(record: ClientRecord) -> None:
+    root = etree.fromstring(narrative(record).encode())
+    text = "".join(root.itertext())
+    assert record.service_user.name.family in text
+    assert all(goal.description in text for goal in record.plan.goals)
+
+
+def test_markup_in_the_record_stays_text() -> None:
+    path = FIXTURES / "01-custody-triage.json"
+    if not path.exists():
+        pytest.skip("fixture not present")
+    data = orjson.loads(path.read_bytes())
+    data["plan"]["title"] = "<script>alert('x')</script> & co"
+    root = etree.fromstring(narrative(load_record(data)).encode())
+    assert not list(root.iter(f"{{{XHTML_NAMESPACE}}}script"))
+    assert _text(root.find(f"{{{XHTML_NAMESPACE}}}h2")) == "<script>alert('x')</script> & co"
