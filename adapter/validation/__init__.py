@@ -1,0 +1,19 @@
+"""The StructureDefinition-driven FHIR R4 validator: compile, then walk.
+
+Each StructureDefinition (snapshot, or one generated from a differential) is compiled once into
+frozen element records cached by canonical URL; the instance is then walked in a fixed order -
+fixed/pattern, slices, cardinality, children, invariants - collecting every issue into one
+OperationOutcome whose expressions are FHIRPaths with indices.
+
+    >>> from adapter.validation import validate
+    >>> outcome = validate({"resourceType": "CarePlan", "status": "bogus", "intent": "plan",
+    ...                     "subject": {"reference": "Patient/1"}})
+    >>> [(i.message_id, i.expression) for i in outcome.errors]
+    [('binding.required', 'CarePlan.status')]
+"""
+
+from __future__ import annotations
+
+from adapter.validation.validator import Validator, validate
+
+__all__ = ["Validator", "validate"]

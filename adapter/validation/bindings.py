@@ -1,0 +1,117 @@
+"""Terminology bindings: required (error) and extensible (warning), answered by local expansions.
+
+When the value set names a code system the definitions do not hold (SNOMED CT, LOINC, UCUM...),
+the answer is "cannot tell": a warning that says which system was not available, never an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from adapter.outcome import Issue
+from adapter.validation.records import ElementRecord
+from adapter.validation.terminology import Expansion, Membership, Terminology
+
+CHECKED_STRENGTHS = frozenset({"required", "extensible"})
+
+
+def _codings(code: str, value: Any) -> list[tuple[str | None, str]] | None:
+    """(system, code) pairs a bound value carries, or None for types a binding does not apply to."""
+    if code in ("code", "string", "uri") and isinstance(value, str):
+        return [(None, value)]
+    if code in ("Coding", "Quantity") and isinstance(value, dict):
+        if code == "Quantity" and "code" not in value:
+            return None
+        return [(_str(value.get("system")), str(value.get("code", "")))] if "code" in value else []
+    if code == "CodeableConcept" and isinstance(value, dict):
+        return [
+            (_str(c.get("system")), str(c["code"]))
+            for c in value.get("coding", [])
+            if isinstance(c, dict) and "code" in c
+        ]
+    return None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def check_binding(
+    terminology: Terminology, element: ElementRecord, code: str, value: Any, path: str
+) -> Iterable[Issue]:
+    """A bound value's codes against the value set of a required or extensible binding."""
+    binding = element.binding
+    if binding is None or binding.strength not in CHECKED_STRENGTHS or not binding.value_set:
+        return
+    pairs = _codings(code, value)
+    if pairs is None:
+        return
+    expansion = terminology.expand(binding.value_set)
+    if not expansion.found:
+        yield Issue.warning(
+            "not-found",
+            "binding.valueset-unknown",
+            f"The value set {binding.value_set} is not available, so the {binding.strength} binding "
+            "could not be checked",
+            path,
+        )
+        return
+    answers: list[Membership] = [expansion.contains(system, c) for system, c in pairs]
+    if "yes" in answers:
+        return
+    if "unknown" in answers:
+        yield Issue(
+            "warning",
+            "not-supported",
+            "binding.unverifiable",
+            f"The code {_describe(pairs)} could not be checked against the value set '{expansion.name}' "
+            f"({expansion.url}): its code system ({_systems(expansion)}) is not available locally",
+            path,
+        )
+        return
+    yield _not_in(binding.strength, pairs, expansion, path)
+
+
+def _not_in(strength: str, pairs: list[tuple[str | None, str]], expansion: Expansion, path: str) -> Issue:
+    what = f"The code {_describe(pairs)} is" if pairs else "No code is"
+    if strength == "required":
+        return Issue.error(
+            "code-invalid",
+            "binding.required",
+            f"{what} not in the value set '{expansion.name}' ({expansion.url}), and a code from this "
+            "value set is required",
+            path,
+        )
+    return Issue.warning(
+        "code-invalid",
+        "binding.extensible",
+        f"{what} not in the value set '{expansion.name}' ({expansion.url}), and a code should come from "
+        "this value set unless it has no suitable code",
+        path,
+    )
+
+
+def _describe(pairs: list[tuple[str | None, str]]) -> str:
+    return ", ".join(f"'{system}#{code}'" if system else f"'{code}'" for system, code in pairs)
+
+
+def _systems(expansion: Expansion) -> str:
+    return ", ".join(sorted(expansion.unavailable)) or "unknown"
+
+
+def check_coding_systems(terminology: Terminology, value: Any, path: str) -> Iterable[Issue]:
+    """A Coding whose system the definitions hold in full must use one of its codes."""
+    if not isinstance(value, dict):
+        return
+    system, code = value.get("system"), value.get("code")
+    if not isinstance(system, str) or not isinstance(code, str):
+        return
+    concepts = terminology.code_system(system)
+    if concepts is not None and code not in concepts:
+        yield Issue.error(
+            "code-invalid",
+            "coding.unknown-code",
+            f"Unknown code '{code}' in the code system '{system}'",
+            path,
+        )

@@ -1,0 +1,176 @@
+"""Agreement with the HL7 Java reference validator over the fhir-test-cases subset.
+
+    python -m adapter.validation.conformance ../shared/fhir-test-cases [--module general] [--case ai3]
+
+For each case the instance is validated against the base spec (with the case's supporting
+definitions loaded), then - when the case names one - against its profile. A case *agrees
+exactly* when every step's error count (error + fatal) equals the reference's; *pass/fail
+agreement* only asks whether both found errors or both found none. Per module the runner prints
+cases, exact agreement and pass/fail agreement, then lists each disagreement with the first of
+our messages and of the reference's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from adapter.definitions import Definitions, MemorySource
+from adapter.outcome import Issue
+from adapter.validation.inputs import load_file
+from adapter.validation.validator import Validator
+
+
+@dataclass
+class Step:
+    expected: int
+    got: int
+    ours: list[Issue] = field(default_factory=list)
+    theirs: list[str] = field(default_factory=list)
+
+    @property
+    def exact(self) -> bool:
+        return self.expected == self.got
+
+    @property
+    def same_verdict(self) -> bool:
+        return (self.expected > 0) == (self.got > 0)
+
+
+@dataclass
+class CaseResult:
+    name: str
+    module: str
+    steps: list[Step]
+
+    @property
+    def exact(self) -> bool:
+        return all(s.exact for s in self.steps)
+
+    @property
+    def same_verdict(self) -> bool:
+        return all(s.same_verdict for s in self.steps)
+
+
+def _supporting(folder: Path, names: Sequence[str]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    resources: list[dict[str, Any]] = []
+    urls: dict[str, str] = {}
+    for name in names:
+        loaded = load_file(folder / name)
+        for resource in loaded.resources:
+            if isinstance(resource, dict):
+                resources.append(resource)
+                if isinstance(resource.get("url"), str):
+                    urls[name] = resource["url"]
+    return resources, urls
+
+
+def run_case(root: Path, case: dict[str, Any]) -> CaseResult:
+    """Validate one case's instance (base step, then profile step) and compare with the reference."""
+    folder = root / "files"
+    supporting, urls = _supporting(folder, case.get("supporting") or [])
+    definitions = Definitions.core_only().with_source(MemorySource(supporting, name=case["case"]))
+    validator = Validator(definitions)
+    loaded = load_file(folder / case["resource"])
+    profile_name = case.get("profile")
+    wanted: list[tuple[str, int, list[str], tuple[str, ...]]] = [
+        ("base", case.get("expected_base_errors") or 0, case.get("expected_messages_base") or [], ())
+    ]
+    if profile_name:
+        url = urls.get(profile_name, profile_name)
+        wanted.append(
+            (
+                "profile",
+                case.get("expected_profile_errors") or 0,
+                case.get("expected_messages_profile") or [],
+                (url,),
+            )
+        )
+    steps = []
+    for _, expected, messages, profiles in wanted:
+        issues = list(loaded.issues)
+        for resource in loaded.resources:
+            issues.extend(validator.validate(resource, profiles=profiles).issues)
+        errors = [i for i in issues if i.is_error]
+        theirs = [m for m in messages if m.startswith(("error", "fatal"))]
+        steps.append(Step(expected, len(errors), errors, theirs))
+    return CaseResult(case["case"], case.get("module") or "none", steps)
+
+
+def run(root: Path, *, module: str | None = None, case_name: str | None = None) -> list[CaseResult]:
+    cases = orjson.loads((root / "index.json").read_bytes())
+    results = []
+    for case in cases:
+        if module and (case.get("module") or "none") != module:
+            continue
+        if case_name and case["case"] != case_name:
+            continue
+        try:
+            results.append(run_case(root, case))
+        except Exception as problem:  # one broken case must not hide the figures of the others
+            failed = Step(case.get("expected_base_errors") or 0, -1)
+            failed.ours = [Issue.error("exception", "runner.crash", f"{type(problem).__name__}: {problem}")]
+            results.append(CaseResult(case["case"], case.get("module") or "none", [failed]))
+    return results
+
+
+def report(results: list[CaseResult], *, verbose: bool = True) -> str:
+    by_module: dict[str, list[CaseResult]] = defaultdict(list)
+    for result in results:
+        by_module[result.module].append(result)
+    lines = [f"{'module':<12}{'cases':>6}{'exact':>8}{'pass/fail':>11}"]
+    for name, group in sorted(by_module.items()):
+        exact = sum(r.exact for r in group)
+        verdict = sum(r.same_verdict for r in group)
+        lines.append(f"{name:<12}{len(group):>6}{exact:>8}{verdict:>11}")
+    total = len(results) or 1
+    exact_all = sum(r.exact for r in results)
+    verdict_all = sum(r.same_verdict for r in results)
+    lines.append(
+        f"{'ALL':<12}{len(results):>6}{exact_all:>8}{verdict_all:>11}   "
+        f"exact {100 * exact_all / total:.1f}%  pass/fail {100 * verdict_all / total:.1f}%"
+    )
+    if verbose:
+        lines.append("")
+        lines.append("Disagreements (case: step expected -> got; first messages):")
+        for result in results:
+            if result.exact:
+                continue
+            for index, step in enumerate(result.steps):
+                if step.exact:
+                    continue
+                label = "base" if index == 0 else "profile"
+                lines.append(
+                    f"- {result.module}/{result.name} [{label}] expected {step.expected}, got {step.got}"
+                )
+                for issue in step.ours[:3]:
+                    lines.append(f"    ours:   {issue}"[:240])
+                for message in step.theirs[:3]:
+                    lines.append(f"    theirs: {message}"[:240])
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Agreement with the HL7 reference validator")
+    parser.add_argument("root", type=Path, help="the fhir-test-cases folder (holds index.json and files/)")
+    parser.add_argument("--module", help="only this module")
+    parser.add_argument("--case", help="only this case")
+    parser.add_argument("--quiet", action="store_true", help="figures only, no list of disagreements")
+    args = parser.parse_args(argv)
+    if not (args.root / "index.json").is_file():
+        print(f"{args.root}: no index.json here", file=sys.stderr)
+        return 2
+    results = run(args.root, module=args.module, case_name=args.case)
+    print(report(results, verbose=not args.quiet))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,93 @@
+"""Reading instances to validate from files: JSON, NDJSON and (through the XML codec) FHIR XML.
+
+Bad input never raises: a file that is too large, not JSON, or XML the codec cannot read yet
+becomes a fatal Issue naming the file and the problem.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from adapter.outcome import Issue
+
+MAX_BYTES = 50 * 1024 * 1024
+"""Files larger than this are refused before they are read (no FHIR resource comes near it)."""
+
+
+@dataclass
+class LoadedFile:
+    """What a file held: zero or more resources (as parsed JSON), and problems reading it."""
+
+    path: Path
+    resources: list[Any] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def _fatal(message_id: str, text: str) -> Issue:
+    return Issue("fatal", "structure", message_id, text, None)
+
+
+def parse_json(raw: bytes) -> tuple[Any, Issue | None]:
+    """Parse JSON text; a syntax error (or nesting orjson refuses) becomes a fatal issue."""
+    try:
+        return orjson.loads(raw), None
+    except orjson.JSONDecodeError as problem:
+        return None, _fatal("input.json", f"Error parsing JSON: {problem}")
+
+
+def read_xml(raw: bytes) -> tuple[Any, Issue | None]:
+    """FHIR XML through the project's codec, if it is installed."""
+    try:
+        # The codec lives in its own room (adapter.fhir.wire) and may not be there yet.
+        codec = importlib.import_module("adapter.fhir.wire")
+    except ImportError:
+        codec = None
+    xml_to_json = getattr(codec, "xml_to_json", None)
+    if xml_to_json is None:
+        return None, _fatal(
+            "input.xml-unsupported", "FHIR XML cannot be read: the XML codec is not available"
+        )
+    try:
+        return xml_to_json(raw), None
+    except Exception as problem:  # the codec's errors carry their own text; keep it, never a traceback
+        return None, _fatal("input.xml", f"Error parsing XML: {problem}")
+
+
+def load_file(path: Path) -> LoadedFile:
+    """The resources a .json, .ndjson or .xml file holds."""
+    loaded = LoadedFile(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            loaded.issues.append(
+                _fatal("input.too-large", f"{path.name} is {size} bytes, more than the limit of {MAX_BYTES}")
+            )
+            return loaded
+        raw = path.read_bytes()
+    except OSError as problem:
+        loaded.issues.append(_fatal("input.unreadable", f"{path}: {problem.strerror or problem}"))
+        return loaded
+    if path.suffix == ".ndjson":
+        for number, line in enumerate(raw.splitlines(), start=1):
+            if not line.strip():
+                loaded.issues.append(
+                    Issue.warning("structure", "input.ndjson-empty-line", f"Line {number} is empty", None)
+                )
+                continue
+            parsed, failure = parse_json(line)
+            if failure is not None:
+                loaded.issues.append(failure)
+            else:
+                loaded.resources.append(parsed)
+        return loaded
+    resource, failure = read_xml(raw) if path.suffix == ".xml" else parse_json(raw)
+    if failure is not None:
+        loaded.issues.append(failure)
+    else:
+        loaded.resources.append(resource)
+    return loaded

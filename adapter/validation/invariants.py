@@ -1,0 +1,137 @@
+"""FHIRPath invariants (dom-*, ele-1, ext-1 and each resource's own) through fhirpathpy.
+
+Each expression is compiled once and cached. Two invariants every element carries are evaluated
+natively because they are checked on every node and only ask about JSON structure: ele-1 (a value
+or children) and ext-1 (an extension has a value or sub-extensions, not both). Expressions that
+fhirpathpy cannot parse, or that need what a local validator does not have, are named in
+:data:`SKIPPED` with the reason, and reported as information - never passed silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import fhirpathpy
+from fhirpathpy.engine.nodes import ResourceNode
+from fhirpathpy.models import models
+
+from adapter.validation.records import Constraint
+
+R4_MODEL: Mapping[str, Any] = models["r4"]
+
+SKIPPED: Mapping[str, str] = {
+    "ele-1": "evaluated natively: a value or children",
+    "ext-1": "evaluated natively: an extension has a value or sub-extensions, not both",
+    "dom-3": "evaluated natively: fhirpathpy rejects as() on a collection, which this expression needs",
+    "txt-1": "narrative XHTML rules are checked by the xhtml check, not by FHIRPath htmlChecks()",
+    "txt-2": "narrative XHTML rules are checked by the xhtml check, not by FHIRPath htmlChecks()",
+}
+"""Invariants deliberately not run through fhirpathpy, by key, with the reason."""
+
+
+def _has_value(inputs: list[Any]) -> list[bool]:
+    return [len(inputs) == 1 and inputs[0] is not None and not isinstance(inputs[0], dict | list)]
+
+
+def _html_checks(inputs: list[Any]) -> list[bool]:
+    return [True]
+
+
+def _quiet(label: str, value: Any) -> None:
+    """trace() in an invariant must not print (dom-3 traces its unmatched ids)."""
+
+
+USER_FUNCTIONS = {
+    "hasValue": {"fn": _has_value, "arity": {0: []}},
+    "htmlChecks": {"fn": _html_checks, "arity": {0: []}},
+}
+
+OPTIONS = {"userInvocationTable": USER_FUNCTIONS, "traceFn": _quiet}
+
+Compiled = Callable[[Any, Mapping[str, Any]], list[Any]]
+
+
+class Invariants:
+    """Compiled FHIRPath invariants, cached by expression."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, Compiled | str] = {}
+
+    def compiled(self, expression: str) -> Compiled | str:
+        """The compiled expression, or the reason it cannot be compiled."""
+        found = self._compiled.get(expression)
+        if found is None:
+            try:
+                found = fhirpathpy.compile(
+                    expression,
+                    dict(R4_MODEL),
+                    options={"userInvocationTable": USER_FUNCTIONS, "traceFn": _quiet},
+                )
+            except Exception as problem:  # fhirpathpy raises bare Exceptions on syntax it lacks
+                found = f"cannot be compiled: {problem}"
+            self._compiled[expression] = found
+        return found
+
+    def evaluate(
+        self, constraint: Constraint, node: Any, type_path: str, resource: Any, root: Any
+    ) -> bool | str:
+        """True/False for a constraint on one node, or the reason it could not be evaluated."""
+        if constraint.expression is None:
+            return "has no FHIRPath expression"
+        compiled = self.compiled(constraint.expression)
+        if isinstance(compiled, str):
+            return compiled
+        try:
+            target = _node(node, type_path) if type_path else node
+            result = compiled(target, {"resource": resource, "rootResource": root})
+        except Exception as problem:  # evaluation errors are reported, never raised
+            return f"failed to evaluate: {type(problem).__name__}: {problem}"
+        return _truthy(result)
+
+
+def contained_unreferenced(resource: Mapping[str, Any]) -> list[int]:
+    """dom-3: indices of contained resources nothing in the container refers to (by ``#id``)."""
+    contained = resource.get("contained")
+    if not isinstance(contained, list) or not contained:
+        return []
+    outside = {k: v for k, v in resource.items() if k != "contained"}
+    mentioned = set(_strings(outside))
+    for item in contained:
+        mentioned |= {s for s in _strings(item) if s == "#"}
+    unreferenced = []
+    for index, item in enumerate(contained):
+        if not isinstance(item, dict):
+            continue
+        refers_to_container = "#" in set(_strings(item))
+        named = f"#{item.get('id')}"
+        others = (s for i, other in enumerate(contained) if i != index for s in _strings(other))
+        if not (named in mentioned or refers_to_container or named in set(others)):
+            unreferenced.append(index)
+    return unreferenced
+
+
+def _strings(value: Any) -> list[str]:
+    found: list[str] = []
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, str):
+            found.append(current)
+        elif isinstance(current, dict):
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return found
+
+
+def _node(data: Any, type_path: str) -> Any:
+    # fhirpathpy needs the model path of a node to resolve choice types and ofType().
+    return ResourceNode.create_node(data, type_path)  # type: ignore[no-untyped-call]
+
+
+def _truthy(result: list[Any]) -> bool:
+    # FHIRPath: an empty result is "not false" for an invariant; a single false fails it.
+    if not result:
+        return True
+    return all(item is not False for item in result)

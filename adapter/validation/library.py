@@ -1,0 +1,76 @@
+"""Compiled StructureDefinitions, cached by canonical URL, with snapshots generated on demand."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from adapter.types import FhirJson
+from adapter.validation.compiler import compile_structure
+from adapter.validation.records import StructureRecord
+from adapter.validation.snapshot import generate_snapshot
+from adapter.validation.terminology import DefinitionLookup
+
+CORE_PREFIX = "http://hl7.org/fhir/StructureDefinition/"
+
+
+def canonical(url_or_type: str) -> str:
+    """A core type name (``CarePlan``) becomes its canonical URL; a URL loses its ``|version``."""
+    url = url_or_type.split("|", 1)[0]
+    return url if "/" in url or ":" in url else CORE_PREFIX + url
+
+
+class StructureLibrary:
+    """Compiles each StructureDefinition once; answers by URL or core type name."""
+
+    def __init__(self, definitions: DefinitionLookup) -> None:
+        self.definitions = definitions
+        self._structures: dict[str, StructureRecord | None] = {}
+        self._elements: dict[str, list[FhirJson] | None] = {}
+        self._problems: dict[str, list[str]] = {}
+
+    def structure(self, url_or_type: str) -> StructureRecord | None:
+        """The compiled structure, or None when no source has it (or it cannot be built)."""
+        url = canonical(url_or_type)
+        if url not in self._structures:
+            self._structures[url] = self._compile(url)
+        return self._structures[url]
+
+    def _compile(self, url: str) -> StructureRecord | None:
+        definition = self.definitions.get(url)
+        elements = self.elements(url)
+        if definition is None or not elements:
+            return None
+        record = compile_structure(definition, elements)
+        problems = tuple(self._problems.get(url, ()))
+        if problems:
+            record = replace(record, problems=problems)
+        return record
+
+    def elements(self, url_or_type: str) -> Sequence[FhirJson] | None:
+        """Snapshot elements of a StructureDefinition, generating the snapshot when it has none."""
+        url = canonical(url_or_type)
+        if url in self._elements:
+            return self._elements[url]
+        # Placeholder first: a profile whose base chain loops back to itself ends here.
+        self._elements[url] = None
+        definition = self.definitions.get(url)
+        if definition is None or definition.get("resourceType") != "StructureDefinition":
+            return None
+        snapshot = definition.get("snapshot", {}).get("element")
+        if snapshot:
+            found: list[FhirJson] | None = list(snapshot)
+        else:
+            found = self._generate(url, definition)
+        self._elements[url] = found
+        return found
+
+    def _generate(self, url: str, definition: FhirJson) -> list[FhirJson] | None:
+        base_url = definition.get("baseDefinition")
+        base = self.elements(str(base_url)) if base_url else None
+        if not base:
+            self._problems[url] = [f"the base definition {base_url} is not available"]
+            return None
+        elements, problems = generate_snapshot(definition, base, self.elements)
+        self._problems[url] = problems
+        return elements

@@ -1,0 +1,146 @@
+"""The compiled form of a StructureDefinition: small frozen records the walker reads.
+
+A snapshot is compiled once (see :mod:`adapter.validation.compiler`) into a tree of
+:class:`ElementRecord` - each with its children and its slices - held by a :class:`StructureRecord`
+and cached by canonical URL. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+PRIMITIVE_JSON_TYPES: Mapping[str, tuple[type, ...]] = {
+    "boolean": (bool,),
+    "integer": (int,),
+    "integer64": (str,),
+    "positiveInt": (int,),
+    "unsignedInt": (int,),
+    "decimal": (int, float),
+}
+"""JSON types of the primitives that are not strings (every other primitive is a JSON string)."""
+
+PRIMITIVE_TYPES = frozenset(
+    {
+        "base64Binary",
+        "boolean",
+        "canonical",
+        "code",
+        "date",
+        "dateTime",
+        "decimal",
+        "id",
+        "instant",
+        "integer",
+        "markdown",
+        "oid",
+        "positiveInt",
+        "string",
+        "time",
+        "unsignedInt",
+        "uri",
+        "url",
+        "uuid",
+        "xhtml",
+    }
+)
+
+RESOURCE_TYPES_ABSTRACT = frozenset({"Resource", "DomainResource"})
+
+
+@dataclass(frozen=True, slots=True)
+class TypeRef:
+    """One allowed type of an element, with the profiles it must meet."""
+
+    code: str
+    profiles: tuple[str, ...] = ()
+    target_profiles: tuple[str, ...] = ()
+    aggregation: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    strength: str
+    value_set: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Discriminator:
+    kind: str
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Slicing:
+    discriminators: tuple[Discriminator, ...]
+    ordered: bool
+    rules: str
+
+
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    key: str
+    severity: str
+    human: str
+    expression: str | None
+    source: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ElementRecord:
+    """One element of a compiled snapshot, its children and its slices."""
+
+    id: str
+    path: str
+    name: str
+    min: int
+    max: int | None
+    is_array: bool
+    types: tuple[TypeRef, ...]
+    slice_name: str | None = None
+    fixed: Any = None
+    pattern: Any = None
+    binding: Binding | None = None
+    constraints: tuple[Constraint, ...] = ()
+    slicing: Slicing | None = None
+    max_length: int | None = None
+    min_value: Any = None
+    max_value: Any = None
+    content_reference: str | None = None
+    children: tuple[ElementRecord, ...] = ()
+    slices: tuple[ElementRecord, ...] = ()
+    child_index: Mapping[str, tuple[ElementRecord, str | None]] = field(default_factory=dict)
+    """JSON property name -> (child, type code for a choice property such as valueQuantity)."""
+
+    @property
+    def is_choice(self) -> bool:
+        return self.name.endswith("[x]")
+
+    @property
+    def type_codes(self) -> tuple[str, ...]:
+        return tuple(t.code for t in self.types)
+
+
+@dataclass(frozen=True, slots=True)
+class ContextRule:
+    kind: str
+    expression: str
+
+
+@dataclass(frozen=True, slots=True)
+class StructureRecord:
+    """A compiled StructureDefinition: its root element and what the walker needs to know of it."""
+
+    url: str
+    name: str
+    type: str
+    kind: str
+    derivation: str
+    abstract: bool
+    root: ElementRecord
+    by_id: Mapping[str, ElementRecord]
+    contexts: tuple[ContextRule, ...] = ()
+    context_invariants: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+    """What snapshot generation could not place (differential paths with no match)."""

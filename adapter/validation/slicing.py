@@ -1,0 +1,281 @@
+"""Assigning an element's values to its slices, then the slices' own rules.
+
+Discriminators supported: value, pattern, exists, type and profile, on paths made of element names,
+``$this``, ``ofType(X)``, ``extension('url')`` and ``resolve()`` for resources held in the value.
+A discriminator that cannot be evaluated yields an explicit issue, never a silent match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from adapter.outcome import Issue
+from adapter.validation.records import Discriminator, ElementRecord
+from adapter.validation.values import equals, matches_pattern
+
+if TYPE_CHECKING:
+    from adapter.validation.walker import Item
+
+Conforms = Callable[[Any, str], bool]
+"""Does a value meet the profile at this URL? (the walker answers, by a silent sub-walk)."""
+
+Structures = Callable[[str], "ElementRecord | None"]
+"""The root element of a type or profile by code or URL."""
+
+STEP = re.compile(
+    r"extension\('(?P<url>[^']+)'\)|ofType\((?P<type>[^)]+)\)|resolve\(\)|\$this|[A-Za-z0-9_\[\]]+"
+)
+
+
+def _steps(path: str) -> list[str]:
+    return [m.group(0) for m in STEP.finditer(path)]
+
+
+def _values_at(value: Any, path: str) -> list[tuple[Any, str | None]]:
+    """The JSON values at a discriminator path, each with its type when a choice names it."""
+    current: list[tuple[Any, str | None]] = [(value, None)]
+    for step in _steps(path):
+        following: list[tuple[Any, str | None]] = []
+        for node, node_type in current:
+            if step in ("$this", "resolve()"):
+                following.append((node, node_type))
+            elif step.startswith("ofType("):
+                wanted = step[7:-1]
+                if node_type is None or node_type.lower() == wanted.lower():
+                    following.append((node, wanted))
+            elif step.startswith("extension("):
+                url = step[11:-2]
+                following.extend(
+                    (e, None)
+                    for e in _as_list(node.get("extension") if isinstance(node, dict) else None)
+                    if isinstance(e, dict) and e.get("url") == url
+                )
+            elif isinstance(node, dict):
+                name = step.removesuffix("[x]")
+                if name in node:
+                    following.extend((v, None) for v in _as_list(node[name]))
+                else:
+                    for key, found in node.items():
+                        if key.startswith(name) and key[len(name) : len(name) + 1].isupper():
+                            following.extend((v, key[len(name) :]) for v in _as_list(found))
+        current = following
+    return current
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _element_at(element: ElementRecord, path: str, roots: Structures) -> ElementRecord | None:
+    """The slice's element definition a discriminator path points at."""
+    current: ElementRecord | None = element
+    for step in _steps(path):
+        if current is None:
+            return None
+        if step in ("$this", "resolve()") or step.startswith("ofType("):
+            continue
+        holder = current if current.children else _type_holder(current, roots)
+        if holder is None:
+            return None
+        if step.startswith("extension("):
+            url = step[11:-2]
+            current = next(
+                (
+                    s
+                    for c in holder.children
+                    if c.name == "extension"
+                    for s in c.slices
+                    if _extension_url(s, roots) == url
+                ),
+                None,
+            )
+            continue
+        name = step.removesuffix("[x]")
+        current = next((c for c in holder.children if c.name in (name, name + "[x]")), None)
+    return current
+
+
+def _type_holder(element: ElementRecord, roots: Structures) -> ElementRecord | None:
+    for type_ref in element.types:
+        for profile in type_ref.profiles:
+            found = roots(profile)
+            if found is not None:
+                return found
+    return roots(element.types[0].code) if len(element.types) == 1 else None
+
+
+def _extension_url(element: ElementRecord, roots: Structures) -> str | None:
+    for child in element.children:
+        if child.name == "url" and isinstance(child.fixed, str):
+            return child.fixed
+    profiles = [p for t in element.types for p in t.profiles]
+    return profiles[0].split("|", 1)[0] if profiles else None
+
+
+def _matches(
+    sliced: ElementRecord, rule: Discriminator, item: Item, roots: Structures, conforms: Conforms
+) -> bool | None:
+    """Does the item belong to this slice by this discriminator? None: cannot tell."""
+    found = _values_at(item.value, rule.path)
+    if rule.kind in ("value", "pattern"):
+        if rule.path == "url" and sliced.name in ("extension", "modifierExtension"):
+            url = _extension_url(sliced, roots)
+            if url is not None:
+                return any(v == url for v, _ in found)
+        target = _element_at(sliced, rule.path, roots)
+        if target is None:
+            return None
+        if target.fixed is not None:
+            return any(equals(target.fixed, v) for v, _ in found)
+        if target.pattern is not None:
+            return any(matches_pattern(target.pattern, v) for v, _ in found)
+        return None
+    if rule.kind == "exists":
+        target = _element_at(sliced, rule.path, roots)
+        if target is None:
+            return None
+        if target.min >= 1:
+            return bool(found)
+        if target.max == 0:
+            return not found
+        return None
+    if rule.kind == "type":
+        target = _element_at(sliced, rule.path, roots)
+        if target is None:
+            return None
+        wanted = {c.lower() for c in target.type_codes}
+        if rule.path in ("$this", "") and item.type_code is not None:
+            return item.type_code.lower() in wanted
+        for value, value_type in found:
+            actual = (
+                value.get("resourceType")
+                if isinstance(value, dict) and "resourceType" in value
+                else value_type
+            )
+            if actual is not None and str(actual).lower() in wanted:
+                return True
+        return False
+    if rule.kind == "profile":
+        target = _element_at(sliced, rule.path, roots)
+        if target is None:
+            return None
+        profiles = [p for t in target.types for p in (t.profiles or t.target_profiles)]
+        if not profiles:
+            return None
+        return any(conforms(v, p) for v, _ in found for p in profiles)
+    return None
+
+
+def assign_slices(
+    element: ElementRecord,
+    items: Sequence[Item],
+    conforms: Conforms,
+    roots: Structures,
+    source: str,
+    path: str,
+) -> tuple[list[ElementRecord | None], list[Issue]]:
+    """Which slice each item belongs to (None: none), and the slicing rules' issues."""
+    slicing = element.slicing
+    assert slicing is not None
+    issues: list[Issue] = []
+    matched: list[ElementRecord | None] = []
+    unsupported: set[str] = set()
+    for item in items:
+        hit: ElementRecord | None = None
+        for sliced in element.slices:
+            answers = [_matches(sliced, rule, item, roots, conforms) for rule in slicing.discriminators]
+            if not slicing.discriminators or None in answers:
+                unsupported.add(sliced.slice_name or sliced.id)
+                continue
+            if all(answers):
+                hit = sliced
+                break
+        matched.append(hit)
+    for name in sorted(unsupported):
+        issues.append(
+            Issue(
+                "information",
+                "not-supported",
+                "slicing.unsupported",
+                f"Slice '{element.path}:{name}': its discriminator could not be evaluated, so no value was "
+                "matched to it",
+                path,
+            )
+        )
+    for sliced in element.slices:
+        count = sum(1 for m in matched if m is sliced)
+        label = f"{element.path}:{sliced.slice_name}"
+        if count < sliced.min:
+            text = (
+                f"Slice '{label}': a matching slice is required, but not found (from {source})"
+                if count == 0
+                else f"{label}: minimum required = {sliced.min}, but only found {count} (from {source})"
+            )
+            issues.append(Issue.error("required", "slicing.min", text, path))
+        if sliced.max is not None and count > sliced.max:
+            issues.append(
+                Issue.error(
+                    "structure",
+                    "slicing.max",
+                    f"{label}: max allowed = {sliced.max}, but found {count} (from {source})",
+                    path,
+                )
+            )
+    issues.extend(_rules(element, items, matched, source))
+    return matched, issues
+
+
+def _rules(
+    element: ElementRecord, items: Sequence[Item], matched: list[ElementRecord | None], source: str
+) -> list[Issue]:
+    slicing = element.slicing
+    assert slicing is not None
+    issues: list[Issue] = []
+    order = {id(s): i for i, s in enumerate(element.slices)}
+    if slicing.rules == "closed":
+        issues.extend(
+            Issue.error(
+                "structure",
+                "slicing.closed",
+                f"This element does not match any known slice defined in the profile {source} and slicing is "
+                "CLOSED",
+                item.path,
+            )
+            for item, hit in zip(items, matched, strict=True)
+            if hit is None
+        )
+    if slicing.rules == "openAtEnd":
+        seen_unmatched = False
+        for item, hit in zip(items, matched, strict=True):
+            if hit is None:
+                seen_unmatched = True
+            elif seen_unmatched:
+                issues.append(
+                    Issue.error(
+                        "structure",
+                        "slicing.open-at-end",
+                        "Unmatched values must come after every sliced value (slicing is openAtEnd)",
+                        item.path,
+                    )
+                )
+    if slicing.ordered:
+        last = -1
+        for item, hit in zip(items, matched, strict=True):
+            if hit is None:
+                continue
+            position = order[id(hit)]
+            if position < last:
+                issues.append(
+                    Issue.error(
+                        "structure",
+                        "slicing.order",
+                        f"As specified by profile {source}, the elements are out of order",
+                        item.path,
+                    )
+                )
+            last = max(last, position)
+    return issues

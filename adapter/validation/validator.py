@@ -1,0 +1,81 @@
+"""The public entry points: :class:`Validator` (holds the compiled cache) and :func:`validate`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from adapter.definitions import Definitions
+from adapter.outcome import Issue, OperationOutcome
+from adapter.validation.invariants import Invariants
+from adapter.validation.library import StructureLibrary
+from adapter.validation.terminology import Terminology
+from adapter.validation.walker import Context, Walker
+
+
+class Validator:
+    """Validates FHIR R4 JSON resources against the base spec and profiles.
+
+    Compiled structures, value set expansions and FHIRPath expressions are cached on the
+    instance, so keep one Validator per definitions chain and reuse it.
+
+        >>> validator = Validator()
+        >>> validator.validate({"resourceType": "Patient", "active": "yes"}).ok
+        False
+    """
+
+    def __init__(self, definitions: Definitions | None = None) -> None:
+        self.definitions = definitions if definitions is not None else Definitions.default()
+        self.context = Context(
+            library=StructureLibrary(self.definitions),
+            terminology=Terminology(self.definitions),
+            invariants=Invariants(),
+        )
+
+    def validate(self, resource: Any, *, profiles: Sequence[str] = ()) -> OperationOutcome:
+        """Every issue found in ``resource`` (never raises for bad input; it becomes an issue)."""
+        walker = Walker(self.context)
+        for url in profiles:
+            if self.context.library.structure(url) is None:
+                walker.add(
+                    [Issue.error("not-found", "profile.unknown", f"Profile {url!r} is not available", None)]
+                )
+        known = [p for p in profiles if self.context.library.structure(p) is not None]
+        if not isinstance(resource, dict):
+            walker.add(
+                [
+                    Issue(
+                        "fatal",
+                        "structure",
+                        "resource.not-object",
+                        f"A FHIR resource must be a JSON object, not {type(resource).__name__}",
+                        None,
+                    )
+                ]
+            )
+        else:
+            try:
+                walker.resource(resource, "", None, known, explicit=True)
+            except RecursionError:
+                walker.add(
+                    [Issue("fatal", "too-costly", "structure.too-deep", "The resource is nested too deeply")]
+                )
+        return OperationOutcome.of(walker.issues)
+
+
+@cache
+def _default_validator() -> Validator:
+    return Validator()
+
+
+def validate(
+    resource: Any, *, profiles: Sequence[str] = (), definitions: Definitions | None = None
+) -> OperationOutcome:
+    """Validate one FHIR R4 JSON resource; the OperationOutcome lists every issue.
+
+    >>> validate({"resourceType": "CarePlan", "status": "bogus"}).ok
+    False
+    """
+    validator = _default_validator() if definitions is None else Validator(definitions)
+    return validator.validate(resource, profiles=profiles)

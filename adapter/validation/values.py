@@ -1,0 +1,132 @@
+"""Fixed and pattern values, and minValue / maxValue / maxLength, as small checks.
+
+``fixed[x]``: the instance equals the value exactly (objects member by member, with nothing extra).
+``pattern[x]``: every member the pattern states is in the instance with that value; a pattern
+array is met when each of its items matches some instance item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from adapter.outcome import Issue
+from adapter.validation.records import ElementRecord
+
+
+def equals(expected: Any, actual: Any) -> bool:
+    """Exact equality of JSON values; numbers by value (1.0 == 1)."""
+    if isinstance(expected, dict):
+        return (
+            isinstance(actual, dict)
+            and expected.keys() == actual.keys()
+            and all(equals(v, actual[k]) for k, v in expected.items())
+        )
+    if isinstance(expected, list):
+        return (
+            isinstance(actual, list)
+            and len(expected) == len(actual)
+            and all(equals(e, a) for e, a in zip(expected, actual, strict=True))
+        )
+    return _same_scalar(expected, actual)
+
+
+def matches_pattern(pattern: Any, actual: Any) -> bool:
+    """Does ``actual`` contain everything ``pattern`` states?"""
+    if isinstance(pattern, dict):
+        return isinstance(actual, dict) and all(
+            k in actual and matches_pattern(v, actual[k]) for k, v in pattern.items()
+        )
+    if isinstance(pattern, list):
+        items = actual if isinstance(actual, list) else [actual]
+        return all(any(matches_pattern(p, a) for a in items) for p in pattern)
+    return _same_scalar(pattern, actual)
+
+
+def _same_scalar(expected: Any, actual: Any) -> bool:
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return expected is actual
+    if isinstance(expected, int | float) and isinstance(actual, int | float):
+        return Decimal(str(expected)) == Decimal(str(actual))
+    return bool(expected == actual)
+
+
+def check_fixed(element: ElementRecord, value: Any, path: str, source: str) -> Iterable[Issue]:
+    """The instance value must equal the element's fixed value."""
+    if element.fixed is not None and not equals(element.fixed, value):
+        yield Issue.error(
+            "value",
+            "value.fixed",
+            f"Value is {_show(value)} but is fixed to {_show(element.fixed)} in the profile {source}",
+            path,
+        )
+
+
+def check_pattern(element: ElementRecord, value: Any, path: str, source: str) -> Iterable[Issue]:
+    """The instance value must contain the element's pattern."""
+    if element.pattern is not None and not matches_pattern(element.pattern, value):
+        yield Issue.error(
+            "value",
+            "value.pattern",
+            f"Value {_show(value)} does not match the pattern {_show(element.pattern)} "
+            f"of the profile {source}",
+            path,
+        )
+
+
+def check_limits(element: ElementRecord, code: str, value: Any, path: str) -> Iterable[Issue]:
+    """minValue / maxValue (numbers, dates, Quantity values) and maxLength."""
+    if element.max_length is not None and isinstance(value, str) and len(value) > element.max_length:
+        yield Issue.error(
+            "value",
+            "value.max-length",
+            f"The value is {len(value)} characters long, more than the maximum of {element.max_length}",
+            path,
+        )
+    actual = value.get("value") if isinstance(value, dict) else value
+    for bound, is_min in ((element.min_value, True), (element.max_value, False)):
+        if bound is None or actual is None:
+            continue
+        limit = bound.get("value") if isinstance(bound, dict) else bound
+        order = _compare(actual, limit)
+        if order is None:
+            continue
+        if (is_min and order < 0) or (not is_min and order > 0):
+            word = "less than the minimum" if is_min else "greater than the maximum"
+            yield Issue.error(
+                "value",
+                "value.min" if is_min else "value.max",
+                f"The {code} value {actual} is {word} permitted value {limit}",
+                path,
+            )
+
+
+def _compare(actual: Any, limit: Any) -> int | None:
+    try:
+        if isinstance(actual, int | float) and isinstance(limit, int | float):
+            a, b = Decimal(str(actual)), Decimal(str(limit))
+        elif isinstance(actual, str) and isinstance(limit, str):
+            a2, b2 = _instant(actual), _instant(limit)
+            if a2 is None or b2 is None:
+                return None
+            return (a2 > b2) - (a2 < b2)
+        else:
+            return None
+    except InvalidOperation:
+        return None
+    return (a > b) - (a < b)
+
+
+def _instant(text: str) -> dt.datetime | None:
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= 120 else text[:117] + "..."

@@ -1,0 +1,670 @@
+"""The walk: one instance against compiled structures, collecting every issue.
+
+Each element is handled in a fixed order: fixed/pattern -> assign children to slices ->
+cardinality -> recurse -> invariants. Checks are small functions in their own modules; this module
+only decides which element definition applies to which piece of JSON and where it is
+(``CarePlan.activity[1].detail.status``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from adapter.outcome import Issue, Severity
+from adapter.types import FhirJson
+from adapter.validation import primitives, values
+from adapter.validation.bindings import check_binding, check_coding_systems
+from adapter.validation.invariants import SKIPPED, Invariants, contained_unreferenced
+from adapter.validation.library import StructureLibrary
+from adapter.validation.records import (
+    PRIMITIVE_TYPES,
+    RESOURCE_TYPES_ABSTRACT,
+    ElementRecord,
+    StructureRecord,
+)
+from adapter.validation.references import BundleIndex, check_reference
+from adapter.validation.slicing import assign_slices
+from adapter.validation.terminology import Terminology
+from adapter.validation.xhtml import check_narrative
+
+MAX_DEPTH = 200
+"""Deeper nesting than this is refused: no real resource comes near it, and recursion is bounded."""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One value of an element in the instance: the JSON value, its ``_name`` twin, and where."""
+
+    value: Any
+    extras: Any
+    path: str
+    type_code: str | None
+
+
+@dataclass
+class Scope:
+    """The resource being walked and what surrounds it (for %resource, references and bundles)."""
+
+    resource: FhirJson
+    root: FhirJson
+    bundle: BundleIndex | None = None
+    contained: Mapping[str, FhirJson] = field(default_factory=dict)
+    full_url: str | None = None
+
+
+@dataclass
+class Context:
+    """Shared, compiled knowledge the walk reads: structures, terminology, invariants."""
+
+    library: StructureLibrary
+    terminology: Terminology
+    invariants: Invariants
+    regex_cache: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
+
+    def regex_for(self, code: str) -> re.Pattern[str] | None:
+        if code not in self.regex_cache:
+            self.regex_cache[code] = _regex(self.library.elements(code))
+        return self.regex_cache[code]
+
+
+def _regex(elements: Sequence[FhirJson] | None) -> re.Pattern[str] | None:
+    for element in elements or ():
+        if str(element.get("path", "")).endswith(".value"):
+            for type_ref in element.get("type", []):
+                for extension in type_ref.get("extension", []):
+                    if extension.get("url") == primitives.REGEX_EXTENSION:
+                        return re.compile(str(extension.get("valueString")))
+    return None
+
+
+class Walker:
+    """Walks one instance; ``issues`` collects what it finds."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.issues: list[Issue] = []
+        self._seen: set[tuple[str, str, str | None, str]] = set()
+        self._depth = 0
+        self._reported_skips: set[tuple[str, str | None]] = set()
+
+    def add(self, issues: Iterable[Issue]) -> None:
+        for issue in issues:
+            key = (issue.severity, issue.message_id, issue.expression, issue.text)
+            if key not in self._seen:
+                self._seen.add(key)
+                self.issues.append(issue)
+
+    # -- resources ---------------------------------------------------------------------------
+
+    def resource(
+        self,
+        data: Any,
+        path: str,
+        scope: Scope | None,
+        profiles: Sequence[str] = (),
+        *,
+        explicit: bool = False,
+    ) -> None:
+        """Validate a resource (root, contained, or in a Bundle) against its type and profiles."""
+        if not isinstance(data, dict):
+            self.add(
+                [Issue.error("structure", "resource.not-object", "A resource must be a JSON object", path)]
+            )
+            return
+        resource_type = data.get("resourceType")
+        if not isinstance(resource_type, str) or not resource_type:
+            self.add(
+                [
+                    Issue.error(
+                        "required", "resource.type-missing", "The resource has no resourceType", path or None
+                    )
+                ]
+            )
+            return
+        base = self.context.library.structure(resource_type)
+        if base is None or base.kind != "resource":
+            self.add(
+                [
+                    Issue.error(
+                        "not-supported",
+                        "resource.type-unknown",
+                        f"Unknown resource type {resource_type!r}",
+                        path or None,
+                    )
+                ]
+            )
+            return
+        here = path or resource_type
+        own_scope = self._scope_for(data, scope)
+        self.structure(base, data, here, own_scope)
+        meta = data.get("meta")
+        declared = meta.get("profile", []) if isinstance(meta, dict) else []
+        for url in [*(p for p in declared if isinstance(p, str)), *profiles]:
+            self._profile(url, data, here, own_scope, resource_type, explicit=url in profiles and explicit)
+
+    def _scope_for(self, data: FhirJson, outer: Scope | None) -> Scope:
+        contained = {
+            str(c.get("id")): c for c in data.get("contained", []) if isinstance(c, dict) and "id" in c
+        }
+        bundle = outer.bundle if outer else None
+        if data.get("resourceType") == "Bundle":
+            bundle = BundleIndex.of(data)
+        root = outer.root if outer else data
+        full_url = bundle.full_url_of(data) if bundle else None
+        return Scope(resource=data, root=root, bundle=bundle, contained=contained, full_url=full_url)
+
+    def _profile(
+        self, url: str, data: FhirJson, path: str, scope: Scope, resource_type: str, *, explicit: bool
+    ) -> None:
+        profile = self.context.library.structure(url)
+        if profile is None:
+            severity: Severity = "error" if explicit else "warning"
+            self.add(
+                [
+                    Issue(
+                        severity,
+                        "not-found",
+                        "profile.unknown",
+                        f"Profile {url!r} is not available, so the resource was not checked against it",
+                        path,
+                    )
+                ]
+            )
+            return
+        if profile.type != resource_type:
+            self.add(
+                [
+                    Issue.error(
+                        "invalid",
+                        "profile.wrong-type",
+                        f"Profile {url} is for {profile.type}, not {resource_type}",
+                        path,
+                    )
+                ]
+            )
+            return
+        self.structure(profile, data, path, scope)
+
+    def structure(self, structure: StructureRecord, data: Any, path: str, scope: Scope) -> None:
+        """Walk ``data`` against one compiled structure (a resource, a type or a profile)."""
+        for problem in structure.problems:
+            self.add(
+                [Issue.warning("incomplete", "profile.snapshot", f"Profile {structure.url}: {problem}", path)]
+            )
+        root = structure.root
+        self.element_value(root, Item(data, None, path, structure.type), structure, scope)
+
+    # -- elements ----------------------------------------------------------------------------
+
+    def element_value(
+        self, element: ElementRecord, item: Item, structure: StructureRecord, scope: Scope
+    ) -> None:
+        """One value of one element: fixed/pattern, then its type's checks, then invariants."""
+        code = item.type_code or (element.types[0].code if len(element.types) == 1 else None)
+        value = item.value
+        source = structure.url
+        if value is not None:
+            self.add(values.check_fixed(element, value, item.path, source))
+            self.add(values.check_pattern(element, value, item.path, source))
+        if code in PRIMITIVE_TYPES or (code is None and not isinstance(value, dict)):
+            self._primitive(element, code or "string", item, structure, scope)
+        elif element is not structure.root and (
+            code in RESOURCE_TYPES_ABSTRACT or (code is not None and self._is_resource_type(code))
+        ):
+            self._contained_resource(element, item, scope)
+            return
+        else:
+            self._complex(element, code, item, structure, scope)
+        if code is not None:
+            self.add(check_binding(self.context.terminology, element, code, value, item.path))
+            if code == "Coding":
+                self.add(check_coding_systems(self.context.terminology, value, item.path))
+            if code == "Reference" and isinstance(value, dict):
+                self.add(check_reference(element, value, item.path, scope, self.context.library))
+            if code == "Narrative" and isinstance(value, dict):
+                self.add(check_narrative(value, item.path))
+        self._invariants(element, item, code, scope)
+
+    def _is_resource_type(self, code: str) -> bool:
+        found = self.context.library.structure(code)
+        return found is not None and found.kind == "resource"
+
+    def _contained_resource(self, element: ElementRecord, item: Item, scope: Scope) -> None:
+        allowed = [t.code for t in element.types if t.code not in RESOURCE_TYPES_ABSTRACT]
+        data = item.value
+        if allowed and isinstance(data, dict) and data.get("resourceType") not in allowed:
+            self.add(
+                [
+                    Issue.error(
+                        "structure",
+                        "resource.wrong-type",
+                        f"The resource must be one of {allowed}, not {data.get('resourceType')!r}",
+                        item.path,
+                    )
+                ]
+            )
+        profiles = [p for t in element.types for p in t.profiles]
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                self.add([_too_deep(item.path)])
+                return
+            self.resource(data, item.path, scope, profiles)
+        finally:
+            self._depth -= 1
+
+    def _primitive(
+        self, element: ElementRecord, code: str, item: Item, structure: StructureRecord, scope: Scope
+    ) -> None:
+        value, path = item.value, item.path
+        if value is not None:
+            problem = primitives.json_type_issue(code, value, path)
+            if problem is not None:
+                self.add([problem])
+            else:
+                self.add(primitives.check_format(code, value, path, self.context.regex_for))
+                self.add(values.check_limits(element, code, value, path))
+        if item.extras is not None:
+            if not isinstance(item.extras, dict):
+                self.add([_expected_object(path, "primitive extension")])
+            else:
+                holder = element if element.children else self._type_root(code)
+                if holder is not None:
+                    self._object(holder, item.extras, path, structure, scope, primitive=True)
+        if (value is None or value == "") and not _has_extension(item.extras):
+            self.add(
+                [
+                    Issue.error(
+                        "invariant",
+                        "invariant.ele-1",
+                        "Constraint failed: ele-1: 'All FHIR elements must have a @value or children'",
+                        path,
+                    )
+                ]
+            )
+
+    def _complex(
+        self, element: ElementRecord, code: str | None, item: Item, structure: StructureRecord, scope: Scope
+    ) -> None:
+        value, path = item.value, item.path
+        if not isinstance(value, dict):
+            self.add([_expected_object(path, code or "element")])
+            return
+        holder = self._holder(element, code, structure)
+        if holder is None:
+            self.add(
+                [
+                    Issue.error(
+                        "not-supported",
+                        "type.unknown",
+                        f"The type {code!r} of {element.path} has no definition available",
+                        path,
+                    )
+                ]
+            )
+            return
+        if not any(k != "id" for k in value):
+            self.add(
+                [
+                    Issue.error(
+                        "invariant",
+                        "invariant.ele-1",
+                        "Constraint failed: ele-1: 'All FHIR elements must have a @value or children'",
+                        path,
+                    )
+                ]
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                self.add([_too_deep(path)])
+                return
+            # A value whose definition is a profile (an extension by its url, a typed profile) is
+            # walked against that profile alone: its snapshot already holds the base type's rules,
+            # and walking both would double the work at every level of nesting.
+            definition = None if element.children else self._definition(element, code, value, path)
+            if definition is not None and definition is not structure:
+                self.structure(definition, value, path, scope)
+                return
+            self._object(holder, value, path, structure, scope, is_resource=element is structure.root)
+            if holder is not element and code is not None:
+                # The type's own invariants (per-1 on Period, ref-1 on Reference...) live on its root.
+                self._invariants(holder, item, code, scope)
+        finally:
+            self._depth -= 1
+
+    def _holder(
+        self, element: ElementRecord, code: str | None, structure: StructureRecord
+    ) -> ElementRecord | None:
+        """The element whose children describe this object's properties."""
+        if element.children:
+            return element
+        if element.content_reference:
+            return structure.by_id.get(element.content_reference.rpartition("#")[2])
+        return self._type_root(code) if code else None
+
+    def _type_root(self, code: str) -> ElementRecord | None:
+        found = self.context.library.structure(code)
+        return found.root if found is not None else None
+
+    def _definition(
+        self, element: ElementRecord, code: str | None, value: FhirJson, path: str
+    ) -> StructureRecord | None:
+        """The profile this value must meet instead of its bare type, if one applies."""
+        declared = [p for t in element.types if t.code == code for p in t.profiles]
+        for url in declared:
+            found = self.context.library.structure(url)
+            if found is not None:
+                return found
+        if code == "Extension":
+            return self._extension_definition(value, path)
+        return None
+
+    def _extension_definition(self, value: FhirJson, path: str) -> StructureRecord | None:
+        url = value.get("url")
+        if not isinstance(url, str):
+            self.add(
+                [
+                    Issue.error(
+                        "required",
+                        "extension.url-missing",
+                        "Extension.url is required in order to identify, use and validate the extension",
+                        path,
+                    )
+                ]
+            )
+            return None
+        if ":" not in url:
+            self.add(
+                [
+                    Issue.error(
+                        "value", "extension.url-absolute", "Extension.url must be an absolute URL", path
+                    )
+                ]
+            )
+            return None
+        definition = self.context.library.structure(url)
+        if definition is None:
+            self.add(
+                [
+                    Issue.error(
+                        "structure",
+                        "extension.unknown",
+                        f"The extension {url} could not be found so is not allowed here",
+                        path,
+                    )
+                ]
+            )
+        return definition
+
+    # -- objects and their properties -----------------------------------------------------------
+
+    def _object(
+        self,
+        holder: ElementRecord,
+        data: FhirJson,
+        path: str,
+        structure: StructureRecord,
+        scope: Scope,
+        *,
+        is_resource: bool = False,
+        primitive: bool = False,
+    ) -> None:
+        index = holder.child_index
+        for key in data:
+            name = key[1:] if key.startswith("_") else key
+            if (is_resource and key == "resourceType") or (
+                name in index and not (primitive and name == "value")
+            ):
+                continue
+            self.add(
+                [Issue.error("structure", "type.unknown-element", f"Unrecognized property '{key}'", path)]
+            )
+        for child in holder.children:
+            if primitive and child.name == "value":
+                continue
+            items = list(self._items(child, data, path))
+            self._child(child, items, path, structure, scope)
+
+    def _items(self, child: ElementRecord, data: FhirJson, path: str) -> Iterator[Item]:
+        if child.is_choice:
+            stem = child.name[:-3]
+            present = [
+                (key, code)
+                for code in child.type_codes
+                for key in (stem + code[0].upper() + code[1:],)
+                if key in data or "_" + key in data
+            ]
+            if len(present) > 1:
+                self.add(
+                    [
+                        Issue.error(
+                            "structure",
+                            "choice.multiple",
+                            f"Only one of {', '.join(k for k, _ in present)} may be present",
+                            path,
+                        )
+                    ]
+                )
+            for key, code in present:
+                yield from self._property(child, key, data, f"{path}.{stem}.ofType({code})", code)
+            return
+        yield from self._property(child, child.name, data, f"{path}.{child.name}", None)
+
+    def _property(
+        self, child: ElementRecord, key: str, data: FhirJson, path: str, code: str | None
+    ) -> Iterator[Item]:
+        raw, extras = data.get(key), data.get("_" + key)
+        if raw is None and extras is None:
+            if key in data or "_" + key in data:
+                self.add([Issue.error("structure", "json.null", f"Property '{key}' is null", path)])
+            return
+        if not child.is_array:
+            for found, label in ((raw, key), (extras, "_" + key)):
+                if isinstance(found, list):
+                    self.add(
+                        [
+                            Issue.error(
+                                "structure",
+                                "json.array-unexpected",
+                                f"The property {label} must be a single value, not a JSON Array",
+                                path,
+                            )
+                        ]
+                    )
+                    return
+            yield Item(raw, extras, path, code)
+            return
+        for found, label in ((raw, key), (extras, "_" + key)):
+            if found is not None and not isinstance(found, list):
+                self.add(
+                    [
+                        Issue.error(
+                            "structure",
+                            "json.array-expected",
+                            f"The property {label} must be a JSON Array, not a single value",
+                            path,
+                        )
+                    ]
+                )
+                return
+        values_list: list[Any] = raw or []
+        extras_list: list[Any] = extras or []
+        for found, label in ((raw, key), (extras, "_" + key)):
+            if found == []:
+                self.add(
+                    [
+                        Issue.error(
+                            "structure",
+                            "json.empty-array",
+                            f"Array {label} cannot be empty - leave the property out when it has no values",
+                            path,
+                        )
+                    ]
+                )
+        if raw is not None and extras is not None and len(values_list) != len(extras_list):
+            self.add(
+                [
+                    Issue.error(
+                        "structure",
+                        "json.primitive-extension-length",
+                        f"The arrays {key} and _{key} must have the same length",
+                        path,
+                    )
+                ]
+            )
+        for index in range(max(len(values_list), len(extras_list))):
+            value = values_list[index] if index < len(values_list) else None
+            extra = extras_list[index] if index < len(extras_list) else None
+            item_path = f"{path}[{index}]"
+            if value is None and extra is None:
+                self.add(
+                    [
+                        Issue.error(
+                            "structure", "json.null", f"Array {key} holds a null with no extension", item_path
+                        )
+                    ]
+                )
+                continue
+            yield Item(value, extra, item_path, code)
+
+    def _child(
+        self, child: ElementRecord, items: list[Item], path: str, structure: StructureRecord, scope: Scope
+    ) -> None:
+        assigned: list[ElementRecord] = [child] * len(items)
+        if child.slicing is not None and child.slices:
+            matched, slice_issues = assign_slices(
+                child, items, self._conforms, self._type_root, structure.url, path
+            )
+            self.add(slice_issues)
+            assigned = [m or child for m in matched]
+        self.add(_cardinality(child, len(items), path, structure.url))
+        for item, element in zip(items, assigned, strict=True):
+            self.element_value(element, item, structure, scope)
+
+    def _conforms(self, value: Any, profile_url: str) -> bool:
+        """Does a value meet a profile? (the profile discriminator) - a silent sub-walk."""
+        target = self.context.library.structure(profile_url)
+        if target is None:
+            return False
+        probe = Walker(self.context)
+        probe._depth = self._depth
+        if isinstance(value, dict) and "resourceType" in value and target.kind == "resource":
+            probe.structure(target, value, target.type, Scope(value, value))
+        else:
+            probe.structure(target, value, target.type, Scope({}, {}))
+        return not any(i.is_error for i in probe.issues)
+
+    # -- invariants ---------------------------------------------------------------------------
+
+    def _invariants(self, element: ElementRecord, item: Item, code: str | None, scope: Scope) -> None:
+        if not element.constraints or item.value is None:
+            return
+        for constraint in element.constraints:
+            if constraint.key == "ext-1":
+                self.add(_ext_1(item))
+                continue
+            if constraint.key == "dom-3" and isinstance(item.value, dict):
+                self.add(_dom_3(item))
+                continue
+            if constraint.key in SKIPPED:
+                continue
+            type_path = code if code and code not in ("BackboneElement", "Element") else element.path
+            outcome = self.context.invariants.evaluate(
+                constraint, item.value, type_path, scope.resource, scope.root
+            )
+            if outcome is True:
+                continue
+            if outcome is False:
+                severity: Severity = "error" if constraint.severity == "error" else "warning"
+                self.add(
+                    [
+                        Issue(
+                            severity,
+                            "invariant",
+                            f"invariant.{constraint.key}",
+                            f"Constraint failed: {constraint.key}: '{constraint.human}'",
+                            item.path,
+                        )
+                    ]
+                )
+            elif (constraint.key, constraint.expression) not in self._reported_skips:
+                self._reported_skips.add((constraint.key, constraint.expression))
+                self.add(
+                    [
+                        Issue(
+                            "information",
+                            "not-supported",
+                            "invariant.not-evaluated",
+                            f"Invariant {constraint.key} was not checked: its expression {outcome}",
+                            item.path,
+                        )
+                    ]
+                )
+
+
+def _has_extension(extras: Any) -> bool:
+    return isinstance(extras, dict) and bool(extras.get("extension"))
+
+
+def _ext_1(item: Item) -> list[Issue]:
+    value = item.value
+    if not isinstance(value, dict):
+        return []
+    has_value = any(k.startswith("value") for k in value)
+    if has_value == bool(value.get("extension")):
+        return [
+            Issue.error(
+                "invariant",
+                "invariant.ext-1",
+                "Constraint failed: ext-1: 'Must have either extensions or value[x], not both'",
+                item.path,
+            )
+        ]
+    return []
+
+
+def _dom_3(item: Item) -> list[Issue]:
+    return [
+        Issue.error(
+            "invariant",
+            "invariant.dom-3",
+            "Constraint failed: dom-3: 'If the resource is contained in another resource, it SHALL be "
+            "referred to from elsewhere in the resource or SHALL refer to the containing resource'",
+            f"{item.path}.contained[{index}]",
+        )
+        for index in contained_unreferenced(item.value)
+    ]
+
+
+def _cardinality(child: ElementRecord, count: int, path: str, source: str) -> list[Issue]:
+    if count < child.min:
+        return [
+            Issue.error(
+                "required",
+                "cardinality.min",
+                f"{child.path}: minimum required = {child.min}, but only found {count} (from {source})",
+                path,
+            )
+        ]
+    if child.max is not None and count > child.max:
+        return [
+            Issue.error(
+                "structure",
+                "cardinality.max",
+                f"{child.path}: max allowed = {child.max}, but found {count} (from {source})",
+                path,
+            )
+        ]
+    return []
+
+
+def _expected_object(path: str, what: str) -> Issue:
+    return Issue.error("structure", "json.object-expected", f"A {what} must be a JSON object", path)
+
+
+def _too_deep(path: str) -> Issue:
+    return Issue.error("too-costly", "structure.too-deep", f"Nesting deeper than {MAX_DEPTH} levels", path)

@@ -1,0 +1,176 @@
+"""Narrative XHTML rules (FHIR R4, Narrative): a ``div`` in the XHTML namespace, only the basic
+HTML elements and attributes, no scripts, forms, frames or event handlers, and not empty.
+
+The div is parsed with entity resolution, DTDs and network access off; it is never rendered or run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from lxml import etree
+
+from adapter.outcome import Issue
+
+XHTML = "http://www.w3.org/1999/xhtml"
+
+ALLOWED_ELEMENTS = frozenset(
+    {
+        "p",
+        "br",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "a",
+        "span",
+        "b",
+        "em",
+        "i",
+        "strong",
+        "small",
+        "big",
+        "tt",
+        "sub",
+        "sup",
+        "abbr",
+        "acronym",
+        "dfn",
+        "q",
+        "cite",
+        "code",
+        "kbd",
+        "samp",
+        "var",
+        "blockquote",
+        "pre",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tfoot",
+        "colgroup",
+        "col",
+        "tr",
+        "th",
+        "td",
+        "hr",
+        "img",
+        "map",
+        "area",
+        "address",
+        "bdo",
+        "ins",
+        "del",
+    }
+)
+ALLOWED_ATTRIBUTES = frozenset(
+    {
+        "title",
+        "style",
+        "class",
+        "id",
+        "lang",
+        "xml:lang",
+        "dir",
+        "accesskey",
+        "tabindex",
+        "href",
+        "name",
+        "xmlns",
+        "src",
+        "alt",
+        "usemap",
+        "shape",
+        "coords",
+        "span",
+        "width",
+        "height",
+        "align",
+        "valign",
+        "char",
+        "charoff",
+        "abbr",
+        "axis",
+        "headers",
+        "scope",
+        "rowspan",
+        "colspan",
+        "cellpadding",
+        "cellspacing",
+        "border",
+        "frame",
+        "rules",
+        "summary",
+        "cite",
+        "datetime",
+        "start",
+        "type",
+        "value",
+        "compact",
+        "nowrap",
+        "bgcolor",
+    }
+)
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def check_narrative(narrative: dict[str, Any], path: str) -> Iterable[Issue]:
+    """Issues with ``Narrative.div``: not XHTML, wrong root, disallowed elements or attributes."""
+    div = narrative.get("div")
+    if not isinstance(div, str):
+        return []
+    where = f"{path}.div"
+    try:
+        root = etree.fromstring(div.encode(), _PARSER)
+    except etree.XMLSyntaxError as problem:
+        return [
+            Issue.error(
+                "invalid", "xhtml.syntax", f"The narrative is not well-formed XHTML: {problem}", where
+            )
+        ]
+    issues: list[Issue] = []
+    if root.tag != f"{{{XHTML}}}div":
+        issues.append(
+            Issue.error(
+                "invalid",
+                "xhtml.root",
+                "The narrative must be a div element in the XHTML namespace (http://www.w3.org/1999/xhtml)",
+                where,
+            )
+        )
+    if not "".join(str(t) for t in root.itertext()).strip() and len(root) == 0:
+        issues.append(Issue.error("invalid", "xhtml.empty", "The narrative div must not be empty", where))
+    for node in root.iter():
+        if not isinstance(node.tag, str):
+            continue
+        namespace, _, name = node.tag.rpartition("}")
+        if namespace.lstrip("{") != XHTML or name not in ALLOWED_ELEMENTS:
+            issues.append(
+                Issue.error(
+                    "invalid", "xhtml.element", f"The element '{name}' is not allowed in a narrative", where
+                )
+            )
+        for attribute in node.attrib:
+            local = str(attribute).rpartition("}")[2]
+            if local not in ALLOWED_ATTRIBUTES:
+                issues.append(
+                    Issue.error(
+                        "invalid",
+                        "xhtml.attribute",
+                        f"The attribute '{local}' on '{name}' is not allowed in a narrative",
+                        where,
+                    )
+                )
+    return issues
