@@ -4,7 +4,8 @@ A code map file (YAML or JSON) is a FHIR R4 ConceptMap with two groups. The grou
 is the map's ``sourceUri`` reads (system code -> canonical code); the other writes, and may hold
 only the overrides a reverse lookup needs. Writing first tries the writing group's elements, then
 the inverse of every reading element whose equivalence is ``equivalent`` or ``equal`` (the first
-wins). Each group must declare what happens to a code it does not know (``unmapped``): ``fixed``
+wins). A match whose equivalence is neither (``wider``, ``narrower`` ...) is used but reported, as
+a warning when reading and a loss when writing. Each group must declare what happens to a code it does not know (``unmapped``): ``fixed``
 (use ``code``), ``provided`` (pass the code through) or ``reject`` (an error; our addition, as FHIR
 R4 has no mode that refuses a code).
 """
@@ -33,8 +34,15 @@ class _Direction:
     codes: dict[str, str]
     mode: str
     fallback: str | None
+    approximate: frozenset[str] = frozenset()
 
     def lookup(self, code: str, name: str, way: str) -> Lookup:
+        if code in self.approximate:
+            # A wider or narrower match: the code is mapped, but the meaning is not kept exactly.
+            target = self.codes[code]
+            return Lookup(
+                target, f"code '{code}' maps only approximately to '{target}' in code map {name} ({way})"
+            )
         if code in self.codes:
             return Lookup(self.codes[code])
         if self.mode == "fixed" and self.fallback is not None:
@@ -106,6 +114,14 @@ def load_code_map(resource: dict[str, Any], name: str) -> CodeMap:
     inverse.update({code: target for code, target, _ in write_pairs})
     return CodeMap(
         name,
-        _Direction({code: target for code, target, _ in read_pairs}, *_unmapped(forward[0], name)),
-        _Direction(inverse, *_unmapped(backward[0], name)),
+        _Direction(
+            {code: target for code, target, _ in read_pairs},
+            *_unmapped(forward[0], name),
+            frozenset(code for code, _, equivalence in read_pairs if equivalence not in _INVERTIBLE),
+        ),
+        _Direction(
+            inverse,
+            *_unmapped(backward[0], name),
+            frozenset(code for code, _, equivalence in write_pairs if equivalence not in _INVERTIBLE),
+        ),
     )

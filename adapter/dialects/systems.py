@@ -103,6 +103,8 @@ def _record_types(options: dict[str, Any], table: Table, where: str) -> tuple[Re
         if kind not in columns:
             raise MappingTableError.at(group.where, f"record type '{kind}' is not declared in system.yaml")
         for entry in group.entries:
+            if isinstance(entry, Field) and entry.repeat:
+                raise MappingTableError.at(entry.where, "a CSV cell holds one value: use a split transform")
             if isinstance(entry, Field) and entry.source not in columns[kind]:
                 columns[kind].append(entry.source)
                 if entry.required:
