@@ -86,6 +86,7 @@ class Slot:
     layout: str
     tag: str
     primitive: Primitive | None
+    is_text: bool  # a primitive spelled as a JSON string: the readers' and writers' fast path
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -261,6 +262,7 @@ def _slot(
         layout=layout if kind is Kind.COMPLEX else "",
         tag=f"{{{namespace}}}{name}",
         primitive=primitive,
+        is_text=primitive is not None and primitive.json is JsonKind.STRING,
     )
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import threading
 from functools import cache
 from typing import Any
 
@@ -39,6 +40,7 @@ _DECLARED_ENCODING = re.compile(r"""<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z0
 # What may precede a DOCTYPE: blanks, the XML declaration, processing instructions, comments.
 _PROLOG_ITEMS = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.DOTALL)
 _COSTLY_PARSER_ERRORS = ("amplification", "huge")
+_PARSERS = threading.local()
 
 
 def parse_untrusted_xml(
@@ -47,12 +49,14 @@ def parse_untrusted_xml(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_XML_DEPTH,
     error: type[AdapterError] = InvalidFhir,
+    strip_comments: bool = False,
 ) -> etree._Element:
     """The root element of ``data``, parsed with everything dangerous switched off.
 
     Raises ``error`` (InvalidFhir unless told otherwise) with an Issue of code ``too-costly`` (size,
     depth, entity amplification), ``not-supported`` (an encoding other than UTF-8/UTF-16) or
-    ``structure`` (malformed XML, a DOCTYPE, contradictory encodings).
+    ``structure`` (malformed XML, a DOCTYPE, contradictory encodings). ``strip_comments`` drops
+    comments and processing instructions, for formats where they carry nothing.
     """
     check_size(data, max_bytes, "xml", error)
     codec = _sniff_encoding(data, error)
@@ -60,16 +64,8 @@ def parse_untrusted_xml(
     _check_declared_encoding(prolog, codec, error)
     if _starts_with_doctype(prolog):
         raise _doctype_refused(error)
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        dtd_validation=False,
-        collect_ids=False,
-    )
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, _parser(strip_comments))
     except etree.XMLSyntaxError as syntax:
         raise _syntax_error(syntax, min(max_depth, LIBXML2_MAX_DEPTH), error) from None
     docinfo: Any = root.getroottree().docinfo  # lxml-stubs lack DocInfo.doctype
@@ -156,6 +152,24 @@ def _syntax_error(syntax: etree.XMLSyntaxError, max_depth: int, error: type[Adap
     else:
         issue = Issue.error("structure", "xml.syntax", f"malformed XML {where}: {message}")
     return error(OperationOutcome.of([issue]))
+
+
+def _parser(strip_comments: bool) -> etree.XMLParser:
+    """This thread's parser (lxml parsers may not be shared between threads; making one costs)."""
+    parsers: dict[bool, etree.XMLParser] = _PARSERS.__dict__.setdefault("by_option", {})
+    parser = parsers.get(strip_comments)
+    if parser is None:
+        parser = parsers[strip_comments] = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+            dtd_validation=False,
+            collect_ids=False,
+            remove_comments=strip_comments,
+            remove_pis=strip_comments,
+        )
+    return parser
 
 
 @cache

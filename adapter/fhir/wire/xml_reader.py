@@ -35,6 +35,7 @@ from adapter.types import FhirJson, FhirPath
 _FHIR = "{" + FHIR_NS + "}"
 _EXTENSION_TAG = _FHIR + "extension"
 _SCHEMA_LOCATION = "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation"
+_STRAY_TEXT = etree.XPath("boolean(//f:*/text()[normalize-space()])", namespaces={"f": FHIR_NS})
 
 
 def xml_to_json(
@@ -44,8 +45,8 @@ def xml_to_json(
 
     Raises InvalidFhir carrying every problem found, each with its FHIRPath ``expression``.
     """
-    root = parse_untrusted_xml(data, max_bytes=max_bytes, max_depth=max_depth)
-    reader = _Reader(core_layouts())
+    root = parse_untrusted_xml(data, max_bytes=max_bytes, max_depth=max_depth, strip_comments=True)
+    reader = _Reader(core_layouts(), check_text=bool(_STRAY_TEXT(root)))
     resource = reader.resource(root, None)
     if reader.issues or resource is None:
         raise InvalidFhir(OperationOutcome.of(reader.issues))
@@ -53,10 +54,13 @@ def xml_to_json(
 
 
 class _Reader:
-    def __init__(self, layouts: Layouts) -> None:
+    def __init__(self, layouts: Layouts, check_text: bool) -> None:
         self.layouts = layouts
         self.by_key = layouts.by_key
         self.extension = layouts.by_key["Extension"]
+        # FHIR elements hold no text; one XPath over the document says whether any does, so only
+        # then is every element's text looked at (to name where).
+        self.check_text = check_text
         self.issues: list[Issue] = []
 
     def _issue(self, code: str, message_id: str, text: str, expression: FhirPath) -> None:
@@ -94,27 +98,39 @@ class _Reader:
         return resource
 
     def _children(self, element: etree._Element, layout: Layout, out: FhirJson, path: FhirPath) -> None:
-        text = element.text
-        if text is not None and not text.isspace():
-            self._text_issue(path)
+        check_text = self.check_text
+        if check_text:
+            self._check_text(element, path)
         by_tag = layout.by_tag
         last: Slot | None = None
         nulls: list[str] = []
         for child in element:
-            tail = child.tail
-            if tail is not None and not tail.isspace():
-                self._text_issue(path)
             tag = child.tag
-            if tag.__class__ is not str:  # a comment or processing instruction: not part of FHIR content
-                continue
             slot = by_tag.get(tag)
             if slot is None:
-                self._unknown(child, layout, path)
+                if tag.__class__ is str:  # not a comment or processing instruction
+                    self._unknown(child, layout, path)
                 continue
             if last is None or slot.order > last.order:
                 last = slot
             elif slot.order < last.order or slot is not last or not slot.repeats:
                 self._sequence_issue(slot, last, path)
+            if slot.is_text and not check_text:
+                # The common case, read inline: <name value="text"/> and nothing else.
+                attributes = child.items()
+                if len(attributes) == 1 and attributes[0][0] == "value" and not len(child):
+                    if slot.repeats:
+                        values = out.get(slot.name)
+                        if values is None:
+                            out[slot.name] = [attributes[0][1]]
+                        else:
+                            values.append(attributes[0][1])
+                            extras = out.get("_" + slot.name)
+                            if extras is not None:
+                                extras.append(None)
+                    else:
+                        out[slot.name] = attributes[0][1]
+                    continue
             name = slot.name
             kind = slot.kind
             if kind is Kind.PRIMITIVE:
@@ -218,7 +234,7 @@ class _Reader:
                 self._issue(
                     "structure", "xml.unknown-attribute", f"{slot.type_name} has no attribute {name!r}", path
                 )
-        if len(element) or (element.text is not None and not element.text.isspace()):
+        if len(element) or self.check_text:
             extensions = self._primitive_children(element, slot, path)
             if extensions:
                 extra = extra or {}
@@ -235,13 +251,10 @@ class _Reader:
         return self._value(text, slot, path), extra
 
     def _primitive_children(self, element: etree._Element, slot: Slot, path: FhirPath) -> list[FhirJson]:
-        if element.text is not None and not element.text.isspace():
-            self._text_issue(path)
+        if self.check_text:
+            self._check_text(element, path)
         extensions: list[FhirJson] = []
         for child in element:
-            tail = child.tail
-            if tail is not None and not tail.isspace():
-                self._text_issue(path)
             if child.tag.__class__ is not str:
                 continue
             if child.tag == _EXTENSION_TAG:
@@ -281,8 +294,8 @@ class _Reader:
             self._issue(
                 "structure", "xml.unknown-attribute", f"a resource container has no attribute {name!r}", path
             )
-        if element.text is not None and not element.text.isspace():
-            self._text_issue(path)
+        if self.check_text:
+            self._check_text(element, path)
         inner = [child for child in element if child.tag.__class__ is str]
         if len(inner) != 1:
             self._issue(
@@ -304,6 +317,12 @@ class _Reader:
         else:
             text = f"{layout.key} has no element <{qname.localname}>"
         self._issue("structure", "xml.unknown-element", text, f"{path}.{qname.localname}")
+
+    def _check_text(self, element: etree._Element, path: FhirPath) -> None:
+        """One Issue when the element holds text of its own (before or between its children)."""
+        pieces = [element.text, *(child.tail for child in element)]
+        if any(piece is not None and not piece.isspace() for piece in pieces):
+            self._text_issue(path)
 
     def _text_issue(self, path: FhirPath) -> None:
         self._issue(

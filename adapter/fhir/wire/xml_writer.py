@@ -1,7 +1,7 @@
 """FHIR JSON -> FHIR XML, in the element order the StructureDefinitions give.
 
-    >>> json_to_xml({"resourceType": "Patient", "name": [{"given": ["Ann"]}]}, indent=False)[-80:]
-    b'<Patient xmlns="http://hl7.org/fhir"><name><given value="Ann"/></name></Patient>'
+    >>> json_to_xml({"resourceType": "Patient", "name": [{"given": ["Ann"]}]}, indent=False)[38:]
+    b'\\n<Patient xmlns="http://hl7.org/fhir"><name><given value="Ann"/></name></Patient>'
 
 JSON names are put in snapshot order (XML requires it), primitives become ``value`` attributes with
 their exact text (``FhirDecimal`` verbatim), ``_name`` objects become the primitive's ``id``
@@ -11,11 +11,18 @@ narrative string is parsed (as untrusted XML) and placed as real XHTML. JSON tha
 definitions - an unknown name, an array where max is 1, a string where a boolean belongs, arrays of
 a primitive and its ``_name`` of different lengths - is collected into one InvalidFhir, each Issue
 with its FHIRPath.
+
+The XML is written as text, not built as an lxml tree: lxml spends about 4 us on each namespaced
+``SubElement``, ten times the cost of formatting the tag (measured by benchmarks/wire.py). Attribute
+values are escaped with one ``str.translate`` (newlines and tabs as character references, so they
+survive attribute-value normalisation), and the finished document is searched once for characters
+XML cannot carry; only when one is there is it written again, checking value by value, to name it.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any
@@ -30,11 +37,24 @@ from adapter.fhir.wire.safe_xml import parse_untrusted_xml
 from adapter.outcome import Issue, OperationOutcome
 from adapter.types import FhirJson, FhirPath
 
-_FHIR = "{" + FHIR_NS + "}"
-_EXTENSION_TAG = _FHIR + "extension"
 _XHTML_DIV = "{" + XHTML_NS + "}div"
-_INDENTS = tuple("\n" + "  " * level for level in range(LIBXML2_MAX_DEPTH + 2))
+_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+_INDENTS = tuple("\n" + "  " * level for level in range(LIBXML2_MAX_DEPTH + 3))
+_FLAT = ("",) * len(_INDENTS)
+_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+)
+_NEEDS_ESCAPE = re.compile('[&<>"\n\r\t]')
+# Characters XML 1.0 cannot carry (control characters, lone surrogates, U+FFFE/U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _PRIMITIVE_EXTRAS = frozenset({"id", "extension"})
+_ORDER = itemgetter(0)
+_EXPECTED = {
+    JsonKind.STRING: "a JSON string",
+    JsonKind.BOOLEAN: "true or false",
+    JsonKind.INTEGER: "a JSON integer",
+    JsonKind.DECIMAL: "a JSON number",
+}
 
 
 def json_to_xml(resource: FhirJson, *, indent: bool = True) -> bytes:
@@ -42,27 +62,37 @@ def json_to_xml(resource: FhirJson, *, indent: bool = True) -> bytes:
 
     Raises InvalidFhir carrying every place where the JSON does not fit the R4 definitions.
     """
-    writer = _Writer(core_layouts(), indent)
-    root = writer.resource(resource, None, str(resource.get("resourceType", "$this")), 1)
-    if writer.issues or root is None:
-        raise InvalidFhir(OperationOutcome.of(writer.issues))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    path = str(resource.get("resourceType", "$this")) if isinstance(resource, dict) else "$this"
+    writer = _Writer(core_layouts(), indent, check_characters=False)
+    writer.resource(resource, path, 0)
+    text = "".join(writer.parts)
+    unwritable = _NOT_XML.search(text) is not None
+    if unwritable:
+        writer = _Writer(core_layouts(), indent, check_characters=True)
+        writer.resource(resource, path, 0)
+    if writer.issues or unwritable:
+        raise InvalidFhir(OperationOutcome.of(writer.issues or [_unwritable(path)]))
+    return text.encode("utf-8")
+
+
+def _unwritable(path: FhirPath) -> Issue:
+    return Issue.error("value", "fhir-json.xml-char", "the resource holds a character XML cannot carry", path)
 
 
 class _Writer:
-    def __init__(self, layouts: Layouts, indent: bool) -> None:
+    def __init__(self, layouts: Layouts, indent: bool, check_characters: bool) -> None:
         self.layouts = layouts
         self.by_key = layouts.by_key
         self.extension_slot = layouts.by_key["Element"].by_name["extension"]
-        self.indent = indent
+        self.indents = _INDENTS if indent else _FLAT
+        self.check_characters = check_characters
+        self.parts: list[str] = [_DECLARATION]
         self.issues: list[Issue] = []
 
     def _issue(self, code: str, message_id: str, text: str, expression: FhirPath) -> None:
         self.issues.append(Issue.error(code, message_id, text, expression))
 
-    def resource(
-        self, resource: Any, parent: etree._Element | None, path: FhirPath, depth: int
-    ) -> etree._Element | None:
+    def resource(self, resource: Any, path: FhirPath, depth: int) -> None:
         if not isinstance(resource, dict):
             self._issue(
                 "structure",
@@ -70,7 +100,7 @@ class _Writer:
                 f"a resource must be a JSON object, not {_kind(resource)}",
                 path,
             )
-            return None
+            return
         type_name = resource.get("resourceType")
         layout = self.layouts.resource(type_name) if isinstance(type_name, str) else None
         if layout is None:
@@ -80,20 +110,16 @@ class _Writer:
                 else "a resource needs a resourceType string"
             )
             self._issue("structure", "fhir-json.resource-type", text, path)
-            return None
-        tag = _FHIR + layout.key
-        if parent is None:
-            # FHIR as the default namespace; lxml-stubs type nsmap keys as str, lxml takes None.
-            element = etree.Element(tag, nsmap={None: FHIR_NS})  # type: ignore[dict-item]
-        else:
-            element = etree.SubElement(parent, tag)
-        self._fill(element, resource, layout, path, depth)
-        return element
+            return
+        self._element(layout.key, "" if depth else f' xmlns="{FHIR_NS}"', resource, layout, path, depth)
 
-    def _fill(
-        self, element: etree._Element, node: FhirJson, layout: Layout, path: FhirPath, depth: int
+    def _element(
+        self, name: str, attributes: str, node: FhirJson, layout: Layout, path: FhirPath, depth: int
     ) -> None:
-        if depth > LIBXML2_MAX_DEPTH:
+        """``<name attributes>`` then the node's children in snapshot order, then ``</name>``."""
+        parts = self.parts
+        indent = self.indents[depth] if depth else ""
+        if depth >= LIBXML2_MAX_DEPTH:  # depth 0 is the root, XML level 1
             self._issue(
                 "too-costly",
                 "fhir-json.too-deep",
@@ -102,58 +128,67 @@ class _Writer:
             )
             return
         by_name = layout.by_name
-        found: dict[str, list[Any]] = {}
-        attributes: dict[str, Any] = {}
+        entries: list[tuple[int, Slot, Any]] = []
+        extras: dict[str, Any] | None = None
+        own: dict[str, Any] | None = None
         for key, value in node.items():
-            if key in layout.attributes:
-                attributes[key] = value
-            elif key[0] == "_":
-                slot = by_name.get(key[1:])
-                if slot is None or slot.kind is not Kind.PRIMITIVE:
-                    self._unknown(key, layout, path)
-                    continue
-                entry = found.get(slot.name)
-                if entry is None:
-                    found[slot.name] = [slot.order, slot, None, value]
-                else:
-                    entry[3] = value
-            else:
-                slot = by_name.get(key)
-                if slot is None:
-                    if key != "resourceType" or not layout.is_resource:
-                        self._unknown(key, layout, path)
-                    continue
-                entry = found.get(key)
-                if entry is None:
-                    found[key] = [slot.order, slot, value, None]
-                else:
-                    entry[2] = value
-        for name in layout.attributes:  # snapshot order, whatever the JSON order
-            if name in attributes:
-                self._attribute(element, name, attributes[name], f"{path}.{name}")
-        entries = sorted(found.values(), key=itemgetter(0)) if len(found) > 1 else found.values()
-        previous: Slot | None = None
-        for _, slot, value, extra in entries:
-            if previous is not None and previous.order == slot.order:
-                self._issue(
-                    "structure",
-                    "fhir-json.choice",
-                    f"{previous.name} and {slot.name} are two types of {slot.element}; one is allowed",
-                    f"{path}.{slot.name}",
-                )
-            previous = slot
-            self._emit(element, slot, value, extra, f"{path}.{slot.name}", depth)
-        if self.indent and len(element):
-            self._indent(element, depth)
-
-    def _emit(
-        self, element: etree._Element, slot: Slot, value: Any, extra: Any, path: FhirPath, depth: int
-    ) -> None:
-        kind = slot.kind
-        if kind is Kind.PRIMITIVE:
-            self._primitives(element, slot, value, extra, path, depth)
+            slot = by_name.get(key)
+            if slot is not None:
+                entries.append((slot.order, slot, value))
+            elif key in layout.attributes:
+                if own is None:
+                    own = {}
+                own[key] = value
+            elif (
+                key[:1] == "_" and (slot := by_name.get(key[1:])) is not None and slot.kind is Kind.PRIMITIVE
+            ):
+                if extras is None:
+                    extras = {}
+                extras[slot.name] = value
+                if slot.name not in node:  # extensions without a value
+                    entries.append((slot.order, slot, None))
+            elif key != "resourceType" or not layout.is_resource:
+                self._unknown(key, layout, path)
+        if own is not None:
+            for attribute in layout.attributes:  # snapshot order, whatever the JSON order
+                if attribute in own:
+                    attributes += self._attribute(attribute, own[attribute], f"{path}.{attribute}")
+        if not entries:
+            parts.append(f"{indent}<{name}{attributes}/>")
             return
+        parts.append(f"{indent}<{name}{attributes}>")
+        entries.sort(key=_ORDER)
+        inner = self.indents[depth + 1]
+        fast = not self.check_characters
+        previous = -1
+        for order, slot, value in entries:
+            if order == previous:
+                self._choice_issue(slot, entries, path)
+            previous = order
+            if slot.kind is Kind.PRIMITIVE:
+                extra = extras.get(slot.name) if extras is not None else None
+                if fast and extra is None and slot.is_text and type(value) is str and not slot.repeats:
+                    # The common case, written inline: <name value="text"/>.
+                    text = value.translate(_ESCAPES) if _NEEDS_ESCAPE.search(value) else value
+                    parts.append(f'{inner}<{slot.name} value="{text}"/>')
+                else:
+                    self._primitives(slot, value, extra, f"{path}.{slot.name}", depth + 1)
+            else:
+                self._children(slot, value, f"{path}.{slot.name}", depth + 1)
+        parts.append(f"{self.indents[depth]}</{name}>")
+
+    def _choice_issue(self, slot: Slot, entries: list[tuple[int, Slot, Any]], path: FhirPath) -> None:
+        names = " and ".join(other.name for order, other, _ in entries if order == slot.order)
+        self._issue(
+            "structure",
+            "fhir-json.choice",
+            f"{names} are types of the one choice {slot.element}; only one is allowed",
+            f"{path}.{slot.name}",
+        )
+
+    def _children(self, slot: Slot, value: Any, path: FhirPath, depth: int) -> None:
         items = self._items(slot, value, path)
+        kind = slot.kind
         for index, item in enumerate(items):
             here = f"{path}[{index}]" if slot.repeats else path
             if kind is Kind.COMPLEX:
@@ -165,15 +200,13 @@ class _Writer:
                         here,
                     )
                     continue
-                child = etree.SubElement(element, slot.tag)
-                self._fill(child, item, self.by_key[slot.layout], here, depth + 1)
+                self._element(slot.name, "", item, self.by_key[slot.layout], here, depth)
             elif kind is Kind.RESOURCE:
-                wrapper = etree.SubElement(element, slot.tag)
-                self.resource(item, wrapper, here, depth + 2)
-                if self.indent and len(wrapper):
-                    self._indent(wrapper, depth + 1)
+                self.parts.append(f"{self.indents[depth]}<{slot.name}>")
+                self.resource(item, here, depth + 1)
+                self.parts.append(f"{self.indents[depth]}</{slot.name}>")
             else:
-                self._xhtml(element, item, here)
+                self._xhtml(item, here, depth)
 
     def _items(self, slot: Slot, value: Any, path: FhirPath) -> list[Any]:
         if slot.repeats:
@@ -196,9 +229,7 @@ class _Writer:
             return []
         return [value]
 
-    def _primitives(
-        self, element: etree._Element, slot: Slot, value: Any, extra: Any, path: FhirPath, depth: int
-    ) -> None:
+    def _primitives(self, slot: Slot, value: Any, extra: Any, path: FhirPath, depth: int) -> None:
         if not slot.repeats:
             if isinstance(value, list) or isinstance(extra, list):
                 self._issue(
@@ -208,7 +239,7 @@ class _Writer:
                     path,
                 )
                 return
-            self._primitive(etree.SubElement(element, slot.tag), slot, value, extra, path, depth)
+            self._primitive(slot, value, extra, path, depth)
             return
         values = value if value is not None else []
         extras = extra if extra is not None else []
@@ -230,7 +261,6 @@ class _Writer:
             return
         for index in range(max(len(values), len(extras))):
             self._primitive(
-                etree.SubElement(element, slot.tag),
                 slot,
                 values[index] if values else None,
                 extras[index] if extras else None,
@@ -238,9 +268,9 @@ class _Writer:
                 depth,
             )
 
-    def _primitive(
-        self, element: etree._Element, slot: Slot, value: Any, extra: Any, path: FhirPath, depth: int
-    ) -> None:
+    def _primitive(self, slot: Slot, value: Any, extra: Any, path: FhirPath, depth: int) -> None:
+        attributes = ""
+        extensions = None
         if extra is not None:
             if not isinstance(extra, dict) or not extra.keys() <= _PRIMITIVE_EXTRAS:
                 self._issue(
@@ -250,10 +280,12 @@ class _Writer:
                     path,
                 )
                 extra = None
-            elif "id" in extra:
-                self._attribute(element, "id", extra["id"], f"{path}.id")
+            else:
+                if "id" in extra:
+                    attributes = self._attribute("id", extra["id"], f"{path}.id")
+                extensions = extra.get("extension")
         if value is None:
-            if extra is None or not extra:
+            if not extra:
                 self._issue(
                     "structure",
                     "fhir-json.null",
@@ -263,11 +295,14 @@ class _Writer:
         else:
             text = self._lexical(value, slot, path)
             if text is not None:
-                self._attribute(element, "value", text, path)
-        if extra and "extension" in extra:
-            self._emit(element, self.extension_slot, extra["extension"], None, f"{path}.extension", depth + 1)
-            if self.indent and len(element):
-                self._indent(element, depth + 1)
+                attributes += self._attribute("value", text, path)
+        indent = self.indents[depth]
+        if extensions is None:
+            self.parts.append(f"{indent}<{slot.name}{attributes}/>")
+            return
+        self.parts.append(f"{indent}<{slot.name}{attributes}>")
+        self._children(self.extension_slot, extensions, f"{path}.extension", depth + 1)
+        self.parts.append(f"{indent}</{slot.name}>")
 
     def _lexical(self, value: Any, slot: Slot, path: FhirPath) -> str | None:
         primitive = slot.primitive
@@ -284,48 +319,44 @@ class _Writer:
                 return str(value)
         elif kind_of_value is FhirDecimal or kind_of_value is int:
             return str(value)
-        elif isinstance(value, Decimal | float) and not isinstance(value, bool):
+        elif isinstance(value, Decimal | float):
             text = repr(value) if isinstance(value, float) and math.isfinite(value) else str(value)
             if DECIMAL_LEXICAL.fullmatch(text):
                 return text
-        expected = {
-            JsonKind.STRING: "a JSON string",
-            JsonKind.BOOLEAN: "true or false",
-            JsonKind.INTEGER: "a JSON integer",
-            JsonKind.DECIMAL: "a JSON number",
-        }[json_kind]
         self._issue(
             "structure",
             "fhir-json.type",
-            f"{slot.name} is a {slot.type_name}: expected {expected}, not {_kind(value)}",
+            f"{slot.name} is a {slot.type_name}: expected {_EXPECTED[json_kind]}, not {_kind(value)}",
             path,
         )
         return None
 
-    def _attribute(self, element: etree._Element, name: str, value: Any, path: FhirPath) -> None:
+    def _attribute(self, name: str, value: Any, path: FhirPath) -> str:
+        """`` name="value"``, escaped; empty, with an Issue, when the value cannot be written."""
         if not isinstance(value, str):
             self._issue(
                 "structure", "fhir-json.type", f"{name} must be a JSON string, not {_kind(value)}", path
             )
-            return
-        try:
-            element.set(name, value)
-        except ValueError:
+            return ""
+        if self.check_characters and _NOT_XML.search(value):
             self._issue(
                 "value",
                 "fhir-json.xml-char",
-                f"{name} holds a character XML cannot carry (NUL or a control character)",
+                f"{name} holds a character XML cannot carry (a control character, U+FFFE/U+FFFF or "
+                "an unpaired surrogate)",
                 path,
             )
+            return ""
+        return f' {name}="{value.translate(_ESCAPES) if _NEEDS_ESCAPE.search(value) else value}"'
 
-    def _xhtml(self, element: etree._Element, value: Any, path: FhirPath) -> None:
+    def _xhtml(self, value: Any, path: FhirPath, depth: int) -> None:
         if not isinstance(value, str):
             self._issue(
                 "structure", "fhir-json.type", f"div must be a string of XHTML, not {_kind(value)}", path
             )
             return
         try:
-            div = parse_untrusted_xml(value.encode("utf-8"))
+            div = parse_untrusted_xml(value.encode("utf-8", errors="surrogatepass"))
         except InvalidFhir as invalid:
             for issue in invalid.outcome.issues:
                 self._issue(issue.code, issue.message_id, f"narrative div: {issue.text}", path)
@@ -338,20 +369,11 @@ class _Writer:
                 path,
             )
             return
-        element.append(div)
+        # Re-serialised from the parsed tree: well-formed, no XML declaration, entities expanded.
+        self.parts.append(self.indents[depth] + etree.tostring(div, encoding="unicode"))
 
     def _unknown(self, key: str, layout: Layout, path: FhirPath) -> None:
         self._issue("structure", "fhir-json.unknown", f"{layout.key} has no element {key!r}", f"{path}.{key}")
-
-    def _indent(self, element: etree._Element, depth: int) -> None:
-        # Whitespace only between FHIR elements: the narrative's own text is never touched.
-        inner = _INDENTS[depth]
-        element.text = inner
-        child = None
-        for child in element:
-            child.tail = inner
-        if child is not None:
-            child.tail = _INDENTS[depth - 1]
 
 
 def _kind(value: object) -> str:

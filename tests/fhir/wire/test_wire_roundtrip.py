@@ -105,7 +105,7 @@ def test_parameters_with_a_resource_round_trip() -> None:
 
 def test_hand_written_xml_comes_back_byte_for_byte() -> None:
     xml = (
-        b"<?xml version='1.0' encoding='UTF-8'?>\n"
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
         b'<CarePlan xmlns="http://hl7.org/fhir"><id value="plan-1"/>'
         b'<text><status value="generated"/><div xmlns="http://www.w3.org/1999/xhtml"><p>Care plan for '
         b"<b>Dana</b>: reduce use &amp; re-engage</p></div></text>"
