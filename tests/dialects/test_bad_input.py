@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from adapter.dialects import InvalidSystemRecord, escape_cell, read, read_all, unescape_cell, write
 from adapter.outcome import Issue
@@ -229,3 +231,10 @@ def test_csv_encodings(encode: object, expected: str | None) -> None:
 
 def _expressions(system: str, data: bytes) -> list[str | None]:
     return [issue.expression for issue in _issues(system, data)]
+
+
+@given(st.text(max_size=40))
+def test_any_cell_round_trips_and_never_starts_a_formula(text: str) -> None:
+    escaped = escape_cell(text)
+    assert escaped[:1] not in ("=", "+", "-", "@", "\t", "\r")
+    assert unescape_cell(escaped) == text
