@@ -15,7 +15,7 @@ from adapter.fhir.to_fhir.context import (
     period,
     resource,
 )
-from adapter.model.record import Action, CarePlan, Intervention
+from adapter.model.record import Action, CarePlan, DailyDose, Intervention
 from adapter.types import FhirJson
 
 MODALITY_MAP = "intervention-modality-to-snomed"
@@ -200,6 +200,15 @@ def action_activity(ctx: Context, action: Action) -> FhirJson:
     return {"id": action.id, "detail": {k: v for k, v in detail.items() if v is not None}}
 
 
+def daily_amount(dose: DailyDose) -> FhirJson:
+    """The daily dose as a SimpleQuantity; the unit doubles as its UCUM code when it can be one
+    (a UCUM code holds no whitespace; a unit written in words stays in ``unit`` alone)."""
+    amount: FhirJson = {"value": dose.value, "unit": dose.unit}
+    if not any(char.isspace() for char in dose.unit):
+        amount.update(system="http://unitsofmeasure.org", code=dose.unit)
+    return amount
+
+
 def intervention_activity(ctx: Context, intervention: Intervention) -> FhirJson:
     """A treatment intervention: modality (with SNOMED CT), tier, provider and keyworker, prescribing."""
     prescribing = intervention.prescribing
@@ -228,14 +237,7 @@ def intervention_activity(ctx: Context, intervention: Intervention) -> FhirJson:
         "performer": performers,
         "scheduledPeriod": period(intervention.start, intervention.end),
         "productCodeableConcept": {"text": prescribing.medicine} if prescribing else None,
-        "dailyAmount": {
-            "value": prescribing.daily_dose.value,
-            "unit": prescribing.daily_dose.unit,
-            "system": "http://unitsofmeasure.org",
-            "code": prescribing.daily_dose.unit,
-        }
-        if prescribing
-        else None,
+        "dailyAmount": daily_amount(prescribing.daily_dose) if prescribing else None,
         "description": intervention.description,
     }
     return {"id": intervention.id, "detail": {k: v for k, v in detail.items() if v is not None}}
