@@ -10,15 +10,20 @@ Numbers with a fraction or an exponent are read as :class:`FhirDecimal` (a ``Dec
 its text); integers as ``int``, except those beyond 64 bits, which can only be FHIR decimals and are
 read as ``FhirDecimal`` too. Writing emits every ``FhirDecimal`` verbatim as a JSON number.
 
-How it reads, and why (figures from ``benchmarks/wire.py --json-only``): orjson parses about three
-times faster than the standard library, but it turns ``1.50`` into the float ``1.5`` and keeps the
-last of duplicate keys silently. Recovering lexemes and duplicates around orjson needs a scan of the
-raw text in Python's ``re`` or a walk of the parsed tree, and both cost more than orjson saves. So
-reading uses the standard library's C scanner, which hands each number's text to ``parse_float``
-and each object's key list to ``object_pairs_hook`` (duplicates refused there, at C-call cost),
-then one ``orjson.dumps`` with indentation measures the depth: ``OPT_INDENT_2`` puts a container's
-members ``2 * depth`` spaces in, and strings never hold a raw newline, so "some line is indented past
-the limit" is one substring search. Writing is orjson, with ``FhirDecimal`` as ``orjson.Fragment``.
+How it reads, and why. orjson parses about three times faster than the standard library, but it
+turns ``1.50`` into the float ``1.5`` and silently keeps the last of duplicate keys. Recovering the
+lexemes around orjson (blank the strings with a regex, collect the numbers, walk the tree to put
+them back) costs more than orjson saves. So reading uses the standard library's C scanner, which
+hands each number's text to ``parse_float`` and each object's pairs to ``object_pairs_hook``
+(duplicates refused there), then one ``orjson.dumps`` with indentation measures the depth:
+``OPT_INDENT_2`` puts a container's members ``2 * depth`` spaces in and strings never hold a raw
+newline, so "a line indented past the limit" is one substring search. Writing is orjson, with each
+``FhirDecimal`` as an ``orjson.Fragment``.
+
+Measured with ``benchmarks/wire.py --json-only`` (CPU time, best of 10, the 22 R4 examples in
+tests/fhir/wire/data, 0.15 MB): orjson.loads 410 MB/s, json.loads 218 MB/s, this reader 120 MB/s,
+orjson + regex + walk 35 MB/s; over the whole R4 examples package (5,220 files, 74 MB): 149, 129,
+78 and 45 MB/s.
 """
 
 from __future__ import annotations
