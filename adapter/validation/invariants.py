@@ -9,6 +9,7 @@ fhirpathpy cannot parse, or that need what a local validator does not have, are 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -24,6 +25,7 @@ SKIPPED: Mapping[str, str] = {
     "ele-1": "evaluated natively: a value or children",
     "ext-1": "evaluated natively: an extension has a value or sub-extensions, not both",
     "dom-3": "evaluated natively: fhirpathpy rejects as() on a collection, which this expression needs",
+    "ref-1": "evaluated natively by the reference check: a local reference needs its contained resource",
     "txt-1": "narrative XHTML rules are checked by the xhtml check, not by FHIRPath htmlChecks()",
     "txt-2": "narrative XHTML rules are checked by the xhtml check, not by FHIRPath htmlChecks()",
 }
@@ -57,17 +59,15 @@ class Invariants:
 
     def __init__(self) -> None:
         self._compiled: dict[str, Compiled | str] = {}
+        self._names: dict[str, frozenset[str] | None] = {}
+        self._on_absent: dict[tuple[str, str], bool | str] = {}
 
     def compiled(self, expression: str) -> Compiled | str:
         """The compiled expression, or the reason it cannot be compiled."""
         found = self._compiled.get(expression)
         if found is None:
             try:
-                found = fhirpathpy.compile(
-                    expression,
-                    dict(R4_MODEL),
-                    options={"userInvocationTable": USER_FUNCTIONS, "traceFn": _quiet},
-                )
+                found = fhirpathpy.compile(expression, dict(R4_MODEL), options=OPTIONS)
             except Exception as problem:  # fhirpathpy raises bare Exceptions on syntax it lacks
                 found = f"cannot be compiled: {problem}"
             self._compiled[expression] = found
@@ -77,9 +77,23 @@ class Invariants:
         self, constraint: Constraint, node: Any, type_path: str, resource: Any, root: Any
     ) -> bool | str:
         """True/False for a constraint on one node, or the reason it could not be evaluated."""
-        if constraint.expression is None:
+        expression = constraint.expression
+        if expression is None:
             return "has no FHIRPath expression"
-        compiled = self.compiled(constraint.expression)
+        if expression not in self._names:
+            self._names[expression] = focus_names(expression)
+        names = self._names[expression]
+        if names is not None and isinstance(node, dict) and not _mentions(node, names):
+            # The expression reads only these children of its focus and none is present: its
+            # answer is the same as on an empty node, which is computed once per type.
+            key = (expression, type_path)
+            if key not in self._on_absent:
+                self._on_absent[key] = self._run(expression, {}, type_path, resource, root)
+            return self._on_absent[key]
+        return self._run(expression, node, type_path, resource, root)
+
+    def _run(self, expression: str, node: Any, type_path: str, resource: Any, root: Any) -> bool | str:
+        compiled = self.compiled(expression)
         if isinstance(compiled, str):
             return compiled
         try:
@@ -88,6 +102,42 @@ class Invariants:
         except Exception as problem:  # evaluation errors are reported, never raised
             return f"failed to evaluate: {type(problem).__name__}: {problem}"
         return _truthy(result)
+
+
+STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'")
+ROOT_TOKEN = re.compile(r"(?<![.\w%$`])`?([A-Za-z_][A-Za-z0-9_]*)`?(\s*\()?")
+KEYWORDS = frozenset(
+    {"and", "or", "xor", "implies", "in", "contains", "as", "is", "div", "mod", "true", "false"}
+)
+
+
+def focus_names(expression: str) -> frozenset[str] | None:
+    """The children of its focus an expression can read, or None when it may read more.
+
+    Identifiers not preceded by a dot are read from a focus (the node, or an inner focus inside a
+    function's argument - counting those too only makes the set larger, which is safe). Variables
+    (%resource), $this and function calls on the focus itself may read anything: None.
+    """
+    text = STRING_LITERAL.sub("''", expression)
+    if "%" in text or "$" in text:
+        return None
+    names: set[str] = set()
+    for match in ROOT_TOKEN.finditer(text):
+        name, call = match.group(1), match.group(2)
+        if name in KEYWORDS:
+            continue
+        if call:
+            return None
+        names.add(name)
+    return frozenset(names)
+
+
+def _mentions(node: dict[str, Any], names: frozenset[str]) -> bool:
+    for key in node:
+        bare = key.lstrip("_")
+        if bare in names or any(bare.startswith(n) and bare[len(n) : len(n) + 1].isupper() for n in names):
+            return True
+    return False
 
 
 def contained_unreferenced(resource: Mapping[str, Any]) -> list[int]:

@@ -105,6 +105,13 @@ def check_reference(
                 f"Unable to resolve the contained resource with reference '{reference}'",
                 path,
             )
+            yield Issue.error(
+                "invariant",
+                "invariant.ref-1",
+                "Constraint failed: ref-1: 'SHALL have a contained resource if a local reference is "
+                "provided'",
+                path,
+            )
             return
         target_type = _type_of(target)
     elif scope.bundle is not None:

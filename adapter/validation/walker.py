@@ -146,9 +146,19 @@ class Walker:
             self._profile(url, data, here, own_scope, resource_type, explicit=url in profiles and explicit)
 
     def _scope_for(self, data: FhirJson, outer: Scope | None) -> Scope:
-        contained = {
-            str(c.get("id")): c for c in data.get("contained", []) if isinstance(c, dict) and "id" in c
-        }
+        own = data.get("contained")
+        contained = (
+            {str(c.get("id")): c for c in own if isinstance(c, dict) and "id" in c}
+            if isinstance(own, list)
+            else {}
+        )
+        if (
+            outer is not None
+            and outer.resource is not data
+            and any(c is data for c in outer.contained.values())
+        ):
+            # A contained resource's "#id" references resolve against its container's contained list.
+            contained = {**outer.contained, **contained}
         bundle = outer.bundle if outer else None
         if data.get("resourceType") == "Bundle":
             bundle = BundleIndex.of(data)
@@ -387,7 +397,18 @@ class Walker:
             )
             return None
         definition = self.context.library.structure(url)
-        if definition is None:
+        if definition is None and _is_example(url):
+            self.add(
+                [
+                    Issue.warning(
+                        "not-found",
+                        "extension.unknown-example",
+                        f"The extension {url} is an example URL with no definition, so it was not checked",
+                        path,
+                    )
+                ]
+            )
+        elif definition is None:
             self.add(
                 [
                     Issue.error(
@@ -604,6 +625,14 @@ class Walker:
                         )
                     ]
                 )
+
+
+EXAMPLE_HOSTS = ("example.org", "example.com", "example.net")
+
+
+def _is_example(url: str) -> bool:
+    host = url.split("://", 1)[-1].split("/", 1)[0]
+    return any(host == h or host.endswith("." + h) for h in EXAMPLE_HOSTS)
 
 
 def _has_extension(extras: Any) -> bool:

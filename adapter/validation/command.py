@@ -1,0 +1,138 @@
+"""The body of ``careplan validate PATH... [--profile URL] [--ig DIR|package.tgz] [--format text|json]``.
+
+Exit status: 0 when no file has an error, 1 when any has, 2 when the command itself cannot run
+(an --ig that is neither a folder nor a package). Folders are searched for .json, .ndjson and .xml
+files, with a progress bar on stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from adapter.definitions import Definitions, source_for_path
+from adapter.errors import AdapterError
+from adapter.outcome import Issue, OperationOutcome
+from adapter.validation.inputs import load_file
+from adapter.validation.validator import Validator
+
+SUFFIXES = (".json", ".ndjson", ".xml")
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """The issues found in one file (all its resources together)."""
+
+    path: Path
+    resources: int
+    outcome: OperationOutcome
+
+
+def instance_files(paths: Sequence[Path]) -> Iterator[Path]:
+    """Each file named, and every .json/.ndjson/.xml file under each folder named (sorted)."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in SUFFIXES)
+        else:
+            yield path
+
+
+def validate_file(validator: Validator, path: Path, profiles: Sequence[str]) -> FileOutcome:
+    """Read one file and validate every resource in it; reading problems are issues too."""
+    loaded = load_file(path)
+    issues: list[Issue] = list(loaded.issues)
+    for resource in loaded.resources:
+        issues.extend(validator.validate(resource, profiles=profiles).issues)
+    return FileOutcome(path, len(loaded.resources), OperationOutcome.of(issues))
+
+
+def _definitions(ig: Sequence[Path]) -> Definitions:
+    definitions = Definitions.default()
+    for source in ig:
+        definitions = definitions.with_source(source_for_path(source))
+    return definitions
+
+
+def _summary(results: Sequence[FileOutcome]) -> Table:
+    table = Table(title="Validation summary")
+    table.add_column("file")
+    table.add_column("resources", justify="right")
+    table.add_column("errors", justify="right")
+    table.add_column("warnings", justify="right")
+    for result in results:
+        issues = result.outcome.issues
+        warnings = sum(1 for i in issues if i.severity == "warning")
+        errors = len(result.outcome.errors)
+        table.add_row(
+            str(result.path),
+            str(result.resources),
+            f"[red]{errors}[/red]" if errors else "0",
+            str(warnings),
+        )
+    return table
+
+
+def _print_text(console: Console, results: Sequence[FileOutcome]) -> None:
+    for result in results:
+        shown = [i for i in result.outcome.issues if i.severity != "information"]
+        if not shown:
+            continue
+        console.print(f"[bold]{result.path}[/bold]")
+        for issue in shown:
+            colour = {"fatal": "red", "error": "red", "warning": "yellow"}.get(issue.severity, "white")
+            where = f" @ {issue.expression}" if issue.expression else ""
+            console.print(
+                f"  [{colour}]{issue.severity}[/{colour}] {issue.message_id}: {issue.text}{where}",
+                markup=True,
+                highlight=False,
+            )
+    console.print(_summary(results))
+
+
+def validate_command(
+    paths: Annotated[list[Path], typer.Argument(help="FHIR JSON/XML files or folders to validate")],
+    profile: Annotated[
+        list[str] | None, typer.Option("--profile", help="canonical URL of a profile to validate against")
+    ] = None,
+    ig: Annotated[
+        list[Path] | None, typer.Option("--ig", help="extra definitions: a folder or a FHIR package .tgz")
+    ] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.text,
+) -> None:
+    """Validate FHIR R4 resources against the base spec, our IG and any profiles; exit 1 on errors."""
+    err = Console(stderr=True)
+    try:
+        validator = Validator(_definitions(ig or []))
+    except AdapterError as problem:
+        err.print(f"[red]error[/red]: {problem}")
+        raise typer.Exit(2) from None
+    files = list(instance_files(paths))
+    results: list[FileOutcome] = []
+    show_progress = any(p.is_dir() for p in paths) and fmt is OutputFormat.text
+    with Progress(console=err, transient=True, disable=not show_progress) as progress:
+        task = progress.add_task("validating", total=len(files))
+        for path in files:
+            results.append(validate_file(validator, path, profile or []))
+            progress.advance(task)
+    if fmt is OutputFormat.json:
+        report = [{"file": str(r.path), "outcome": r.outcome.to_fhir()} for r in results]
+        sys.stdout.write(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        _print_text(Console(), results)
+    if not files or any(not r.outcome.ok for r in results):
+        raise typer.Exit(1)
