@@ -5,9 +5,9 @@ is the map's ``sourceUri`` reads (system code -> canonical code); the other writ
 only the overrides a reverse lookup needs. Writing first tries the writing group's elements, then
 the inverse of every reading element whose equivalence is ``equivalent`` or ``equal`` (the first
 wins). A match whose equivalence is neither (``wider``, ``narrower`` ...) is used but reported, as
-a warning when reading and a loss when writing. Each group must declare what happens to a code it does not know (``unmapped``): ``fixed``
-(use ``code``), ``provided`` (pass the code through) or ``reject`` (an error; our addition, as FHIR
-R4 has no mode that refuses a code).
+a warning when reading and a loss when writing. Each group must declare what happens to a code it
+does not know (``unmapped``): ``fixed`` (use ``code``), ``provided`` (pass the code through) or
+``reject`` (an error; our addition, as FHIR R4 has no mode that refuses a code).
 """
 
 from __future__ import annotations

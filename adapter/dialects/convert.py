@@ -29,12 +29,18 @@ def _at_source(issue: Issue, mapped: Mapped) -> Issue:
     return Issue(issue.severity, issue.code, issue.message_id, f"{origin}: {issue.text}", origin)
 
 
-def _validate(mapped: Mapped, table: Table) -> Conversion:
+def post_process(mapped: Mapped, table: Table) -> Mapped:
+    """Stage 3: the table's named post-process steps, in order."""
     canonical = mapped.canonical
     for step in table.post:
         canonical = POST_STEPS[step](canonical)
+    return Mapped(canonical, mapped.origins, mapped.unmapped, mapped.issues)
+
+
+def validate(mapped: Mapped) -> Conversion:
+    """Stage 4: the canonical model's checks; each problem is pointed back at its source field."""
     try:
-        record = load_record(canonical)
+        record = load_record(mapped.canonical)
     except InvalidRecord as error:
         raise InvalidSystemRecord.of([_at_source(issue, mapped) for issue in error.outcome.issues]) from None
     return Conversion(record, mapped.unmapped, OperationOutcome.of(mapped.issues))
@@ -50,7 +56,10 @@ class TableDialect:
     writer: Writer
 
     def read_records(self, data: bytes) -> list[Conversion]:
-        """Every client in ``data``; any problem in any of them raises, naming record and field."""
+        """Every client in ``data``; any problem in any of them raises, naming record and field.
+
+        The stages: parse (the format's Reader) -> map (the table) -> post-process -> validate.
+        """
         sources = self.reader.parse(data)
         mapped = [map_source(self.table, source.root, source.leaves) for source in sources]
         issues = [issue for one in mapped for issue in one.issues if issue.is_error]
@@ -60,7 +69,7 @@ class TableDialect:
         problems: list[Issue] = []
         for one in mapped:
             try:
-                conversions.append(_validate(one, self.table))
+                conversions.append(validate(post_process(one, self.table)))
             except InvalidSystemRecord as error:
                 problems += error.outcome.issues
         if problems:

@@ -249,3 +249,26 @@ def test_systems_lists_every_folder(mappings: Path) -> None:
     with pytest.raises(MappingTableError) as caught:
         load_system("nope", mappings)
     assert "known: mini" in caught.value.outcome.issues[0].text
+
+
+def test_post_process_steps_run_before_validation(mappings: Path) -> None:
+    repeated = DOCUMENT.replace('<Team ods="Y02345"/>', '<Team ods="Y02345"/><Team ods="Y02345"/>')
+    with pytest.raises(InvalidSystemRecord) as caught:
+        read("mini", repeated.encode(), mappings=mappings)
+    # Without the step the model finds the same organisation twice, at both source elements.
+    assert [issue.expression for issue in caught.value.outcome.issues] == [
+        "/Record/Team[1]/@ods",
+        "/Record/Team[2]/@ods",
+    ]
+    table = (mappings / "mini" / "mapping.yaml").read_text()
+    (mappings / "deduped" / "codemaps").mkdir(parents=True)
+    (mappings / "deduped" / "system.yaml").write_text(SYSTEM.replace("name: mini", "name: deduped"))
+    (mappings / "deduped" / "mapping.yaml").write_text("post: [unique_organisations]\n" + table)
+    (mappings / "deduped" / "codemaps" / "sex.yaml").write_text(SEX)
+    assert len(read("deduped", repeated.encode(), mappings=mappings).record.organisations) == 1
+    (mappings / "tidied" / "codemaps").mkdir(parents=True)
+    (mappings / "tidied" / "codemaps" / "sex.yaml").write_text(SEX)
+    (mappings / "tidied" / "system.yaml").write_text(SYSTEM.replace("name: mini", "name: tidied"))
+    (mappings / "tidied" / "mapping.yaml").write_text("post: [tidy]\n" + table)
+    with pytest.raises(MappingTableError, match="unknown post-process step 'tidy'"):
+        load_system("tidied", mappings)
