@@ -41,24 +41,29 @@ class FileOutcome:
     path: Path
     resources: int
     outcome: OperationOutcome
+    shown_as: str = ""
 
 
-def instance_files(paths: Sequence[Path]) -> Iterator[Path]:
-    """Each file named, and every .json/.ndjson/.xml file under each folder named (sorted)."""
+def instance_files(paths: Sequence[Path]) -> Iterator[tuple[Path, str]]:
+    """Each file named, and every .json/.ndjson/.xml file under each folder named (sorted), with
+    the name to show for it (relative to the folder it was found in)."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in SUFFIXES)
+            for found in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in SUFFIXES):
+                yield found, str(found.relative_to(path))
         else:
-            yield path
+            yield path, str(path)
 
 
-def validate_file(validator: Validator, path: Path, profiles: Sequence[str]) -> FileOutcome:
+def validate_file(
+    validator: Validator, path: Path, profiles: Sequence[str], shown_as: str = ""
+) -> FileOutcome:
     """Read one file and validate every resource in it; reading problems are issues too."""
     loaded = load_file(path)
     issues: list[Issue] = list(loaded.issues)
     for resource in loaded.resources:
         issues.extend(validator.validate(resource, profiles=profiles).issues)
-    return FileOutcome(path, len(loaded.resources), OperationOutcome.of(issues))
+    return FileOutcome(path, len(loaded.resources), OperationOutcome.of(issues), shown_as or str(path))
 
 
 def _definitions(ig: Sequence[Path]) -> Definitions:
@@ -70,7 +75,7 @@ def _definitions(ig: Sequence[Path]) -> Definitions:
 
 def _summary(results: Sequence[FileOutcome]) -> Table:
     table = Table(title="Validation summary")
-    table.add_column("file")
+    table.add_column("file", overflow="fold")
     table.add_column("resources", justify="right")
     table.add_column("errors", justify="right")
     table.add_column("warnings", justify="right")
@@ -79,7 +84,7 @@ def _summary(results: Sequence[FileOutcome]) -> Table:
         warnings = sum(1 for i in issues if i.severity == "warning")
         errors = len(result.outcome.errors)
         table.add_row(
-            str(result.path),
+            result.shown_as,
             str(result.resources),
             f"[red]{errors}[/red]" if errors else "0",
             str(warnings),
@@ -92,7 +97,7 @@ def _print_text(console: Console, results: Sequence[FileOutcome]) -> None:
         shown = [i for i in result.outcome.issues if i.severity != "information"]
         if not shown:
             continue
-        console.print(f"[bold]{result.path}[/bold]")
+        console.print(f"[bold]{result.shown_as}[/bold]")
         for issue in shown:
             colour = {"fatal": "red", "error": "red", "warning": "yellow"}.get(issue.severity, "white")
             where = f" @ {issue.expression}" if issue.expression else ""
@@ -126,13 +131,15 @@ def validate_command(
     show_progress = any(p.is_dir() for p in paths) and fmt is OutputFormat.text
     with Progress(console=err, transient=True, disable=not show_progress) as progress:
         task = progress.add_task("validating", total=len(files))
-        for path in files:
-            results.append(validate_file(validator, path, profile or []))
+        for path, shown_as in files:
+            results.append(validate_file(validator, path, profile or [], shown_as))
             progress.advance(task)
     if fmt is OutputFormat.json:
         report = [{"file": str(r.path), "outcome": r.outcome.to_fhir()} for r in results]
         sys.stdout.write(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
         _print_text(Console(), results)
+    if not files:
+        err.print("[red]error[/red]: no .json, .ndjson or .xml files found")
     if not files or any(not r.outcome.ok for r in results):
         raise typer.Exit(1)

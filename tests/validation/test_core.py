@@ -138,7 +138,10 @@ def test_base64_and_positive_int_and_decimal() -> None:
 def test_primitive_extensions_are_walked() -> None:
     patient = {
         "resourceType": "Patient",
-        "_birthDate": {"extension": [{"url": "https://fhir.nhs.test/StructureDefinition/unknown", "valueString": "x"}], "colour": 1},
+        "_birthDate": {
+            "extension": [{"url": "https://fhir.nhs.test/StructureDefinition/unknown", "valueString": "x"}],
+            "colour": 1,
+        },
         "_gender": {},
     }
     assert errors(patient) == {

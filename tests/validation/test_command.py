@@ -1,0 +1,58 @@
+"""The `careplan validate` command body: exit codes, summary, JSON output, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from typer.testing import CliRunner
+
+from adapter.validation.command import validate_command
+
+app = typer.Typer()
+app.command()(validate_command)
+runner = CliRunner()
+
+GOOD = {
+    "resourceType": "Goal",
+    "lifecycleStatus": "active",
+    "description": {"text": "Stop using heroin"},
+    "subject": {"reference": "Patient/1"},
+    "text": {"status": "generated", "div": '<div xmlns="http://www.w3.org/1999/xhtml">Goal</div>'},
+}
+
+
+def test_a_folder_of_good_resources_exits_zero(tmp_path: Path) -> None:
+    (tmp_path / "goal.json").write_text(json.dumps(GOOD))
+    result = runner.invoke(app, [str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "goal.json" in result.output
+
+
+def test_errors_exit_one_and_json_lists_each_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**GOOD, "lifecycleStatus": "someday"}))
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"resourceType": "Goal", ')
+    rootless = tmp_path / "list.json"
+    rootless.write_text("[1, 2]")
+    result = runner.invoke(app, [str(bad), str(broken), str(rootless), "--format", "json"])
+    assert result.exit_code == 1
+    report = {Path(r["file"]).name: r["outcome"]["issue"] for r in json.loads(result.stdout)}
+    assert report["bad.json"][0]["expression"] == ["Goal.lifecycleStatus"]
+    assert report["broken.json"][0]["severity"] == "fatal"
+    assert report["list.json"][0]["severity"] == "fatal"
+
+
+def test_unknown_profile_and_bad_ig_are_errors_not_tracebacks(tmp_path: Path) -> None:
+    good = tmp_path / "goal.json"
+    good.write_text(json.dumps(GOOD))
+    unknown = runner.invoke(app, [str(good), "--profile", "https://example.test/StructureDefinition/none"])
+    assert unknown.exit_code == 1
+    assert "profile.unknown" in unknown.output
+    not_an_ig = tmp_path / "notes.txt"
+    not_an_ig.write_text("hello")
+    bad_ig = runner.invoke(app, [str(good), "--ig", str(not_an_ig)])
+    assert bad_ig.exit_code == 2
+    assert bad_ig.exception is None or isinstance(bad_ig.exception, SystemExit)

@@ -1,0 +1,337 @@
+"""Profiles: snapshot generation from differentials, meta.profile, fixed/pattern, slicing,
+extensions, bindings, invariants, references and narrative - each with a tiny profile written here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapter.definitions import Definitions, MemorySource
+from adapter.validation import Validator
+
+BASE = "http://hl7.org/fhir/StructureDefinition/"
+NHS_NUMBER = "https://fhir.nhs.uk/Id/nhs-number"
+MARITAL = "http://terminology.hl7.org/CodeSystem/v3-MaritalStatus"
+
+
+def profile(url: str, kind: str, elements: list[dict[str, Any]], base: str | None = None) -> dict[str, Any]:
+    """A differential-only StructureDefinition (snapshot left for the validator to generate)."""
+    return {
+        "resourceType": "StructureDefinition",
+        "url": url,
+        "name": url.rsplit("/", 1)[-1],
+        "status": "draft",
+        "kind": "resource" if kind[0].isupper() and kind != "Extension" else "complex-type",
+        "abstract": False,
+        "type": kind,
+        "baseDefinition": base or BASE + kind,
+        "derivation": "constraint",
+        "differential": {"element": elements},
+    }
+
+
+SERVICE_USER = profile(
+    "https://example.test/StructureDefinition/service-user",
+    "Patient",
+    [
+        {
+            "id": "Patient.identifier",
+            "path": "Patient.identifier",
+            "min": 1,
+            "slicing": {"discriminator": [{"type": "value", "path": "system"}], "rules": "open"},
+        },
+        {
+            "id": "Patient.identifier:nhsNumber",
+            "path": "Patient.identifier",
+            "sliceName": "nhsNumber",
+            "min": 1,
+            "max": "1",
+        },
+        {
+            "id": "Patient.identifier:nhsNumber.system",
+            "path": "Patient.identifier.system",
+            "min": 1,
+            "fixedUri": NHS_NUMBER,
+        },
+        {
+            "id": "Patient.identifier:nhsNumber.value",
+            "path": "Patient.identifier.value",
+            "min": 1,
+            "maxLength": 10,
+        },
+        {"id": "Patient.gender", "path": "Patient.gender", "fixedCode": "female"},
+        {
+            "id": "Patient.maritalStatus",
+            "path": "Patient.maritalStatus",
+            "patternCodeableConcept": {"coding": [{"system": MARITAL, "code": "S"}]},
+        },
+        {
+            "id": "Patient.extension:keyworkerNote",
+            "path": "Patient.extension",
+            "sliceName": "keyworkerNote",
+            "max": "1",
+            "type": [
+                {"code": "Extension", "profile": ["https://example.test/StructureDefinition/keyworker-note"]}
+            ],
+        },
+        {"id": "Patient.name", "path": "Patient.name", "max": "0"},
+    ],
+)
+
+KEYWORKER_NOTE = profile(
+    "https://example.test/StructureDefinition/keyworker-note",
+    "Extension",
+    [
+        {"id": "Extension", "path": "Extension", "short": "A note from the keyworker"},
+        {
+            "id": "Extension.url",
+            "path": "Extension.url",
+            "fixedUri": "https://example.test/StructureDefinition/keyworker-note",
+        },
+        {"id": "Extension.value[x]", "path": "Extension.value[x]", "min": 1, "type": [{"code": "string"}]},
+    ],
+    base=BASE + "Extension",
+)
+KEYWORKER_NOTE["context"] = [{"type": "element", "expression": "Patient"}]
+
+CLOSED_PLAN = profile(
+    "https://example.test/StructureDefinition/closed-plan",
+    "CarePlan",
+    [
+        {
+            "id": "CarePlan.category",
+            "path": "CarePlan.category",
+            "slicing": {
+                "discriminator": [{"type": "pattern", "path": "$this"}],
+                "rules": "closed",
+                "ordered": True,
+            },
+        },
+        {
+            "id": "CarePlan.category:drugs",
+            "path": "CarePlan.category",
+            "sliceName": "drugs",
+            "min": 1,
+            "patternCodeableConcept": {"coding": [{"system": "http://example.test/domain", "code": "drugs"}]},
+        },
+        {
+            "id": "CarePlan.category:health",
+            "path": "CarePlan.category",
+            "sliceName": "health",
+            "patternCodeableConcept": {
+                "coding": [{"system": "http://example.test/domain", "code": "health"}]
+            },
+        },
+        {
+            "id": "CarePlan.subject",
+            "path": "CarePlan.subject",
+            "type": [{"code": "Reference", "targetProfile": [BASE + "Patient"]}],
+        },
+        {
+            "id": "CarePlan.description",
+            "path": "CarePlan.description",
+            "min": 1,
+            "constraint": [
+                {
+                    "key": "cp-test-1",
+                    "severity": "error",
+                    "human": "Description is at least 5 long",
+                    "expression": "length() >= 5",
+                }
+            ],
+        },
+        {"id": "CarePlan.valueQuantity", "path": "CarePlan.extension", "max": "0"},
+    ],
+)
+
+
+def validator(*resources: dict[str, Any]) -> Validator:
+    return Validator(Definitions.core_only().with_source(MemorySource(list(resources))))
+
+
+def found(outcome_issues: Any) -> set[tuple[str, str | None]]:
+    return {(i.message_id, i.expression) for i in outcome_issues if i.severity in ("error", "fatal")}
+
+
+GOOD_PATIENT: dict[str, Any] = {
+    "resourceType": "Patient",
+    "meta": {"profile": [SERVICE_USER["url"]]},
+    "text": {"status": "generated", "div": '<div xmlns="http://www.w3.org/1999/xhtml">Jo</div>'},
+    "identifier": [{"system": NHS_NUMBER, "value": "9434765919"}],
+    "gender": "female",
+    "maritalStatus": {"coding": [{"system": MARITAL, "code": "S", "display": "Never Married"}]},
+    "extension": [{"url": KEYWORKER_NOTE["url"], "valueString": "Seen weekly"}],
+}
+
+
+def test_snapshot_is_generated_and_a_good_instance_passes() -> None:
+    checker = validator(SERVICE_USER, KEYWORKER_NOTE)
+    structure = checker.context.library.structure(SERVICE_USER["url"])
+    assert structure is not None and structure.problems == ()
+    sliced = structure.by_id["Patient.identifier:nhsNumber.system"]
+    assert sliced.fixed == NHS_NUMBER
+    assert [i for i in checker.validate(GOOD_PATIENT).issues if i.severity != "information"] == []
+
+
+def test_meta_profile_applies_cardinality_fixed_pattern_and_max_length() -> None:
+    bad = {
+        **GOOD_PATIENT,
+        "identifier": [{"system": NHS_NUMBER, "value": "94347659190"}],
+        "gender": "male",
+        "maritalStatus": {"coding": [{"system": MARITAL, "code": "M"}]},
+        "name": [{"family": "Smith"}],
+    }
+    assert found(validator(SERVICE_USER, KEYWORKER_NOTE).validate(bad).issues) == {
+        ("value.max-length", "Patient.identifier[0].value"),
+        ("value.fixed", "Patient.gender"),
+        ("value.pattern", "Patient.maritalStatus"),
+        ("cardinality.max", "Patient"),
+    }
+
+
+def test_required_slice_missing_and_slice_cardinality() -> None:
+    other = {"system": "https://fhir.nhs.uk/Id/prison-number", "value": "A1234BC"}
+    none = {**GOOD_PATIENT, "identifier": [other]}
+    two = {**GOOD_PATIENT, "identifier": [*GOOD_PATIENT["identifier"], *GOOD_PATIENT["identifier"]]}
+    checker = validator(SERVICE_USER, KEYWORKER_NOTE)
+    assert found(checker.validate(none).issues) == {("slicing.min", "Patient")}
+    assert found(checker.validate(two).issues) == {("slicing.max", "Patient")}
+
+
+def test_extension_slice_checks_the_extension_definition() -> None:
+    wrong_type = {**GOOD_PATIENT, "extension": [{"url": KEYWORKER_NOTE["url"], "valueInteger": 3}]}
+    assert found(validator(SERVICE_USER, KEYWORKER_NOTE).validate(wrong_type).issues) == {
+        ("type.unknown-element", "Patient.extension[0]"),
+        ("cardinality.min", "Patient.extension[0]"),
+    }
+
+
+def test_explicit_profile_and_unknown_profile() -> None:
+    checker = validator(SERVICE_USER, KEYWORKER_NOTE)
+    bare = {"resourceType": "Patient", "gender": "female"}
+    assert ("slicing.min", "Patient") in found(checker.validate(bare, profiles=[SERVICE_USER["url"]]).issues)
+    assert ("cardinality.min", "Patient") in found(
+        checker.validate(bare, profiles=[SERVICE_USER["url"]]).issues
+    )
+    unknown = checker.validate(bare, profiles=["https://example.test/StructureDefinition/none"])
+    assert [i.message_id for i in unknown.errors] == ["profile.unknown"]
+
+
+def test_closed_ordered_pattern_slicing_reference_targets_and_profile_invariants() -> None:
+    drugs = {"coding": [{"system": "http://example.test/domain", "code": "drugs"}]}
+    health = {"coding": [{"system": "http://example.test/domain", "code": "health"}]}
+    housing = {"coding": [{"system": "http://example.test/domain", "code": "housing"}]}
+    plan = {
+        "resourceType": "CarePlan",
+        "status": "active",
+        "intent": "plan",
+        "subject": {"reference": "Group/1"},
+        "description": "Dry",
+        "category": [health, drugs, housing],
+    }
+    assert found(validator(CLOSED_PLAN).validate(plan, profiles=[CLOSED_PLAN["url"]]).issues) == {
+        ("slicing.closed", "CarePlan.category[2]"),
+        ("slicing.order", "CarePlan.category[1]"),
+        ("reference.target-type", "CarePlan.subject"),
+        ("invariant.cp-test-1", "CarePlan.description"),
+    }
+
+
+def test_required_and_extensible_bindings_and_unavailable_code_systems() -> None:
+    condition = {
+        "resourceType": "Condition",
+        "subject": {"reference": "Patient/1"},
+        "clinicalStatus": {"coding": [{"system": "http://example.test/other", "code": "x"}]},
+        "verificationStatus": {
+            "coding": [
+                {"system": "http://terminology.hl7.org/CodeSystem/condition-ver-status", "code": "nope"}
+            ]
+        },
+        "severity": {"coding": [{"system": "http://snomed.info/sct", "code": "24484000"}]},
+    }
+    issues = validator().validate(condition).issues
+    assert found(issues) == {
+        ("binding.required", "Condition.clinicalStatus"),
+        ("binding.required", "Condition.verificationStatus"),
+        ("coding.unknown-code", "Condition.verificationStatus.coding[0]"),
+    }
+    problems = {
+        "resourceType": "ValueSet",
+        "url": "https://example.test/ValueSet/problems",
+        "status": "draft",
+        "compose": {
+            "include": [
+                {
+                    "system": "http://snomed.info/sct",
+                    "filter": [{"property": "concept", "op": "is-a", "value": "404684003"}],
+                }
+            ]
+        },
+    }
+    bound = profile(
+        "https://example.test/StructureDefinition/problem",
+        "Condition",
+        [
+            {
+                "id": "Condition.code",
+                "path": "Condition.code",
+                "binding": {"strength": "required", "valueSet": problems["url"]},
+            }
+        ],
+    )
+    checker = validator(problems, bound)
+    snomed = {
+        "resourceType": "Condition",
+        "subject": {"reference": "Patient/1"},
+        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "24484000"}]},
+    }
+    outcome = checker.validate(snomed, profiles=[bound["url"]])
+    assert found(outcome.issues) == set()
+    assert ("binding.unverifiable", "Condition.code") in {
+        (i.message_id, i.expression) for i in outcome.issues
+    }
+    local = {**snomed, "code": {"coding": [{"system": "http://example.test/problems", "code": "x"}]}}
+    assert found(checker.validate(local, profiles=[bound["url"]]).issues) == {
+        ("binding.required", "Condition.code")
+    }
+
+
+def test_references_resolve_inside_bundles_and_contained() -> None:
+    patient_url = "urn:uuid:7d2a5a3c-64b2-4b84-9d3a-0e0e4c7b5a11"
+    plan = {
+        "resourceType": "CarePlan",
+        "status": "active",
+        "intent": "plan",
+        "subject": {"reference": patient_url},
+        "author": {"reference": "#missing"},
+        "careTeam": [{"reference": patient_url}],
+    }
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"fullUrl": patient_url, "resource": {"resourceType": "Patient", "active": True}},
+            {"fullUrl": "urn:uuid:7d2a5a3c-64b2-4b84-9d3a-0e0e4c7b5a12", "resource": plan},
+        ],
+    }
+    assert found(validator().validate(bundle).issues) == {
+        ("reference.contained-not-found", "Bundle.entry[1].resource.author"),
+        ("invariant.ref-1", "Bundle.entry[1].resource.author"),
+        ("reference.target-type", "Bundle.entry[1].resource.careTeam[0]"),
+    }
+
+
+def test_narrative_rules() -> None:
+    patient = {
+        "resourceType": "Patient",
+        "text": {
+            "status": "generated",
+            "div": '<div xmlns="http://www.w3.org/1999/xhtml"><p onclick="x()">Hi</p>'
+            "<script>x()</script></div>",
+        },
+    }
+    assert found(validator().validate(patient).issues) == {
+        ("xhtml.attribute", "Patient.text.div"),
+        ("xhtml.element", "Patient.text.div"),
+    }
+    not_xhtml = {"resourceType": "Patient", "text": {"status": "generated", "div": "<div>Hi"}}
+    assert found(validator().validate(not_xhtml).issues) == {("xhtml.syntax", "Patient.text.div")}
