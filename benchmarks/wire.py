@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/wire.py                      # the 22 R4 examples in tests/fhir/wire/data
     .venv/bin/python benchmarks/wire.py --folder DIR --repeat 3
     .venv/bin/python benchmarks/wire.py --json-only          # how the JSON reader was chosen
+    .venv/bin/python benchmarks/wire.py --round-trip --folder DIR   # lossless over a whole package
 
 Both sides run the same pipeline on the same bytes: JSON bytes -> objects -> XML bytes -> objects
 -> JSON bytes. For each stage the best of ``--repeat`` runs (CPU time) is kept. The
@@ -21,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from lxml import etree
 
+from adapter.errors import InvalidFhir
 from adapter.fhir.wire import FhirDecimal, json_to_xml, read_json, write_json, xml_to_json
 
 DEFAULT_FOLDER = Path(__file__).resolve().parents[1] / "tests" / "fhir" / "wire" / "data"
@@ -158,15 +161,50 @@ def json_table(documents: list[bytes], repeat: int) -> None:
         print(f"{name:<48}{seconds * 1e3:>8.1f} ms{megabytes / seconds:>8.1f} MB/s")
 
 
+def canonical(value: Any, key: str = "") -> Any:
+    """Numbers as their JSON text, narrative as canonical XML (C14N 2.0), dict order ignored."""
+    if isinstance(value, dict):
+        return {name: canonical(item, name) for name, item in value.items()}
+    if isinstance(value, list):
+        return [canonical(item) for item in value]
+    if isinstance(value, int | FhirDecimal) and not isinstance(value, bool):
+        return ("number", str(value))
+    if key == "div" and isinstance(value, str):
+        return etree.tostring(etree.fromstring(value), method="c14n2")
+    return value
+
+
+def round_trip_report(documents: list[bytes]) -> None:
+    """JSON -> XML -> JSON must give the same resource, and writing it again the same XML."""
+    failures: list[str] = []
+    for data in documents:
+        original = read_json(data)
+        name = f"{original.get('resourceType')}/{original.get('id')}"
+        try:
+            xml = json_to_xml(original)
+            back = xml_to_json(xml)
+        except InvalidFhir as error:
+            failures.append(f"{name}: {error}")
+            continue
+        if canonical(back) != canonical(original) or json_to_xml(back) != xml:
+            failures.append(f"{name}: differs after JSON -> XML -> JSON")
+    print(f"{len(documents) - len(failures)} of {len(documents)} resources round-trip losslessly")
+    for failure in failures[:20]:
+        print("  " + failure.replace("\n", "\n    "))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--folder", type=Path, default=DEFAULT_FOLDER, help="FHIR JSON resources")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--max-size", type=int, default=5_000_000, help="skip larger files (bytes)")
     parser.add_argument("--json-only", action="store_true", help="compare JSON readers only")
+    parser.add_argument("--round-trip", action="store_true", help="check every document round-trips")
     options = parser.parse_args()
     documents = load(options.folder, options.max_size)
-    if options.json_only:
+    if options.round_trip:
+        round_trip_report(documents)
+    elif options.json_only:
         json_table(documents, options.repeat)
     else:
         pipeline_table(documents, options.repeat)

@@ -94,7 +94,6 @@ class Layout:
     """One type's children in snapshot order, indexed by JSON name and by XML tag."""
 
     key: str
-    type_name: str
     is_resource: bool
     slots: tuple[Slot, ...]
     by_name: Mapping[str, Slot]
@@ -162,7 +161,6 @@ class Layouts:
             slots.extend(self._slots(element, name, order, children))
         return Layout(
             key=key,
-            type_name=type_name if "." not in key else "BackboneElement",
             is_resource="." not in key and structure.get("kind") == "resource",
             slots=tuple(slots),
             by_name={slot.name: slot for slot in slots},

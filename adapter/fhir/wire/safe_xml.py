@@ -49,14 +49,12 @@ def parse_untrusted_xml(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_XML_DEPTH,
     error: type[AdapterError] = InvalidFhir,
-    strip_comments: bool = False,
 ) -> etree._Element:
     """The root element of ``data``, parsed with everything dangerous switched off.
 
     Raises ``error`` (InvalidFhir unless told otherwise) with an Issue of code ``too-costly`` (size,
     depth, entity amplification), ``not-supported`` (an encoding other than UTF-8/UTF-16) or
-    ``structure`` (malformed XML, a DOCTYPE, contradictory encodings). ``strip_comments`` drops
-    comments and processing instructions, for formats where they carry nothing.
+    ``structure`` (malformed XML, a DOCTYPE, contradictory encodings).
     """
     check_size(data, max_bytes, "xml", error)
     codec = _sniff_encoding(data, error)
@@ -65,7 +63,7 @@ def parse_untrusted_xml(
     if _starts_with_doctype(prolog):
         raise _doctype_refused(error)
     try:
-        root = etree.fromstring(data, _parser(strip_comments))
+        root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as syntax:
         raise _syntax_error(syntax, min(max_depth, LIBXML2_MAX_DEPTH), error) from None
     docinfo: Any = root.getroottree().docinfo  # lxml-stubs lack DocInfo.doctype
@@ -154,20 +152,17 @@ def _syntax_error(syntax: etree.XMLSyntaxError, max_depth: int, error: type[Adap
     return error(OperationOutcome.of([issue]))
 
 
-def _parser(strip_comments: bool) -> etree.XMLParser:
+def _parser() -> etree.XMLParser:
     """This thread's parser (lxml parsers may not be shared between threads; making one costs)."""
-    parsers: dict[bool, etree.XMLParser] = _PARSERS.__dict__.setdefault("by_option", {})
-    parser = parsers.get(strip_comments)
+    parser: etree.XMLParser | None = getattr(_PARSERS, "parser", None)
     if parser is None:
-        parser = parsers[strip_comments] = etree.XMLParser(
+        parser = _PARSERS.parser = etree.XMLParser(
             resolve_entities=False,
             no_network=True,
             load_dtd=False,
             huge_tree=False,
             dtd_validation=False,
             collect_ids=False,
-            remove_comments=strip_comments,
-            remove_pis=strip_comments,
         )
     return parser
 

@@ -45,7 +45,7 @@ def xml_to_json(
 
     Raises InvalidFhir carrying every problem found, each with its FHIRPath ``expression``.
     """
-    root = parse_untrusted_xml(data, max_bytes=max_bytes, max_depth=max_depth, strip_comments=True)
+    root = parse_untrusted_xml(data, max_bytes=max_bytes, max_depth=max_depth)
     reader = _Reader(core_layouts(), check_text=bool(_STRAY_TEXT(root)))
     resource = reader.resource(root, None)
     if reader.issues or resource is None:
@@ -205,14 +205,14 @@ class _Reader:
                 self._issue(
                     "structure",
                     "xml.value-on-complex",
-                    f"a value attribute is not allowed on {layout.type_name}, a complex type",
+                    f"a value attribute is not allowed on {layout.key}, a complex type",
                     path,
                 )
             else:
                 self._issue(
                     "structure",
                     "xml.unknown-attribute",
-                    f"{layout.type_name} has no attribute {name!r}",
+                    f"{layout.key} has no attribute {name!r}",
                     path,
                 )
         self._children(element, layout, out, path)

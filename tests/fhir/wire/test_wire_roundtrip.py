@@ -126,3 +126,11 @@ def test_hand_written_xml_comes_back_byte_for_byte() -> None:
     assert resource["contained"][0]["target"][0]["detailQuantity"]["value"].lexeme == "3.0"
     assert resource["activity"][0]["detail"]["scheduledTiming"]["repeat"]["period"].lexeme == "1.5"
     assert json_to_xml(resource, indent=False) == xml
+
+
+def test_comments_inside_the_narrative_survive_and_comments_elsewhere_are_dropped() -> None:
+    div = '<div xmlns="http://www.w3.org/1999/xhtml"><!-- keyworker note --><p>Plan</p></div>'
+    xml = json_to_xml({"resourceType": "Patient", "text": {"status": "generated", "div": div}})
+    assert xml_to_json(xml)["text"]["div"] == div
+    commented = xml.replace(b"<text>", b"<!-- a comment --><text><!-- another -->")
+    assert xml_to_json(commented) == xml_to_json(xml)
