@@ -70,6 +70,15 @@ def check_binding(
             path,
         )
         return
+    if binding.strength == "required" and pairs and all(system is None for system, _ in pairs):
+        # A bare code names no system, and none of the value set's systems has it.
+        yield Issue.error(
+            "code-invalid",
+            "binding.code-system-undetermined",
+            f"The code system of the code {_describe(pairs)} could not be determined from the value set "
+            f"'{expansion.url}': none of its code systems ({', '.join(sorted(expansion.systems))}) has it",
+            path,
+        )
     yield _not_in(binding.strength, pairs, expansion, path)
 
 

@@ -21,7 +21,7 @@ from adapter.validation.records import PRIMITIVE_JSON_TYPES
 REGEX_EXTENSION = "http://hl7.org/fhir/StructureDefinition/regex"
 INT32 = (-(2**31), 2**31 - 1)
 MAX_STRING = 1024 * 1024
-JSON_TYPE_NAMES = {bool: "boolean", int: "number", float: "number", str: "string"}
+JSON_TYPE_NAMES = {bool: "boolean", int: "number", float: "number", Decimal: "number", str: "string"}
 
 RegexLookup = Callable[[str], "re.Pattern[str] | None"]
 
@@ -29,11 +29,7 @@ RegexLookup = Callable[[str], "re.Pattern[str] | None"]
 def json_type_issue(code: str, value: Any, path: str) -> Issue | None:
     """An error when a primitive's JSON value has the wrong JSON type (``"active": "true"``)."""
     expected = PRIMITIVE_JSON_TYPES.get(code, (str,))
-    if isinstance(value, bool) and bool not in expected:
-        ok = False
-    else:
-        ok = isinstance(value, expected) and not (isinstance(value, bool) and bool not in expected)
-    if ok:
+    if isinstance(value, expected) and (bool in expected or not isinstance(value, bool)):
         return None
     wanted = JSON_TYPE_NAMES.get(expected[0], "string")
     found = "null" if value is None else JSON_TYPE_NAMES.get(type(value), type(value).__name__)

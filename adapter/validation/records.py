@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 PRIMITIVE_JSON_TYPES: Mapping[str, tuple[type, ...]] = {
@@ -17,7 +18,7 @@ PRIMITIVE_JSON_TYPES: Mapping[str, tuple[type, ...]] = {
     "integer64": (str,),
     "positiveInt": (int,),
     "unsignedInt": (int,),
-    "decimal": (int, float),
+    "decimal": (int, float, Decimal),
 }
 """JSON types of the primitives that are not strings (every other primitive is a JSON string)."""
 

@@ -105,7 +105,7 @@ def check_limits(element: ElementRecord, code: str, value: Any, path: str) -> It
 
 def _compare(actual: Any, limit: Any) -> int | None:
     try:
-        if isinstance(actual, int | float) and isinstance(limit, int | float):
+        if isinstance(actual, int | float | Decimal) and isinstance(limit, int | float | Decimal):
             a, b = Decimal(str(actual)), Decimal(str(limit))
         elif isinstance(actual, str) and isinstance(limit, str):
             a2, b2 = _instant(actual), _instant(limit)

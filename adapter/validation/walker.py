@@ -17,6 +17,7 @@ from adapter.outcome import Issue, Severity
 from adapter.types import FhirJson
 from adapter.validation import primitives, values
 from adapter.validation.bindings import check_binding, check_coding_systems
+from adapter.validation.bundles import check_bundle
 from adapter.validation.invariants import SKIPPED, Invariants, contained_unreferenced
 from adapter.validation.library import StructureLibrary
 from adapter.validation.records import (
@@ -140,6 +141,8 @@ class Walker:
         here = path or resource_type
         own_scope = self._scope_for(data, scope)
         self.structure(base, data, here, own_scope)
+        if resource_type == "Bundle":
+            self.add(check_bundle(data, here, _ResourceTypes(self.context.library)))
         meta = data.get("meta")
         declared = meta.get("profile", []) if isinstance(meta, dict) else []
         for url in [*(p for p in declared if isinstance(p, str)), *profiles]:
@@ -441,39 +444,82 @@ class Walker:
                 name in index and not (primitive and name == "value")
             ):
                 continue
+            if self._other_choice_type(holder, name) is not None:
+                continue  # reported by _items, which knows the element it belongs to
             self.add(
                 [Issue.error("structure", "type.unknown-element", f"Unrecognized property '{key}'", path)]
             )
         for child in holder.children:
             if primitive and child.name == "value":
                 continue
-            items = list(self._items(child, data, path))
-            self._child(child, items, path, structure, scope)
+            items, disallowed = self._items(child, data, path)
+            self._child(child, items, path, structure, scope, disallowed)
 
-    def _items(self, child: ElementRecord, data: FhirJson, path: str) -> Iterator[Item]:
-        if child.is_choice:
-            stem = child.name[:-3]
-            present = [
-                (key, code)
-                for code in child.type_codes
-                for key in (stem + code[0].upper() + code[1:],)
-                if key in data or "_" + key in data
-            ]
-            if len(present) > 1:
+    def _other_choice_type(self, holder: ElementRecord, name: str) -> tuple[ElementRecord, str] | None:
+        """A property naming a choice element with a type the element does not allow (valueString
+        where a profile allows only valueQuantity): the element and the type."""
+        for child in holder.children:
+            code = self._disallowed_type(child, name)
+            if code is not None:
+                return child, code
+        return None
+
+    def _disallowed_type(self, child: ElementRecord, name: str) -> str | None:
+        if not child.is_choice:
+            return None
+        stem = child.name[:-3]
+        rest = name[len(stem) :]
+        if not (name.startswith(stem) and rest[:1].isupper()):
+            return None
+        library = self.context.library
+        code = rest if library.structure(rest) is not None else rest[0].lower() + rest[1:]
+        if code not in child.type_codes and library.structure(code) is not None:
+            return code
+        return None
+
+    def _items(self, child: ElementRecord, data: FhirJson, path: str) -> tuple[list[Item], int]:
+        """The values of one element in an object, and how many more are present with a type the
+        element does not allow (they count for cardinality but are not walked)."""
+        if not child.is_choice:
+            return list(self._property(child, child.name, data, f"{path}.{child.name}", None)), 0
+        stem = child.name[:-3]
+        present = [
+            (key, code)
+            for code in child.type_codes
+            for key in (stem + code[0].upper() + code[1:],)
+            if key in data or "_" + key in data
+        ]
+        disallowed = 0
+        for key in data:
+            other = None if key.startswith("_") else self._disallowed_type(child, key)
+            if other is not None:
+                disallowed += 1
                 self.add(
                     [
                         Issue.error(
                             "structure",
-                            "choice.multiple",
-                            f"Only one of {', '.join(k for k, _ in present)} may be present",
-                            path,
+                            "choice.type-not-allowed",
+                            f"The type {other} is not allowed for {child.path} "
+                            f"(allowed: {', '.join(child.type_codes)})",
+                            f"{path}.{stem}.ofType({other})",
                         )
                     ]
                 )
-            for key, code in present:
-                yield from self._property(child, key, data, f"{path}.{stem}.ofType({code})", code)
-            return
-        yield from self._property(child, child.name, data, f"{path}.{child.name}", None)
+        if len(present) + disallowed > 1:
+            self.add(
+                [
+                    Issue.error(
+                        "structure",
+                        "choice.multiple",
+                        f"Only one of {', '.join(k for k, _ in present)} may be present",
+                        path,
+                    )
+                ]
+            )
+        items: list[Item] = []
+        for key, code in present:
+            items.extend(self._property(child, key, data, f"{path}.{stem}.ofType({code})", code))
+        return items, disallowed
 
     def _property(
         self, child: ElementRecord, key: str, data: FhirJson, path: str, code: str | None
@@ -553,7 +599,13 @@ class Walker:
             yield Item(value, extra, item_path, code)
 
     def _child(
-        self, child: ElementRecord, items: list[Item], path: str, structure: StructureRecord, scope: Scope
+        self,
+        child: ElementRecord,
+        items: list[Item],
+        path: str,
+        structure: StructureRecord,
+        scope: Scope,
+        disallowed: int = 0,
     ) -> None:
         assigned: list[ElementRecord] = [child] * len(items)
         if child.slicing is not None and child.slices:
@@ -562,7 +614,7 @@ class Walker:
             )
             self.add(slice_issues)
             assigned = [m or child for m in matched]
-        self.add(_cardinality(child, len(items), path, structure.url))
+        self.add(_cardinality(child, len(items) + disallowed, path, structure.url))
         for item, element in zip(items, assigned, strict=True):
             self.element_value(element, item, structure, scope)
 
@@ -633,6 +685,17 @@ EXAMPLE_HOSTS = ("example.org", "example.com", "example.net")
 def _is_example(url: str) -> bool:
     host = url.split("://", 1)[-1].split("/", 1)[0]
     return any(host == h or host.endswith("." + h) for h in EXAMPLE_HOSTS)
+
+
+class _ResourceTypes:
+    """``name in resource_types`` answered by the definitions (any resource type they hold)."""
+
+    def __init__(self, library: StructureLibrary) -> None:
+        self.library = library
+
+    def __contains__(self, name: object) -> bool:
+        found = self.library.structure(name) if isinstance(name, str) else None
+        return found is not None and found.kind == "resource"
 
 
 def _has_extension(extras: Any) -> bool:

@@ -123,6 +123,8 @@ ALLOWED_ATTRIBUTES = frozenset(
     }
 )
 
+HYPERLINK_SCHEMES = frozenset({"http", "https", "ftp", "mailto", "tel", "data"})
+
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
@@ -173,4 +175,21 @@ def check_narrative(narrative: dict[str, Any], path: str) -> Iterable[Issue]:
                         where,
                     )
                 )
+        if name == "a":
+            issues.extend(_hyperlink(str(node.get("href", "")), where))
     return issues
+
+
+def _hyperlink(href: str, where: str) -> list[Issue]:
+    """A narrative link must be one a reader can follow: a relative link, or one of a few schemes."""
+    scheme, colon, _ = href.partition(":")
+    if not colon or "/" in scheme or "#" in scheme or scheme.lower() in HYPERLINK_SCHEMES:
+        return []
+    return [
+        Issue.error(
+            "invalid",
+            "xhtml.hyperlink-scheme",
+            f"Hyperlink scheme '{scheme}' in '{href}' is not a valid hyperlinkable scheme",
+            where,
+        )
+    ]

@@ -212,6 +212,7 @@ def test_bundle_entries_are_validated_against_their_own_type() -> None:
     }
     assert errors(bundle) == {
         ("binding.required", "Bundle.entry[0].resource.status"),
+        ("binding.code-system-undetermined", "Bundle.entry[0].resource.status"),
         ("resource.type-unknown", "Bundle.entry[1].resource"),
     }
 

@@ -1,0 +1,84 @@
+"""Bundle rules the StructureDefinition cannot say (FHIR R4, Bundle, "Bundle rules").
+
+- every entry of a Bundle that is not a transaction or batch has a fullUrl, and a fullUrl is an
+  absolute URL; a RESTful fullUrl ends with the entry resource's type and id;
+- a link relation (self, first, next...) occurs once per Bundle;
+- search results (searchset entries with search.mode ``match``) have ids.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container, Iterable
+from typing import Any
+
+from adapter.outcome import Issue
+from adapter.types import FhirJson
+
+NO_FULL_URL_NEEDED = frozenset({"transaction", "batch", "transaction-response", "batch-response", "history"})
+RESTFUL = re.compile(r"^https?://.+/(?P<type>[A-Z][A-Za-z]+)/(?P<id>[A-Za-z0-9\-\.]{1,64})(/_history/.+)?$")
+RESTFUL_LOOKING = re.compile(r"^https?://.+/(?P<type>[A-Z][A-Za-z]+)/[^/]+$")
+
+
+def check_bundle(bundle: FhirJson, path: str, resource_types: Container[str]) -> Iterable[Issue]:
+    """Issues with the entries and links of one Bundle resource."""
+    kind = bundle.get("type")
+    entries = bundle.get("entry")
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        if isinstance(entry, dict):
+            yield from _entry(entry, f"{path}.entry[{index}]", kind, resource_types)
+    links = bundle.get("link")
+    seen: set[str] = set()
+    for index, link in enumerate(links if isinstance(links, list) else []):
+        relation = link.get("relation") if isinstance(link, dict) else None
+        if isinstance(relation, str):
+            if relation in seen:
+                yield Issue.error(
+                    "invalid",
+                    "bundle.link-repeated",
+                    f"The link relationship type '{relation}' can only occur once",
+                    f"{path}.link[{index}]",
+                )
+            seen.add(relation)
+
+
+def _entry(entry: FhirJson, path: str, kind: Any, resource_types: Container[str]) -> Iterable[Issue]:
+    full_url = entry.get("fullUrl")
+    resource = entry.get("resource")
+    if full_url is None:
+        if kind not in NO_FULL_URL_NEEDED and isinstance(resource, dict):
+            yield Issue.error(
+                "required",
+                "bundle.fullurl-missing",
+                "Except for transactions and batches, each entry in a Bundle must have a fullUrl which is "
+                "the identity of the resource in the entry",
+                path,
+            )
+        return
+    if not isinstance(full_url, str):
+        return
+    if ":" not in full_url:
+        text = f"The fullUrl must be an absolute URL (not '{full_url}')"
+        yield Issue.error("invalid", "bundle.fullurl-absolute", text, path)
+        return
+    looks_restful = RESTFUL_LOOKING.match(full_url)
+    if isinstance(resource, dict) and looks_restful and looks_restful["type"] in resource_types:
+        found = RESTFUL.match(full_url)
+        rtype, rid = resource.get("resourceType"), resource.get("id")
+        if isinstance(rid, str) and (found is None or found["type"] != rtype or found["id"] != rid):
+            yield Issue.error(
+                "invalid",
+                "bundle.fullurl-mismatch",
+                f"The fullUrl '{full_url}' looks like a RESTful server URL, so it must end with the "
+                f"correct type and id (/{rtype}/{rid})",
+                path,
+            )
+    search = entry.get("search")
+    if (
+        kind == "searchset"
+        and isinstance(search, dict)
+        and search.get("mode") == "match"
+        and isinstance(resource, dict)
+        and "id" not in resource
+    ):
+        yield Issue.error("required", "bundle.search-id", "Search results must have ids", f"{path}.resource")
