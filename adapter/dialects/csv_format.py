@@ -70,6 +70,9 @@ class CsvNode:
         text = self.row.get(path, "").strip()
         return [Value(text, f"{self.location}.{path}")] if text else []
 
+    def where(self, path: str) -> str:
+        return self.location if path == "." else f"{self.location}.{path}"
+
     def children(self, path: str) -> list[CsvNode]:
         return [self] if path == "." else self.children_by_kind.get(path, [])
 

@@ -45,10 +45,6 @@ class _Writing:
     issues: list[Issue] = field(default_factory=list)
 
 
-def _source_path(location: str, path: str) -> str:
-    return location if path == "." else f"{location}/{path}"
-
-
 def _read_value(item: Value, spec: Field, canonical_at: str, state: _Reading) -> Any:
     value: Any = item.text
     for step in spec.steps:
@@ -76,7 +72,7 @@ def _read_field(spec: Field, node: SourceNode, target: JsonObject, prefix: str, 
     canonical_at = paths.join(prefix, spec.targets[0])
     if not found:
         if spec.required:
-            where = _source_path(node.location, spec.source)
+            where = node.where(spec.source)
             state.issues.append(
                 Issue.error("required", "dialects.required", f"{where}: required ({canonical_at})", where)
             )
@@ -131,7 +127,7 @@ def _read_group(group: Group, node: SourceNode, target: JsonObject, prefix: str,
         return
     if not nodes:
         if group.required:
-            where = _source_path(node.location, group.source)
+            where = node.where(group.source)
             state.issues.append(
                 Issue.error("required", "dialects.required", f"{where}: required ({canonical_at})", where)
             )

@@ -30,6 +30,10 @@ class SourceNode(Protocol):
         """The non-empty values at ``path`` relative to this node."""
         ...
 
+    def where(self, path: str) -> str:
+        """The location ``path`` would have under this node (to name a value that is missing)."""
+        ...
+
     def children(self, path: str) -> Sequence[SourceNode]:
         """The child nodes at ``path`` (an element path, a record type); ``.`` is this node."""
         ...

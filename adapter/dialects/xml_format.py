@@ -77,6 +77,9 @@ class XmlNode:
                 found.append(Value(hit.strip(), f"{location_of(parent)}/@{hit.attrname}"))  # type: ignore[attr-defined]
         return found
 
+    def where(self, path: str) -> str:
+        return self.location if path == "." else f"{self.location}/{path}"
+
     def children(self, path: str) -> list[XmlNode]:
         hits = _xpath(self.namespace, path)(self.element)
         return [XmlNode(hit, self.namespace) for hit in hits if isinstance(hit, etree._Element)]  # type: ignore[union-attr]

@@ -238,3 +238,10 @@ def test_any_cell_round_trips_and_never_starts_a_formula(text: str) -> None:
     escaped = escape_cell(text)
     assert escaped[:1] not in ("=", "+", "-", "@", "\t", "\r")
     assert unescape_cell(escaped) == text
+
+
+def test_an_empty_required_cell_is_named() -> None:
+    data = _carat({",Mr,19/02/1988,M,": ",Mr,,M,"})
+    [issue] = _issues("carat", data)
+    assert (issue.code, issue.expression) == ("required", "CLIENT@2.date_of_birth")
+    assert "service_user.birth_date" in issue.text
