@@ -14,14 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import orjson
 import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
 from adapter.atomic import write_atomically
+from adapter.dialects.engine import Loss
 from adapter.dialects.systems import System, load_system, systems
 from adapter.errors import AdapterError
 from adapter.model import ClientRecord
@@ -32,17 +34,27 @@ FHIR_TARGETS = {"fhir": "json", "fhir-xml": "xml"}
 
 @dataclass(frozen=True, slots=True)
 class FileResult:
-    """What happened to one source file."""
+    """What happened to one source file: its outputs, what was not mapped or carried, its problems."""
 
     source: Path
     outputs: tuple[Path, ...] = ()
-    unmapped: int = 0
-    losses: int = 0
+    unmapped: tuple[str, ...] = ()
+    losses: tuple[Loss, ...] = ()
     problems: tuple[Issue, ...] = ()
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def to_json(self) -> dict[str, Any]:
+        """The file's entry in the ``--report`` file."""
+        return {
+            "source": str(self.source),
+            "outputs": [str(path) for path in self.outputs],
+            "unmapped": list(self.unmapped),
+            "losses": [{"path": loss.path, "reason": loss.reason} for loss in self.losses],
+            "problems": [issue.to_fhir() for issue in self.problems],
+        }
 
 
 def _as_fhir(record: ClientRecord, wire: str) -> bytes:
@@ -65,31 +77,32 @@ def _output_name(source: Path, index: int, count: int, extension: str) -> str:
 
 def convert_file(source: Path, origin: System, target: str, out: Path) -> FileResult:
     """Convert every record in ``source``; write nothing unless all of them convert."""
+    outputs: list[tuple[bytes, tuple[Loss, ...]]]
     try:
         conversions = origin.dialect.read_records(source.read_bytes())
         if target in FHIR_TARGETS:
-            outputs = [(_as_fhir(c.record, FHIR_TARGETS[target]), 0) for c in conversions]
+            outputs = [(_as_fhir(c.record, FHIR_TARGETS[target]), ()) for c in conversions]
             extension = FHIR_TARGETS[target]
         else:
             destination = load_system(target)
             written = [destination.dialect.write_record(c.record) for c in conversions]
-            outputs = [(w.data, len(w.losses)) for w in written]
+            outputs = [(w.data, w.losses) for w in written]
             extension = destination.extension
     except AdapterError as error:
         return FileResult(source, problems=error.outcome.issues)
     except OSError as error:
         return FileResult(source, problems=(Issue.error("exception", "dialects.io", f"{source}: {error}"),))
     paths: list[Path] = []
-    for index, (data, _) in enumerate(outputs):
+    losses: list[Loss] = []
+    for index, (data, lost) in enumerate(outputs):
         path = out / _output_name(source, index, len(outputs), extension)
         write_atomically(path, data)
         paths.append(path)
-    return FileResult(
-        source,
-        tuple(paths),
-        unmapped=sum(len(c.unmapped) for c in conversions),
-        losses=sum(losses for _, losses in outputs),
-    )
+        # With several records in one file, each loss is named by the record it belongs to.
+        prefix = "" if len(outputs) == 1 else f"[{index}]."
+        losses += [Loss(prefix + loss.path, loss.reason) for loss in lost]
+    unmapped = tuple(location for c in conversions for location in c.unmapped)
+    return FileResult(source, tuple(paths), unmapped, tuple(losses))
 
 
 def _summary(results: list[FileResult]) -> Table:
@@ -98,11 +111,13 @@ def _summary(results: list[FileResult]) -> Table:
         table.add_column(column)
     for result in results:
         table.add_row(
-            str(result.source),
+            result.source.name,
             str(len(result.outputs)),
-            str(result.unmapped),
-            str(result.losses),
-            "[green]converted[/]" if result.ok else f"[red]failed ({len(result.problems)} problems)[/]",
+            str(len(result.unmapped)),
+            str(len(result.losses)),
+            "[green]converted[/]"
+            if result.ok
+            else f"[red]failed ({len(result.problems)} problem{'s' if len(result.problems) > 1 else ''})[/]",
         )
     return table
 
@@ -112,6 +127,12 @@ def convert(
     from_system: Annotated[str, typer.Option("--from", help="the source system (see `careplan systems`)")],
     to: Annotated[str, typer.Option("--to", help="a target system, or fhir / fhir-xml for a FHIR Bundle")],
     out: Annotated[Path, typer.Option("--out", help="the folder to write into")] = Path("."),
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report", help="also write a JSON report: per file, unmapped fields, losses, problems"
+        ),
+    ] = None,
 ) -> None:
     """Convert care plans from one service's system format to another's, or to FHIR."""
     console, errors = Console(), Console(stderr=True, highlight=False, soft_wrap=True)
@@ -138,6 +159,8 @@ def convert(
         for issue in result.problems:
             where = f" @ {issue.expression}" if issue.expression else ""
             errors.print(f"{result.source}: {issue.severity}: {issue.text}{where}")
+    if report is not None:
+        write_atomically(report, orjson.dumps([r.to_json() for r in results], option=orjson.OPT_INDENT_2))
     failed = sum(not result.ok for result in results)
     console.print(f"{len(results) - failed} converted, {failed} failed")
     if failed or not results:

@@ -68,6 +68,36 @@ def test_a_client_the_target_cannot_hold_writes_nothing_and_a_good_one_exits_zer
     assert "1 converted, 0 failed" in result.stdout
 
 
+def test_the_report_names_every_loss_and_problem(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    args = [
+        "convert",
+        str(_exports(tmp_path)),
+        "--from",
+        "carat",
+        "--to",
+        "cjit-dir",
+        "--out",
+        str(tmp_path / "out"),
+    ]
+    runner.invoke(app, [*args, "--report", str(report)])
+    entries = {Path(entry["source"]).name: entry for entry in orjson.loads(report.read_bytes())}
+    assert entries["02-carat-release.csv"]["losses"] == []
+    assert entries["02-carat-release.csv"]["problems"] == []
+    [problem] = entries["03-broken.csv"]["problems"]
+    assert problem["expression"] == ["CLIENT@2.date_of_birth"]
+    source = SYSTEMS_FIXTURES / "cjit-dir" / "02-carat-release.xml"
+    args = ["convert", str(source), "--from", "cjit-dir", "--to", "carat", "--out", str(tmp_path / "back")]
+    runner.invoke(app, [*args, "--report", str(report)])
+    [entry] = orjson.loads(report.read_bytes())
+    assert [loss["path"] for loss in entry["losses"]] == [
+        "care_team[1].professional_id.system",
+        "care_team[1].professional_id.value",
+        "plan.notes[0]",
+    ]
+    assert entry["losses"][0]["reason"] == "carat has no field for it"
+
+
 def test_convert_to_fhir_writes_a_bundle(tmp_path: Path) -> None:
     source = SYSTEMS_FIXTURES / "carat" / "02-carat-release.csv"
     result = runner.invoke(
