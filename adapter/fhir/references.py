@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from adapter.types import FhirJson
 
@@ -37,6 +38,10 @@ class Target:
         return self.container or self
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def type_and_id(reference: str) -> tuple[str, str] | None:
     """``("Patient", "1")`` from ``Patient/1``, ``http://server/fhir/Patient/1/_history/2`` ..."""
     match = _TYPE_ID.search(reference)
@@ -51,10 +56,17 @@ class Resolver:
         self._by_full_url: dict[str, Target] = {}
         self._by_type_id: dict[tuple[str, str], Target] = {}
         if root.get("resourceType") == "Bundle":
-            for i, entry in enumerate(root.get("entry") or []):
+            for i, entry in enumerate(_list(root.get("entry"))):
                 resource = entry.get("resource") if isinstance(entry, dict) else None
                 if isinstance(resource, dict):
-                    self._add(Target(resource, f"Bundle.entry[{i}].resource", entry.get("fullUrl")))
+                    full_url = entry.get("fullUrl")
+                    self._add(
+                        Target(
+                            resource,
+                            f"Bundle.entry[{i}].resource",
+                            full_url if isinstance(full_url, str) else None,
+                        )
+                    )
         else:
             self._add(Target(root, str(root.get("resourceType", "Resource"))))
 
@@ -67,7 +79,7 @@ class Resolver:
                 self._by_type_id.setdefault(found, target)
         if isinstance(target.resource.get("id"), str):
             self._by_type_id.setdefault((target.resource_type, target.resource["id"]), target)
-        for j, inner in enumerate(target.resource.get("contained") or []):
+        for j, inner in enumerate(_list(target.resource.get("contained"))):
             if isinstance(inner, dict) and isinstance(inner.get("id"), str):
                 target.contained[inner["id"]] = Target(
                     inner, f"{target.path}.contained[{j}]", container=target

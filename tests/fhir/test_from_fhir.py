@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -297,3 +298,58 @@ def test_no_care_plan() -> None:
 def test_not_a_resource() -> None:
     with pytest.raises(InvalidFhir):
         from_fhir({"entry": []})
+
+
+def test_care_team_naming_practitioners_finds_their_roles(record: ClientRecord) -> None:
+    bundle = to_fhir(record)
+    roles = {
+        e["fullUrl"]: e["resource"]["practitioner"]["reference"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "PractitionerRole"
+    }
+    team = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "CareTeam")
+    for participant in team["participant"][1:]:
+        participant["member"]["reference"] = roles[participant["member"]["reference"]]
+    result = from_fhir(bundle)
+    assert result.unmapped == []
+    assert result.record == record
+
+
+def test_practitioner_without_a_role_takes_the_participant_role_and_organisation() -> None:
+    bundle = _foreign()
+    bundle["entry"][0]["resource"]["careTeam"] = [{"reference": "CareTeam/t1"}]
+    bundle["entry"] += [
+        {
+            "fullUrl": f"{SERVER}CareTeam/t1",
+            "resource": {
+                "resourceType": "CareTeam",
+                "id": "t1",
+                "participant": [
+                    {
+                        "role": [
+                            {
+                                "coding": [
+                                    {"system": "http://snomed.info/sct", "code": "768820003"},
+                                ]
+                            }
+                        ],
+                        "member": {"reference": "Practitioner/pr1"},
+                        "onBehalfOf": {"reference": "Organization/o1"},
+                        "period": {"start": "2026-01-05"},
+                    }
+                ],
+            },
+        },
+        {
+            "fullUrl": f"{SERVER}Practitioner/pr1",
+            "resource": {
+                "resourceType": "Practitioner",
+                "id": "pr1",
+                "name": [{"family": "Reid", "given": ["Sam"]}],
+            },
+        },
+    ]
+    members = from_fhir(bundle).record.care_team
+    assert [(m.id, m.roles, m.organisation, m.start, m.name.family) for m in members] == [
+        ("pr1", ["care-coordinator"], "Y02345", date(2026, 1, 5), "Reid")
+    ]

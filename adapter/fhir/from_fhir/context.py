@@ -106,11 +106,11 @@ class Import:
         for the model to reject with its path."""
         system = code_system_url(enum)
         table = self.terminology.maps[map_id] if map_id else None
-        ours = [
-            c for c in codings if c.data.get("system") == system and c.data.get("code") in values_of(enum)
-        ]
+        in_system = [c for c in codings if c.data.get("system") == system]
+        known = values_of(enum)
+        ours = [c for c in in_system if _text(c.data.get("code")) in known]
         if not ours:
-            ours = [c for c in codings if c.data.get("system") == system and c.data.get("code") not in others]
+            ours = [c for c in in_system if _text(c.data.get("code")) not in others]
         found: str | None = None
         if ours:
             found = ours[0].value("code")
@@ -143,6 +143,11 @@ class Import:
     def fixed_all(self, concepts: Iterable[Node], name: str) -> None:
         for concept in concepts:
             self.fixed(concept, name)
+
+
+def _text(value: Any) -> str | None:
+    """A JSON value if it is a string: other systems' JSON may hold anything anywhere."""
+    return value if isinstance(value, str) else None
 
 
 def values_of(enum: type[StrEnum]) -> frozenset[str]:

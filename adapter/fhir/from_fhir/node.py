@@ -99,7 +99,8 @@ class Node:
 
     def ext_path(self, url: str) -> str:
         """The FHIRPath of the first extension with ``url``, or ``extension('url')`` when there is none."""
-        for i, ext in enumerate(self.data.get("extension") or []):
+        extensions = self.data.get("extension")
+        for i, ext in enumerate(extensions if isinstance(extensions, list) else []):
             if isinstance(ext, dict) and ext.get("url") == url:
                 return f"{self.path}.extension[{i}]"
         return f"{self.path}.extension('{url}')"

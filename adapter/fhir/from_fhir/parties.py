@@ -126,7 +126,8 @@ class Parties:
 
     def _role_of(self, practitioner: Target) -> Target | None:
         for role in self.imp.resolver.of_type("PractitionerRole"):
-            ref = (role.resource.get("practitioner") or {}).get("reference")
+            link = role.resource.get("practitioner")
+            ref = link.get("reference") if isinstance(link, dict) else None
             if isinstance(ref, str) and self.imp.resolver.resolve(ref, role) is practitioner:
                 return role
         return None

@@ -18,7 +18,7 @@ def _domain_and_area(imp: Import, node: Node, out: FhirJson, canonical: str) -> 
     codings = [c for category in node.children("category") for c in category.children("coding")]
     areas = values_of(DomainArea)
     imp.put(out, canonical, "domain", imp.code_in(codings, Domain, others=areas), f"{node.path}.category")
-    area_codings = [c for c in codings if c.data.get("code") in areas]
+    area_codings = [c for c in codings if str(c.data.get("code")) in areas]
     imp.put(out, canonical, "area", imp.code_in(area_codings, DomainArea), f"{node.path}.category")
 
 
@@ -242,7 +242,10 @@ def consent(imp: Import, parties: Parties, target: Target, canonical: str) -> Fh
 def recorded_at(imp: Import, plan: Target) -> str | None:
     """When the holding system recorded the plan: the Provenance that targets the CarePlan."""
     for target in imp.resolver.of_type("Provenance"):
-        refs = [t.get("reference") for t in target.resource.get("target") or [] if isinstance(t, dict)]
+        targets = target.resource.get("target")
+        refs = (
+            [t.get("reference") for t in targets if isinstance(t, dict)] if isinstance(targets, list) else []
+        )
         if any(isinstance(r, str) and imp.resolver.resolve(r, target) is plan for r in refs):
             node = imp.node(target)
             node.take("target", "agent")

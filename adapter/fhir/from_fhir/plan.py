@@ -462,8 +462,11 @@ class PlanReader:
 
 
 def _has_system(detail: Node, enum: Any) -> bool:
-    code = detail.data.get("code") or {}
-    return any(c.get("system") == code_system_url(enum) for c in code.get("coding") or [])
+    code = detail.child("code")
+    codings = code.data.get("coding") if code is not None else None
+    if not isinstance(codings, list):
+        return False
+    return any(isinstance(c, dict) and c.get("system") == code_system_url(enum) for c in codings)
 
 
 def _sub_path(ext: Node, part: Node | None, name: str) -> str:
