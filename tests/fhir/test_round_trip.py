@@ -10,7 +10,7 @@ from bundle_checks import check_bundle
 from fhir_strategies import client_records
 from hypothesis import HealthCheck, given, settings
 
-from adapter.fhir import from_fhir, to_fhir
+from adapter.fhir import from_fhir, json_to_xml, read_json, to_fhir, write_json, xml_to_json
 from adapter.model import ClientRecord, load_record
 
 FIXTURES = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "clients").glob("*.json"))
@@ -41,6 +41,17 @@ def test_generated_bundles_are_valid_and_closed(record: ClientRecord) -> None:
     bundle = to_fhir(record)
     check_bundle(bundle)
     assert to_fhir(record) == bundle
+
+
+@SETTINGS
+@given(client_records(full=True))
+def test_round_trip_through_json_and_xml_bytes(record: ClientRecord) -> None:
+    wire_json = write_json(to_fhir(record))
+    assert from_fhir(read_json(wire_json)).record == record
+    wire_xml = json_to_xml(read_json(wire_json))
+    result = from_fhir(xml_to_json(wire_xml))
+    assert result.unmapped == []
+    assert result.record == record
 
 
 def _fixture(path: Path) -> ClientRecord:
