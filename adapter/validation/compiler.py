@@ -105,7 +105,8 @@ def _freeze(node: _Node, source: str, *, is_root: bool = False) -> ElementRecord
     slices = tuple(_freeze(sliced, source) for sliced in node.slices)
     raw_max = str(element.get("max", "*"))
     base_max = str(element.get("base", {}).get("max", raw_max))
-    types = tuple(_type_ref(t, path) for t in element.get("type", []))
+    base_path = str(element.get("base", {}).get("path", path))
+    types = tuple(_type_ref(t, base_path) for t in element.get("type", []))
     return ElementRecord(
         id=node.id,
         path=path,
@@ -115,6 +116,7 @@ def _freeze(node: _Node, source: str, *, is_root: bool = False) -> ElementRecord
         is_array=not is_root and base_max != "1" and base_max != "0",
         types=types,
         slice_name=element.get("sliceName"),
+        base_path=base_path,
         fixed=_prefixed(element, "fixed"),
         pattern=_prefixed(element, "pattern"),
         binding=_binding(element.get("binding")),
@@ -142,7 +144,7 @@ def _child_index(children: Iterable[ElementRecord]) -> Mapping[str, tuple[Elemen
     return index
 
 
-def _type_ref(raw: FhirJson, path: str) -> TypeRef:
+def _type_ref(raw: FhirJson, base_path: str) -> TypeRef:
     code = str(raw.get("code", ""))
     if code in SYSTEM_TYPES:
         declared = next(
@@ -150,7 +152,7 @@ def _type_ref(raw: FhirJson, path: str) -> TypeRef:
             SYSTEM_TYPES[code],
         )
         # Resource.id is typed string in the R4 snapshots but the spec gives it the id format.
-        code = "id" if path.count(".") == 1 and path.endswith(".id") and declared == "string" else declared
+        code = "id" if base_path == "Resource.id" and declared == "string" else declared
     return TypeRef(
         code=code,
         profiles=tuple(raw.get("profile", [])),

@@ -92,12 +92,25 @@ class Invariants:
             return self._on_absent[key]
         return self._run(expression, node, type_path, resource, root)
 
+    def select(self, expression: str, resource: Any) -> list[Any] | str:
+        """The values an expression selects from a resource, or why it could not be evaluated."""
+        compiled = self.compiled(expression)
+        if isinstance(compiled, str):
+            return compiled
+        try:
+            return compiled(resource, {"resource": resource, "rootResource": resource})
+        except Exception as problem:  # evaluation errors are reported, never raised
+            return f"failed to evaluate: {type(problem).__name__}: {problem}"
+
     def _run(self, expression: str, node: Any, type_path: str, resource: Any, root: Any) -> bool | str:
         compiled = self.compiled(expression)
         if isinstance(compiled, str):
             return compiled
         try:
-            target = _node(node, type_path) if type_path else node
+            # A resource is passed as it is: fhirpathpy resolves a leading type name
+            # (``Patient.active``) only on a bare resource, not on a node wrapper.
+            is_resource = isinstance(node, dict) and "resourceType" in node
+            target = _node(node, type_path) if type_path and not is_resource else node
             result = compiled(target, {"resource": resource, "rootResource": root})
         except Exception as problem:  # evaluation errors are reported, never raised
             return f"failed to evaluate: {type(problem).__name__}: {problem}"
@@ -126,7 +139,9 @@ def focus_names(expression: str) -> frozenset[str] | None:
         name, call = match.group(1), match.group(2)
         if name in KEYWORDS:
             continue
-        if call:
+        if call or name[0].isupper():
+            # A call on the focus, or a type name (``Patient.active``, ``is(Quantity)``): the
+            # expression may read the focus itself, not only named children.
             return None
         names.add(name)
     return frozenset(names)
@@ -181,7 +196,5 @@ def _node(data: Any, type_path: str) -> Any:
 
 
 def _truthy(result: list[Any]) -> bool:
-    # FHIRPath: an empty result is "not false" for an invariant; a single false fails it.
-    if not result:
-        return True
+    # An empty result does not fail an invariant (bdl-8 on an entry with no fullUrl); a false does.
     return all(item is not False for item in result)

@@ -100,6 +100,8 @@ class ElementRecord:
     is_array: bool
     types: tuple[TypeRef, ...]
     slice_name: str | None = None
+    base_path: str = ""
+    """The path in the definition this element comes from (``Address.line`` for ``Patient.address.line``)."""
     fixed: Any = None
     pattern: Any = None
     binding: Binding | None = None

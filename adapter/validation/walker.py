@@ -18,6 +18,7 @@ from adapter.types import FhirJson
 from adapter.validation import primitives, values
 from adapter.validation.bindings import check_binding, check_coding_systems
 from adapter.validation.bundles import check_bundle
+from adapter.validation.extensions import Parent, check_context
 from adapter.validation.invariants import SKIPPED, Invariants, contained_unreferenced
 from adapter.validation.library import StructureLibrary
 from adapter.validation.records import (
@@ -90,6 +91,7 @@ class Walker:
         self._seen: set[tuple[str, str, str | None, str]] = set()
         self._depth = 0
         self._reported_skips: set[tuple[str, str | None]] = set()
+        self._parents: list[Parent] = []
 
     def add(self, issues: Iterable[Issue]) -> None:
         for issue in issues:
@@ -286,7 +288,11 @@ class Walker:
             else:
                 holder = element if element.children else self._type_root(code)
                 if holder is not None:
-                    self._object(holder, item.extras, path, structure, scope, primitive=True)
+                    self._parents.append(Parent(element.path, element.base_path, code, item.extras))
+                    try:
+                        self._object(holder, item.extras, path, structure, scope, primitive=True)
+                    finally:
+                        self._parents.pop()
         if (value is None or value == "") and not _has_extension(item.extras):
             self.add(
                 [
@@ -338,11 +344,15 @@ class Walker:
             # A value whose definition is a profile (an extension by its url, a typed profile) is
             # walked against that profile alone: its snapshot already holds the base type's rules,
             # and walking both would double the work at every level of nesting.
-            definition = None if element.children else self._definition(element, code, value, path)
+            definition = None if element.children else self._definition(element, code, value, path, scope)
             if definition is not None and definition is not structure:
                 self.structure(definition, value, path, scope)
                 return
-            self._object(holder, value, path, structure, scope, is_resource=element is structure.root)
+            self._parents.append(Parent(element.path, element.base_path, code, value))
+            try:
+                self._object(holder, value, path, structure, scope, is_resource=element is structure.root)
+            finally:
+                self._parents.pop()
             if holder is not element and code is not None:
                 # The type's own invariants (per-1 on Period, ref-1 on Reference...) live on its root.
                 self._invariants(holder, item, code, scope)
@@ -364,7 +374,7 @@ class Walker:
         return found.root if found is not None else None
 
     def _definition(
-        self, element: ElementRecord, code: str | None, value: FhirJson, path: str
+        self, element: ElementRecord, code: str | None, value: FhirJson, path: str, scope: Scope
     ) -> StructureRecord | None:
         """The profile this value must meet instead of its bare type, if one applies."""
         declared = [p for t in element.types if t.code == code for p in t.profiles]
@@ -373,10 +383,10 @@ class Walker:
             if found is not None:
                 return found
         if code == "Extension":
-            return self._extension_definition(value, path)
+            return self._extension_definition(value, path, scope)
         return None
 
-    def _extension_definition(self, value: FhirJson, path: str) -> StructureRecord | None:
+    def _extension_definition(self, value: FhirJson, path: str, scope: Scope) -> StructureRecord | None:
         url = value.get("url")
         if not isinstance(url, str):
             self.add(
@@ -399,6 +409,17 @@ class Walker:
                 ]
             )
             return None
+        if "|" in url:
+            self.add(
+                [
+                    Issue.error(
+                        "value",
+                        "extension.url-versioned",
+                        f"The extension URL must not contain a version ({url})",
+                        path,
+                    )
+                ]
+            )
         definition = self.context.library.structure(url)
         if definition is None and _is_example(url):
             self.add(
@@ -421,6 +442,18 @@ class Walker:
                         path,
                     )
                 ]
+            )
+        elif self._parents:
+            enclosing = next(
+                (
+                    p.value.get("url")
+                    for p in reversed(self._parents)
+                    if p.type_code == "Extension" and isinstance(p.value, dict)
+                ),
+                None,
+            )
+            self.add(
+                check_context(definition, self._parents[-1], path, self.context, scope.resource, enclosing)
             )
         return definition
 

@@ -334,3 +334,47 @@ def test_narrative_rules() -> None:
     }
     not_xhtml = {"resourceType": "Patient", "text": {"status": "generated", "div": "<div>Hi"}}
     assert found(validator().validate(not_xhtml).issues) == {("xhtml.syntax", "Patient.text.div")}
+
+
+def test_extension_context_and_context_invariant() -> None:
+    on_name_only = profile(
+        "https://example.test/StructureDefinition/preferred-name-note",
+        "Extension",
+        [
+            {
+                "id": "Extension.url",
+                "path": "Extension.url",
+                "fixedUri": "https://example.test/StructureDefinition/preferred-name-note",
+            },
+            {"id": "Extension.value[x]", "path": "Extension.value[x]", "type": [{"code": "string"}]},
+        ],
+        base=BASE + "Extension",
+    )
+    on_name_only["context"] = [{"type": "element", "expression": "HumanName"}]
+    inactive_only = {
+        **on_name_only,
+        "url": "https://example.test/StructureDefinition/inactive-reason",
+        "context": [{"type": "element", "expression": "Patient"}],
+        "contextInvariant": ["active.not()"],
+    }
+    inactive_only["differential"] = {
+        "element": [
+            {"id": "Extension.url", "path": "Extension.url", "fixedUri": inactive_only["url"]},
+            {"id": "Extension.value[x]", "path": "Extension.value[x]", "type": [{"code": "string"}]},
+        ]
+    }
+    checker = validator(on_name_only, inactive_only)
+    note = {"url": on_name_only["url"], "valueString": "Jo"}
+    reason = {"url": inactive_only["url"], "valueString": "moved away"}
+    good = {
+        "resourceType": "Patient",
+        "active": False,
+        "name": [{"family": "Smith", "extension": [note]}],
+        "extension": [reason],
+    }
+    assert found(checker.validate(good).issues) == set()
+    bad = {"resourceType": "Patient", "active": True, "extension": [note, reason]}
+    assert found(checker.validate(bad).issues) == {
+        ("extension.context", "Patient.extension[0]"),
+        ("extension.context-invariant", "Patient.extension[1]"),
+    }
