@@ -14,7 +14,7 @@ what the writers emit.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 # FHIR R4 decimal.value regex (StructureDefinition decimal, extension "regex"); the same grammar as
 # a JSON number.
@@ -30,14 +30,18 @@ class FhirDecimal(Decimal):
     def __new__(cls, lexeme: str) -> FhirDecimal:
         if DECIMAL_LEXICAL.fullmatch(lexeme) is None:
             raise ValueError(f"{lexeme!r} is not a FHIR decimal")
-        made = super().__new__(cls, lexeme)
-        made.lexeme = lexeme
-        return made
+        return cls.trusted(lexeme)
 
     @classmethod
     def trusted(cls, lexeme: str) -> FhirDecimal:
-        """A FhirDecimal from text a scanner has already checked (JSON numbers share the grammar)."""
-        made = Decimal.__new__(cls, lexeme)
+        """A FhirDecimal from text a scanner has already checked (JSON numbers share the grammar).
+
+        Raises ValueError for an exponent beyond what ``Decimal`` holds (about 10**18).
+        """
+        try:
+            made = Decimal.__new__(cls, lexeme)
+        except InvalidOperation:
+            raise ValueError(f"{lexeme!r}: the exponent is too large to hold") from None
         made.lexeme = lexeme
         return made
 

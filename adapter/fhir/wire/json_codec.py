@@ -7,8 +7,9 @@
     b'{"resourceType":"Observation","valueQuantity":{"value":1.50}}'
 
 Numbers with a fraction or an exponent are read as :class:`FhirDecimal` (a ``Decimal`` that keeps
-its text); integers as ``int``, except those beyond 64 bits, which can only be FHIR decimals and are
-read as ``FhirDecimal`` too. Writing emits every ``FhirDecimal`` verbatim as a JSON number.
+its text); integers as ``int``, except ``-0`` and those beyond 64 bits, which are read as
+``FhirDecimal`` too, so that writing gives back the same text. Writing emits every ``FhirDecimal``
+verbatim as a JSON number.
 
 How it reads, and why. orjson parses about three times faster than the standard library, but it
 turns ``1.50`` into the float ``1.5`` and silently keeps the last of duplicate keys. Recovering the
@@ -64,8 +65,16 @@ def _reject_constant(name: str) -> Any:
     raise _NotANumber(name)
 
 
+def _integer(text: str) -> int | FhirDecimal:
+    # -0 is the one integer whose text int() loses; a number's sign is part of what was written.
+    return FhirDecimal.trusted(text) if text == "-0" else int(text)
+
+
 _DECODER = json.JSONDecoder(
-    parse_float=FhirDecimal.trusted, parse_constant=_reject_constant, object_pairs_hook=_unique_object
+    parse_float=FhirDecimal.trusted,
+    parse_int=_integer,
+    parse_constant=_reject_constant,
+    object_pairs_hook=_unique_object,
 )
 
 
@@ -96,8 +105,10 @@ def read_json(
         ) from None
     except RecursionError:
         raise _too_deep(max_depth) from None
-    except ValueError as error:  # an integer literal longer than Python converts (4,300 digits)
-        raise InvalidFhir.single("too-costly", "json.number-too-long", f"malformed JSON: {error}") from None
+    except ValueError as error:  # over 4,300 digits for int(), or an exponent over 10**18
+        raise InvalidFhir.single(
+            "too-costly", "json.number-too-large", f"a number cannot be held: {error}"
+        ) from None
     if not isinstance(parsed, dict):
         raise InvalidFhir.single(
             "structure",

@@ -287,7 +287,11 @@ class _Reader:
             return text == "true"
         if primitive.json is JsonKind.INTEGER:
             return int(text)
-        return FhirDecimal.trusted(text) if primitive.pattern is not None else FhirDecimal(text)
+        try:
+            return FhirDecimal.trusted(text) if primitive.pattern is not None else FhirDecimal(text)
+        except ValueError as error:
+            self._issue("value", "xml.lexical", f"{primitive.name}: {error}", path)
+            return text
 
     def _wrapped(self, element: etree._Element, path: FhirPath) -> FhirJson | None:
         for name, _ in element.items():

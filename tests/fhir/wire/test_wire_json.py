@@ -30,11 +30,12 @@ def test_decimals_keep_their_exact_text_through_read_and_write(lexeme: str) -> N
     assert write_json(resource, indent=False) == data
 
 
-def test_integers_stay_ints_and_huge_integers_become_exact_decimals() -> None:
+def test_integers_stay_ints_and_huge_or_negative_zero_ones_keep_their_text() -> None:
     resource = read_json(b'{"a": 5, "b": -0, "c": 123456789012345678901234567890}')
     assert resource["a"] == 5 and type(resource["a"]) is int
+    assert resource["b"] == 0 and str(resource["b"]) == "-0"
     assert resource["c"] == FhirDecimal("123456789012345678901234567890")
-    assert write_json(resource, indent=False) == b'{"a":5,"b":0,"c":123456789012345678901234567890}'
+    assert write_json(resource, indent=False) == b'{"a":5,"b":-0,"c":123456789012345678901234567890}'
 
 
 def test_decimal_arithmetic_and_equality_are_by_value() -> None:
@@ -127,3 +128,11 @@ def test_json_that_is_not_utf8_is_refused_with_the_place() -> None:
 def test_an_unpaired_surrogate_is_not_a_fhir_string() -> None:
     [issue] = refused(b'{"name": "\\ud800"}')
     assert issue.message_id == "json.string"
+
+
+def test_numbers_too_large_to_hold_are_refused() -> None:
+    [issue] = refused(b'{"value": 1E1000000000000000000}')
+    assert (issue.code, issue.message_id) == ("too-costly", "json.number-too-large")
+    assert "exponent" in issue.text
+    [issue] = refused(b'{"value": ' + b"9" * 5000 + b"}")
+    assert issue.message_id == "json.number-too-large"

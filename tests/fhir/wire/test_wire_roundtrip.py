@@ -7,13 +7,17 @@ canonical XML (C14N 2.0): the XML form re-serialises XHTML, so ``&quot;`` may co
 from __future__ import annotations
 
 import json
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from adapter.fhir.wire import FhirDecimal, json_to_xml, read_json, write_json, xml_to_json
+from adapter.fhir.wire.fhir_decimal import DECIMAL_LEXICAL
 
 DATA = Path(__file__).parent / "data"
 EXAMPLES = sorted(DATA.glob("*.json"))
@@ -134,3 +138,43 @@ def test_comments_inside_the_narrative_survive_and_comments_elsewhere_are_droppe
     assert xml_to_json(xml)["text"]["div"] == div
     commented = xml.replace(b"<text>", b"<!-- a comment --><text><!-- another -->")
     assert xml_to_json(commented) == xml_to_json(xml)
+
+
+XML_TEXT = st.text(
+    alphabet=st.characters(
+        blacklist_categories=["Cs"],
+        blacklist_characters="\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15"
+        "\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\ufffe\uffff",
+    ),
+    min_size=1,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(family=XML_TEXT, given_names=st.lists(XML_TEXT, min_size=1, max_size=3))
+def test_any_string_xml_can_carry_survives_the_round_trip(family: str, given_names: list[str]) -> None:
+    patient = {"resourceType": "Patient", "name": [{"family": family, "given": given_names}]}
+    assert xml_to_json(json_to_xml(patient)) == patient
+    assert xml_to_json(json_to_xml(patient, indent=False)) == patient
+
+
+def holdable(lexeme: str) -> bool:
+    """Decimal holds exponents up to about 10**18; beyond, reading refuses them (test_wire_json)."""
+    try:
+        Decimal(lexeme)
+    except InvalidOperation:
+        return False
+    return True
+
+
+@settings(max_examples=200, deadline=None)
+@given(lexeme=st.from_regex(DECIMAL_LEXICAL, fullmatch=True))
+def test_any_decimal_lexeme_survives_json_and_xml(lexeme: str) -> None:
+    assume(holdable(lexeme))
+    data = b'{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":'
+    data += lexeme.encode() + b"}}"
+    resource = read_json(data)
+    assert write_json(resource, indent=False) == data
+    back = xml_to_json(json_to_xml(resource))
+    assert str(back["valueQuantity"]["value"]) == lexeme
+    assert write_json(back, indent=False) == data

@@ -180,13 +180,17 @@ def test_bad_numbers_and_booleans_are_value_issues() -> None:
     issues = refused(
         '<status value="final"/><code><text value="x"/></code>'
         '<valueQuantity><value value="1.5.0"/></valueQuantity>'
-        '<component><code><text value="c"/></code><valueInteger value="007"/></component>',
+        '<component><code><text value="c"/></code><valueInteger value="007"/></component>'
+        '<component><code><text value="d"/></code><valueQuantity><value value="1E1000000000000000000"/>'
+        "</valueQuantity></component>",
         "Observation",
     )
     assert [(i.code, i.expression) for i in issues] == [
         ("value", "Observation.valueQuantity.value"),
         ("value", "Observation.component[0].valueInteger"),
+        ("value", "Observation.component[1].valueQuantity.value"),
     ]
+    assert "exponent is too large" in issues[2].text
 
 
 def test_text_attributes_and_namespaces_outside_fhir_are_refused() -> None:
