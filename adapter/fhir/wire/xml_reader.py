@@ -313,8 +313,12 @@ class _Reader:
 
     def _unknown(self, child: etree._Element, layout: Layout, path: FhirPath) -> None:
         qname = etree.QName(child)
-        if qname.namespace != FHIR_NS:
-            where = f"namespace {qname.namespace}" if qname.namespace else "no namespace"
+        where = f"namespace {qname.namespace}" if qname.namespace else "no namespace"
+        expected = next((slot for slot in layout.slots if slot.name == qname.localname), None)
+        if expected is not None:
+            namespace = etree.QName(expected.tag).namespace
+            text = f"<{qname.localname}> must be in the namespace {namespace}, not in {where}"
+        elif qname.namespace != FHIR_NS:
             text = f"<{qname.localname}> ({where}) is not a FHIR element; FHIR elements are in {FHIR_NS}"
         elif any(slot.element == qname.localname + "[x]" for slot in layout.slots):
             text = f"<{qname.localname}> is a choice: name it with its type, e.g. <{qname.localname}String>"

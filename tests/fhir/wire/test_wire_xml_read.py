@@ -221,3 +221,18 @@ def test_a_resource_container_holds_exactly_one_resource() -> None:
         ("xml.resource-container", "Patient.contained[0]"),
         ("xml.resource-container", "Patient.contained[1]"),
     ]
+
+
+def test_an_element_in_the_wrong_namespace_is_named_with_the_right_one() -> None:
+    issues = refused(
+        '<text><status value="generated"/><div><p>no XHTML namespace</p></div></text>'
+        '<active xmlns="urn:other" value="true"/>'
+    )
+    assert [(i.message_id, i.expression) for i in issues] == [
+        ("xml.unknown-element", "Patient.text.div"),
+        ("xml.unknown-element", "Patient.active"),
+    ]
+    assert "must be in the namespace http://www.w3.org/1999/xhtml, not in namespace http://hl7.org/fhir" in (
+        issues[0].text
+    )
+    assert "must be in the namespace http://hl7.org/fhir, not in namespace urn:other" in issues[1].text
