@@ -96,6 +96,7 @@ class ConceptMapTable:
                     tuple((d["property"], d["value"]) for d in target.get("dependsOn", [])),
                 )
                 for target in element.get("target", [])
+                if "code" in target  # an 'unmatched' target names no code
             )
             for element in group["element"]
         }
@@ -108,13 +109,20 @@ class ConceptMapTable:
         return cls(group["source"], group["target"], elements, fallback)
 
     def translate(self, code: str, context: Mapping[str, str] | None = None) -> FhirJson | None:
-        """The target coding for ``code``: the first target whose ``dependsOn`` all match
-        ``context`` (values matched case-insensitively as words in the property), else the fallback."""
+        """The target coding for ``code``: a target whose ``dependsOn`` all match ``context`` (each
+        value found, case-insensitively, in that property) before the first with no ``dependsOn``;
+        a code with no element takes the group's fallback."""
         context = context or {}
-        for target in self.elements.get(code, ()):
-            if all(value in context.get(prop, "").lower() for prop, value in target.depends_on):
+        targets = self.elements.get(code)
+        if targets is None:
+            return self._coding(self.fallback) if self.fallback else None
+        for target in targets:
+            if target.depends_on and all(
+                value in context.get(prop, "").lower() for prop, value in target.depends_on
+            ):
                 return self._coding(target)
-        return self._coding(self.fallback) if self.fallback else None
+        plain = [target for target in targets if not target.depends_on]
+        return self._coding(plain[0]) if plain else None
 
     def reverse(self, target_code: str) -> str | None:
         """The one source code that ``target_code`` stands for, when the map says so unambiguously."""

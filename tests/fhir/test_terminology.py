@@ -3,10 +3,13 @@ and our displays come from the IG's CodeSystems once it is built."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import orjson
 import pytest
 
 from adapter.definitions import Definitions, ig_folder
-from adapter.fhir.terminology import DefinitionsDisplays, Terminology, derived_display
+from adapter.fhir.terminology import DATA, DefinitionsDisplays, Terminology, derived_display
 from adapter.model.codes import CODE_SYSTEMS, Modality, Role, Tier, code_system_url
 
 MODALITY = "intervention-modality-to-snomed"
@@ -81,3 +84,26 @@ def test_displays_come_from_the_ig() -> None:
             display = displays.display(code_system_url(enum), member.value)
             assert display is not None, f"{name}#{member.value} has no display in the IG"
             assert Terminology.default().coding(member)["display"] == display
+
+
+def _table(concept_map: dict[str, Any]) -> dict[str, list[tuple[str, str, str]]]:
+    group = concept_map["group"][0]
+    return {
+        element["code"]: sorted(
+            (t["code"], t["equivalence"], orjson.dumps(t.get("dependsOn", [])).decode())
+            for t in element.get("target", [])
+            if "code" in t
+        )
+        for element in group["element"]
+        if any("code" in t for t in element.get("target", []))
+    }
+
+
+@pytest.mark.skipif(not ig_folder().exists(), reason="the IG is not built")
+@pytest.mark.parametrize("map_id", ["intervention-modality-to-snomed", "care-team-role-to-snomed"])
+def test_mapping_tables_agree_with_the_ig_concept_maps(map_id: str) -> None:
+    ours = next(cm for cm in orjson.loads((DATA / "concept-maps.json").read_bytes()) if cm["id"] == map_id)
+    published = Definitions.default().get(ours["url"])
+    assert published is not None, f"the IG publishes no ConceptMap {ours['url']}"
+    assert _table(ours) == _table(published)
+    assert ours["group"][0]["unmapped"] == published["group"][0]["unmapped"]
