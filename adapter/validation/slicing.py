@@ -133,7 +133,8 @@ def _matches(
             return any(equals(target.fixed, v) for v, _ in found)
         if target.pattern is not None:
             return any(matches_pattern(target.pattern, v) for v, _ in found)
-        return None
+        # This slice does not constrain the discriminator's element: it does not tell slices apart.
+        return True
     if rule.kind == "exists":
         target = _element_at(sliced, rule.path, roots)
         if target is None:
@@ -142,7 +143,7 @@ def _matches(
             return bool(found)
         if target.max == 0:
             return not found
-        return None
+        return True
     if rule.kind == "type":
         target = _element_at(sliced, rule.path, roots)
         if target is None:
@@ -165,7 +166,7 @@ def _matches(
             return None
         profiles = [p for t in target.types for p in (t.profiles or t.target_profiles)]
         if not profiles:
-            return None
+            return True
         return any(conforms(v, p) for v, _ in found for p in profiles)
     return None
 

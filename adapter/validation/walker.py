@@ -32,6 +32,8 @@ from adapter.validation.slicing import assign_slices
 from adapter.validation.terminology import Terminology
 from adapter.validation.xhtml import check_narrative
 
+QUANTITIES = frozenset({"Quantity", "Age", "Count", "Distance", "Duration", "Money", "SimpleQuantity"})
+
 MAX_DEPTH = 200
 """Deeper nesting than this is refused: no real resource comes near it, and recursion is bounded."""
 
@@ -293,7 +295,8 @@ class Walker:
                         self._object(holder, item.extras, path, structure, scope, primitive=True)
                     finally:
                         self._parents.pop()
-        if (value is None or value == "") and not _has_extension(item.extras):
+        extras_only_id = not isinstance(item.extras, dict) or not set(item.extras) - {"id"}
+        if (value is None or value == "") and extras_only_id:
             self.add(
                 [
                     Issue.error(
@@ -348,6 +351,8 @@ class Walker:
             if definition is not None and definition is not structure:
                 self.structure(definition, value, path, scope)
                 return
+            if code in QUANTITIES:
+                self.add(values.check_limits(element, code, value, path))
             self._parents.append(Parent(element.path, element.base_path, code, value))
             try:
                 self._object(holder, value, path, structure, scope, is_resource=element is structure.root)
@@ -729,10 +734,6 @@ class _ResourceTypes:
     def __contains__(self, name: object) -> bool:
         found = self.library.structure(name) if isinstance(name, str) else None
         return found is not None and found.kind == "resource"
-
-
-def _has_extension(extras: Any) -> bool:
-    return isinstance(extras, dict) and bool(extras.get("extension"))
 
 
 def _ext_1(item: Item) -> list[Issue]:
