@@ -1,0 +1,54 @@
+"""The one interface every store implements (SQLite and PostgreSQL share :class:`SqlStore`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from adapter.model import ClientRecord
+from adapter.store.records import Receipt, Refusal, StoredAnswer, TaskState
+from adapter.types import OdsCode
+
+
+class Store(Protocol):
+    """Plans an organisation holds, messages it received (idempotent by id), Tasks and refusals."""
+
+    def save_plan(self, holder: OdsCode, record: ClientRecord, *, message_id: str | None = None) -> None:
+        """Keep ``record`` as the plan ``holder`` holds (one per plan id: saving again replaces it)."""
+        ...
+
+    def get_plan(self, holder: OdsCode, plan_id: str) -> ClientRecord | None:
+        """The plan ``holder`` holds under ``plan_id``, or None."""
+        ...
+
+    def list_plans(self, holder: OdsCode) -> list[ClientRecord]:
+        """Every plan ``holder`` holds, in plan id order."""
+        ...
+
+    def record_receipt(self, receipt: Receipt) -> None:
+        """Write the message, its answer, its Task and (when accepted) its plan in one transaction.
+
+        Raises DuplicateMessage, writing nothing, when the message id is already recorded."""
+        ...
+
+    def find_answer(self, message_id: str) -> StoredAnswer | None:
+        """The answer once given to ``message_id``, or None."""
+        ...
+
+    def get_task(self, task_id: str) -> TaskState | None:
+        """The handover Task's current state, or None."""
+        ...
+
+    def change_task(
+        self, task_id: str, *, expected: str, status: str, reason: str | None, at: datetime
+    ) -> TaskState:
+        """Move the Task to ``status`` if it is still ``expected`` (else raise StoreError)."""
+        ...
+
+    def record_refusal(self, refusal: Refusal) -> None:
+        """Keep a refused handover (outgoing or incoming) and the outcome given."""
+        ...
+
+    def list_refusals(self) -> list[Refusal]:
+        """Every refusal recorded, oldest first."""
+        ...
