@@ -1,0 +1,67 @@
+"""DIR-style handover of a care plan between services: build, consent gate, minimisation, signature,
+receipt, acknowledgement and the handover Task's life.
+
+    >>> message = build_handover(record, destination="Y02345", reason=HandoverReason.PRISON_RELEASE,
+    ...                          sender="NTI", clock=FixedInstant(at), signer=signer, store=store)
+    >>> ack = receive_handover(message, store=store, trust=TrustList({"NTI": signer.verifier()}),
+    ...                        clock=FixedInstant(at), as_organisation="Y02345")
+    >>> ack.code, ack.task_status
+    ('ok', <TaskStatus.ACCEPTED: 'accepted'>)
+
+Seeds 000 5.3.6 and 002 5.3.4: continuity of care rests on "timely, targeted and correct information"
+passed with the client's consent; at release the CARAT team refers to the single point of contact of
+the CJIT of the release area, which decides whether to take the client on.
+"""
+
+from __future__ import annotations
+
+from adapter.handover.build import build_handover, endpoint_of, sign_message
+from adapter.handover.clock import FixedInstant, InstantClock, SystemInstant
+from adapter.handover.codes import HandoverEvent, HandoverInput, HandoverReason, TaskStatus
+from adapter.handover.consent import covering_consent
+from adapter.handover.errors import HandoverRefused, MessageRefused, TransitionRefused
+from adapter.handover.minimise import minimise, rule_for
+from adapter.handover.receive import Acknowledgement, receive_handover
+from adapter.handover.rules import Minimisation, consent_purposes, minimisation_table, task_transitions
+from adapter.handover.signing import (
+    Ed25519Signer,
+    Ed25519Verifier,
+    Signer,
+    TrustList,
+    Verifier,
+    canonical_form,
+)
+from adapter.handover.task import advance_task, check_transition
+
+__all__ = [
+    "Acknowledgement",
+    "Ed25519Signer",
+    "Ed25519Verifier",
+    "FixedInstant",
+    "HandoverEvent",
+    "HandoverInput",
+    "HandoverReason",
+    "HandoverRefused",
+    "InstantClock",
+    "MessageRefused",
+    "Minimisation",
+    "Signer",
+    "SystemInstant",
+    "TaskStatus",
+    "TransitionRefused",
+    "TrustList",
+    "Verifier",
+    "advance_task",
+    "build_handover",
+    "canonical_form",
+    "check_transition",
+    "consent_purposes",
+    "covering_consent",
+    "endpoint_of",
+    "minimisation_table",
+    "minimise",
+    "receive_handover",
+    "rule_for",
+    "sign_message",
+    "task_transitions",
+]

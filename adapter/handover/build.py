@@ -1,0 +1,322 @@
+"""Building a DIR-style handover message: consent gate, minimisation, FHIR message Bundle, signature.
+
+    >>> message = build_handover(record, destination="Y02345", reason=HandoverReason.PRISON_RELEASE,
+    ...                          sender="NTI", clock=FixedInstant(at), signer=signer)
+    >>> [e["resource"]["resourceType"] for e in message["entry"][:3]]
+    ['MessageHeader', 'Task', 'Provenance']
+
+The Bundle (type ``message``) holds: the MessageHeader (event care-plan-handover, source and
+destination endpoints and organisations, focus = the Task); the Task (reason, requester, owner = the
+receiving team, status requested, focus = the CarePlan, for = the Patient, inputs: the consent and the
+minimum data set); the signed Provenance; then the minimised plan as adapter.fhir maps it (CarePlan and
+everything it references, and the one Consent that permits this handover).
+
+Refusals (HandoverRefused; recorded in ``store`` when one is given) collect every problem at once:
+the sender or destination is not an organisation of the record, no handover goes to that kind of
+organisation, the plan has co-ordination errors on the day, no consent covers the destination.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+
+from adapter.coordination import check_coordination
+from adapter.fhir import to_fhir
+from adapter.handover.clock import FixedInstant, InstantClock
+from adapter.handover.codes import (
+    HANDOVER_EVENT_SYSTEM,
+    HANDOVER_REASON_SYSTEM,
+    HEADER_PROFILE,
+    MESSAGE_PROFILE,
+    PROVENANCE_PROFILE,
+    TASK_PROFILE,
+    HandoverEvent,
+    HandoverReason,
+    TaskStatus,
+)
+from adapter.handover.consent import covering_consent
+from adapter.handover.entries import full_url, resources
+from adapter.handover.entries import organisation_index as org_index
+from adapter.handover.errors import HandoverRefused
+from adapter.handover.inputs import task_inputs
+from adapter.handover.minimise import minimise, rule_for
+from adapter.handover.rules import Minimisation
+from adapter.handover.signing import Signer, canonical_form, detached_jws
+from adapter.model import ClientRecord, ConsentToShare, Organisation
+from adapter.model.codes import CANONICAL_BASE, OrganisationKind
+from adapter.outcome import Issue, OperationOutcome
+from adapter.store import Refusal, Store
+from adapter.types import FhirJson, OdsCode
+
+MESSAGE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, f"{CANONICAL_BASE}/handover")
+PROVENANCE_INDEX = 2
+"""The handover Provenance is always the third entry (after the MessageHeader and the Task)."""
+
+SIGNATURE_TYPE = {
+    "system": "urn:iso-astm:E1762-95:2013",
+    "code": "1.2.840.10065.1.12.1.1",
+    "display": "Author's Signature",
+}
+PROVENANCE_AUTHOR = {
+    "coding": [
+        {"system": "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "code": "author"}
+    ]
+}
+
+
+def endpoint_of(ods: OdsCode, endpoints: Mapping[OdsCode, str] | None = None) -> str:
+    """The messaging endpoint of an organisation: from ``endpoints`` (a directory), else ``urn:ods:<code>``
+    (an address by ODS code, for a transport that routes by it)."""
+    return (endpoints or {}).get(ods, f"urn:ods:{ods}")
+
+
+def _instant(at: datetime) -> str:
+    return at.isoformat(timespec="seconds")
+
+
+def _organisation(record: ClientRecord, ods: OdsCode, role: str) -> tuple[Organisation | None, list[Issue]]:
+    for organisation in record.organisations:
+        if organisation.ods_code == ods:
+            return organisation, []
+    return None, [
+        Issue.error(
+            "not-found",
+            f"handover.unknown-{role}",
+            f"the {role} {ods} is not an organisation of this record: it has no address or team to "
+            f"hand over {'to' if role == 'destination' else 'from'}",
+            "organisations",
+        )
+    ]
+
+
+def _rule(record: ClientRecord, destination: Organisation | None) -> tuple[Minimisation | None, list[Issue]]:
+    if destination is None:
+        return None, []
+    rule = rule_for(destination.kind)
+    if rule is not None:
+        return rule, []
+    index = record.organisations.index(destination)
+    return None, [
+        Issue.error(
+            "business-rule",
+            "handover.no-handover-to-kind",
+            f"no handover goes to a {destination.kind} ({destination.ods_code}): the minimisation table "
+            f"names no elements for it",
+            f"organisations[{index}].kind",
+        )
+    ]
+
+
+def _plan_errors(record: ClientRecord, clock: FixedInstant) -> list[Issue]:
+    report = check_coordination(record, today=clock)
+    return [finding.to_issue() for finding in report.findings if finding.is_error]
+
+
+def _consent(
+    record: ClientRecord, destination: OdsCode, reason: HandoverReason, clock: FixedInstant
+) -> tuple[ConsentToShare | None, list[Issue]]:
+    try:
+        return covering_consent(record, destination, reason, clock.today()), []
+    except HandoverRefused as refused:
+        return None, list(refused.outcome.issues)
+
+
+def _task(
+    task_id: str,
+    bundle: FhirJson,
+    *,
+    reason: HandoverReason,
+    requester: int,
+    owner: int,
+    inputs: list[FhirJson],
+    at: datetime,
+) -> FhirJson:
+    plan = next(index for index, _ in resources(bundle, "CarePlan"))
+    patient = next(index for index, _ in resources(bundle, "Patient"))
+    owner_resource = bundle["entry"][owner]["resource"]
+    task: FhirJson = {
+        "resourceType": "Task",
+        "id": task_id,
+        "meta": {"profile": [TASK_PROFILE]},
+        "status": TaskStatus.REQUESTED.value,
+        "intent": "order",
+        "code": {
+            "coding": [{"system": HANDOVER_EVENT_SYSTEM, "code": HandoverEvent.CARE_PLAN_HANDOVER.value}]
+        },
+        "focus": {"reference": full_url(bundle, plan)},
+        "for": {"reference": full_url(bundle, patient)},
+        "authoredOn": _instant(at),
+        "lastModified": _instant(at),
+        "requester": {"reference": full_url(bundle, requester)},
+        # The receiving team's single point of contact takes the referral (seed 002, 5.3.4).
+        "owner": {"reference": full_url(bundle, owner), "display": _contact(owner_resource)},
+        "reasonCode": {"coding": [{"system": HANDOVER_REASON_SYSTEM, "code": reason.value}]},
+    }
+    if inputs:
+        task["input"] = inputs
+    return task
+
+
+def _contact(organization: FhirJson) -> str:
+    for extension in organization.get("extension") or []:
+        if str(extension.get("url", "")).endswith("/single-point-of-contact"):
+            return str(extension["valueString"])
+    return str(organization.get("name", "the receiving team"))
+
+
+def _header(
+    message_id: str,
+    bundle: FhirJson,
+    *,
+    sender: int,
+    destination: int,
+    task_url: str,
+    reason: HandoverReason,
+    endpoints: Mapping[OdsCode, str] | None,
+) -> FhirJson:
+    sender_org = bundle["entry"][sender]["resource"]
+    destination_org = bundle["entry"][destination]["resource"]
+    sender_ods = sender_org["identifier"][0]["value"]
+    destination_ods = destination_org["identifier"][0]["value"]
+    return {
+        "resourceType": "MessageHeader",
+        "id": message_id,
+        "meta": {"profile": [HEADER_PROFILE]},
+        "eventCoding": {"system": HANDOVER_EVENT_SYSTEM, "code": HandoverEvent.CARE_PLAN_HANDOVER.value},
+        "destination": [
+            {
+                "name": destination_org["name"],
+                "endpoint": endpoint_of(destination_ods, endpoints),
+                "receiver": {"reference": full_url(bundle, destination)},
+            }
+        ],
+        "sender": {"reference": full_url(bundle, sender)},
+        "source": {"name": sender_org["name"], "endpoint": endpoint_of(sender_ods, endpoints)},
+        "reason": {"coding": [{"system": HANDOVER_REASON_SYSTEM, "code": reason.value}]},
+        "focus": [{"reference": task_url}],
+    }
+
+
+def _provenance(provenance_id: str, *, targets: list[str], sender_url: str, at: datetime) -> FhirJson:
+    return {
+        "resourceType": "Provenance",
+        "id": provenance_id,
+        "meta": {"profile": [PROVENANCE_PROFILE]},
+        "target": [{"reference": url} for url in targets],
+        "recorded": _instant(at),
+        "agent": [{"type": PROVENANCE_AUTHOR, "who": {"reference": sender_url}}],
+    }
+
+
+def sign_message(bundle: FhirJson, signer: Signer, at: datetime) -> None:
+    """Sign a handover message in place: (re)write its Provenance's ``signature[0]`` over the canonical
+    form (adapter.handover.signing). The signature names the MessageHeader's sender."""
+    sender = bundle["entry"][0]["resource"]["sender"]
+    jws = detached_jws(signer, canonical_form(bundle, PROVENANCE_INDEX))
+    bundle["entry"][PROVENANCE_INDEX]["resource"]["signature"] = [
+        {
+            "type": [SIGNATURE_TYPE],
+            "when": _instant(at),
+            "who": dict(sender),
+            "targetFormat": "application/fhir+json",
+            "sigFormat": "application/jose",
+            "data": base64.b64encode(jws.encode("ascii")).decode("ascii"),
+        }
+    ]
+
+
+def _refuse(
+    issues: list[Issue], store: Store | None, *, at: datetime, sender: OdsCode, destination: OdsCode
+) -> HandoverRefused:
+    outcome = OperationOutcome.of(issues)
+    if store is not None:
+        store.record_refusal(Refusal(at, "outgoing", sender, destination, None, outcome.to_fhir()))
+    return HandoverRefused(outcome)
+
+
+def build_handover(
+    record: ClientRecord,
+    *,
+    destination: OdsCode,
+    reason: HandoverReason,
+    sender: OdsCode,
+    clock: InstantClock,
+    signer: Signer,
+    store: Store | None = None,
+    endpoints: Mapping[OdsCode, str] | None = None,
+) -> FhirJson:
+    """The signed handover message Bundle handing ``record`` from ``sender`` to ``destination``.
+
+    Raises HandoverRefused (an OperationOutcome with every problem; recorded in ``store`` when given)
+    when the plan may not or cannot be handed over; see the module docstring.
+    """
+    at = clock.now()
+    day = FixedInstant(at)
+    sender_org, issues = _organisation(record, sender, "sender")
+    destination_org, found = _organisation(record, destination, "destination")
+    issues += found
+    rule, found = _rule(record, destination_org)
+    issues += found + _plan_errors(record, day)
+    consent, found = _consent(record, destination, reason, day)
+    issues += found
+    if issues or rule is None or consent is None or sender_org is None or destination_org is None:
+        raise _refuse(issues, store, at=at, sender=sender, destination=destination)
+
+    sent = minimise(record, rule, consent)
+    plan_bundle = to_fhir(sent)
+    message_id = str(uuid.uuid5(MESSAGE_NAMESPACE, f"{sent.plan.id}|{sender}|{destination}|{reason}|{at}"))
+    task_id = str(uuid.uuid5(MESSAGE_NAMESPACE, f"{message_id}|task"))
+    provenance_id = str(uuid.uuid5(MESSAGE_NAMESPACE, f"{message_id}|provenance"))
+    entries = [{"fullUrl": e["fullUrl"], "resource": e["resource"]} for e in plan_bundle["entry"]]
+    # Three leading entries (header, Task, Provenance) shift the plan's indices by three.
+    bundle: FhirJson = {"entry": [{}, {}, {}, *entries]}
+    sender_index = org_index(bundle, sender)
+    destination_index = org_index(bundle, destination)
+    assert sender_index is not None and destination_index is not None  # both are in the record
+    inputs = task_inputs(
+        sent,
+        bundle,
+        consent=consent,
+        reason=reason,
+        destination=destination,
+        destination_is_cjit=destination_org.kind is OrganisationKind.CJIT,
+        today=day.today(),
+    )
+    task = _task(
+        task_id, bundle, reason=reason, requester=sender_index, owner=destination_index, inputs=inputs, at=at
+    )
+    task_url = f"urn:uuid:{task_id}"
+    sender_url = full_url(bundle, sender_index)
+    plan_url = full_url(bundle, next(index for index, _ in resources(bundle, "CarePlan")))
+    header = _header(
+        message_id,
+        bundle,
+        sender=sender_index,
+        destination=destination_index,
+        task_url=task_url,
+        reason=reason,
+        endpoints=endpoints,
+    )
+    bundle = {
+        "resourceType": "Bundle",
+        "id": str(uuid.uuid5(MESSAGE_NAMESPACE, f"{message_id}|bundle")),
+        "meta": {"profile": [MESSAGE_PROFILE]},
+        "type": "message",
+        "timestamp": _instant(at),
+        "entry": [
+            {"fullUrl": f"urn:uuid:{message_id}", "resource": header},
+            {"fullUrl": task_url, "resource": task},
+            {
+                "fullUrl": f"urn:uuid:{provenance_id}",
+                "resource": _provenance(
+                    provenance_id, targets=[task_url, plan_url], sender_url=sender_url, at=at
+                ),
+            },
+            *entries,
+        ],
+    }
+    sign_message(bundle, signer, at)
+    return bundle

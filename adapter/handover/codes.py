@@ -1,0 +1,67 @@
+"""The handover's vocabularies: reasons, events, Task inputs and Task statuses.
+
+The codes are the IG's CodeSystems (ig/input/fsh/codesystems.fsh ``handover-reason``,
+ig/input/fsh/handover.fsh ``handover-event`` and ``handover-input``); change both together.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from adapter.model.codes import CANONICAL_BASE, CODE_SYSTEM_BASE
+
+HANDOVER_REASON_SYSTEM = CODE_SYSTEM_BASE + "handover-reason"
+HANDOVER_EVENT_SYSTEM = CODE_SYSTEM_BASE + "handover-event"
+HANDOVER_INPUT_SYSTEM = CODE_SYSTEM_BASE + "handover-input"
+PROFILE_BASE = f"{CANONICAL_BASE}/StructureDefinition/"
+MESSAGE_PROFILE = PROFILE_BASE + "HandoverMessage"
+HEADER_PROFILE = PROFILE_BASE + "HandoverMessageHeader"
+TASK_PROFILE = PROFILE_BASE + "HandoverTask"
+PROVENANCE_PROFILE = PROFILE_BASE + "HandoverProvenance"
+ACKNOWLEDGEMENT_PROFILE = PROFILE_BASE + "HandoverAcknowledgement"
+PRESCRIBING_EXTENSION = PROFILE_BASE + "handover-prescribing"
+ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code"
+
+
+class HandoverReason(StrEnum):
+    """Why a plan is handed over (DIR-style; seeds 000 5.3.6, 002 5.3.4, 003)."""
+
+    PRISON_RELEASE = "prison-release"
+    PRISON_TRANSFER = "prison-transfer"
+    CUSTODY_REFERRAL = "custody-referral"
+    REFERRAL_TO_TREATMENT = "referral-to-treatment"
+    SHARED_CARE = "shared-care"
+    CPA_COORDINATION = "cpa-coordination"
+    DISCHARGE_AFTERCARE = "discharge-aftercare"
+
+
+class HandoverEvent(StrEnum):
+    """MessageHeader.eventCoding: what the message is (an acknowledgement repeats the event)."""
+
+    CARE_PLAN_HANDOVER = "care-plan-handover"
+
+
+class HandoverInput(StrEnum):
+    """Task.input types: the prison-release minimum data set and the consent it travels under."""
+
+    CONSENT = "consent"
+    RELEASE_DATE = "release-date"
+    RELEASE_AREA = "release-area"
+    RECEIVING_CJIT = "receiving-cjit"
+    FIRST_COMMUNITY_APPOINTMENT = "first-community-appointment"
+    CURRENT_PRESCRIBING = "current-prescribing"
+    OVERDOSE_RISK_ON_RELEASE = "overdose-risk-on-release"
+    OPEN_RISK = "open-risk"
+    KEYWORKER_CONTACT = "keyworker-contact"
+
+
+class TaskStatus(StrEnum):
+    """The handover Task's life (FHIR task-status codes): requested -> received -> accepted | rejected
+    -> completed. Which moves are allowed is data: ``data/task-transitions.json``."""
+
+    REQUESTED = "requested"
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"

@@ -1,0 +1,119 @@
+"""The handover Task's inputs: the consent it travels under and the prison-release minimum data set.
+
+Seed 002, 5.3.4 and seed 000, 5.3.6: at release the CARAT team passes the CJIT of the release area
+the release date and area, the first community appointment, current prescribing (medicine, daily
+dose, date and time of the last dose: continuity of opioid substitution), overdose risk on release,
+open risks and the keyworker's contacts. The release items travel on a prison-release handover; the
+continuity items (prescribing, risk, keyworkers) on every handover whose minimised record still holds
+them, so what minimisation left out stays out.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from adapter.handover.codes import (
+    HANDOVER_INPUT_SYSTEM,
+    PRESCRIBING_EXTENSION,
+    HandoverInput,
+    HandoverReason,
+)
+from adapter.handover.entries import CONSENT_ID_SYSTEM, MEMBER_ID_SYSTEM, full_url, identified
+from adapter.handover.entries import organisation_index as org_index
+from adapter.model import ClientRecord, ConsentToShare
+from adapter.model.codes import ActivityStatus, RiskArea, RiskLevel, Role, code_system_url
+from adapter.types import FhirJson, OdsCode
+
+UCUM = "http://unitsofmeasure.org"
+CURRENT = frozenset({ActivityStatus.NOT_STARTED, ActivityStatus.SCHEDULED, ActivityStatus.IN_PROGRESS})
+CONTACT_ROLES = frozenset({Role.KEYWORKER, Role.CARE_COORDINATOR, Role.CARAT_WORKER, Role.CJIT_WORKER})
+
+
+def _input(kind: HandoverInput, value: FhirJson) -> FhirJson:
+    return {"type": {"coding": [{"system": HANDOVER_INPUT_SYSTEM, "code": kind.value}]}, **value}
+
+
+def _reference(bundle: FhirJson, index: int | None) -> FhirJson | None:
+    return None if index is None else {"valueReference": {"reference": full_url(bundle, index)}}
+
+
+def _prescribing(record: ClientRecord) -> list[FhirJson]:
+    found = []
+    for intervention in record.plan.interventions:
+        prescribing = intervention.prescribing
+        if prescribing is None or intervention.status not in CURRENT:
+            continue
+        dose = prescribing.daily_dose
+        detail: list[FhirJson] = [
+            {
+                "url": "dailyDose",
+                "valueQuantity": {"value": dose.value, "unit": dose.unit, "system": UCUM, "code": dose.unit},
+            }
+        ]
+        if prescribing.last_dose_at is not None:
+            detail.append({"url": "lastDose", "valueDateTime": prescribing.last_dose_at.isoformat()})
+        found.append(
+            {
+                "extension": [{"url": PRESCRIBING_EXTENSION, "extension": detail}],
+                **_input(HandoverInput.CURRENT_PRESCRIBING, {"valueString": prescribing.medicine}),
+            }
+        )
+    return found
+
+
+def _risks(record: ClientRecord) -> list[FhirJson]:
+    risk = record.plan.risk
+    if risk is None:
+        return []
+    found = []
+    if risk.overdose_risk_on_release is not None:
+        coding = {"system": code_system_url(RiskLevel), "code": risk.overdose_risk_on_release.value}
+        found.append(
+            _input(HandoverInput.OVERDOSE_RISK_ON_RELEASE, {"valueCodeableConcept": {"coding": [coding]}})
+        )
+    areas = [{"system": code_system_url(RiskArea), "code": area.value} for area in risk.areas]
+    concept: FhirJson = {"coding": areas, "text": risk.summary} if areas else {"text": risk.summary}
+    found.append(_input(HandoverInput.OPEN_RISK, {"valueCodeableConcept": concept}))
+    return found
+
+
+def _keyworkers(record: ClientRecord, bundle: FhirJson, today: date) -> list[FhirJson]:
+    found = []
+    for member in record.care_team:
+        if not CONTACT_ROLES & set(member.roles) or (member.end is not None and member.end < today):
+            continue
+        value = _reference(bundle, identified(bundle, "PractitionerRole", MEMBER_ID_SYSTEM, member.id))
+        if value is not None:
+            found.append(_input(HandoverInput.KEYWORKER_CONTACT, value))
+    return found
+
+
+def _release(
+    record: ClientRecord, bundle: FhirJson, destination: OdsCode, destination_is_cjit: bool
+) -> list[FhirJson]:
+    found = []
+    receiving = org_index(bundle, destination) if destination_is_cjit else None
+    value = _reference(bundle, receiving)
+    if value is not None:
+        found.append(_input(HandoverInput.RECEIVING_CJIT, value))
+    return found
+
+
+def task_inputs(
+    record: ClientRecord,
+    bundle: FhirJson,
+    *,
+    consent: ConsentToShare,
+    reason: HandoverReason,
+    destination: OdsCode,
+    destination_is_cjit: bool,
+    today: date,
+) -> list[FhirJson]:
+    """Task.input for handing ``record`` (already minimised, mapped into ``bundle``) over."""
+    found = []
+    consent_value = _reference(bundle, identified(bundle, "Consent", CONSENT_ID_SYSTEM, consent.id))
+    if consent_value is not None:
+        found.append(_input(HandoverInput.CONSENT, consent_value))
+    if reason is HandoverReason.PRISON_RELEASE:
+        found += _release(record, bundle, destination, destination_is_cjit)
+    return found + _prescribing(record) + _risks(record) + _keyworkers(record, bundle, today)

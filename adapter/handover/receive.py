@@ -1,0 +1,404 @@
+"""Receiving a handover: check it, import it, keep it, and answer with an acknowledgement message.
+
+    >>> ack = receive_handover(message, store=store, trust=trust, clock=clock, as_organisation="Y02345")
+    >>> ack.code, ack.task_status
+    ('ok', <TaskStatus.ACCEPTED: 'accepted'>)
+
+In order, collecting every problem of a step before answering:
+
+1. **Shape**: a Bundle of type message whose first entry is a MessageHeader with an id (else
+   MessageRefused: there is nothing to answer to).
+2. **Re-delivery**: a message id already answered gets the stored answer again, and nothing is
+   imported twice (the store's unique key on the message id); the same id on a different message is
+   refused.
+3. **Authenticity and addressing**: MessageHeader.focus present and pointing at the handover Task in
+   the bundle; the Task's focus the CarePlan; a destination that is us (and the Task owned by us);
+   the sender on our trust list and the signature over the canonical form verifying with its key; the
+   Task arriving as ``requested``. Any failure -> ``fatal-error``, nothing imported, the refusal
+   recorded.
+4. **Import**: adapter.fhir's from_fhir into the canonical model, and a consent in it that covers us
+   for the handover's reason. The Task moves requested -> received -> accepted (stored, ``ok``) or
+   rejected with the reason (``fatal-error``); the message, the Task and the plan are written in one
+   transaction.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+import orjson
+
+from adapter.errors import InvalidFhir
+from adapter.fhir import from_fhir
+from adapter.handover.build import MESSAGE_NAMESPACE, PROVENANCE_INDEX, endpoint_of
+from adapter.handover.clock import FixedInstant, InstantClock
+from adapter.handover.codes import HANDOVER_REASON_SYSTEM, HandoverReason, TaskStatus
+from adapter.handover.consent import covering_consent
+from adapter.handover.entries import ods_code, resolve
+from adapter.handover.errors import HandoverRefused, MessageRefused
+from adapter.handover.signing import TrustList, canonical_form
+from adapter.handover.task import transition_issue
+from adapter.model import ClientRecord
+from adapter.outcome import Issue, OperationOutcome
+from adapter.store import DuplicateMessage, Receipt, Refusal, Store, TaskState
+from adapter.types import FhirJson, OdsCode
+
+ACK_PROFILE_HEADER = "https://fhir.careplan-adapter.org/StructureDefinition/HandoverAcknowledgementHeader"
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    """The answer to one handover message: the acknowledgement Bundle and what it says."""
+
+    bundle: FhirJson
+    replayed: bool = False
+
+    @property
+    def header(self) -> FhirJson:
+        resource: FhirJson = self.bundle["entry"][0]["resource"]
+        return resource
+
+    @property
+    def code(self) -> str:
+        """``ok`` (accepted) or ``fatal-error`` (refused or rejected)."""
+        return str(self.header["response"]["code"])
+
+    @property
+    def message_id(self) -> str:
+        """The id of the MessageHeader this answers."""
+        return str(self.header["response"]["identifier"])
+
+    @property
+    def outcome(self) -> FhirJson:
+        return next(
+            e["resource"] for e in self.bundle["entry"] if e["resource"]["resourceType"] == "OperationOutcome"
+        )
+
+    @property
+    def expressions(self) -> list[str]:
+        """Every issue's FHIRPath expression, in order (what a test or a user looks at first)."""
+        return [path for issue in self.outcome["issue"] for path in issue.get("expression", [])]
+
+    @property
+    def task_status(self) -> TaskStatus | None:
+        tasks = [e["resource"] for e in self.bundle["entry"] if e["resource"]["resourceType"] == "Task"]
+        return TaskStatus(tasks[0]["status"]) if tasks else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Message:
+    """What the checks found in the message, for the import and the answer."""
+
+    bundle: FhirJson
+    header: FhirJson
+    message_id: str
+    digest: str
+    task_index: int | None = None
+    sender: OdsCode | None = None
+
+
+def _digest(bundle: FhirJson) -> str:
+    return hashlib.sha256(canonical_form(bundle, PROVENANCE_INDEX) + _signature_bytes(bundle)).hexdigest()
+
+
+def _signature_bytes(bundle: FhirJson) -> bytes:
+    try:
+        return orjson.dumps(bundle["entry"][PROVENANCE_INDEX]["resource"].get("signature"))
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return b""
+
+
+def _shape(bundle: object) -> _Message:
+    problem = None
+    if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
+        problem = ("Bundle", "a handover message is a FHIR Bundle")
+    elif bundle.get("type") != "message":
+        problem = (
+            "Bundle.type",
+            f"a handover message is a Bundle of type message, not {bundle.get('type')!r}",
+        )
+    else:
+        entries = bundle.get("entry")
+        first = entries[0].get("resource") if isinstance(entries, list) and entries else None
+        if not isinstance(first, dict) or first.get("resourceType") != "MessageHeader":
+            problem = ("Bundle.entry[0].resource", "a message Bundle starts with its MessageHeader")
+        elif not isinstance(first.get("id"), str) or not first["id"]:
+            problem = ("Bundle.entry[0].resource.id", "the MessageHeader has no id to acknowledge")
+    if problem is not None:
+        raise MessageRefused.single("structure", "handover.not-a-message", problem[1], problem[0])
+    assert isinstance(bundle, dict)
+    header = bundle["entry"][0]["resource"]
+    return _Message(bundle, header, header["id"], "")
+
+
+def _focus(message: _Message) -> tuple[int | None, list[Issue]]:
+    bundle, header = message.bundle, message.header
+    focus = header.get("focus")
+    if not focus:
+        return None, [
+            Issue.error(
+                "required",
+                "handover.focus-missing",
+                "the MessageHeader names no focus: a handover message is about its Task",
+                "Bundle.entry[0].resource.focus",
+            )
+        ]
+    index = resolve(bundle, focus[0])
+    if index is None or bundle["entry"][index]["resource"].get("resourceType") != "Task":
+        return None, [
+            Issue.error(
+                "invalid",
+                "handover.focus-mismatch",
+                "MessageHeader.focus does not point at a Task in this message",
+                "Bundle.entry[0].resource.focus[0]",
+            )
+        ]
+    task = bundle["entry"][index]["resource"]
+    issues = []
+    plan = resolve(bundle, task.get("focus"))
+    if plan is None or bundle["entry"][plan]["resource"].get("resourceType") != "CarePlan":
+        issues.append(
+            Issue.error(
+                "invalid",
+                "handover.task-focus-mismatch",
+                "the handover Task's focus does not point at a CarePlan in this message",
+                f"Bundle.entry[{index}].resource.focus",
+            )
+        )
+    issue = transition_issue(None, str(task.get("status")), f"Bundle.entry[{index}].resource.status")
+    if issue is not None:
+        issues.append(issue)
+    return index, issues
+
+
+def _organisation_at(bundle: FhirJson, reference: object) -> OdsCode | None:
+    index = resolve(bundle, reference)
+    if index is None:
+        return None
+    resource = bundle["entry"][index]["resource"]
+    return ods_code(resource) if resource.get("resourceType") == "Organization" else None
+
+
+def _addressing(message: _Message, task_index: int | None, us: OdsCode) -> list[Issue]:
+    bundle = message.bundle
+    receivers = [_organisation_at(bundle, d.get("receiver")) for d in message.header.get("destination") or []]
+    issues = []
+    if us not in receivers:
+        named = ", ".join(r for r in receivers if r) or "no organisation"
+        issues.append(
+            Issue.error(
+                "not-found",
+                "handover.not-for-us",
+                f"the message is addressed to {named}, not to {us}",
+                "Bundle.entry[0].resource.destination",
+            )
+        )
+    if task_index is not None:
+        owner = _organisation_at(bundle, bundle["entry"][task_index]["resource"].get("owner"))
+        if owner != us:
+            issues.append(
+                Issue.error(
+                    "invalid",
+                    "handover.task-not-ours",
+                    f"the handover Task is owned by {owner or 'no organisation'}, not {us}",
+                    f"Bundle.entry[{task_index}].resource.owner",
+                )
+            )
+    return issues
+
+
+def _signature(message: _Message, trust: TrustList) -> tuple[OdsCode | None, list[Issue]]:
+    bundle = message.bundle
+    sender = _organisation_at(bundle, message.header.get("sender"))
+    if sender is None or not trust.trusts(sender):
+        return sender, [
+            Issue.error(
+                "security",
+                "handover.untrusted-sender",
+                f"the sender {sender or '(no Organization)'} is not on our trust list",
+                "Bundle.entry[0].resource.sender",
+            )
+        ]
+    expression = f"Bundle.entry[{PROVENANCE_INDEX}].resource.signature[0].data"
+    try:
+        provenance = bundle["entry"][PROVENANCE_INDEX]["resource"]
+        signature = provenance["signature"][0]
+        jws = base64.b64decode(signature["data"], validate=True).decode("ascii")
+        valid = provenance.get("resourceType") == "Provenance" and trust.verify(
+            sender, jws, canonical_form(bundle, PROVENANCE_INDEX)
+        )
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+        valid = False
+    if valid:
+        return sender, []
+    return sender, [
+        Issue.error(
+            "security",
+            "handover.signature-mismatch",
+            f"the signature does not match the message: it was changed after {sender} signed it, or not "
+            f"signed with {sender}'s key",
+            expression,
+        )
+    ]
+
+
+def _reason(task: FhirJson) -> HandoverReason | None:
+    for coding in (task.get("reasonCode") or {}).get("coding") or []:
+        if coding.get("system") == HANDOVER_REASON_SYSTEM and coding.get("code") in set(HandoverReason):
+            return HandoverReason(coding["code"])
+    return None
+
+
+def _import(message: _Message, us: OdsCode, clock: FixedInstant) -> tuple[ClientRecord | None, list[Issue]]:
+    try:
+        record = from_fhir(message.bundle).record
+    except InvalidFhir as error:
+        return None, list(error.outcome.issues)
+    assert message.task_index is not None
+    task = message.bundle["entry"][message.task_index]["resource"]
+    reason = _reason(task)
+    if reason is None:
+        return None, [
+            Issue.error(
+                "code-invalid",
+                "handover.reason-unknown",
+                "the Task gives no handover reason from the handover-reason code system",
+                f"Bundle.entry[{message.task_index}].resource.reasonCode",
+            )
+        ]
+    try:
+        covering_consent(record, us, reason, clock.today())
+    except HandoverRefused as refused:
+        return None, list(refused.outcome.issues)
+    return record, []
+
+
+def _answer(
+    message: _Message, us: OdsCode, outcome: OperationOutcome, status: TaskStatus | None, at: datetime
+) -> FhirJson:
+    code = "ok" if outcome.ok else "fatal-error"
+    ack_id = str(uuid.uuid5(MESSAGE_NAMESPACE, f"{message.message_id}|ack|{us}"))
+    outcome_id = str(uuid.uuid5(MESSAGE_NAMESPACE, f"{ack_id}|outcome"))
+    header: FhirJson = {
+        "resourceType": "MessageHeader",
+        "id": ack_id,
+        "meta": {"profile": [ACK_PROFILE_HEADER]},
+        "eventCoding": message.header.get("eventCoding"),
+        "destination": [{"endpoint": (message.header.get("source") or {}).get("endpoint", "urn:unknown")}],
+        "source": {"endpoint": endpoint_of(us)},
+        "response": {
+            "identifier": message.message_id,
+            "code": code,
+            "details": {"reference": f"urn:uuid:{outcome_id}"},
+        },
+    }
+    entries: list[FhirJson] = [{"fullUrl": f"urn:uuid:{ack_id}", "resource": header}]
+    if status is not None and message.task_index is not None:
+        task = message.bundle["entry"][message.task_index]
+        # The Task as it now stands; its references point into the original message, not this one.
+        task_now: FhirJson = {
+            "resourceType": "Task",
+            "id": task["resource"].get("id"),
+            "status": status.value,
+            "intent": task["resource"].get("intent", "order"),
+            "lastModified": at.isoformat(timespec="seconds"),
+        }
+        if status is TaskStatus.REJECTED:
+            task_now["statusReason"] = {"text": "; ".join(i.text for i in outcome.errors)}
+        header["focus"] = [{"reference": task["fullUrl"]}]
+        entries.append({"fullUrl": task["fullUrl"], "resource": task_now})
+    entries.append({"fullUrl": f"urn:uuid:{outcome_id}", "resource": {**outcome.to_fhir(), "id": outcome_id}})
+    return {
+        "resourceType": "Bundle",
+        "id": str(uuid.uuid5(MESSAGE_NAMESPACE, f"{ack_id}|bundle")),
+        "type": "message",
+        "timestamp": at.isoformat(timespec="seconds"),
+        "entry": entries,
+    }
+
+
+def _refused(
+    message: _Message, us: OdsCode, issues: list[Issue], store: Store, at: datetime
+) -> Acknowledgement:
+    outcome = OperationOutcome.of(issues)
+    store.record_refusal(Refusal(at, "incoming", us, message.sender, message.message_id, outcome.to_fhir()))
+    return Acknowledgement(_answer(message, us, outcome, None, at))
+
+
+def receive_handover(
+    message: FhirJson, *, store: Store, trust: TrustList, clock: InstantClock, as_organisation: OdsCode
+) -> Acknowledgement:
+    """Check, import and keep a handover addressed to ``as_organisation``; the acknowledgement.
+
+    Raises MessageRefused only when the input is not a message with a MessageHeader id; every other
+    problem is answered with a ``fatal-error`` acknowledgement naming it (see the module docstring).
+    """
+    at = clock.now()
+    shape = _shape(message)
+    found = _Message(shape.bundle, shape.header, shape.message_id, _digest(shape.bundle))
+    stored = store.find_answer(found.message_id)
+    if stored is not None:
+        return _replay(found, stored.digest, stored.answer, as_organisation, store, at)
+    task_index, issues = _focus(found)
+    issues += _addressing(found, task_index, as_organisation)
+    sender, signature_issues = _signature(found, trust)
+    found = _Message(found.bundle, found.header, found.message_id, found.digest, task_index, sender)
+    if issues or signature_issues:
+        return _refused(found, as_organisation, issues + signature_issues, store, at)
+    assert task_index is not None and sender is not None
+    record, problems = _import(found, as_organisation, FixedInstant(at))
+    # requested -> received (authenticated, addressed to us) -> accepted | rejected (table-checked).
+    status = TaskStatus.ACCEPTED if record is not None else TaskStatus.REJECTED
+    for current, new in ((TaskStatus.REQUESTED, TaskStatus.RECEIVED), (TaskStatus.RECEIVED, status)):
+        issue = transition_issue(current, new.value, f"Bundle.entry[{task_index}].resource.status")
+        if issue is not None:
+            return _refused(found, as_organisation, [issue], store, at)
+    outcome = OperationOutcome.of(
+        problems or [Issue("information", "informational", "handover.accepted", "handover accepted")]
+    )
+    answer = _answer(found, as_organisation, outcome, status, at)
+    task = found.bundle["entry"][task_index]["resource"]
+    reason = "; ".join(i.text for i in outcome.errors) or None
+    receipt = Receipt(
+        found.message_id,
+        found.digest,
+        as_organisation,
+        sender,
+        at,
+        answer,
+        TaskState(str(task.get("id")), found.message_id, status.value, reason, at),
+        record,
+    )
+    try:
+        store.record_receipt(receipt)
+    except DuplicateMessage:
+        # Delivered twice at once: the other delivery won the race; give its answer.
+        again = store.find_answer(found.message_id)
+        assert again is not None
+        return _replay(found, again.digest, again.answer, as_organisation, store, at)
+    return Acknowledgement(answer)
+
+
+def _replay(
+    message: _Message, digest: str, answer: FhirJson, us: OdsCode, store: Store, at: datetime
+) -> Acknowledgement:
+    if digest == message.digest:
+        return Acknowledgement(answer, replayed=True)
+    return _refused(
+        message,
+        us,
+        [
+            Issue.error(
+                "duplicate",
+                "handover.message-id-reused",
+                f"message {message.message_id} was already received with different content",
+                "Bundle.entry[0].resource.id",
+            )
+        ],
+        store,
+        at,
+    )

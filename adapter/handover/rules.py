@@ -1,0 +1,94 @@
+"""The handover's tables, read once from ``data/`` (they are data, not code: a local protocol may
+change who gets what, which consent purposes permit which handover, and how a Task may move)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import orjson
+import yaml
+
+from adapter.handover.codes import HandoverReason, TaskStatus
+from adapter.model import CarePlan
+from adapter.model.codes import ConsentPurpose, Domain, OrganisationKind
+
+_DATA = resources.files("adapter.handover") / "data"
+
+ALWAYS_SENT = frozenset({"id", "kind", "status", "title", "tier", "created", "start", "end", "author"})
+"""The plan's identity: it travels to every destination."""
+
+FILTERABLE = frozenset({"needs", "goals", "actions", "interventions"})
+
+
+@dataclass(frozen=True, slots=True)
+class Minimisation:
+    """What one kind of destination is sent: plan elements kept, and filters on list elements."""
+
+    kind: OrganisationKind
+    why: str
+    kept: frozenset[str]
+    only: tuple[tuple[str, str], ...]
+
+    def selector(self, element: str) -> str | None:
+        return dict(self.only).get(element)
+
+
+def _load(name: str) -> Any:
+    text = (_DATA / name).read_text(encoding="utf-8")
+    return yaml.safe_load(text) if name.endswith(".yaml") else orjson.loads(text)
+
+
+def _check_selector(kind: str, element: str, selector: str) -> None:
+    if element not in FILTERABLE:
+        raise ValueError(f"minimisation.yaml {kind}: 'only' on {element}, which cannot be filtered")
+    if selector == "prescribing" and element == "interventions":
+        return
+    words = selector.split()
+    if len(words) == 2 and words[0] == "domain" and words[1] in set(Domain):
+        return
+    raise ValueError(f"minimisation.yaml {kind}: unknown filter {selector!r} on {element}")
+
+
+@cache
+def minimisation_table() -> dict[OrganisationKind, Minimisation]:
+    """Destination kind -> what it is sent (``data/minimisation.yaml``), checked against the model."""
+    optional = set(CarePlan.model_fields) - ALWAYS_SENT
+    table: dict[OrganisationKind, Minimisation] = {}
+    for kind, entry in _load("minimisation.yaml")["destinations"].items():
+        plan = entry["plan"]
+        kept = frozenset(optional) if plan == "all" else frozenset(plan)
+        if unknown := kept - optional:
+            raise ValueError(f"minimisation.yaml {kind}: {sorted(unknown)} are not optional plan elements")
+        only = tuple(sorted((entry.get("only") or {}).items()))
+        for element, selector in only:
+            _check_selector(kind, element, selector)
+        table[OrganisationKind(kind)] = Minimisation(OrganisationKind(kind), entry["why"], kept, only)
+    return table
+
+
+@cache
+def consent_purposes() -> dict[HandoverReason, frozenset[ConsentPurpose]]:
+    """Handover reason -> the consent purposes that permit it (``data/consent-purposes.json``)."""
+    data = _load("consent-purposes.json")
+    table = {
+        HandoverReason(reason): frozenset(ConsentPurpose(p) for p in purposes)
+        for reason, purposes in data.items()
+        if not reason.startswith("_")
+    }
+    if missing := set(HandoverReason) - set(table):
+        raise ValueError(f"consent-purposes.json has no entry for {sorted(missing)}")
+    return table
+
+
+@cache
+def task_transitions() -> dict[TaskStatus | None, frozenset[TaskStatus]]:
+    """Task status -> the statuses it may move to (``None``: the status a new Task may carry)."""
+    data = _load("task-transitions.json")
+    return {
+        (None if status == "start" else TaskStatus(status)): frozenset(TaskStatus(s) for s in moves)
+        for status, moves in data.items()
+        if not status.startswith("_")
+    }

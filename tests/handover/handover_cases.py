@@ -1,0 +1,109 @@
+"""Shared by the handover tests: fixtures as records, keys made per test run, the routes."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from adapter.handover import Ed25519Signer, FixedInstant, HandoverReason, TrustList
+from adapter.model import ClientRecord, load_record
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "clients"
+
+
+def fixture_data(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = orjson.loads((FIXTURES / name).read_bytes())
+    return data
+
+
+def fixture(name: str) -> ClientRecord:
+    return load_record(fixture_data(name))
+
+
+def recorded_clock(record: ClientRecord) -> FixedInstant:
+    """The instant the holding system recorded the plan: the day each fixture's plan is in order."""
+    assert record.recorded_at is not None
+    return FixedInstant(record.recorded_at)
+
+
+def at(text: str) -> FixedInstant:
+    return FixedInstant(datetime.fromisoformat(text))
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    fixture: str
+    sender: str
+    destination: str
+    reason: HandoverReason
+    extra_consent: dict[str, Any] | None = None
+
+    def record(self) -> ClientRecord:
+        data = copy.deepcopy(fixture_data(self.fixture))
+        if self.extra_consent is not None:
+            data["consents"].append(self.extra_consent)
+        return load_record(data)
+
+
+ROUTES = [
+    Route("carat-to-cjit-release", "02-carat-release.json", "NTI", "Y02345", HandoverReason.PRISON_RELEASE),
+    Route("carat-to-carat-transfer", "11-prison-transfer.json", "NTI", "EMI", HandoverReason.PRISON_TRANSFER),
+    Route(
+        "cjit-to-treatment",
+        "01-custody-triage.json",
+        "Y02345",
+        "Y03456",
+        HandoverReason.REFERRAL_TO_TREATMENT,
+    ),
+    Route(
+        "provider-to-gp-shared-care", "03-gp-shared-care.json", "Y03456", "B82017", HandoverReason.SHARED_CARE
+    ),
+    Route(
+        "provider-to-cmht-cpa", "04-enhanced-cpa.json", "Y03456", "Y06789", HandoverReason.CPA_COORDINATION
+    ),
+    # The fixture's consent names the CMHT and the GP; the CMHT handing back needs the provider named too.
+    Route(
+        "cmht-to-provider-cpa",
+        "04-enhanced-cpa.json",
+        "Y06789",
+        "Y03456",
+        HandoverReason.CPA_COORDINATION,
+        extra_consent={
+            "id": "consent-cpa-provider",
+            "status": "active",
+            "organisations": ["Y03456"],
+            "purposes": ["cpa-coordination"],
+            "start": "2026-04-06",
+            "end": "2027-04-05",
+            "signed_on": "2026-04-06",
+        },
+    ),
+    Route(
+        "provider-to-aftercare",
+        "09-discharge-aftercare.json",
+        "Y03456",
+        "Y04999",
+        HandoverReason.DISCHARGE_AFTERCARE,
+    ),
+]
+
+
+class Keys:
+    """A fresh Ed25519 key per organisation, made in the test run (no private key is committed)."""
+
+    def __init__(self) -> None:
+        self._signers: dict[str, Ed25519Signer] = {}
+
+    def signer(self, ods: str) -> Ed25519Signer:
+        if ods not in self._signers:
+            self._signers[ods] = Ed25519Signer.generate(ods)
+        return self._signers[ods]
+
+    def trust(self, *senders: str) -> TrustList:
+        return TrustList({ods: self.signer(ods).verifier() for ods in senders})
