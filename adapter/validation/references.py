@@ -66,7 +66,10 @@ class BundleIndex:
                 absolute = base_full_url[: found.start()] + "/" + reference
                 if absolute in self.by_full_url:
                     return self.by_full_url[absolute]
-        return self.by_type_and_id.get((literal["type"], literal["id"]))
+        found = self.by_type_and_id.get((literal["type"], literal["id"]))
+        # An entry whose fullUrl is urn:uuid:<id> is what "Type/<id>" points at, as the HL7 validator
+        # resolves it (and then checks that the type matches).
+        return found if found is not None else self.by_full_url.get("urn:uuid:" + literal["id"])
 
 
 def allowed_types(element: ElementRecord, library: StructureLibrary) -> set[str]:
@@ -118,6 +121,15 @@ def check_reference(
         resolved = scope.bundle.resolve(reference, scope.full_url)
         if resolved is not None:
             target_type = _type_of(resolved)
+            literal = LITERAL.search(reference)
+            if literal is not None and target_type is not None and literal["type"] != target_type:
+                yield Issue.error(
+                    "invalid",
+                    "reference.resolved-type",
+                    f"The reference {reference} resolves to a {target_type} in the Bundle, "
+                    f"not a {literal['type']}",
+                    path,
+                )
         elif reference.startswith("urn:"):
             yield Issue.warning(
                 "not-found",

@@ -40,6 +40,7 @@ def assign_ids(elements: list[FhirJson]) -> None:
 class _Snapshot:
     elements: list[FhirJson]
     type_elements: TypeElements
+    base: list[FhirJson] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     positions: dict[str, int] = field(default_factory=dict)
 
@@ -90,8 +91,9 @@ class _Snapshot:
         reference = parent.get("contentReference")
         source: Sequence[FhirJson] | None
         if isinstance(reference, str):
-            start = self.positions.get(reference.rpartition("#")[2])
-            source = None if start is None else self._subtree(start)
+            # The referenced element as the base defines it: constraints this profile put on it
+            # apply where the profile says, not to every recursion of it.
+            source = _subtree_of(self.base, reference.rpartition("#")[2])
         else:
             types = parent.get("type", [])
             if len(types) != 1:
@@ -161,6 +163,16 @@ class _Snapshot:
         self.reindex()
 
 
+def _subtree_of(elements: list[FhirJson], element_id: str) -> list[FhirJson] | None:
+    for start, element in enumerate(elements):
+        if element.get("id") == element_id:
+            end = start + 1
+            while end < len(elements) and str(elements[end].get("id", "")).startswith(element_id + "."):
+                end += 1
+            return elements[start:end]
+    return None
+
+
 def differential_ids(differential: list[FhirJson]) -> list[str]:
     """The id each differential element constrains, computed from its path and slice name."""
     working = [{"path": e.get("path", ""), "sliceName": e.get("sliceName")} for e in differential]
@@ -182,7 +194,7 @@ def generate_snapshot(
         for element in elements:
             element["path"] = own_type + str(element["path"])[len(base_root) :]
     assign_ids(elements)
-    snapshot = _Snapshot(elements, type_elements)
+    snapshot = _Snapshot(elements, type_elements, [dict(e) for e in elements])
     snapshot.reindex()
     differential = list(definition.get("differential", {}).get("element", []))
     for diff, target_id in zip(differential, differential_ids(differential), strict=True):

@@ -220,8 +220,11 @@ class Walker:
         self, element: ElementRecord, item: Item, structure: StructureRecord, scope: Scope
     ) -> None:
         """One value of one element: fixed/pattern, then its type's checks, then invariants."""
-        code = item.type_code or (element.types[0].code if len(element.types) == 1 else None)
         value = item.value
+        code = item.type_code or (element.types[0].code if len(element.types) == 1 else None)
+        if code is None and isinstance(value, dict) and isinstance(value.get("resourceType"), str):
+            # An element that may hold one of several resource types: the resource says which.
+            code = value["resourceType"]
         source = structure.url
         if value is not None:
             self.add(values.check_fixed(element, value, item.path, source))
@@ -371,7 +374,11 @@ class Walker:
         if element.children:
             return element
         if element.content_reference:
-            return structure.by_id.get(element.content_reference.rpartition("#")[2])
+            # Resolved in the base type's definition, as the snapshot generator does.
+            target = element.content_reference.rpartition("#")[2]
+            base = self.context.library.structure(structure.type)
+            found = base.by_id.get(target) if base is not None else None
+            return found or structure.by_id.get(target)
         return self._type_root(code) if code else None
 
     def _type_root(self, code: str) -> ElementRecord | None:
