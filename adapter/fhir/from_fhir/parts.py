@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from adapter.fhir.extensions import GOAL_MILESTONE
 from adapter.fhir.from_fhir.context import Import, day, values_of
+from adapter.fhir.from_fhir.extensions import ExtensionReader
 from adapter.fhir.from_fhir.node import Node
 from adapter.fhir.from_fhir.parties import Parties, local_id
 from adapter.fhir.references import Target
@@ -74,22 +76,7 @@ class Parts:
         targets = node.children("target")
         if targets:
             imp.put(out, canonical, "target_date", targets[0].value("dueDate"), f"{targets[0].path}.dueDate")
-        milestones: list[FhirJson] = []
-        for ext in node.extensions(extension_url("goal-milestone")):
-            where = f"{canonical}.milestones[{len(milestones)}]"
-            imp.where[where] = ext.path
-            milestone: FhirJson = {}
-            for name, field, key in (
-                ("description", "description", "valueString"),
-                ("due", "due", "valueDate"),
-                ("achieved", "achieved_on", "valueDate"),
-            ):
-                sub = ext.extension(name)
-                imp.put(
-                    milestone, where, field, sub.value(key) if sub else None, sub.path if sub else ext.path
-                )
-            milestones.append(milestone)
-        imp.put(out, canonical, "milestones", milestones, node.ext_path(extension_url("goal-milestone")))
+        ExtensionReader(imp, self.parties, target).complex(node, GOAL_MILESTONE, out, canonical)
         notes: list[FhirJson] = []
         for note in node.children("note"):
             where = f"{canonical}.progress_notes[{len(notes)}]"

@@ -1,32 +1,18 @@
-"""The CarePlan: its own facts (extensions), its activities, and the parts it points at."""
+"""The CarePlan: its own facts (the extension table), its activities, and the parts it points at."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from adapter.fhir.extensions import PLAN_EXTENSIONS
 from adapter.fhir.from_fhir.context import Import, day
+from adapter.fhir.from_fhir.extensions import ExtensionReader
 from adapter.fhir.from_fhir.node import Node
 from adapter.fhir.from_fhir.parties import Parties, local_id
 from adapter.fhir.from_fhir.parts import Parts
 from adapter.fhir.references import Target
 from adapter.fhir.urls import extension_url
-from adapter.model.codes import (
-    ClosureKind,
-    ClosureReason,
-    CpaLevel,
-    Domain,
-    DrrKind,
-    EngagementEvent,
-    Modality,
-    Phase,
-    PlanKind,
-    RiskArea,
-    RiskLevel,
-    Role,
-    Tier,
-    code_system_url,
-)
+from adapter.model.codes import Domain, Modality, Role, Tier, code_system_url
 from adapter.types import FhirJson
 
 MODALITY_MAP = "intervention-modality-to-snomed"
@@ -45,56 +31,6 @@ class PlanReader:
     def put(self, out: FhirJson, canonical: str, field: str, value: Any, fhirpath: str) -> None:
         self.imp.put(out, canonical, field, value, fhirpath)
 
-    def sub(self, ext: Node, name: str, key: str, out: FhirJson, canonical: str, field: str) -> None:
-        """One sub-extension of a complex extension into ``out[field]``."""
-        part = ext.extension(name)
-        self.put(out, canonical, field, part.value(key) if part else None, _sub_path(ext, part, name))
-
-    def sub_code(self, ext: Node, name: str, enum: Any, out: FhirJson, canonical: str, field: str) -> None:
-        part = ext.extension(name)
-        code = self.imp.coding(part.child("valueCoding"), enum) if part else None
-        self.put(out, canonical, field, code, _sub_path(ext, part, name))
-
-    def sub_member(self, ext: Node, name: str, out: FhirJson, canonical: str, field: str) -> None:
-        part = ext.extension(name)
-        if part is not None:
-            self.put(
-                out,
-                canonical,
-                field,
-                self.parties.member_ref(part.child("valueReference"), self.target),
-                part.path,
-            )
-
-    def complex_list(
-        self, extension_id: str, canonical: str, read: Callable[[Node, FhirJson, str], None]
-    ) -> list[FhirJson]:
-        found: list[FhirJson] = []
-        for ext in self.node.extensions(extension_url(extension_id)):
-            where = f"{canonical}[{len(found)}]"
-            self.imp.where[where] = ext.path
-            out: FhirJson = {}
-            read(ext, out, where)
-            found.append(out)
-        return found
-
-    def complex_one(
-        self, extension_id: str, canonical: str, read: Callable[[Node, FhirJson, str], None]
-    ) -> FhirJson | None:
-        found = self.complex_list(extension_id, canonical, read)
-        if found:
-            self.imp.where[canonical] = self.imp.where.pop(f"{canonical}[0]")
-            return found[0]
-        return None
-
-    def ext_path(self, extension_id: str) -> str:
-        """Where one of our extensions is on the CarePlan, or where it is missing from."""
-        return self.node.ext_path(extension_url(extension_id))
-
-    def code_ext(self, extension_id: str, enum: Any) -> str | None:
-        ext = self.node.extension(extension_url(extension_id))
-        return None if ext is None else self.imp.coding(ext.child("valueCoding"), enum)
-
     def read(self) -> FhirJson:
         imp, node, plan = self.imp, self.node, "plan"
         imp.where[plan] = node.path
@@ -104,194 +40,26 @@ class PlanReader:
             node.take("intent")
         imp.fixed_all(node.children("category"), "care-plan-category")
         self.put(out, plan, "id", local_id(node, "CarePlan"), f"{node.path}.identifier")
-        self.put(
-            out, plan, "kind", self.code_ext("care-plan-kind", PlanKind), self.ext_path("care-plan-kind")
-        )
         self.put(out, plan, "status", node.value("status"), f"{node.path}.status")
         self.put(out, plan, "title", node.value("title"), f"{node.path}.title")
-        phases = [
-            imp.coding(ext.child("valueCoding"), Phase)
-            for ext in node.extensions(extension_url("treatment-phase"))
-        ]
-        self.put(out, plan, "phases", phases, self.ext_path("treatment-phase"))
-        self.put(out, plan, "tier", self.code_ext("treatment-tier", Tier), self.ext_path("treatment-tier"))
-        self.put(
-            out,
-            plan,
-            "created",
-            day(node.value("created"), f"{node.path}.created", imp),
-            f"{node.path}.created",
-        )
+        created = day(node.value("created"), f"{node.path}.created", imp)
+        self.put(out, plan, "created", created, f"{node.path}.created")
         period = node.child("period")
         self.put(out, plan, "start", period.value("start") if period else None, f"{node.path}.period.start")
         self.put(out, plan, "end", period.value("end") if period else None, f"{node.path}.period.end")
-        self.put(
-            out,
-            plan,
-            "agreement",
-            self.complex_one("service-user-agreement", "plan.agreement", self.agreement),
-            self.ext_path("service-user-agreement"),
-        )
-        self.put(
-            out,
-            plan,
-            "next_review_due",
-            node.ext_value(extension_url("next-review-due"), "valueDate"),
-            self.ext_path("next-review-due"),
-        )
-        self.put(
-            out,
-            plan,
-            "author",
-            self.parties.member_ref(node.child("author"), self.target),
-            f"{node.path}.author",
-        )
-        self.put(
-            out,
-            plan,
-            "assessments",
-            self.complex_list("domain-assessment", "plan.assessments", self.assessment),
-            self.ext_path("domain-assessment"),
-        )
+        author = self.parties.member_ref(node.child("author"), self.target)
+        self.put(out, plan, "author", author, f"{node.path}.author")
+        # Needs and goals first, in the plan's order, so that activities find them known.
         for ref in node.children("addresses"):
             self.parts.need_ref(ref, self.target)
         for ref in node.children("goal"):
             self.parts.goal_ref(ref, self.target)
+        ExtensionReader(imp, self.parties, self.target).read(node, PLAN_EXTENSIONS, out, plan)
         self.activities(out)
         self.put(
-            out,
-            plan,
-            "risk",
-            self.complex_one("risk-assessment", "plan.risk", self.risk),
-            self.ext_path("risk-assessment"),
+            out, plan, "notes", [note.value("text") for note in node.children("note")], f"{node.path}.note"
         )
-        for field, extension_id in (
-            ("risk_management_plan", "risk-management-plan"),
-            ("contingency_plan", "contingency-plan"),
-            ("crisis_plan", "crisis-plan"),
-        ):
-            self.put(
-                out,
-                plan,
-                field,
-                node.ext_value(extension_url(extension_id), "valueString"),
-                self.ext_path(extension_id),
-            )
-        self.put(
-            out,
-            plan,
-            "complex_needs",
-            node.ext_value(extension_url("complex-needs"), "valueBoolean"),
-            self.ext_path("complex-needs"),
-        )
-        self.put(
-            out,
-            plan,
-            "child_protection",
-            self.complex_one("child-protection-concern", "plan.child_protection", self.concern),
-            self.ext_path("child-protection-concern"),
-        )
-        self.put(
-            out,
-            plan,
-            "external_coordination",
-            self.complex_one("external-coordination", "plan.external_coordination", self.coordination),
-            self.ext_path("external-coordination"),
-        )
-        self.put(
-            out,
-            plan,
-            "reviews",
-            self.complex_list("care-plan-review", "plan.reviews", self.review),
-            self.ext_path("care-plan-review"),
-        )
-        self.put(
-            out,
-            plan,
-            "engagement",
-            self.complex_list("engagement-event", "plan.engagement", self.engagement),
-            self.ext_path("engagement-event"),
-        )
-        self.put(
-            out,
-            plan,
-            "closure",
-            self.complex_one("closure", "plan.closure", self.closure),
-            self.ext_path("closure"),
-        )
-        notes = [note.value("text") for note in node.children("note")]
-        self.put(out, plan, "notes", notes, f"{node.path}.note")
         return out
-
-    # Complex extensions ----------------------------------------------------------------------
-    def agreement(self, ext: Node, out: FhirJson, where: str) -> None:
-        self.sub(ext, "agreed", "valueDate", out, where, "agreed_on")
-        self.sub(ext, "signedByServiceUser", "valueBoolean", out, where, "signed_by_service_user")
-        self.sub(ext, "serviceUserSigned", "valueDate", out, where, "service_user_signed_on")
-        self.sub(ext, "signedByKeyworker", "valueBoolean", out, where, "signed_by_keyworker")
-        self.sub(ext, "keyworkerSigned", "valueDate", out, where, "keyworker_signed_on")
-
-    def assessment(self, ext: Node, out: FhirJson, where: str) -> None:
-        self.sub_code(ext, "domain", Domain, out, where, "domain")
-        self.sub(ext, "assessed", "valueDate", out, where, "assessed_on")
-        self.sub(ext, "summary", "valueString", out, where, "summary")
-
-    def risk(self, ext: Node, out: FhirJson, where: str) -> None:
-        self.sub(ext, "assessed", "valueDate", out, where, "assessed_on")
-        self.sub_code(ext, "level", RiskLevel, out, where, "level")
-        areas = [self.imp.coding(area.child("valueCoding"), RiskArea) for area in ext.extensions("area")]
-        self.put(out, where, "areas", areas, f"{ext.path}.extension")
-        self.sub(ext, "summary", "valueString", out, where, "summary")
-        self.sub(ext, "significantImmediateRisk", "valueBoolean", out, where, "significant_immediate_risk")
-        self.sub_code(ext, "overdoseRiskOnRelease", RiskLevel, out, where, "overdose_risk_on_release")
-
-    def concern(self, ext: Node, out: FhirJson, where: str) -> None:
-        self.sub(ext, "raised", "valueDate", out, where, "raised_on")
-        self.sub(ext, "summary", "valueString", out, where, "summary")
-        self.sub(ext, "inRiskManagementPlan", "valueBoolean", out, where, "in_risk_management_plan")
-        self.sub_member(ext, "forumAttendedBy", out, where, "forum_attended_by")
-
-    def coordination(self, ext: Node, out: FhirJson, where: str) -> None:
-        self.sub_code(ext, "cpaLevel", CpaLevel, out, where, "cpa_level")
-        self.sub_code(ext, "drr", DrrKind, out, where, "drr")
-        drr = ext.extension("drrPeriod")
-        period = drr.child("valuePeriod") if drr else None
-        if period is not None:
-            self.put(out, where, "drr_start", period.value("start"), f"{period.path}.start")
-            self.put(out, where, "drr_end", period.value("end"), f"{period.path}.end")
-        self.sub(ext, "communityCareFunded", "valueBoolean", out, where, "community_care_funded")
-        self.sub(ext, "careManagerCriteriaMet", "valueBoolean", out, where, "care_manager_criteria_met")
-        self.sub(ext, "dipClient", "valueBoolean", out, where, "dip_client")
-        self.sub(ext, "note", "valueString", out, where, "note")
-
-    def review(self, ext: Node, out: FhirJson, where: str) -> None:
-        self.sub(ext, "date", "valueDate", out, where, "date")
-        self.sub(ext, "topCompleted", "valueBoolean", out, where, "top_completed")
-        self.sub(ext, "outcome", "valueString", out, where, "outcome")
-        self.sub(ext, "changesAgreed", "valueString", out, where, "changes_agreed")
-        self.sub_member(ext, "reviewer", out, where, "reviewer")
-
-    def engagement(self, ext: Node, out: FhirJson, where: str) -> None:
-        self.sub(ext, "date", "valueDate", out, where, "date")
-        self.sub_code(ext, "event", EngagementEvent, out, where, "event")
-        self.sub(ext, "note", "valueString", out, where, "note")
-        self.sub(ext, "reEngagementAction", "valueString", out, where, "re_engagement_action")
-
-    def closure(self, ext: Node, out: FhirJson, where: str) -> None:
-        self.sub_code(ext, "kind", ClosureKind, out, where, "kind")
-        self.sub_code(ext, "reason", ClosureReason, out, where, "reason")
-        self.sub(ext, "date", "valueDate", out, where, "date")
-        destination = ext.extension("destination")
-        if destination is not None:
-            self.put(
-                out,
-                where,
-                "destination",
-                self.parties.organisation_ref(destination.child("valueReference"), self.target),
-                destination.path,
-            )
-        self.sub(ext, "evidenceOnFile", "valueBoolean", out, where, "evidence_on_file")
-        self.sub(ext, "note", "valueString", out, where, "note")
 
     # Activities ------------------------------------------------------------------------------
     def activities(self, out: FhirJson) -> None:

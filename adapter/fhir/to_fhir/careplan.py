@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+from adapter.fhir.extensions import PLAN_EXTENSIONS
 from adapter.fhir.narrative import narrative
 from adapter.fhir.to_fhir.context import (
     Context,
-    complex_extension,
     day,
     extension,
     extensions,
     instant,
     local_identifier,
-    part,
     period,
     resource,
 )
-from adapter.model.record import Action, CarePlan, DailyDose, Intervention
+from adapter.fhir.to_fhir.extensions import write
+from adapter.model.record import Action, DailyDose, Intervention
 from adapter.types import FhirJson
 
 MODALITY_MAP = "intervention-modality-to-snomed"
@@ -28,7 +28,7 @@ def care_plan(ctx: Context) -> FhirJson:
         "CarePlan",
         ctx,
         text={"status": "generated", "div": narrative(ctx.record)},
-        extension=plan_extensions(ctx, plan),
+        extension=write(ctx, PLAN_EXTENSIONS, plan),
         identifier=[local_identifier("CarePlan", plan.id)],
         status=plan.status.value,
         intent="plan",
@@ -45,137 +45,6 @@ def care_plan(ctx: Context) -> FhirJson:
         activity=[action_activity(ctx, a) for a in plan.actions]
         + [intervention_activity(ctx, i) for i in plan.interventions],
         note=[{"text": note} for note in plan.notes],
-    )
-
-
-def plan_extensions(ctx: Context, plan: CarePlan) -> list[FhirJson]:
-    """The extensions of docs/fhir-mapping.md, in its order."""
-    coding = ctx.terminology.coding
-    agreement = plan.agreement
-    risk = plan.risk
-    concern = plan.child_protection
-    coordination = plan.external_coordination
-    closure = plan.closure
-    return extensions(
-        extension("care-plan-kind", "valueCoding", coding(plan.kind)),
-        *(extension("treatment-phase", "valueCoding", coding(phase)) for phase in plan.phases),
-        extension("treatment-tier", "valueCoding", coding(plan.tier)),
-        None
-        if agreement == type(agreement)()
-        else complex_extension(
-            "service-user-agreement",
-            [
-                part("agreed", "valueDate", day(agreement.agreed_on)),
-                part("signedByServiceUser", "valueBoolean", agreement.signed_by_service_user),
-                part("serviceUserSigned", "valueDate", day(agreement.service_user_signed_on)),
-                part("signedByKeyworker", "valueBoolean", agreement.signed_by_keyworker),
-                part("keyworkerSigned", "valueDate", day(agreement.keyworker_signed_on)),
-            ],
-        ),
-        extension("next-review-due", "valueDate", day(plan.next_review_due)),
-        *(
-            complex_extension(
-                "domain-assessment",
-                [
-                    part("domain", "valueCoding", coding(assessment.domain)),
-                    part("assessed", "valueDate", day(assessment.assessed_on)),
-                    part("summary", "valueString", assessment.summary),
-                ],
-            )
-            for assessment in plan.assessments
-        ),
-        None
-        if risk is None
-        else complex_extension(
-            "risk-assessment",
-            [
-                part("assessed", "valueDate", day(risk.assessed_on)),
-                part("level", "valueCoding", coding(risk.level)),
-                *(part("area", "valueCoding", coding(area)) for area in risk.areas),
-                part("summary", "valueString", risk.summary),
-                part("significantImmediateRisk", "valueBoolean", risk.significant_immediate_risk),
-                part(
-                    "overdoseRiskOnRelease",
-                    "valueCoding",
-                    coding(risk.overdose_risk_on_release) if risk.overdose_risk_on_release else None,
-                ),
-            ],
-        ),
-        extension("risk-management-plan", "valueString", plan.risk_management_plan),
-        extension("complex-needs", "valueBoolean", plan.complex_needs),
-        extension("contingency-plan", "valueString", plan.contingency_plan),
-        extension("crisis-plan", "valueString", plan.crisis_plan),
-        None
-        if concern is None
-        else complex_extension(
-            "child-protection-concern",
-            [
-                part("raised", "valueDate", day(concern.raised_on)),
-                part("summary", "valueString", concern.summary),
-                part("inRiskManagementPlan", "valueBoolean", concern.in_risk_management_plan),
-                part("forumAttendedBy", "valueReference", ctx.member_role(concern.forum_attended_by)),
-            ],
-        ),
-        None
-        if coordination is None
-        else complex_extension(
-            "external-coordination",
-            [
-                part(
-                    "cpaLevel",
-                    "valueCoding",
-                    coding(coordination.cpa_level) if coordination.cpa_level else None,
-                ),
-                part("drr", "valueCoding", coding(coordination.drr) if coordination.drr else None),
-                part("drrPeriod", "valuePeriod", period(coordination.drr_start, coordination.drr_end)),
-                part("communityCareFunded", "valueBoolean", coordination.community_care_funded),
-                part("careManagerCriteriaMet", "valueBoolean", coordination.care_manager_criteria_met),
-                part("dipClient", "valueBoolean", coordination.dip_client),
-                part("note", "valueString", coordination.note),
-            ],
-        ),
-        *(
-            complex_extension(
-                "care-plan-review",
-                [
-                    part("date", "valueDate", day(review.date)),
-                    part("topCompleted", "valueBoolean", review.top_completed),
-                    part("outcome", "valueString", review.outcome),
-                    part("changesAgreed", "valueString", review.changes_agreed),
-                    part("reviewer", "valueReference", ctx.member_role(review.reviewer)),
-                ],
-            )
-            for review in plan.reviews
-        ),
-        *(
-            complex_extension(
-                "engagement-event",
-                [
-                    part("date", "valueDate", day(event.date)),
-                    part("event", "valueCoding", coding(event.event)),
-                    part("note", "valueString", event.note),
-                    part("reEngagementAction", "valueString", event.re_engagement_action),
-                ],
-            )
-            for event in plan.engagement
-        ),
-        None
-        if closure is None
-        else complex_extension(
-            "closure",
-            [
-                part("kind", "valueCoding", coding(closure.kind)),
-                part("reason", "valueCoding", coding(closure.reason)),
-                part("date", "valueDate", day(closure.date)),
-                part(
-                    "destination",
-                    "valueReference",
-                    ctx.ref("Organization", closure.destination) if closure.destination else None,
-                ),
-                part("evidenceOnFile", "valueBoolean", closure.evidence_on_file),
-                part("note", "valueString", closure.note),
-            ],
-        ),
     )
 
 

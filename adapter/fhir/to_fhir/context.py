@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -112,16 +111,6 @@ def extension(extension_id: str, value_key: str, value: Any) -> FhirJson | None:
     if value is None:
         return None
     return {"url": extension_url(extension_id), value_key: value}
-
-
-def complex_extension(extension_id: str, parts: Iterable[FhirJson | None]) -> FhirJson:
-    """One of our complex extensions from its sub-extensions (absent parts left out)."""
-    return {"url": extension_url(extension_id), "extension": [p for p in parts if p is not None]}
-
-
-def part(name: str, value_key: str, value: Any) -> FhirJson | None:
-    """A sub-extension of a complex extension, or None when there is no value."""
-    return None if value is None else {"url": name, value_key: value}
 
 
 def extensions(*items: FhirJson | None) -> list[FhirJson]:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from adapter.fhir.extensions import GOAL_MILESTONE
 from adapter.fhir.to_fhir.context import (
     Context,
-    complex_extension,
     day,
     extension,
     extensions,
     instant,
     local_identifier,
-    part,
     period,
     resource,
 )
+from adapter.fhir.to_fhir.extensions import write
 from adapter.fhir.to_fhir.people import role_concepts
 from adapter.model.codes import Domain, DomainArea
 from adapter.model.record import ConsentToShare, Goal, Need
@@ -59,17 +59,7 @@ def goal(ctx: Context, treatment_goal: Goal) -> FhirJson:
         "Goal",
         ctx,
         treatment_goal.id,
-        extension=[
-            complex_extension(
-                "goal-milestone",
-                [
-                    part("description", "valueString", milestone.description),
-                    part("due", "valueDate", day(milestone.due)),
-                    part("achieved", "valueDate", day(milestone.achieved_on)),
-                ],
-            )
-            for milestone in treatment_goal.milestones
-        ],
+        extension=write(ctx, (GOAL_MILESTONE,), treatment_goal),
         identifier=[local_identifier("Goal", treatment_goal.id)],
         lifecycleStatus=treatment_goal.status.value,
         achievementStatus={

@@ -1,0 +1,182 @@
+"""Our extensions as one table that both directions read: which canonical field each (sub-)extension
+carries, with what value type. The writer (to_fhir) and the reader (from_fhir) walk the same rows,
+so an extension cannot be written one way and read another. Ids and sub-extension names are those
+of docs/fhir-mapping.md; rows are in its order, which is the order they are written in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final, Literal
+
+from adapter.model.codes import (
+    ClosureKind,
+    ClosureReason,
+    CpaLevel,
+    Domain,
+    DrrKind,
+    EngagementEvent,
+    Phase,
+    PlanKind,
+    RiskArea,
+    RiskLevel,
+    Tier,
+)
+
+Kind = Literal["date", "string", "boolean", "code", "member", "organisation", "period"]
+
+VALUE_KEYS: Final[dict[Kind, str]] = {
+    "date": "valueDate",
+    "string": "valueString",
+    "boolean": "valueBoolean",
+    "code": "valueCoding",
+    "member": "valueReference",
+    "organisation": "valueReference",
+    "period": "valuePeriod",
+}
+"""The value[x] each kind of value is written as. A member is a Reference(PractitionerRole)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One value: the (sub-)extension ``name``, the canonical ``field``, its kind; a ``code`` names its
+    CodeSystem by ``enum``; a ``period`` spreads over ``field`` and ``end_field``; ``repeats`` for a
+    list field written as one (sub-)extension per item."""
+
+    name: str
+    field: str
+    kind: Kind
+    enum: type[StrEnum] | None = None
+    end_field: str | None = None
+    repeats: bool = False
+
+    @property
+    def value_key(self) -> str:
+        return VALUE_KEYS[self.kind]
+
+
+@dataclass(frozen=True, slots=True)
+class Complex:
+    """A complex extension ``name`` holding the canonical object in ``field`` (a list if ``repeats``)."""
+
+    name: str
+    field: str
+    parts: tuple[Part, ...]
+    repeats: bool = False
+
+
+PLAN_EXTENSIONS: Final[tuple[Part | Complex, ...]] = (
+    Part("care-plan-kind", "kind", "code", PlanKind),
+    Part("treatment-phase", "phases", "code", Phase, repeats=True),
+    Part("treatment-tier", "tier", "code", Tier),
+    Complex(
+        "service-user-agreement",
+        "agreement",
+        (
+            Part("agreed", "agreed_on", "date"),
+            Part("signedByServiceUser", "signed_by_service_user", "boolean"),
+            Part("serviceUserSigned", "service_user_signed_on", "date"),
+            Part("signedByKeyworker", "signed_by_keyworker", "boolean"),
+            Part("keyworkerSigned", "keyworker_signed_on", "date"),
+        ),
+    ),
+    Part("next-review-due", "next_review_due", "date"),
+    Complex(
+        "domain-assessment",
+        "assessments",
+        (
+            Part("domain", "domain", "code", Domain),
+            Part("assessed", "assessed_on", "date"),
+            Part("summary", "summary", "string"),
+        ),
+        repeats=True,
+    ),
+    Complex(
+        "risk-assessment",
+        "risk",
+        (
+            Part("assessed", "assessed_on", "date"),
+            Part("level", "level", "code", RiskLevel),
+            Part("area", "areas", "code", RiskArea, repeats=True),
+            Part("summary", "summary", "string"),
+            Part("significantImmediateRisk", "significant_immediate_risk", "boolean"),
+            Part("overdoseRiskOnRelease", "overdose_risk_on_release", "code", RiskLevel),
+        ),
+    ),
+    Part("risk-management-plan", "risk_management_plan", "string"),
+    Part("complex-needs", "complex_needs", "boolean"),
+    Part("contingency-plan", "contingency_plan", "string"),
+    Part("crisis-plan", "crisis_plan", "string"),
+    Complex(
+        "child-protection-concern",
+        "child_protection",
+        (
+            Part("raised", "raised_on", "date"),
+            Part("summary", "summary", "string"),
+            Part("inRiskManagementPlan", "in_risk_management_plan", "boolean"),
+            Part("forumAttendedBy", "forum_attended_by", "member"),
+        ),
+    ),
+    Complex(
+        "external-coordination",
+        "external_coordination",
+        (
+            Part("cpaLevel", "cpa_level", "code", CpaLevel),
+            Part("drr", "drr", "code", DrrKind),
+            Part("drrPeriod", "drr_start", "period", end_field="drr_end"),
+            Part("communityCareFunded", "community_care_funded", "boolean"),
+            Part("careManagerCriteriaMet", "care_manager_criteria_met", "boolean"),
+            Part("dipClient", "dip_client", "boolean"),
+            Part("note", "note", "string"),
+        ),
+    ),
+    Complex(
+        "care-plan-review",
+        "reviews",
+        (
+            Part("date", "date", "date"),
+            Part("topCompleted", "top_completed", "boolean"),
+            Part("outcome", "outcome", "string"),
+            Part("changesAgreed", "changes_agreed", "string"),
+            Part("reviewer", "reviewer", "member"),
+        ),
+        repeats=True,
+    ),
+    Complex(
+        "engagement-event",
+        "engagement",
+        (
+            Part("date", "date", "date"),
+            Part("event", "event", "code", EngagementEvent),
+            Part("note", "note", "string"),
+            Part("reEngagementAction", "re_engagement_action", "string"),
+        ),
+        repeats=True,
+    ),
+    Complex(
+        "closure",
+        "closure",
+        (
+            Part("kind", "kind", "code", ClosureKind),
+            Part("reason", "reason", "code", ClosureReason),
+            Part("date", "date", "date"),
+            Part("destination", "destination", "organisation"),
+            Part("evidenceOnFile", "evidence_on_file", "boolean"),
+            Part("note", "note", "string"),
+        ),
+    ),
+)
+"""CarePlan.extension, in order."""
+
+GOAL_MILESTONE: Final = Complex(
+    "goal-milestone",
+    "milestones",
+    (
+        Part("description", "description", "string"),
+        Part("due", "due", "date"),
+        Part("achieved", "achieved_on", "date"),
+    ),
+    repeats=True,
+)
+"""Goal.extension."""
