@@ -140,9 +140,13 @@ def check_reference(
             return
     if target_type is None:
         literal = LITERAL.search(reference.split("?", 1)[0])
+        if "://" in reference and not reference.startswith(("http://", "https://")):
+            literal = None  # "Organization/https://..." is neither relative nor absolute
         if literal is not None:
             target_type = literal["type"]
-        elif not reference.startswith(("urn:uuid:", "urn:oid:", "http://", "https://")):
+        elif not reference.startswith(("urn:uuid:", "urn:oid:", "http://", "https://")) or (
+            "://" in reference and not reference.startswith(("http://", "https://"))
+        ):
             yield Issue.warning(
                 "invalid",
                 "reference.syntax",
