@@ -61,9 +61,9 @@ class BundleIndex:
         if literal is None or "://" in reference:
             return None
         if base_full_url and "://" in base_full_url:
-            found = LITERAL.search(base_full_url)
-            if found is not None:
-                absolute = base_full_url[: found.start()] + "/" + reference
+            base = LITERAL.search(base_full_url)
+            if base is not None:
+                absolute = base_full_url[: base.start()] + "/" + reference
                 if absolute in self.by_full_url:
                     return self.by_full_url[absolute]
         found = self.by_type_and_id.get((literal["type"], literal["id"]))
