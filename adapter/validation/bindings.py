@@ -33,6 +33,16 @@ def _codings(code: str, value: Any) -> list[tuple[str | None, str]] | None:
     return None
 
 
+def codes_of(value: Any) -> list[tuple[str | None, str]]:
+    """The (system, code) pairs of a code, Coding or CodeableConcept value, whatever its type."""
+    if isinstance(value, str):
+        return [(None, value)]
+    if isinstance(value, dict):
+        kind = "CodeableConcept" if "coding" in value else "Coding"
+        return _codings(kind, value) or []
+    return []
+
+
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 Conforms = Callable[[Any, str], bool]
 """Does a value meet the profile at this URL? (the walker answers, by a silent sub-walk)."""
 
+InValueSet = Callable[[Any, str], "bool | None"]
+"""Is a value's code in the value set at this URL? None: cannot tell (its code system is not held)."""
+
 Structures = Callable[[str], "ElementRecord | None"]
 """The root element of a type or profile by code or URL."""
 
@@ -117,7 +120,12 @@ def _extension_url(element: ElementRecord, roots: Structures) -> str | None:
 
 
 def _matches(
-    sliced: ElementRecord, rule: Discriminator, item: Item, roots: Structures, conforms: Conforms
+    in_value_set: InValueSet,
+    sliced: ElementRecord,
+    rule: Discriminator,
+    item: Item,
+    roots: Structures,
+    conforms: Conforms,
 ) -> bool | None:
     """Does the item belong to this slice by this discriminator? None: cannot tell."""
     found = _values_at(item.value, rule.path)
@@ -133,6 +141,13 @@ def _matches(
             return any(equals(target.fixed, v) for v, _ in found)
         if target.pattern is not None:
             return any(matches_pattern(target.pattern, v) for v, _ in found)
+        binding = target.binding
+        if binding is not None and binding.strength == "required" and binding.value_set:
+            # Slicing by a required binding: a value belongs to the slice whose value set has it.
+            answers = [in_value_set(v, binding.value_set) for v, _ in found]
+            if True in answers:
+                return True
+            return None if None in answers else False
         # This slice does not constrain the discriminator's element: it does not tell slices apart.
         return True
     if rule.kind == "exists":
@@ -178,6 +193,7 @@ def assign_slices(
     roots: Structures,
     source: str,
     path: str,
+    in_value_set: InValueSet,
 ) -> tuple[list[ElementRecord | None], list[Issue]]:
     """Which slice each item belongs to (None: none), and the slicing rules' issues."""
     slicing = element.slicing
@@ -188,7 +204,9 @@ def assign_slices(
     for item in items:
         hit: ElementRecord | None = None
         for sliced in element.slices:
-            answers = [_matches(sliced, rule, item, roots, conforms) for rule in slicing.discriminators]
+            answers = [
+                _matches(in_value_set, sliced, rule, item, roots, conforms) for rule in slicing.discriminators
+            ]
             if not slicing.discriminators or None in answers:
                 unsupported.add(sliced.slice_name or sliced.id)
                 continue

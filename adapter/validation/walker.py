@@ -16,7 +16,7 @@ from typing import Any
 from adapter.outcome import Issue, Severity
 from adapter.types import FhirJson
 from adapter.validation import primitives, values
-from adapter.validation.bindings import check_binding, check_coding_systems
+from adapter.validation.bindings import check_binding, check_coding_systems, codes_of
 from adapter.validation.bundles import check_bundle
 from adapter.validation.extensions import Parent, check_context
 from adapter.validation.invariants import SKIPPED, Invariants, contained_unreferenced
@@ -655,13 +655,20 @@ class Walker:
         assigned: list[ElementRecord] = [child] * len(items)
         if child.slicing is not None and child.slices:
             matched, slice_issues = assign_slices(
-                child, items, self._conforms, self._type_root, structure.url, path
+                child, items, self._conforms, self._type_root, structure.url, path, self._in_value_set
             )
             self.add(slice_issues)
             assigned = [m or child for m in matched]
         self.add(_cardinality(child, len(items) + disallowed, path, structure.url))
         for item, element in zip(items, assigned, strict=True):
             self.element_value(element, item, structure, scope)
+
+    def _in_value_set(self, value: Any, value_set: str) -> bool | None:
+        """Slicing by binding: is any code of the value in the value set?"""
+        answers = {self.context.terminology.expand(value_set).contains(s, c) for s, c in codes_of(value)}
+        if "yes" in answers:
+            return True
+        return None if "unknown" in answers else False
 
     def _conforms(self, value: Any, profile_url: str) -> bool:
         """Does a value meet a profile? (the profile discriminator) - a silent sub-walk."""

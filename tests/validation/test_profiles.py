@@ -378,3 +378,60 @@ def test_extension_context_and_context_invariant() -> None:
         ("extension.context", "Patient.extension[0]"),
         ("extension.context-invariant", "Patient.extension[1]"),
     }
+
+
+def test_slicing_by_required_binding() -> None:
+    key_domains = {
+        "resourceType": "ValueSet",
+        "url": "https://example.test/ValueSet/key-domain",
+        "status": "draft",
+        "compose": {"include": [{"system": "https://example.test/domain", "concept": [{"code": "drugs"}]}]},
+    }
+    areas = {
+        "resourceType": "ValueSet",
+        "url": "https://example.test/ValueSet/area",
+        "status": "draft",
+        "compose": {"include": [{"system": "https://example.test/domain", "concept": [{"code": "housing"}]}]},
+    }
+    need = profile(
+        "https://example.test/StructureDefinition/need",
+        "Condition",
+        [
+            {
+                "id": "Condition.category",
+                "path": "Condition.category",
+                "slicing": {"discriminator": [{"type": "value", "path": "$this"}], "rules": "closed"},
+            },
+            {
+                "id": "Condition.category:domain",
+                "path": "Condition.category",
+                "sliceName": "domain",
+                "min": 1,
+                "max": "1",
+                "binding": {"strength": "required", "valueSet": key_domains["url"]},
+            },
+            {
+                "id": "Condition.category:area",
+                "path": "Condition.category",
+                "sliceName": "area",
+                "max": "1",
+                "binding": {"strength": "required", "valueSet": areas["url"]},
+            },
+        ],
+    )
+    checker = validator(key_domains, areas, need)
+
+    def category(code: str) -> dict[str, Any]:
+        return {"coding": [{"system": "https://example.test/domain", "code": code}]}
+
+    condition = {
+        "resourceType": "Condition",
+        "subject": {"reference": "Patient/1"},
+        "category": [category("drugs"), category("housing")],
+    }
+    assert found(checker.validate(condition, profiles=[need["url"]]).issues) == set()
+    stray = {**condition, "category": [category("housing"), category("offending")]}
+    assert found(checker.validate(stray, profiles=[need["url"]]).issues) == {
+        ("slicing.min", "Condition"),
+        ("slicing.closed", "Condition.category[1]"),
+    }
