@@ -23,6 +23,14 @@ T = TypeVar("T")
 
 EDGE_DATES = [date(1, 1, 1), date(9999, 12, 31), date(2024, 2, 29), date(2000, 2, 29), date(1900, 3, 1)]
 FIRST, LAST = date(1, 1, 1), date(9999, 12, 31)
+# Doses whose text matters: trailing zeros, exponents, more digits than a float holds.
+DOSE_EDGES = [
+    Decimal("1.50"),
+    Decimal("60.0"),
+    Decimal("1E+2"),
+    Decimal("2.5E-7"),
+    Decimal("100000000000000000000.000000001"),
+]
 
 # FHIR strings allow no whitespace but space, tab, CR and LF ([ \r\n\t\S]+), and no other control characters.
 text = st.text(
@@ -267,11 +275,12 @@ def client_records(draw: st.DrawFn, full: bool = True) -> ClientRecord:
                             ),
                             "daily_dose": {
                                 "value": draw(
-                                    st.decimals(
-                                        min_value=Decimal("0.001"),
-                                        max_value=Decimal("10000"),
+                                    st.sampled_from(DOSE_EDGES)
+                                    | st.decimals(
+                                        min_value=Decimal("1e-9"),
+                                        max_value=Decimal("1e12"),
                                         allow_nan=False,
-                                        places=3,
+                                        allow_infinity=False,
                                     )
                                 ),
                                 "unit": draw(st.sampled_from(["mg", "mL"]) | text),
