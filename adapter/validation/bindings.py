@@ -120,17 +120,58 @@ def _systems(expansion: Expansion) -> str:
 
 
 def check_coding_systems(terminology: Terminology, value: Any, path: str) -> Iterable[Issue]:
-    """A Coding whose system the definitions hold in full must use one of its codes."""
+    """A Coding's system is an absolute code system URL; when the definitions hold that code system
+    in full, the code is one of its codes and the display one of the code's displays."""
     if not isinstance(value, dict):
         return
     system, code = value.get("system"), value.get("code")
+    if isinstance(system, str) and ":" not in system:
+        yield Issue.error(
+            "invalid",
+            "coding.system-relative",
+            f"Coding.system must be an absolute reference, not a local reference ('{system}')",
+            f"{path}.system",
+        )
+        return
+    if isinstance(system, str) and terminology.is_value_set(system):
+        yield Issue.error(
+            "invalid",
+            "coding.system-is-value-set",
+            f"The Coding references a value set, not a code system ('{system}')",
+            f"{path}.system",
+        )
+        return
     if not isinstance(system, str) or not isinstance(code, str):
         return
     concepts = terminology.code_system(system)
-    if concepts is not None and code not in concepts:
+    if concepts is None:
+        return
+    concept = concepts.get(code)
+    if concept is None:
         yield Issue.error(
             "code-invalid",
             "coding.unknown-code",
             f"Unknown code '{code}' in the code system '{system}'",
             path,
         )
+        return
+    display = value.get("display")
+    if isinstance(display, str) and _plain(display) not in _displays(concept):
+        yield Issue.error(
+            "code-invalid",
+            "coding.display",
+            f"Wrong Display Name '{display}' for {system}#{code}. Valid display is "
+            f"'{concept.get('display', '')}'",
+            f"{path}.display",
+        )
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _displays(concept: dict[str, Any]) -> set[str]:
+    found = {_plain(str(concept.get("display", "")))} if "display" in concept else set()
+    found |= {_plain(str(d.get("value", ""))) for d in concept.get("designation", []) if isinstance(d, dict)}
+    # A concept with no display at all cannot make any display wrong.
+    return found or {_plain(str(concept.get("code", "")))}

@@ -95,6 +95,11 @@ class Terminology:
             )
         return self._systems[system]
 
+    def is_value_set(self, url: str) -> bool:
+        """Does the URL name a ValueSet the definitions hold (a common mistake in Coding.system)?"""
+        found = self.definitions.get(url)
+        return found is not None and found.get("resourceType") == "ValueSet"
+
     def expand(self, url: str) -> Expansion:
         """The expansion of a value set by canonical URL (cached; never raises)."""
         key = url.split("|", 1)[0]
