@@ -128,6 +128,8 @@ def _freeze(node: _Node, source: str, *, is_root: bool = False) -> ElementRecord
         content_reference=element.get("contentReference"),
         children=children,
         slices=slices,
+        is_choice=name.endswith("[x]"),
+        needed=int(element.get("min", 0)) > 0 or any(s.min > 0 for s in slices),
         child_index=_child_index(children),
     )
 

@@ -61,6 +61,7 @@ class Invariants:
         self._compiled: dict[str, Compiled | str] = {}
         self._names: dict[str, frozenset[str] | None] = {}
         self._on_absent: dict[tuple[str, str], bool | str] = {}
+        self._sufficient: dict[str, tuple[tuple[str, str], ...]] = {}
 
     def compiled(self, expression: str) -> Compiled | str:
         """The compiled expression, or the reason it cannot be compiled."""
@@ -83,6 +84,10 @@ class Invariants:
         if expression not in self._names:
             self._names[expression] = focus_names(expression)
         names = self._names[expression]
+        if expression not in self._sufficient:
+            self._sufficient[expression] = sufficient_tests(expression)
+        if isinstance(node, dict) and any(_holds(node, test) for test in self._sufficient[expression]):
+            return True
         if names is not None and isinstance(node, dict) and not _mentions(node, names):
             # The expression reads only these children of its focus and none is present: its
             # answer is the same as on an empty node, which is computed once per type.
@@ -145,6 +150,58 @@ def focus_names(expression: str) -> frozenset[str] | None:
             return None
         names.add(name)
     return frozenset(names)
+
+
+EXISTS = re.compile(r"^\(?\s*([a-z][A-Za-z0-9_]*)\.(exists|empty)\(\)\s*\)?$")
+
+
+def _top_level_split(text: str, word: str) -> list[str]:
+    """Split on `` word `` where it is not inside parentheses or a string literal."""
+    parts, depth, start, quoted, i = [], 0, 0, False, 0
+    token = f" {word} "
+    while i < len(text):
+        char = text[i]
+        if char == "'" and (i == 0 or text[i - 1] != "\\"):
+            quoted = not quoted
+        elif not quoted and char == "(":
+            depth += 1
+        elif not quoted and char == ")":
+            depth -= 1
+        elif not quoted and depth == 0 and text.startswith(token, i):
+            parts.append(text[start:i])
+            start = i + len(token)
+            i = start
+            continue
+        i += 1
+    parts.append(text[start:])
+    return parts
+
+
+def sufficient_tests(expression: str) -> tuple[tuple[str, str], ...]:
+    """Tests on the focus's children that, when one holds, make the whole expression true.
+
+    ``a.exists() or ...`` holds when ``a`` is present; ``a.empty() or ...`` when it is absent;
+    ``a.exists() implies ...`` when ``a`` is absent. Invariants are written this way so often
+    that answering them here saves most FHIRPath evaluations.
+    """
+    tests: list[tuple[str, str]] = []
+    implication = _top_level_split(expression, "implies")
+    if len(implication) == 2:
+        found = EXISTS.match(implication[0].strip())
+        if found is not None and found.group(2) == "exists":
+            tests.append(("absent", found.group(1)))
+        return tuple(tests)
+    for disjunct in _top_level_split(expression, "or"):
+        found = EXISTS.match(disjunct.strip())
+        if found is not None:
+            tests.append(("present" if found.group(2) == "exists" else "absent", found.group(1)))
+    return tuple(tests)
+
+
+def _holds(node: dict[str, Any], test: tuple[str, str]) -> bool:
+    kind, name = test
+    present = _mentions(node, frozenset({name}))
+    return present if kind == "present" else not present
 
 
 def _mentions(node: dict[str, Any], names: frozenset[str]) -> bool:

@@ -113,12 +113,11 @@ class ElementRecord:
     content_reference: str | None = None
     children: tuple[ElementRecord, ...] = ()
     slices: tuple[ElementRecord, ...] = ()
+    is_choice: bool = False
+    needed: bool = False
+    """Must the instance say something here: min > 0, or a slice with min > 0."""
     child_index: Mapping[str, tuple[ElementRecord, str | None]] = field(default_factory=dict)
     """JSON property name -> (child, type code for a choice property such as valueQuantity)."""
-
-    @property
-    def is_choice(self) -> bool:
-        return self.name.endswith("[x]")
 
     @property
     def type_codes(self) -> tuple[str, ...]:

@@ -497,6 +497,8 @@ class Walker:
         for child in holder.children:
             if primitive and child.name == "value":
                 continue
+            if not (child.needed or child.is_choice or child.name in data or "_" + child.name in data):
+                continue  # absent and optional, slices included: nothing to check
             items, disallowed = self._items(child, data, path)
             self._child(child, items, path, structure, scope, disallowed)
 

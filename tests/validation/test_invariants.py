@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapter.validation.invariants import Invariants, contained_unreferenced, focus_names
+from adapter.validation.invariants import Invariants, contained_unreferenced, focus_names, sufficient_tests
 from adapter.validation.records import Constraint
 
 
@@ -54,3 +54,28 @@ def test_dom_3_finds_contained_resources_nothing_refers_to() -> None:
         "goal": [{"reference": "#g1"}],
     }
     assert contained_unreferenced(plan) == [1]
+
+
+def test_sufficient_tests_answer_common_invariant_shapes_without_fhirpath() -> None:
+    assert sufficient_tests("patient.exists() or scope.coding.where(code='adr').exists().not()") == (
+        ("present", "patient"),
+    )
+    assert sufficient_tests("detail.empty() or reference.empty()") == (
+        ("absent", "detail"),
+        ("absent", "reference"),
+    )
+    assert sufficient_tests("onBehalfOf.exists() implies member.exists()") == (("absent", "onBehalfOf"),)
+    assert sufficient_tests("(a or b).exists() and c.exists()") == ()
+    invariants = Invariants()
+    either = rule("patient.exists() or name.where(use = 'official').exists().not()")
+    assert (
+        invariants.evaluate(
+            either,
+            {"patient": {"reference": "Patient/1"}, "name": [{"use": "official"}]},
+            "Consent",
+            None,
+            None,
+        )
+        is True
+    )
+    assert invariants.evaluate(either, {"name": [{"use": "official"}]}, "Patient", None, None) is False
