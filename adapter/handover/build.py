@@ -25,6 +25,7 @@ from datetime import datetime
 
 from adapter.coordination import check_coordination
 from adapter.fhir import to_fhir
+from adapter.fhir.narrative import brief
 from adapter.handover.clock import FixedInstant, InstantClock
 from adapter.handover.codes import (
     HANDOVER_EVENT_SYSTEM,
@@ -141,6 +142,10 @@ def _task(
         "resourceType": "Task",
         "id": task_id,
         "meta": {"profile": [TASK_PROFILE]},
+        "text": brief(
+            f"Handover ({reason}) to {owner_resource.get('name')}: requested. The receiving team decides "
+            f"whether to take the client on."
+        ),
         "status": TaskStatus.REQUESTED.value,
         "intent": "order",
         "code": {
@@ -185,6 +190,9 @@ def _header(
         "resourceType": "MessageHeader",
         "id": message_id,
         "meta": {"profile": [HEADER_PROFILE]},
+        "text": brief(
+            f"Care plan handover ({reason}) from {sender_org['name']} to {destination_org['name']}."
+        ),
         "eventCoding": {"system": HANDOVER_EVENT_SYSTEM, "code": HandoverEvent.CARE_PLAN_HANDOVER.value},
         "destination": [
             {
@@ -205,6 +213,9 @@ def _provenance(provenance_id: str, *, targets: list[str], sender_url: str, at: 
         "resourceType": "Provenance",
         "id": provenance_id,
         "meta": {"profile": [PROVENANCE_PROFILE]},
+        "text": brief(
+            "Sent and signed by the sending organisation (Ed25519, detached JWS over the message)."
+        ),
         "target": [{"reference": url} for url in targets],
         "recorded": _instant(at),
         "agent": [{"type": PROVENANCE_AUTHOR, "who": {"reference": sender_url}}],

@@ -34,6 +34,7 @@ import orjson
 
 from adapter.errors import InvalidFhir
 from adapter.fhir import from_fhir
+from adapter.fhir.narrative import brief
 from adapter.handover.build import MESSAGE_NAMESPACE, PROVENANCE_INDEX, endpoint_of
 from adapter.handover.clock import FixedInstant, InstantClock
 from adapter.handover.codes import HANDOVER_REASON_SYSTEM, HandoverReason, TaskStatus
@@ -287,6 +288,7 @@ def _answer(
         "resourceType": "MessageHeader",
         "id": ack_id,
         "meta": {"profile": [ACK_PROFILE_HEADER]},
+        "text": brief(f"Acknowledgement of handover message {message.message_id}: {code}."),
         "eventCoding": message.header.get("eventCoding"),
         "destination": [{"endpoint": (message.header.get("source") or {}).get("endpoint", "urn:unknown")}],
         "source": {"endpoint": endpoint_of(us)},
@@ -303,6 +305,7 @@ def _answer(
         task_now: FhirJson = {
             "resourceType": "Task",
             "id": task["resource"].get("id"),
+            "text": brief(f"Handover Task: {status.value}."),
             "status": status.value,
             "intent": task["resource"].get("intent", "order"),
             "lastModified": at.isoformat(timespec="seconds"),
@@ -311,7 +314,12 @@ def _answer(
             task_now["statusReason"] = {"text": "; ".join(i.text for i in outcome.errors)}
         header["focus"] = [{"reference": task["fullUrl"]}]
         entries.append({"fullUrl": task["fullUrl"], "resource": task_now})
-    entries.append({"fullUrl": f"urn:uuid:{outcome_id}", "resource": {**outcome.to_fhir(), "id": outcome_id}})
+    entries.append(
+        {
+            "fullUrl": f"urn:uuid:{outcome_id}",
+            "resource": {**outcome.to_fhir(), "id": outcome_id, "text": brief(str(outcome))},
+        }
+    )
     return {
         "resourceType": "Bundle",
         "id": str(uuid.uuid5(MESSAGE_NAMESPACE, f"{ack_id}|bundle")),

@@ -1,0 +1,72 @@
+"""Every handover message the fixtures produce, and every acknowledgement, validates against the IG's
+profiles (HandoverMessage and the profiles each entry claims) with no error; a broken one does not."""
+
+from __future__ import annotations
+
+import pytest
+from handover_cases import ROUTES, Keys, Route, recorded_clock
+
+from adapter.fhir import read_json, write_json
+from adapter.handover import build_handover, receive_handover
+from adapter.handover.codes import MESSAGE_PROFILE
+from adapter.store import open_store
+from adapter.types import FhirJson
+from adapter.validation import validate
+
+
+def _message(route: Route, keys: Keys) -> FhirJson:
+    record = route.record()
+    built = build_handover(
+        record,
+        destination=route.destination,
+        reason=route.reason,
+        sender=route.sender,
+        clock=recorded_clock(record),
+        signer=keys.signer(route.sender),
+    )
+    return read_json(write_json(built))
+
+
+def _errors(resource: FhirJson, *profiles: str) -> list[tuple[str, str | None]]:
+    return [(i.message_id, i.expression) for i in validate(resource, profiles=profiles).errors]
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[r.name for r in ROUTES])
+def test_each_routes_message_and_acknowledgement_validate(route: Route) -> None:
+    keys = Keys()
+    message = _message(route, keys)
+    assert _errors(message, MESSAGE_PROFILE) == []
+    ack = receive_handover(
+        message,
+        store=open_store(":memory:"),
+        trust=keys.trust(route.sender),
+        clock=recorded_clock(route.record()),
+        as_organisation=route.destination,
+    )
+    assert ack.code == "ok"
+    assert _errors(ack.bundle) == []
+
+
+def test_a_refusal_acknowledgement_validates() -> None:
+    keys = Keys()
+    message = _message(ROUTES[0], keys)
+    ack = receive_handover(
+        message,
+        store=open_store(":memory:"),
+        trust=keys.trust("NTI"),
+        clock=recorded_clock(ROUTES[0].record()),
+        as_organisation="B82017",
+    )
+    assert ack.code == "fatal-error"
+    assert _errors(ack.bundle) == []
+
+
+def test_the_profiles_catch_a_broken_message() -> None:
+    message = _message(ROUTES[0], Keys())
+    del message["entry"][1]["resource"]["owner"]  # HandoverTask: owner 1..1
+    del message["entry"][2]["resource"]["signature"]  # HandoverProvenance: signature 1..1
+    message["entry"][0]["resource"]["eventCoding"]["code"] = "not-an-event"
+    found = _errors(message, MESSAGE_PROFILE)
+    assert ("binding.required", "Bundle.entry[0].resource.event.ofType(Coding)") in found
+    assert ("cardinality.min", "Bundle.entry[1].resource") in found
+    assert ("cardinality.min", "Bundle.entry[2].resource") in found
