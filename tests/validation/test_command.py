@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
+from adapter.validation import inputs
 from adapter.validation.command import validate_command
 
 app = typer.Typer()
@@ -56,3 +58,25 @@ def test_unknown_profile_and_bad_ig_are_errors_not_tracebacks(tmp_path: Path) ->
     bad_ig = runner.invoke(app, [str(good), "--ig", str(not_an_ig)])
     assert bad_ig.exit_code == 2
     assert bad_ig.exception is None or isinstance(bad_ig.exception, SystemExit)
+
+
+def test_deep_nesting_and_huge_files_are_fatal_issues(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"resourceType": "Patient", "extension": ' + "[" * 10_000 + "]" * 10_000 + "}")
+    result = runner.invoke(app, [str(deep), "--format", "json"])
+    assert result.exit_code == 1
+    issue = json.loads(result.stdout)[0]["outcome"]["issue"][0]
+    assert issue["severity"] == "fatal"
+    assert issue["details"]["coding"][0]["code"] == "input.json"
+
+    huge = tmp_path / "huge.json"
+    huge.write_text(json.dumps(GOOD))
+    monkeypatch.setattr(inputs, "MAX_BYTES", 10)
+    result = runner.invoke(app, [str(huge), "--format", "json"])
+    assert result.exit_code == 1
+    assert (
+        json.loads(result.stdout)[0]["outcome"]["issue"][0]["details"]["coding"][0]["code"]
+        == "input.too-large"
+    )
