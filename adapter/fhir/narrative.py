@@ -12,6 +12,7 @@ from html import escape as _html_escape
 
 from adapter.model.codes import Domain
 from adapter.model.record import CareTeamMember, ClientRecord, Intervention, PersonName
+from adapter.types import FhirJson
 
 XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
 
@@ -189,6 +190,22 @@ class _Plan:
                 "<p>" + escape("; ".join(f for f in facts if f) or "no external co-ordination") + "</p>"
             )
         return "<h3>Co-ordination</h3>" + "".join(parts) if parts else ""
+
+
+def brief(text: str) -> FhirJson:
+    """The narrative of a resource other than the plan: one escaped sentence, so that every
+    resource reads on its own in a viewer (FHIR's dom-6 asks for narrative on each)."""
+    return {"status": "generated", "div": f'<div xmlns="{XHTML_NAMESPACE}"><p>{escape(text)}</p></div>'}
+
+
+def person(name: PersonName) -> str:
+    """A name as a person writes it: prefix, given names, family name."""
+    return _name(name)
+
+
+def words(code: str) -> str:
+    """A code as words: ``cmht-care-coordinator`` -> ``cmht care coordinator``."""
+    return _words(code)
 
 
 def narrative(record: ClientRecord) -> str:

@@ -72,3 +72,26 @@ def test_markup_in_the_record_stays_text() -> None:
     root = etree.fromstring(narrative(load_record(data)).encode())
     assert not list(root.iter(f"{{{XHTML_NAMESPACE}}}script"))
     assert _text(root.find(f"{{{XHTML_NAMESPACE}}}h2")) == "<script>alert('x')</script> & co"
+
+
+def test_every_resource_reads_on_its_own() -> None:
+    path = FIXTURES / "03-gp-shared-care.json"
+    if not path.exists():
+        pytest.skip("fixture not present")
+    record = load_record(orjson.loads(path.read_bytes()))
+    texts = {}
+    for entry in to_fhir(record)["entry"]:
+        resource = entry["resource"]
+        assert resource["text"]["status"] == "generated"
+        texts.setdefault(resource["resourceType"], []).append(
+            _text(etree.fromstring(resource["text"]["div"]))
+        )
+    user = record.service_user
+    assert texts["Patient"] == [
+        f"{user.name.prefix} {' '.join(user.name.given)} {user.name.family}, born "
+        f"{user.birth_date}, NHS number {user.nhs_number}"
+    ]
+    for goal, text in zip(record.plan.goals, texts["Goal"], strict=True):
+        assert text.startswith(f"Goal ({goal.domain.value.replace('-', ' ')}): {goal.description}")
+    for organisation, text in zip(record.organisations, texts["Organization"], strict=True):
+        assert text.startswith(f"{organisation.name} [{organisation.ods_code}]")

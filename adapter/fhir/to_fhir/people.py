@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from adapter.fhir.narrative import brief, person, words
 from adapter.fhir.to_fhir.context import (
     Context,
     address,
@@ -40,9 +41,12 @@ def patient(ctx: Context) -> FhirJson:
         if value is not None
     ]
     identifiers += [other_identifier(ctx, other) for other in user.other_identifiers]
+    born = f", born {user.birth_date.isoformat()}"
+    nhs = f", NHS number {user.nhs_number}" if user.nhs_number else ""
     return resource(
         "Patient",
         ctx,
+        text=brief(f"{person(user.name)}{born}{nhs}"),
         identifier=identifiers,
         name=[human_name(user.name)],
         telecom=telecom(user.phone),
@@ -61,6 +65,7 @@ def organization(ctx: Context, organisation: Organisation) -> FhirJson:
         "Organization",
         ctx,
         organisation.ods_code,
+        text=brief(f"{organisation.name} [{organisation.ods_code}], {words(organisation.kind)}"),
         extension=extensions(
             extension("single-point-of-contact", "valueString", organisation.single_point_of_contact)
         ),
@@ -78,6 +83,7 @@ def practitioner(ctx: Context, member: CareTeamMember) -> FhirJson:
         "Practitioner",
         ctx,
         member.id,
+        text=brief(person(member.name)),
         identifier=[other_identifier(ctx, member.professional_id)] if member.professional_id else None,
         name=[human_name(member.name)],
     )
@@ -94,6 +100,9 @@ def practitioner_role(ctx: Context, member: CareTeamMember) -> FhirJson:
         "PractitionerRole",
         ctx,
         member.id,
+        text=brief(
+            f"{person(member.name)}: {', '.join(words(r) for r in member.roles)} at {member.organisation}"
+        ),
         identifier=[local_identifier("PractitionerRole", member.id)],
         period=period(member.start, member.end),
         practitioner=ctx.ref("Practitioner", member.id),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from adapter.fhir.extensions import GOAL_MILESTONE
+from adapter.fhir.narrative import brief, person, words
 from adapter.fhir.to_fhir.context import (
     Context,
     day,
@@ -34,9 +35,11 @@ def care_team(ctx: Context) -> FhirJson:
         }
         for member in record.care_team
     ]
+    names = [f"{person(m.name)} ({', '.join(words(r) for r in m.roles)})" for m in record.care_team]
     return resource(
         "CareTeam",
         ctx,
+        text=brief(f"Care team of {person(record.service_user.name)}: {'; '.join(names)}"),
         status="active",
         category=[{"coding": [ctx.terminology.fixed("care-team-category")]}],
         subject=ctx.ref("Patient"),
@@ -59,6 +62,11 @@ def goal(ctx: Context, treatment_goal: Goal) -> FhirJson:
         "Goal",
         ctx,
         treatment_goal.id,
+        text=brief(
+            f"Goal ({words(treatment_goal.domain)}): {treatment_goal.description}"
+            f"; {treatment_goal.status.value}"
+            + (f", target {treatment_goal.target_date.isoformat()}" if treatment_goal.target_date else "")
+        ),
         extension=write(ctx, (GOAL_MILESTONE,), treatment_goal),
         identifier=[local_identifier("Goal", treatment_goal.id)],
         lifecycleStatus=treatment_goal.status.value,
@@ -94,6 +102,7 @@ def need(ctx: Context, assessed_need: Need) -> FhirJson:
         "Condition",
         ctx,
         assessed_need.id,
+        text=brief(f"Need ({words(assessed_need.domain)}): {assessed_need.description}"),
         identifier=[local_identifier("Condition", assessed_need.id)],
         clinicalStatus={"coding": [ctx.terminology.fixed("need-clinical-status")]},
         category=[
@@ -115,6 +124,10 @@ def episode_of_care(ctx: Context) -> FhirJson | None:
         "EpisodeOfCare",
         ctx,
         episode.id,
+        text=brief(
+            f"Treatment episode at {episode.provider} from {episode.start.isoformat()}"
+            f", {episode.status.value}"
+        ),
         extension=extensions(
             extension(
                 "referral-source",
@@ -151,6 +164,12 @@ def consent(ctx: Context, consent_to_share: ConsentToShare) -> FhirJson:
         "Consent",
         ctx,
         consent_to_share.id,
+        text=brief(
+            f"Consent ({consent_to_share.status.value})"
+            f" to share with {', '.join(consent_to_share.organisations)}"
+            f" for {', '.join(words(p) for p in consent_to_share.purposes)},"
+            f" from {consent_to_share.start.isoformat()}"
+        ),
         identifier=[local_identifier("Consent", consent_to_share.id)],
         status=consent_to_share.status.value,
         scope={"coding": [ctx.terminology.fixed("consent-scope")]},
@@ -181,6 +200,7 @@ def provenance(ctx: Context) -> FhirJson | None:
     return resource(
         "Provenance",
         ctx,
+        text=brief(f"Care plan {plan.id} as recorded at {instant(record.recorded_at)}"),
         target=targets,
         recorded=instant(record.recorded_at),
         agent=[{"type": {"coding": [ctx.terminology.fixed("provenance-author")]}, "who": who}],
