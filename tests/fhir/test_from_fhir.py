@@ -353,3 +353,24 @@ def test_practitioner_without_a_role_takes_the_participant_role_and_organisation
     assert [(m.id, m.roles, m.organisation, m.start, m.name.family) for m in members] == [
         ("pr1", ["care-coordinator"], "Y02345", date(2026, 1, 5), "Reid")
     ]
+
+
+def test_a_second_care_plan_is_reported_not_merged() -> None:
+    bundle = _foreign()
+    other = copy.deepcopy(bundle["entry"][0])
+    other["fullUrl"] = f"{SERVER}CarePlan/cp2"
+    other["resource"]["id"] = "cp2"
+    bundle["entry"].append(other)
+    result = from_fhir(bundle)
+    assert result.record.plan.id == "cp1"
+    assert [
+        (i.message_id, i.expression) for i in result.unmapped if i.message_id == "fhir.resource-unmapped"
+    ] == [
+        ("fhir.resource-unmapped", "Bundle.entry[5].resource"),
+        ("fhir.resource-unmapped", "Bundle.entry[6].resource"),
+    ]
+
+
+def test_a_lone_resource_that_is_no_plan() -> None:
+    patient = _foreign()["entry"][1]["resource"]
+    assert _expressions(patient) == ["Patient"]

@@ -64,7 +64,10 @@ def _translate(imp: Import, error: InvalidRecord) -> list[Issue]:
 def _care_plan(resolver: Resolver, root: FhirJson) -> Target:
     plans = [t for t in resolver.all_targets() if t.resource_type == "CarePlan"]
     if not plans:
-        raise _fail("the input holds no CarePlan to map", "Bundle.entry" if "entry" in root else "CarePlan")
+        raise _fail(
+            "the input holds no CarePlan to map",
+            "Bundle.entry" if root.get("resourceType") == "Bundle" else str(root.get("resourceType")),
+        )
     return plans[0]
 
 
