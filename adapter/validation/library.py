@@ -28,6 +28,8 @@ class StructureLibrary:
         self._structures: dict[str, StructureRecord | None] = {}
         self._elements: dict[str, list[FhirJson] | None] = {}
         self._problems: dict[str, list[str]] = {}
+        self.reference_targets: dict[int, frozenset[str]] = {}
+        """Reference target types by id() of an element record this library holds."""
 
     def structure(self, url_or_type: str) -> StructureRecord | None:
         """The compiled structure, or None when no source has it (or it cannot be built)."""

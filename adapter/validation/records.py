@@ -120,6 +120,10 @@ class ElementRecord:
     """JSON property name -> (child, type code for a choice property such as valueQuantity)."""
 
     @property
+    def has_limits(self) -> bool:
+        return self.min_value is not None or self.max_value is not None or self.max_length is not None
+
+    @property
     def type_codes(self) -> tuple[str, ...]:
         return tuple(t.code for t in self.types)
 

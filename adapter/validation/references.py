@@ -72,8 +72,16 @@ class BundleIndex:
         return found if found is not None else self.by_full_url.get("urn:uuid:" + literal["id"])
 
 
-def allowed_types(element: ElementRecord, library: StructureLibrary) -> set[str]:
-    """Resource types a Reference element may point at (empty: any)."""
+def allowed_types(element: ElementRecord, library: StructureLibrary) -> frozenset[str]:
+    """Resource types a Reference element may point at (empty: any); worked out once per element,
+    kept by the library that holds the element (so the key, the element's id, stays valid)."""
+    found = library.reference_targets.get(id(element))
+    if found is None:
+        found = library.reference_targets[id(element)] = frozenset(_allowed_types(element, library))
+    return found
+
+
+def _allowed_types(element: ElementRecord, library: StructureLibrary) -> set[str]:
     allowed: set[str] = set()
     for type_ref in element.types:
         if type_ref.code != "Reference":

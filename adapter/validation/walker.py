@@ -24,6 +24,7 @@ from adapter.validation.library import StructureLibrary
 from adapter.validation.records import (
     PRIMITIVE_TYPES,
     RESOURCE_TYPES_ABSTRACT,
+    Constraint,
     ElementRecord,
     StructureRecord,
 )
@@ -33,6 +34,9 @@ from adapter.validation.terminology import Terminology
 from adapter.validation.xhtml import check_narrative
 
 QUANTITIES = frozenset({"Quantity", "Age", "Count", "Distance", "Duration", "Money", "SimpleQuantity"})
+
+NATIVE = frozenset({"ext-1", "dom-3"})
+"""Invariants in SKIPPED that the walker evaluates itself (the rest are handled by other checks)."""
 
 MAX_DEPTH = 200
 """Deeper nesting than this is refused: no real resource comes near it, and recursion is bounded."""
@@ -67,6 +71,25 @@ class Context:
     terminology: Terminology
     invariants: Invariants
     regex_cache: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
+
+    resource_types: dict[str, bool] = field(default_factory=dict)
+    active_constraints: dict[int, tuple[Constraint, ...]] = field(default_factory=dict)
+
+    def is_resource_type(self, code: str) -> bool:
+        """Is this type code a resource type (answered once per code)?"""
+        known = self.resource_types.get(code)
+        if known is None:
+            found = self.library.structure(code)
+            known = self.resource_types[code] = found is not None and found.kind == "resource"
+        return known
+
+    def constraints_of(self, element: ElementRecord) -> tuple[Constraint, ...]:
+        """The element's invariants less the ones handled elsewhere (ele-1...), once per element."""
+        found = self.active_constraints.get(id(element))
+        if found is None:
+            found = tuple(c for c in element.constraints if c.key not in SKIPPED or c.key in NATIVE)
+            self.active_constraints[id(element)] = found
+        return found
 
     def regex_for(self, code: str) -> re.Pattern[str] | None:
         if code not in self.regex_cache:
@@ -226,8 +249,9 @@ class Walker:
             # An element that may hold one of several resource types: the resource says which.
             code = value["resourceType"]
         source = structure.url
-        if value is not None:
+        if value is not None and element.fixed is not None:
             self.add(values.check_fixed(element, value, item.path, source))
+        if value is not None and element.pattern is not None:
             self.add(values.check_pattern(element, value, item.path, source))
         if code in PRIMITIVE_TYPES or (code is None and not isinstance(value, dict)):
             self._primitive(element, code or "string", item, structure, scope)
@@ -239,7 +263,8 @@ class Walker:
         else:
             self._complex(element, code, item, structure, scope)
         if code is not None:
-            self.add(check_binding(self.context.terminology, element, code, value, item.path))
+            if element.binding is not None:
+                self.add(check_binding(self.context.terminology, element, code, value, item.path))
             if code == "Coding":
                 self.add(check_coding_systems(self.context.terminology, value, item.path))
             if code == "Reference" and isinstance(value, dict):
@@ -249,8 +274,7 @@ class Walker:
         self._invariants(element, item, code, scope)
 
     def _is_resource_type(self, code: str) -> bool:
-        found = self.context.library.structure(code)
-        return found is not None and found.kind == "resource"
+        return self.context.is_resource_type(code)
 
     def _contained_resource(self, element: ElementRecord, item: Item, scope: Scope) -> None:
         allowed = [t.code for t in element.types if t.code not in RESOURCE_TYPES_ABSTRACT]
@@ -286,7 +310,8 @@ class Walker:
                 self.add([problem])
             else:
                 self.add(primitives.check_format(code, value, path, self.context.regex_for))
-                self.add(values.check_limits(element, code, value, path))
+                if element.has_limits:
+                    self.add(values.check_limits(element, code, value, path))
         if item.extras is not None:
             if not isinstance(item.extras, dict):
                 self.add([_expected_object(path, "primitive extension")])
@@ -354,7 +379,7 @@ class Walker:
             if definition is not None and definition is not structure:
                 self.structure(definition, value, path, scope)
                 return
-            if code in QUANTITIES:
+            if code in QUANTITIES and element.has_limits:
                 self.add(values.check_limits(element, code, value, path))
             self._parents.append(Parent(element.path, element.base_path, code, value))
             try:
@@ -690,7 +715,7 @@ class Walker:
     def _invariants(self, element: ElementRecord, item: Item, code: str | None, scope: Scope) -> None:
         if not element.constraints or item.value is None:
             return
-        for constraint in element.constraints:
+        for constraint in self.context.constraints_of(element):
             if constraint.key == "ext-1":
                 self.add(_ext_1(item))
                 continue
