@@ -19,6 +19,7 @@ from adapter.outcome import Issue
 from adapter.validation.records import PRIMITIVE_JSON_TYPES
 
 REGEX_EXTENSION = "http://hl7.org/fhir/StructureDefinition/regex"
+HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>")
 INT32 = (-(2**31), 2**31 - 1)
 MAX_STRING = 1024 * 1024
 JSON_TYPE_NAMES = {bool: "boolean", int: "number", float: "number", Decimal: "number", str: "string"}
@@ -69,6 +70,16 @@ def check_format(code: str, value: Any, path: str, regex_for: RegexLookup) -> It
     if pattern is not None and code not in ("string", "markdown") and not pattern.fullmatch(text):
         yield Issue.error("value", f"format.{code}", _bad(code, text), path)
         return
+    if code == "markdown" and isinstance(value, str):
+        tag = HTML_TAG.search(value)
+        if tag is not None:
+            yield Issue.error(
+                "value",
+                "format.markdown-html",
+                f"The markdown contains content that appears to be an embedded HTML tag starting at "
+                f"'{tag.group(0)[:2]}'; a presentation layer will (or should) escape it",
+                path,
+            )
     extra = EXTRA_CHECKS.get(code)
     if extra is not None:
         problem = extra(value)
