@@ -55,7 +55,8 @@ class Resolver:
         self.targets: list[Target] = []
         self._by_full_url: dict[str, Target] = {}
         self._by_type_id: dict[tuple[str, str], Target] = {}
-        if root.get("resourceType") == "Bundle":
+        self.is_bundle = root.get("resourceType") == "Bundle"
+        if self.is_bundle:
             for i, entry in enumerate(_list(root.get("entry"))):
                 resource = entry.get("resource") if isinstance(entry, dict) else None
                 if isinstance(resource, dict):

@@ -120,6 +120,7 @@ def _foreign() -> FhirJson:
                     ],
                     "addresses": [{"reference": "Condition/c1"}],
                     "goal": [{"reference": "Goal/g1"}],
+                    "supportingInfo": [{"reference": "Observation/ob1"}],
                     "activity": [
                         {
                             "detail": {
@@ -245,6 +246,7 @@ def test_foreign_bundle_maps_what_it_can_and_names_the_rest() -> None:
     assert [(issue.severity, issue.expression) for issue in result.unmapped] == [
         ("warning", "Bundle.entry[0].resource.created"),
         ("warning", "Bundle.entry[0].resource.extension[2]"),
+        ("warning", "Bundle.entry[0].resource.supportingInfo"),
         ("warning", "Bundle.entry[1].resource.maritalStatus"),
         ("warning", "Bundle.entry[4].resource.priority"),
         ("warning", "Bundle.entry[5].resource"),

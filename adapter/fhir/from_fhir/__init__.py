@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from adapter.errors import InvalidFhir, InvalidRecord
 from adapter.fhir.from_fhir.context import Import
-from adapter.fhir.from_fhir.node import unread
+from adapter.fhir.from_fhir.node import Node, unread
 from adapter.fhir.from_fhir.parties import Parties, service_user
 from adapter.fhir.from_fhir.parts import Parts, consent, episode, recorded_at
 from adapter.fhir.from_fhir.plan import PlanReader
@@ -99,6 +99,19 @@ def _unmapped(imp: Import) -> list[Issue]:
     return issues
 
 
+def _episode(imp: Import, plan: Node, plan_target: Target) -> Target | None:
+    """The EpisodeOfCare among the plan's supportingInfo, else the first in the input. Other
+    supporting information is no part of the record: left unread, it is reported."""
+    for ref in plan.children("supportingInfo"):
+        literal = ref.data.get("reference")
+        found = imp.resolver.resolve(literal, plan_target) if isinstance(literal, str) else None
+        if found is not None and found.resource_type == "EpisodeOfCare":
+            ref.take()
+            return found
+    episodes = imp.resolver.of_type("EpisodeOfCare")
+    return episodes[0] if episodes else None
+
+
 def from_fhir(bundle_or_resource: FhirJson, terminology: Terminology | None = None) -> MappingResult:
     """The canonical record in ``bundle_or_resource`` and what could not be mapped.
 
@@ -115,11 +128,8 @@ def from_fhir(bundle_or_resource: FhirJson, terminology: Terminology | None = No
     for organisation in resolver.of_type("Organization"):
         parties.organisation(organisation)
     plan_node = imp.node(plan_target)
-    team = (
-        imp.resolve(plan_node.children("careTeam")[0], plan_target, ("CareTeam",))
-        if plan_node.children("careTeam")
-        else None
-    )
+    teams = plan_node.children("careTeam")
+    team = imp.resolve(teams[0], plan_target, ("CareTeam",)) if teams else None
     if team is not None:
         parties.care_team(team)
     for role in resolver.of_type("PractitionerRole"):
@@ -133,15 +143,7 @@ def from_fhir(bundle_or_resource: FhirJson, terminology: Terminology | None = No
     record["plan"] = PlanReader(imp, parties, parts, plan_target).read()
     record["plan"]["needs"] = parts.needs
     record["plan"]["goals"] = parts.goals
-    episode_target = next(
-        (
-            t
-            for ref in plan_node.children("supportingInfo")
-            if (t := imp.resolve(ref, plan_target, ("EpisodeOfCare", "Consent", "Provenance"))) is not None
-            and t.resource_type == "EpisodeOfCare"
-        ),
-        None,
-    ) or next(iter(resolver.of_type("EpisodeOfCare")), None)
+    episode_target = _episode(imp, plan_node, plan_target)
     if episode_target is not None:
         record["episode"] = episode(imp, parties, episode_target)
     record["consents"] = [
@@ -153,7 +155,7 @@ def from_fhir(bundle_or_resource: FhirJson, terminology: Terminology | None = No
         record["recorded_at"] = when
     record["organisations"] = parties.organisations
     record["care_team"] = parties.members
-    imp.where.setdefault("organisations", "Bundle.entry")
+    imp.where.setdefault("organisations", "Bundle.entry" if resolver.is_bundle else plan_target.path)
 
     try:
         mapped = load_record(record)
