@@ -8,8 +8,8 @@ OperationOutcome whose expressions are FHIRPaths with indices.
     >>> from adapter.validation import validate
     >>> outcome = validate({"resourceType": "CarePlan", "status": "bogus", "intent": "plan",
     ...                     "subject": {"reference": "Patient/1"}})
-    >>> [(i.message_id, i.expression) for i in outcome.errors]
-    [('binding.required', 'CarePlan.status')]
+    >>> sorted({(i.message_id, i.expression) for i in outcome.errors})
+    [('binding.code-system-undetermined', 'CarePlan.status'), ('binding.required', 'CarePlan.status')]
 """
 
 from __future__ import annotations
