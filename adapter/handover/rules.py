@@ -92,3 +92,15 @@ def task_transitions() -> dict[TaskStatus | None, frozenset[TaskStatus]]:
         for status, moves in data.items()
         if not status.startswith("_")
     }
+
+
+@cache
+def default_reasons() -> dict[tuple[OrganisationKind, OrganisationKind], HandoverReason]:
+    """(sender kind, destination kind) -> the reason assumed (``data/default-reasons.json``)."""
+    data = _load("default-reasons.json")
+    return {
+        (OrganisationKind(sender), OrganisationKind(destination)): HandoverReason(reason)
+        for sender, destinations in data.items()
+        if not sender.startswith("_")
+        for destination, reason in destinations.items()
+    }

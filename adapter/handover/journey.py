@@ -1,0 +1,234 @@
+"""The prison-release journey, step by step, on fixture client 02 (``careplan demo`` runs it).
+
+    >>> journey = prison_release_journey(Path("out/journey"))
+    >>> [step.name for step in journey.steps]
+    ['CARAT export', 'checked', 'validated', 'consent gate', 'handover to the CJIT', 'CJIT receives',
+     'handover to the GP', 'GP shared-care import', 'acknowledgements']
+
+Seed 002, 5.3.4: at release the CARAT team refers the client, with consent, to the single point of
+contact of the CJIT of the release area, which decides whether to take them on; the GP continues the
+prescribing. Keys are made for the run and only the public halves are written (``trust/``), so the
+demo needs no private key on disk. The instant is fixed (the morning the plan was recorded), so every
+run writes the same messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+from rich.console import Console
+
+from adapter.atomic import write_atomically
+from adapter.coordination import check_coordination
+from adapter.dialects import read as read_system
+from adapter.dialects import systems
+from adapter.dialects import write as write_system
+from adapter.errors import AdapterError
+from adapter.fhir import read_json, to_fhir, write_json
+from adapter.handover.build import build_handover
+from adapter.handover.clock import FixedInstant
+from adapter.handover.codes import HandoverReason
+from adapter.handover.receive import Acknowledgement, receive_handover
+from adapter.handover.signing import Ed25519Signer, TrustList
+from adapter.model import ClientRecord, load_record
+from adapter.store import open_store
+from adapter.types import FhirJson
+from adapter.validation import validate
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+CARAT_EXPORT = FIXTURES / "systems" / "carat" / "02-carat-release.csv"
+CANONICAL = FIXTURES / "clients" / "02-carat-release.json"
+JOURNEY_INSTANT = datetime(2026, 11, 25, 10, 30, tzinfo=UTC)
+CARAT, CJIT, GP = "NTI", "Y02345", "B82017"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    name: str
+    ok: bool
+    detail: str
+
+
+@dataclass
+class Journey:
+    """What each step did, and the files written."""
+
+    steps: list[Step] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return all(step.ok for step in self.steps)
+
+
+class _Run:
+    def __init__(self, out_dir: Path, console: Console) -> None:
+        self.out_dir, self.console, self.journey = out_dir, console, Journey()
+
+    def step(self, name: str, ok: bool, detail: str) -> bool:
+        self.journey.steps.append(Step(name, ok, detail))
+        mark = "[green]ok[/]" if ok else "[bold red]FAILED[/]"
+        self.console.print(f"{len(self.journey.steps)}. [bold]{name}[/] {mark}: {detail}")
+        return ok
+
+    def write(self, label: str, name: str, data: bytes) -> Path:
+        path = self.out_dir / name
+        write_atomically(path, data)
+        self.journey.files[label] = path
+        return path
+
+
+def _carat_export(run: _Run) -> ClientRecord | None:
+    if CARAT_EXPORT.exists():
+        conversion = read_system("carat", CARAT_EXPORT.read_bytes())
+        detail = f"{CARAT_EXPORT.name} read as plan {conversion.record.plan.id}"
+        detail += f" ({len(conversion.unmapped)} source fields not mapped)"
+        run.step("CARAT export", True, detail)
+        return conversion.record
+    record = load_record(orjson.loads(CANONICAL.read_bytes()))
+    run.step("CARAT export", True, f"{CANONICAL.name} (canonical record) read as plan {record.plan.id}")
+    return record
+
+
+def _checked(run: _Run, record: ClientRecord, clock: FixedInstant) -> bool:
+    report = check_coordination(record, today=clock)
+    errors = [f for f in report.findings if f.is_error]
+    detail = f"care co-ordination: {report.decision.role or 'a decision is needed'}; "
+    detail += f"{len(report.findings)} findings, {len(errors)} errors" + "".join(
+        f"\n   {f.severity}: {f.text} @ {f.expression}" for f in report.findings
+    )
+    return run.step("checked", not errors, detail)
+
+
+def _validated(run: _Run, record: ClientRecord) -> bool:
+    bundle = read_json(write_json(to_fhir(record)))
+    outcome = validate(bundle)
+    path = run.write("plan", "02-plan.json", write_json(bundle))
+    detail = f"{len(bundle['entry'])} resources, {len(outcome.errors)} errors against the profiles -> {path}"
+    detail += "".join(f"\n   {issue}" for issue in outcome.errors[:5])
+    return run.step("validated", outcome.ok, detail)
+
+
+def _consent_gate(run: _Run, record: ClientRecord, clock: FixedInstant, signer: Ed25519Signer) -> None:
+    try:
+        build_handover(
+            record,
+            destination=GP,
+            reason=HandoverReason.SHARED_CARE,
+            sender=CARAT,
+            clock=clock,
+            signer=signer,
+        )
+    except AdapterError as refused:
+        first = refused.outcome.errors[0]
+        run.step("consent gate", True, f"a shared-care handover to the GP is refused: {first.text}")
+        return
+    run.step("consent gate", False, "a shared-care handover to the GP was built without a consent for it")
+
+
+def _send(
+    run: _Run, record: ClientRecord, *, to: str, name: str, clock: FixedInstant, signer: Ed25519Signer
+) -> FhirJson | None:
+    try:
+        message = build_handover(
+            record,
+            destination=to,
+            reason=HandoverReason.PRISON_RELEASE,
+            sender=CARAT,
+            clock=clock,
+            signer=signer,
+        )
+    except AdapterError as refused:
+        run.step(f"handover to the {name}", False, str(refused.outcome))
+        return None
+    path = run.write(f"handover-{name}", f"handover-{name.lower()}.json", write_json(message))
+    task = message["entry"][1]["resource"]
+    inputs = [i["type"]["coding"][0]["code"] for i in task.get("input", [])]
+    kinds = sorted({e["resource"]["resourceType"] for e in message["entry"][3:]})
+    detail = f"message {message['entry'][0]['resource']['id']} -> {path}\n   Task inputs: {', '.join(inputs)}"
+    detail += f"\n   plan resources sent: {', '.join(kinds)}"
+    run.step(f"handover to the {name}", True, detail)
+    return read_json(write_json(message))
+
+
+def _receive(
+    run: _Run,
+    message: FhirJson,
+    *,
+    us: str,
+    name: str,
+    system: str,
+    trust: TrustList,
+    clock: FixedInstant,
+    step: str,
+) -> Acknowledgement:
+    store_path = run.out_dir / f"{name.lower()}.db"
+    store_path.unlink(missing_ok=True)  # a fresh receiver each run (a second run would be a re-delivery)
+    store = open_store(store_path)
+    ack = receive_handover(message, store=store, trust=trust, clock=clock, as_organisation=us)
+    run.write(f"ack-{name}", f"ack-{name.lower()}.json", write_json(ack.bundle))
+    detail = f"{ack.code}, Task {ack.task_status}"
+    plans = store.list_plans(us)
+    if ack.code == "ok" and plans:
+        written = write_system(system, plans[0])
+        path = run.write(f"{system}", f"{name.lower()}-{system}.{_suffix(system)}", written.data)
+        detail += f"; imported into {system} -> {path} ({len(written.losses)} fields it cannot carry)"
+    else:
+        detail += "".join(f"\n   {i['diagnostics']}" for i in ack.outcome["issue"])
+    run.step(step, ack.code == "ok", detail)
+    return ack
+
+
+def _suffix(system: str) -> str:
+    """The file suffix for a system's format (a FHIR system writes JSON)."""
+    fmt = next((info.format for info in systems() if info.name == system), "txt")
+    return "json" if fmt == "fhir" else fmt
+
+
+def prison_release_journey(
+    out_dir: Path, *, console: Console | None = None, at: datetime = JOURNEY_INSTANT
+) -> Journey:
+    """Run the prison-release journey on fixture 02, printing each step; files go to ``out_dir``.
+
+    Stops at the first step that fails (the Journey says which)."""
+    run = _Run(out_dir, console or Console(highlight=False))
+    clock = FixedInstant(at)
+    carat_key = Ed25519Signer.generate(CARAT)
+    run.write("trust", f"trust/{CARAT}.pub.pem", carat_key.verifier().public_pem())
+    trust = TrustList({CARAT: carat_key.verifier()})
+    record = _carat_export(run)
+    if record is None or not _checked(run, record, clock) or not _validated(run, record):
+        return run.journey
+    _consent_gate(run, record, clock, carat_key)
+    to_cjit = _send(run, record, to=CJIT, name="CJIT", clock=clock, signer=carat_key)
+    if to_cjit is None:
+        return run.journey
+    cjit_ack = _receive(
+        run, to_cjit, us=CJIT, name="CJIT", system="cjit-dir", trust=trust, clock=clock, step="CJIT receives"
+    )
+    to_gp = _send(run, record, to=GP, name="GP", clock=clock, signer=carat_key)
+    if to_gp is None:
+        return run.journey
+    gp_ack = _receive(
+        run,
+        to_gp,
+        us=GP,
+        name="GP",
+        system="gp-shared-care",
+        trust=trust,
+        clock=clock,
+        step="GP shared-care import",
+    )
+    answered = [
+        (ack.message_id == sent["entry"][0]["resource"]["id"], ack.code)
+        for ack, sent in ((cjit_ack, to_cjit), (gp_ack, to_gp))
+    ]
+    run.step(
+        "acknowledgements",
+        all(matches and code == "ok" for matches, code in answered),
+        f"back at {CARAT}: CJIT {answered[0][1]}, GP {answered[1][1]} (each answers its message's header id)",
+    )
+    return run.journey
