@@ -10,7 +10,9 @@ fhirpathpy cannot parse, or that need what a local validator does not have, are 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import fhirpathpy
@@ -36,6 +38,33 @@ def _has_value(inputs: list[Any]) -> list[bool]:
     return [len(inputs) == 1 and inputs[0] is not None and not isinstance(inputs[0], dict | list)]
 
 
+RESOLVER: ContextVar[Callable[[Any], Any] | None] = ContextVar("RESOLVER", default=None)
+"""How resolve() finds a reference's target during one evaluation (set by the walker)."""
+
+
+@contextmanager
+def resolving(resolver: Callable[[Any], Any]) -> Iterator[None]:
+    """Let resolve() in invariants find targets with ``resolver`` (contained, Bundle entries)."""
+    token = RESOLVER.set(resolver)
+    try:
+        yield
+    finally:
+        RESOLVER.reset(token)
+
+
+def _resolve(inputs: list[Any]) -> list[Any]:
+    # Only what the instance itself holds is resolved; nothing is ever fetched.
+    resolver = RESOLVER.get()
+    found = []
+    for item in inputs:
+        reference = item.get("reference") if isinstance(item, dict) else item
+        target = resolver(reference) if resolver is not None else None
+        if target is not None:
+            # A typed node, so that ofType(Practitioner) and is(...) see the resource's type.
+            found.append(_node(target, str(target.get("resourceType", ""))))
+    return found
+
+
 def _html_checks(inputs: list[Any]) -> list[bool]:
     return [True]
 
@@ -47,6 +76,7 @@ def _quiet(label: str, value: Any) -> None:
 USER_FUNCTIONS = {
     "hasValue": {"fn": _has_value, "arity": {0: []}},
     "htmlChecks": {"fn": _html_checks, "arity": {0: []}},
+    "resolve": {"fn": _resolve, "arity": {0: []}},
 }
 
 OPTIONS = {"userInvocationTable": USER_FUNCTIONS, "traceFn": _quiet}

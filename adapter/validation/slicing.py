@@ -1,7 +1,8 @@
 """Assigning an element's values to its slices, then the slices' own rules.
 
 Discriminators supported: value, pattern, exists, type and profile, on paths made of element names,
-``$this``, ``ofType(X)``, ``extension('url')`` and ``resolve()`` for resources held in the value.
+``$this``, ``ofType(X)``, ``extension('url')`` and ``resolve()`` (for resources held in the
+container or the Bundle).
 A discriminator that cannot be evaluated yields an explicit issue, never a silent match.
 """
 
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
 Conforms = Callable[[Any, str], bool]
 """Does a value meet the profile at this URL? (the walker answers, by a silent sub-walk)."""
 
+Resolve = Callable[[Any], "dict[str, Any] | None"]
+"""The resource a reference string points at inside the resource or Bundle (None: not held)."""
+
 InValueSet = Callable[[Any, str], "bool | None"]
 """Is a value's code in the value set at this URL? None: cannot tell (its code system is not held)."""
 
@@ -36,14 +40,18 @@ def _steps(path: str) -> list[str]:
     return [m.group(0) for m in STEP.finditer(path)]
 
 
-def _values_at(value: Any, path: str) -> list[tuple[Any, str | None]]:
+def _values_at(value: Any, path: str, resolve: Resolve) -> list[tuple[Any, str | None]]:
     """The JSON values at a discriminator path, each with its type when a choice names it."""
     current: list[tuple[Any, str | None]] = [(value, None)]
     for step in _steps(path):
         following: list[tuple[Any, str | None]] = []
         for node, node_type in current:
-            if step in ("$this", "resolve()"):
+            if step == "$this":
                 following.append((node, node_type))
+            elif step == "resolve()":
+                target = resolve(node.get("reference")) if isinstance(node, dict) else None
+                if target is not None:
+                    following.append((target, None))
             elif step.startswith("ofType("):
                 wanted = step[7:-1]
                 if node_type is None or node_type.lower() == wanted.lower():
@@ -120,6 +128,7 @@ def _extension_url(element: ElementRecord, roots: Structures) -> str | None:
 
 
 def _matches(
+    resolve: Resolve,
     in_value_set: InValueSet,
     sliced: ElementRecord,
     rule: Discriminator,
@@ -128,7 +137,7 @@ def _matches(
     conforms: Conforms,
 ) -> bool | None:
     """Does the item belong to this slice by this discriminator? None: cannot tell."""
-    found = _values_at(item.value, rule.path)
+    found = _values_at(item.value, rule.path, resolve)
     if rule.kind in ("value", "pattern"):
         if rule.path == "url" and sliced.name in ("extension", "modifierExtension"):
             url = _extension_url(sliced, roots)
@@ -194,6 +203,7 @@ def assign_slices(
     source: str,
     path: str,
     in_value_set: InValueSet,
+    resolve: Resolve,
 ) -> tuple[list[ElementRecord | None], list[Issue]]:
     """Which slice each item belongs to (None: none), and the slicing rules' issues."""
     slicing = element.slicing
@@ -205,7 +215,8 @@ def assign_slices(
         hit: ElementRecord | None = None
         for sliced in element.slices:
             answers = [
-                _matches(in_value_set, sliced, rule, item, roots, conforms) for rule in slicing.discriminators
+                _matches(resolve, in_value_set, sliced, rule, item, roots, conforms)
+                for rule in slicing.discriminators
             ]
             if not slicing.discriminators or None in answers:
                 unsupported.add(sliced.slice_name or sliced.id)

@@ -19,7 +19,7 @@ from adapter.validation import primitives, values
 from adapter.validation.bindings import check_binding, check_coding_systems, codes_of
 from adapter.validation.bundles import check_bundle
 from adapter.validation.extensions import Parent, check_context
-from adapter.validation.invariants import SKIPPED, Invariants, contained_unreferenced
+from adapter.validation.invariants import SKIPPED, Invariants, contained_unreferenced, resolving
 from adapter.validation.library import StructureLibrary
 from adapter.validation.records import (
     PRIMITIVE_TYPES,
@@ -61,6 +61,16 @@ class Scope:
     bundle: BundleIndex | None = None
     contained: Mapping[str, FhirJson] = field(default_factory=dict)
     full_url: str | None = None
+
+    def resolve(self, reference: Any) -> FhirJson | None:
+        """The resource a reference points at, if this resource or its Bundle holds it."""
+        if not isinstance(reference, str) or not reference:
+            return None
+        if reference.startswith("#"):
+            return self.resource if reference == "#" else self.contained.get(reference[1:])
+        if self.bundle is not None:
+            return self.bundle.resolve(reference, self.full_url)
+        return None
 
 
 @dataclass
@@ -682,7 +692,14 @@ class Walker:
         assigned: list[ElementRecord] = [child] * len(items)
         if child.slicing is not None and child.slices:
             matched, slice_issues = assign_slices(
-                child, items, self._conforms, self._type_root, structure.url, path, self._in_value_set
+                child,
+                items,
+                self._conforms,
+                self._type_root,
+                structure.url,
+                path,
+                self._in_value_set,
+                scope.resolve,
             )
             self.add(slice_issues)
             assigned = [m or child for m in matched]
@@ -725,9 +742,10 @@ class Walker:
             if constraint.key in SKIPPED:
                 continue
             type_path = code if code and code not in ("BackboneElement", "Element") else element.path
-            outcome = self.context.invariants.evaluate(
-                constraint, item.value, type_path, scope.resource, scope.root
-            )
+            with resolving(scope.resolve):
+                outcome = self.context.invariants.evaluate(
+                    constraint, item.value, type_path, scope.resource, scope.root
+                )
             if outcome is True:
                 continue
             if outcome is False:

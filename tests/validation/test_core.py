@@ -224,3 +224,15 @@ def test_validator_reuses_its_compiled_cache() -> None:
     second = validator.validate(CAREPLAN)
     assert first == second
     assert validator.context.library.structure("CarePlan") is structure
+
+
+def test_invariants_resolve_references_to_contained_resources() -> None:
+    def team(member_type: str) -> dict[str, Any]:
+        return {
+            "resourceType": "CareTeam",
+            "contained": [{"resourceType": member_type, "id": "m1"}],
+            "participant": [{"member": {"reference": "#m1"}, "onBehalfOf": {"reference": "Organization/1"}}],
+        }
+
+    assert ("invariant.ctm-1", "CareTeam.participant[0]") in errors(team("Patient"))
+    assert ("invariant.ctm-1", "CareTeam.participant[0]") not in errors(team("Practitioner"))

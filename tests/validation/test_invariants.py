@@ -37,13 +37,13 @@ def test_invariants_hold_fail_and_report_what_they_cannot_evaluate() -> None:
     resource = {"resourceType": "Patient", "active": True}
     assert invariants.evaluate(rule("Patient.active.not()"), resource, "Patient", resource, resource) is False
     unsupported = invariants.evaluate(
-        rule("managingOrganization.resolve().exists()"),
-        {"managingOrganization": {"reference": "Organization/1"}},
+        rule("maritalStatus.memberOf('http://hl7.org/fhir/ValueSet/marital-status')"),
+        {"maritalStatus": {"text": "single"}},
         "Patient",
         None,
         None,
     )
-    assert isinstance(unsupported, str) and "resolve" in unsupported
+    assert isinstance(unsupported, str) and "memberOf" in unsupported
     assert invariants.compiled("name.exists()") is invariants.compiled("name.exists()")
 
 
