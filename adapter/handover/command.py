@@ -5,6 +5,7 @@ registers them), and the prison-release journey that ``careplan demo`` runs (ada
     $ careplan handover plan.json --to Y02345 --key keys/NTI.key.pem --out handover.json
     $ careplan handover export.csv --from carat --to Y02345 --reason prison-release --key ...
     $ careplan receive handover.json --as Y02345 --trust keys/ --db cjit.db --out ack.json
+    $ careplan receive handover.json --as Y02345 --trust keys/ --system cjit-dir --export plan.xml
 
 Exit status: 0 sent / accepted; 1 refused (the handover is not built, or the acknowledgement is
 fatal-error), each problem printed on a line with where it is; 2 unreadable input or keys.
@@ -23,6 +24,7 @@ from rich.console import Console
 
 from adapter.atomic import write_atomically
 from adapter.dialects import read as read_system
+from adapter.dialects import write as write_system
 from adapter.errors import AdapterError
 from adapter.fhir import from_fhir, read_resource, write_resource
 from adapter.handover.build import build_handover
@@ -33,8 +35,8 @@ from adapter.handover.rules import default_reasons
 from adapter.handover.signing import Ed25519Signer, TrustList
 from adapter.model import ClientRecord, load_record
 from adapter.outcome import OperationOutcome
-from adapter.store import open_store
-from adapter.types import OdsCode
+from adapter.store import Store, open_store
+from adapter.types import FhirJson, OdsCode
 
 EXIT_REFUSED = 1
 EXIT_BAD_INPUT = 2
@@ -170,8 +172,14 @@ def receive(
     db: Annotated[str, typer.Option("--db", help="Store: a SQLite path, :memory: or a URL.")] = "careplan.db",
     out: Annotated[Path | None, typer.Option("--out", help="Write the acknowledgement here.")] = None,
     at: Annotated[str | None, typer.Option("--at", help="Receive as of this instant (ISO 8601).")] = None,
+    system: Annotated[
+        str | None, typer.Option("--system", help="Also write the imported plan in this system's format.")
+    ] = None,
+    export: Annotated[Path | None, typer.Option("--export", help="Where --system writes the plan.")] = None,
 ) -> None:
     """Receive a handover: check, import, store; print (or write) the acknowledgement message."""
+    if (system is None) != (export is None):
+        raise typer.BadParameter("--system and --export go together", param_hint="--system")
     try:
         message = read_resource(file.read_bytes())
     except OSError as error:
@@ -182,9 +190,10 @@ def receive(
         trust_list = TrustList.from_directory(trust)
     except (OSError, ValueError) as error:
         raise _fail(f"{trust}: cannot load the trust list: {error}") from None
+    store = open_store(db)
     try:
         ack = receive_handover(
-            message, store=open_store(db), trust=trust_list, clock=_clock(at), as_organisation=as_organisation
+            message, store=store, trust=trust_list, clock=_clock(at), as_organisation=as_organisation
         )
     except AdapterError as refused:
         _print_outcome(refused.outcome, f"{file} refused")
@@ -196,6 +205,8 @@ def receive(
         write_atomically(out, data)
     status = ack.task_status.value if ack.task_status else "not recorded"
     _err.print(f"message {ack.message_id}: {ack.code} (Task {status})", markup=False)
+    if ack.code == "ok" and system is not None and export is not None:
+        _export(store, message, as_organisation, system, export)
     if ack.code != "ok":
         for issue in ack.outcome["issue"]:
             where = ", ".join(issue.get("expression", []))
@@ -204,6 +215,29 @@ def receive(
                 markup=False,
             )
         raise typer.Exit(EXIT_REFUSED)
+
+
+def _export(store: Store, message: FhirJson, holder: OdsCode, system: str, export: Path) -> None:
+    plan = next(e["resource"] for e in message["entry"] if e["resource"].get("resourceType") == "CarePlan")
+    plan_id = next(
+        (
+            i["value"]
+            for i in plan.get("identifier", [])
+            if str(i.get("system", "")).endswith("/Id/care-plan")
+        ),
+        plan.get("id"),
+    )
+    record = store.get_plan(holder, str(plan_id))
+    if record is None:
+        raise _fail(f"the accepted plan {plan_id} is not in the store")
+    try:
+        written = write_system(system, record)
+    except AdapterError as error:
+        raise _fail(f"cannot write the plan as {system}: {error}") from None
+    write_atomically(export, written.data)
+    _err.print(
+        f"plan written as {system} to {export} ({len(written.losses)} fields it cannot carry)", markup=False
+    )
 
 
 def keygen(

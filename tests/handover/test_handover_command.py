@@ -201,3 +201,18 @@ def test_the_prison_release_journey_runs_every_step(tmp_path: Path) -> None:
     with (tmp_path / "log").open("w") as log:
         prison_release_journey(tmp_path / "again", console=Console(file=log))
     assert canonical_form(read_json((tmp_path / "again" / "handover-cjit.json").read_bytes()), 2) == first
+
+
+def test_an_accepted_plan_is_written_in_the_receivers_own_format(keys: Path, tmp_path: Path) -> None:
+    message, export = tmp_path / "handover.json", tmp_path / "dir.xml"
+    key = str(keys / "NTI.key.pem")
+    runner.invoke(
+        app, ["handover", RELEASE, "--to", "Y02345", "--key", key, "--out", str(message), "--at", AT]
+    )
+    args = ["receive", str(message), "--as", "Y02345", "--trust", str(keys), "--db", ":memory:", "--at", AT]
+    received = runner.invoke(app, [*args, "--system", "cjit-dir", "--export", str(export)])
+    assert received.exit_code == 0, received.output
+    assert "plan written as cjit-dir" in received.output
+    assert export.read_bytes().lstrip().startswith(b"<")
+    alone = runner.invoke(app, [*args, "--system", "cjit-dir"])
+    assert alone.exit_code == 2 and "go together" in alone.output

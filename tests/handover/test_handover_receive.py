@@ -222,3 +222,25 @@ def test_the_task_moves_on_only_as_the_table_allows(message: FhirJson, store: Sq
     with pytest.raises(TransitionRefused) as unknown:
         advance_task(store, "no-such-task", TaskStatus.COMPLETED, clock=CLOCK)
     assert unknown.value.outcome.errors[0].expression == "Task.id"
+
+
+def test_a_rejection_needs_a_reason(store: SqlStore, keys: Keys) -> None:
+    other = build_handover(
+        ROUTE.record(),
+        destination=ROUTE.destination,
+        reason=ROUTE.reason,
+        sender=ROUTE.sender,
+        clock=at("2026-11-25T11:00:00+00:00"),
+        signer=keys.signer("NTI"),
+    )
+    assert _receive(other, store, keys).task_status is TaskStatus.ACCEPTED
+    task_id = other["entry"][1]["resource"]["id"]
+    state = store.get_task(task_id)
+    assert state is not None
+    # accepted -> rejected is not in the table; a received Task rejected without a reason is refused too.
+    store.change_task(task_id, expected="accepted", status="received", reason=None, at=CLOCK.now())
+    with pytest.raises(TransitionRefused) as refused:
+        advance_task(store, task_id, TaskStatus.REJECTED, clock=CLOCK)
+    assert refused.value.outcome.errors[0].expression == "Task.statusReason"
+    rejected = advance_task(store, task_id, TaskStatus.REJECTED, reason="not our area", clock=CLOCK)
+    assert (rejected.status, rejected.status_reason) == ("rejected", "not our area")
