@@ -265,17 +265,29 @@ def test_broken_input_reports_every_problem_at_once() -> None:
     bundle = _foreign()
     plan, patient, goal = (bundle["entry"][i]["resource"] for i in (0, 1, 4))
     plan["goal"].append({"reference": "Goal/missing"})
-    plan["addresses"].append({"reference": "Patient/p1"})
+    goal["addresses"].append({"reference": "urn:uuid:0b9e7bb4-6d0c-4b53-9d2f-6f1c1f4e1f00"})
     del patient["birthDate"]
     del goal["description"]
     plan["activity"][0]["detail"]["status"] = "sleeping"
     assert _expressions(bundle) == [
         "Bundle.entry[0].resource.activity[0].detail.status",
-        "Bundle.entry[0].resource.addresses[1]",
         "Bundle.entry[0].resource.goal[1]",
         "Bundle.entry[1].resource.birthDate",
+        "Bundle.entry[4].resource.addresses[1]",
         "Bundle.entry[4].resource.description",
     ]
+
+
+def test_references_to_what_the_record_cannot_hold_are_reported_not_fatal() -> None:
+    bundle = _foreign()
+    plan = bundle["entry"][0]["resource"]
+    plan["author"] = {"reference": "Patient/p1"}  # the client wrote it: the record names a worker
+    plan["activity"][0]["detail"]["performer"].append({"identifier": {"value": "team-7"}})
+    result = from_fhir(bundle)
+    assert result.record.plan.author is None
+    unmapped = [i.expression for i in result.unmapped]
+    assert "Bundle.entry[0].resource.author" in unmapped
+    assert "Bundle.entry[0].resource.activity[0].detail.performer[1]" in unmapped
 
 
 def test_missing_care_plan_fields_point_into_the_care_plan() -> None:
@@ -338,7 +350,8 @@ def test_practitioner_without_a_role_takes_the_participant_role_and_organisation
                         "member": {"reference": "Practitioner/pr1"},
                         "onBehalfOf": {"reference": "Organization/o1"},
                         "period": {"start": "2026-01-05"},
-                    }
+                    },
+                    {"member": {"reference": "RelatedPerson/rp1"}},
                 ],
             },
         },
@@ -350,8 +363,15 @@ def test_practitioner_without_a_role_takes_the_participant_role_and_organisation
                 "name": [{"family": "Reid", "given": ["Sam"]}],
             },
         },
+        {"fullUrl": f"{SERVER}RelatedPerson/rp1", "resource": {"resourceType": "RelatedPerson", "id": "rp1"}},
     ]
-    members = from_fhir(bundle).record.care_team
+    result = from_fhir(bundle)
+    # The related person is no care-team member of the record: reported, with its resource.
+    assert [i.expression for i in result.unmapped][-2:] == [
+        "Bundle.entry[6].resource.participant[1]",
+        "Bundle.entry[8].resource",
+    ]
+    members = result.record.care_team
     assert [(m.id, m.roles, m.organisation, m.start, m.name.family) for m in members] == [
         ("pr1", ["care-coordinator"], "Y02345", date(2026, 1, 5), "Reid")
     ]

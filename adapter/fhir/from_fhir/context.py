@@ -54,22 +54,20 @@ class Import:
         self.warnings.append(Issue.warning("informational", message_id, text, expression))
 
     def resolve(self, reference: Node | None, source: Target, types: Iterable[str]) -> Target | None:
-        """The resource a Reference points at, checked against ``types``; broken ones are errors."""
+        """The resource a Reference points at when it is one of ``types``.
+
+        A literal reference that resolves nowhere in the input is an error (a broken reference).
+        A reference to another type, or one by identifier only, is no error: nothing of the record
+        is there, so it stays unread and is reported with the rest of what was not mapped.
+        """
         if reference is None:
             return None
-        wanted = tuple(types)
-        literal = reference.value("reference")
-        reference.take("display", "type")
+        literal = reference.data.get("reference")
         if not isinstance(literal, str):
-            self.error(
-                "required",
-                "fhir.reference-unresolvable",
-                "a reference without a literal reference cannot be followed",
-                reference.path,
-            )
             return None
         target = self.resolver.resolve(literal, source)
         if target is None:
+            reference.take("reference")
             self.error(
                 "not-found",
                 "fhir.reference-broken",
@@ -77,14 +75,9 @@ class Import:
                 reference.path,
             )
             return None
-        if target.resource_type not in wanted:
-            self.error(
-                "invalid",
-                "fhir.reference-type",
-                f"{literal!r} is a {target.resource_type}; expected {' or '.join(wanted)}",
-                reference.path,
-            )
+        if target.resource_type not in tuple(types):
             return None
+        reference.take("reference", "display", "type")
         return target
 
     def code(self, concept: Node | None, enum: type[StrEnum], map_id: str | None = None) -> str | None:

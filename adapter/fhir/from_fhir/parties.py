@@ -213,6 +213,7 @@ class Parties:
         node.take("status", "subject", "managingOrganization", "name")
         self.imp.fixed_all(node.children("category"), "care-team-category")
         for participant in node.children("participant"):
+            # A related person or another team is no member of the record: resolve leaves it unread.
             member = self.imp.resolve(participant.child("member"), target, ("Patient", *_MEMBER_TYPES))
             if member is None:
                 continue
