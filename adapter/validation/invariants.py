@@ -9,6 +9,7 @@ fhirpathpy cannot parse, or that need what a local validator does not have, are 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ SKIPPED: Mapping[str, str] = {
     "ext-1": "evaluated natively: an extension has a value or sub-extensions, not both",
     "dom-3": "evaluated natively: fhirpathpy rejects as() on a collection, which this expression needs",
     "ref-1": "evaluated natively by the reference check: a local reference needs its contained resource",
+    "per-1": "evaluated natively: date and dateTime comparison is slow in fhirpathpy and frequent",
     "txt-1": "narrative XHTML rules are checked by the xhtml check, not by FHIRPath htmlChecks()",
     "txt-2": "narrative XHTML rules are checked by the xhtml check, not by FHIRPath htmlChecks()",
 }
@@ -280,6 +282,26 @@ def _strings(value: Any) -> list[str]:
 def _node(data: Any, type_path: str) -> Any:
     # fhirpathpy needs the model path of a node to resolve choice types and ofType().
     return ResourceNode.create_node(data, type_path)  # type: ignore[no-untyped-call]
+
+
+def start_before_end(start: str, end: str) -> bool:
+    """per-1: is start <= end? Compared as instants when both carry a time, otherwise on the
+    date parts both give; values equal as far as both are precise count as in order."""
+    if "T" in start and "T" in end:
+        first, last = _instant(start), _instant(end)
+        if first is not None and last is not None:
+            return first <= last
+    start_date, end_date = start.partition("T")[0], end.partition("T")[0]
+    shared = min(len(start_date), len(end_date))
+    return start_date[:shared] <= end_date[:shared]
+
+
+def _instant(text: str) -> dt.datetime | None:
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def _truthy(result: list[Any]) -> bool:

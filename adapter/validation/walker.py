@@ -19,7 +19,13 @@ from adapter.validation import primitives, values
 from adapter.validation.bindings import check_binding, check_coding_systems, codes_of
 from adapter.validation.bundles import check_bundle
 from adapter.validation.extensions import Parent, check_context
-from adapter.validation.invariants import SKIPPED, Invariants, contained_unreferenced, resolving
+from adapter.validation.invariants import (
+    SKIPPED,
+    Invariants,
+    contained_unreferenced,
+    resolving,
+    start_before_end,
+)
 from adapter.validation.library import StructureLibrary
 from adapter.validation.records import (
     PRIMITIVE_TYPES,
@@ -35,7 +41,7 @@ from adapter.validation.xhtml import check_narrative
 
 QUANTITIES = frozenset({"Quantity", "Age", "Count", "Distance", "Duration", "Money", "SimpleQuantity"})
 
-NATIVE = frozenset({"ext-1", "dom-3"})
+NATIVE = frozenset({"ext-1", "dom-3", "per-1"})
 """Invariants in SKIPPED that the walker evaluates itself (the rest are handled by other checks)."""
 
 MAX_DEPTH = 200
@@ -177,13 +183,17 @@ class Walker:
             return
         here = path or resource_type
         own_scope = self._scope_for(data, scope)
-        self.structure(base, data, here, own_scope)
-        if resource_type == "Bundle":
-            self.add(check_bundle(data, here, _ResourceTypes(self.context.library)))
-        meta = data.get("meta")
-        declared = meta.get("profile", []) if isinstance(meta, dict) else []
-        for url in [*(p for p in declared if isinstance(p, str)), *profiles]:
-            self._profile(url, data, here, own_scope, resource_type, explicit=url in profiles and explicit)
+        # resolve() in this resource's invariants finds what this resource and its Bundle hold.
+        with resolving(own_scope.resolve):
+            self.structure(base, data, here, own_scope)
+            if resource_type == "Bundle":
+                self.add(check_bundle(data, here, _ResourceTypes(self.context.library)))
+            meta = data.get("meta")
+            declared = meta.get("profile", []) if isinstance(meta, dict) else []
+            for url in [*(p for p in declared if isinstance(p, str)), *profiles]:
+                self._profile(
+                    url, data, here, own_scope, resource_type, explicit=url in profiles and explicit
+                )
 
     def _scope_for(self, data: FhirJson, outer: Scope | None) -> Scope:
         own = data.get("contained")
@@ -736,16 +746,18 @@ class Walker:
             if constraint.key == "ext-1":
                 self.add(_ext_1(item))
                 continue
+            if constraint.key == "per-1" and isinstance(item.value, dict):
+                self.add(_per_1(item))
+                continue
             if constraint.key == "dom-3" and isinstance(item.value, dict):
                 self.add(_dom_3(item))
                 continue
             if constraint.key in SKIPPED:
                 continue
             type_path = code if code and code not in ("BackboneElement", "Element") else element.path
-            with resolving(scope.resolve):
-                outcome = self.context.invariants.evaluate(
-                    constraint, item.value, type_path, scope.resource, scope.root
-                )
+            outcome = self.context.invariants.evaluate(
+                constraint, item.value, type_path, scope.resource, scope.root
+            )
             if outcome is True:
                 continue
             if outcome is False:
@@ -810,6 +822,20 @@ def _ext_1(item: Item) -> list[Issue]:
             )
         ]
     return []
+
+
+def _per_1(item: Item) -> list[Issue]:
+    start, end = item.value.get("start"), item.value.get("end")
+    if not (isinstance(start, str) and isinstance(end, str)) or start_before_end(start, end):
+        return []
+    return [
+        Issue.error(
+            "invariant",
+            "invariant.per-1",
+            "Constraint failed: per-1: 'If present, start SHALL have a lower value than end'",
+            item.path,
+        )
+    ]
 
 
 def _dom_3(item: Item) -> list[Issue]:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from adapter.validation.invariants import Invariants, contained_unreferenced, focus_names, sufficient_tests
+from adapter.validation.invariants import (
+    Invariants,
+    contained_unreferenced,
+    focus_names,
+    start_before_end,
+    sufficient_tests,
+)
 from adapter.validation.records import Constraint
 
 
@@ -79,3 +85,12 @@ def test_sufficient_tests_answer_common_invariant_shapes_without_fhirpath() -> N
         is True
     )
     assert invariants.evaluate(either, {"name": [{"use": "official"}]}, "Patient", None, None) is False
+
+
+def test_per_1_compares_dates_and_instants_natively() -> None:
+    assert start_before_end("2020-01-01", "2020-02-01")
+    assert not start_before_end("2020-03", "2020-02-01")
+    assert start_before_end("2020-02-01T10:00:00+01:00", "2020-02-01T09:30:00Z")
+    assert not start_before_end("2020-02-01T10:00:00Z", "2020-02-01T09:30:00Z")
+    # equal as far as both are precise: in order
+    assert start_before_end("2023-06-21", "2023-06-21T06:20:00Z")
