@@ -35,23 +35,52 @@ def _xpath(namespace: str, path: str) -> etree.XPath:
 
 
 def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname
+    return str(element.tag).rpartition("}")[2]
 
 
-def location_of(element: etree._Element) -> str:
-    """An XPath naming ``element``, with an index where its name repeats among its siblings."""
-    steps: list[str] = []
-    node: etree._Element | None = element
-    while node is not None:
-        parent = node.getparent()
-        name = _local(node)
-        if parent is not None:
-            same = [sibling for sibling in parent if sibling.tag == node.tag]
-            if len(same) > 1:
-                name += f"[{same.index(node) + 1}]"
-        steps.append(name)
-        node = parent
-    return "/" + "/".join(reversed(steps))
+def _step(element: etree._Element) -> str:
+    # The sibling scans run in libxml2; an index is shown only where the name repeats.
+    name = _local(element)
+    if element.getparent() is None:
+        return name
+    before = sum(1 for _ in element.itersiblings(element.tag, preceding=True))
+    if before or next(element.itersiblings(element.tag), None) is not None:
+        return f"{name}[{before + 1}]"
+    return name
+
+
+class Locations:
+    """Where each element of one document is, worked out once per element.
+
+    Keeping the elements as keys also keeps lxml's proxies for them alive, so the same element is
+    the same key every time it is met.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[etree._Element, str] = {}
+
+    def of(self, element: etree._Element) -> str:
+        """An XPath naming ``element``, with an index where its name repeats among its siblings."""
+        known = self._known.get(element)
+        if known is None:
+            parent = element.getparent()
+            known = f"/{_local(element)}" if parent is None else f"{self.of(parent)}/{_step(element)}"
+            self._known[element] = known
+        return known
+
+    def leaves(self, root: etree._Element) -> tuple[str, ...]:
+        """Every attribute with a value, and every element with text and no child elements."""
+        found: list[str] = []
+        for element in root.iter(etree.Element):
+            here = self.of(element)
+            found += [
+                f"{here}/@{etree.QName(name).localname}"
+                for name, value in element.attrib.items()
+                if value.strip()
+            ]
+            if (element.text or "").strip() and not any(isinstance(child.tag, str) for child in element):
+                found.append(here)
+        return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +89,11 @@ class XmlNode:
 
     element: etree._Element
     namespace: str
+    locations: Locations
 
     @property
     def location(self) -> str:
-        return location_of(self.element)
+        return self.locations.of(self.element)
 
     def values(self, path: str) -> list[Value]:
         found: list[Value] = []
@@ -71,10 +101,10 @@ class XmlNode:
             if isinstance(hit, etree._Element):
                 text = (hit.text or "").strip()
                 if text:
-                    found.append(Value(text, location_of(hit)))
+                    found.append(Value(text, self.locations.of(hit)))
             elif isinstance(hit, str) and getattr(hit, "is_attribute", False) and hit.strip():
-                parent = hit.getparent()  # type: ignore[attr-defined]
-                found.append(Value(hit.strip(), f"{location_of(parent)}/@{hit.attrname}"))  # type: ignore[attr-defined]
+                parent = self.locations.of(hit.getparent())  # type: ignore[attr-defined]
+                found.append(Value(hit.strip(), f"{parent}/@{hit.attrname}"))  # type: ignore[attr-defined]
         return found
 
     def where(self, path: str) -> str:
@@ -82,21 +112,11 @@ class XmlNode:
 
     def children(self, path: str) -> list[XmlNode]:
         hits = _xpath(self.namespace, path)(self.element)
-        return [XmlNode(hit, self.namespace) for hit in hits if isinstance(hit, etree._Element)]  # type: ignore[union-attr]
-
-
-def _leaves(root: etree._Element) -> tuple[str, ...]:
-    found: list[str] = []
-    for element in root.iter(etree.Element):
-        here = location_of(element)
-        found += [
-            f"{here}/@{etree.QName(name).localname}"
-            for name, value in element.attrib.items()
-            if value.strip()
+        return [
+            XmlNode(hit, self.namespace, self.locations)
+            for hit in hits  # type: ignore[union-attr]
+            if isinstance(hit, etree._Element)
         ]
-        if len(element) == 0 and (element.text or "").strip():
-            found.append(here)
-    return tuple(found)
 
 
 def _schema_issues(schema: etree.XMLSchema, tree: etree._ElementTree) -> list[Issue]:
@@ -105,11 +125,8 @@ def _schema_issues(schema: etree.XMLSchema, tree: etree._ElementTree) -> list[Is
     issues: list[Issue] = []
     for entry in schema.error_log:  # type: ignore[attr-defined]  # iterable at run time; stubs lag
         hits = tree.xpath(entry.path) if entry.path else []
-        where = (
-            location_of(hits[0])
-            if isinstance(hits, list) and hits and isinstance(hits[0], etree._Element)
-            else entry.path
-        )
+        found = hits[0] if isinstance(hits, list) and hits else None
+        where = Locations().of(found) if isinstance(found, etree._Element) else entry.path
         line = f" (line {entry.line})" if entry.line else ""
         issues.append(Issue.error("structure", "dialects.schema", f"{where}{line}: {entry.message}", where))
     return issues
@@ -135,7 +152,7 @@ class XmlReader:
                         "structure",
                         "dialects.root",
                         f"the root element is {element.tag}; expected {expected.text}",
-                        location_of(element),
+                        Locations().of(element),
                     )
                 ]
             )
@@ -143,7 +160,8 @@ class XmlReader:
             issues = _schema_issues(self.schema, tree)
             if issues:
                 raise InvalidSystemRecord.of(issues)
-        return [SourceRecord(XmlNode(element, self.namespace), _leaves(element))]
+        locations = Locations()
+        return [SourceRecord(XmlNode(element, self.namespace, locations), locations.leaves(element))]
 
 
 @dataclass(frozen=True, slots=True)

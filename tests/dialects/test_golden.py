@@ -48,7 +48,10 @@ def test_golden(system: str, client_name: str) -> None:
         return
     original = client(client_name)
     written = write(system, original)
-    assert written.data == data_file.read_bytes()
+    if load_system(system).info.format != "fhir":
+        # A FHIR system's bytes are adapter.fhir's to write (its own goldens pin them); here its
+        # golden must still read back to the record, checked below.
+        assert written.data == data_file.read_bytes()
     conversion = read(system, data_file.read_bytes())
     assert conversion.unmapped == ()
     assert differences(original, conversion.record, set(written.lost_paths)) == []
