@@ -18,7 +18,7 @@ MESSAGE_PROFILE = PROFILE_BASE + "HandoverMessage"
 HEADER_PROFILE = PROFILE_BASE + "HandoverMessageHeader"
 TASK_PROFILE = PROFILE_BASE + "HandoverTask"
 PROVENANCE_PROFILE = PROFILE_BASE + "HandoverProvenance"
-ACKNOWLEDGEMENT_PROFILE = PROFILE_BASE + "HandoverAcknowledgement"
+ACKNOWLEDGEMENT_HEADER_PROFILE = PROFILE_BASE + "HandoverAcknowledgementHeader"
 PRESCRIBING_EXTENSION = PROFILE_BASE + "handover-prescribing"
 ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code"
 

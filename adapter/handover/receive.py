@@ -37,7 +37,12 @@ from adapter.fhir import from_fhir
 from adapter.fhir.narrative import brief
 from adapter.handover.build import MESSAGE_NAMESPACE, PROVENANCE_INDEX, endpoint_of
 from adapter.handover.clock import FixedInstant, InstantClock
-from adapter.handover.codes import HANDOVER_REASON_SYSTEM, HandoverReason, TaskStatus
+from adapter.handover.codes import (
+    ACKNOWLEDGEMENT_HEADER_PROFILE,
+    HANDOVER_REASON_SYSTEM,
+    HandoverReason,
+    TaskStatus,
+)
 from adapter.handover.consent import covering_consent
 from adapter.handover.entries import ods_code, resolve
 from adapter.handover.errors import HandoverRefused, MessageRefused
@@ -47,8 +52,6 @@ from adapter.model import ClientRecord
 from adapter.outcome import Issue, OperationOutcome
 from adapter.store import DuplicateMessage, Receipt, Refusal, Store, TaskState
 from adapter.types import FhirJson, OdsCode
-
-ACK_PROFILE_HEADER = "https://fhir.careplan-adapter.org/StructureDefinition/HandoverAcknowledgementHeader"
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,7 +290,7 @@ def _answer(
     header: FhirJson = {
         "resourceType": "MessageHeader",
         "id": ack_id,
-        "meta": {"profile": [ACK_PROFILE_HEADER]},
+        "meta": {"profile": [ACKNOWLEDGEMENT_HEADER_PROFILE]},
         "text": brief(f"Acknowledgement of handover message {message.message_id}: {code}."),
         "eventCoding": message.header.get("eventCoding"),
         "destination": [{"endpoint": (message.header.get("source") or {}).get("endpoint", "urn:unknown")}],

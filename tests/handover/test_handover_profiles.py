@@ -3,12 +3,26 @@ profiles (HandoverMessage and the profiles each entry claims) with no error; a b
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+
+import orjson
 import pytest
 from handover_cases import ROUTES, Keys, Route, recorded_clock
 
 from adapter.fhir import read_json, write_json
-from adapter.handover import build_handover, receive_handover
-from adapter.handover.codes import MESSAGE_PROFILE
+from adapter.handover import HandoverEvent, HandoverInput, HandoverReason, build_handover, receive_handover
+from adapter.handover.codes import (
+    ACKNOWLEDGEMENT_HEADER_PROFILE,
+    HANDOVER_EVENT_SYSTEM,
+    HANDOVER_INPUT_SYSTEM,
+    HANDOVER_REASON_SYSTEM,
+    HEADER_PROFILE,
+    MESSAGE_PROFILE,
+    PRESCRIBING_EXTENSION,
+    PROVENANCE_PROFILE,
+    TASK_PROFILE,
+)
 from adapter.store import open_store
 from adapter.types import FhirJson
 from adapter.validation import validate
@@ -70,3 +84,40 @@ def test_the_profiles_catch_a_broken_message() -> None:
     assert ("binding.required", "Bundle.entry[0].resource.event.ofType(Coding)") in found
     assert ("cardinality.min", "Bundle.entry[1].resource") in found
     assert ("cardinality.min", "Bundle.entry[2].resource") in found
+
+
+IG_RESOURCES = Path(__file__).resolve().parents[2] / "ig" / "fsh-generated" / "resources"
+
+
+def _ig(resource_type: str, resource_id: str) -> FhirJson:
+    data: FhirJson = orjson.loads((IG_RESOURCES / f"{resource_type}-{resource_id}.json").read_bytes())
+    return data
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        MESSAGE_PROFILE,
+        HEADER_PROFILE,
+        TASK_PROFILE,
+        PROVENANCE_PROFILE,
+        ACKNOWLEDGEMENT_HEADER_PROFILE,
+        PRESCRIBING_EXTENSION,
+    ],
+)
+def test_the_profiles_the_code_names_are_in_the_ig(url: str) -> None:
+    assert _ig("StructureDefinition", url.rsplit("/", 1)[1])["url"] == url
+
+
+@pytest.mark.parametrize(
+    ("enum", "system"),
+    [
+        (HandoverReason, HANDOVER_REASON_SYSTEM),
+        (HandoverEvent, HANDOVER_EVENT_SYSTEM),
+        (HandoverInput, HANDOVER_INPUT_SYSTEM),
+    ],
+)
+def test_the_codes_are_the_igs_code_systems(enum: type[StrEnum], system: str) -> None:
+    code_system = _ig("CodeSystem", system.rsplit("/", 1)[1])
+    assert code_system["url"] == system
+    assert {concept["code"] for concept in code_system["concept"]} == {member.value for member in enum}
