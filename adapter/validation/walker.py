@@ -440,10 +440,12 @@ class Walker:
             if found is not None:
                 return found
         if code == "Extension":
-            return self._extension_definition(value, path, scope)
+            return self._extension_definition(element, value, path, scope)
         return None
 
-    def _extension_definition(self, value: FhirJson, path: str, scope: Scope) -> StructureRecord | None:
+    def _extension_definition(
+        self, element: ElementRecord, value: FhirJson, path: str, scope: Scope
+    ) -> StructureRecord | None:
         url = value.get("url")
         if not isinstance(url, str):
             self.add(
@@ -456,6 +458,21 @@ class Walker:
                     )
                 ]
             )
+            return None
+        if ":" not in url and self._parents and self._parents[-1].type_code == "Extension":
+            # A sub-extension of a complex extension: its parent's definition names the ones it
+            # allows (as slices); one that matched none of them is not defined there.
+            if element.slices:
+                self.add(
+                    [
+                        Issue.error(
+                            "structure",
+                            "extension.sub-unknown",
+                            f"Sub-extension url '{url}' is not defined by the extension",
+                            path,
+                        )
+                    ]
+                )
             return None
         if ":" not in url:
             self.add(
@@ -478,7 +495,19 @@ class Walker:
                 ]
             )
         definition = self.context.library.structure(url)
-        if definition is None and _is_example(url):
+        if definition is None and url.startswith(CORE_EXTENSIONS):
+            self.add(
+                [
+                    Issue.warning(
+                        "not-found",
+                        "extension.unknown-core",
+                        f"The extension {url} is not an R4 core extension (it may come from a later FHIR "
+                        "version's extension pack), so it was not checked",
+                        path,
+                    )
+                ]
+            )
+        elif definition is None and _is_example(url):
             self.add(
                 [
                     Issue.warning(
@@ -787,6 +816,8 @@ class Walker:
                     ]
                 )
 
+
+CORE_EXTENSIONS = "http://hl7.org/fhir/StructureDefinition/"
 
 EXAMPLE_HOSTS = ("example.org", "example.com", "example.net")
 

@@ -435,3 +435,55 @@ def test_slicing_by_required_binding() -> None:
         ("slicing.min", "Condition"),
         ("slicing.closed", "Condition.category[1]"),
     }
+
+
+def test_complex_extension_sub_extensions() -> None:
+    release = profile(
+        "https://example.test/StructureDefinition/release-details",
+        "Extension",
+        [
+            {
+                "id": "Extension.extension",
+                "path": "Extension.extension",
+                "slicing": {"discriminator": [{"type": "value", "path": "url"}], "rules": "open"},
+            },
+            {
+                "id": "Extension.extension:prison",
+                "path": "Extension.extension",
+                "sliceName": "prison",
+                "min": 1,
+                "max": "1",
+            },
+            {"id": "Extension.extension:prison.url", "path": "Extension.extension.url", "fixedUri": "prison"},
+            {
+                "id": "Extension.extension:prison.value[x]",
+                "path": "Extension.extension.value[x]",
+                "type": [{"code": "string"}],
+            },
+            {
+                "id": "Extension.url",
+                "path": "Extension.url",
+                "fixedUri": "https://example.test/StructureDefinition/release-details",
+            },
+            {"id": "Extension.value[x]", "path": "Extension.value[x]", "max": "0"},
+        ],
+        base=BASE + "Extension",
+    )
+    checker = validator(release)
+    good = {
+        "resourceType": "Patient",
+        "extension": [
+            {"url": release["url"], "extension": [{"url": "prison", "valueString": "HMP Northtown"}]}
+        ],
+    }
+    assert found(checker.validate(good).issues) == set()
+    bad = {
+        "resourceType": "Patient",
+        "extension": [
+            {"url": release["url"], "extension": [{"url": "prisn", "valueString": "HMP Northtown"}]}
+        ],
+    }
+    assert found(checker.validate(bad).issues) == {
+        ("extension.sub-unknown", "Patient.extension[0].extension[0]"),
+        ("slicing.min", "Patient.extension[0]"),
+    }
