@@ -6,7 +6,7 @@ mapped to FHIR, so what is not sent never reaches the message. Links into what w
 addressing a need not sent, an action serving a goal not sent) are dropped with it, so the record
 sent is itself a valid canonical record.
 
-    >>> sent = minimise(record, destination_kind=OrganisationKind.GP_PRACTICE, consent=consent)
+    >>> sent = minimise(record, rule_for(OrganisationKind.GP_PRACTICE), consent)
     >>> sent.plan.risk is None
     True
 """

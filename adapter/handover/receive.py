@@ -386,11 +386,19 @@ def receive_handover(
     )
     try:
         store.record_receipt(receipt)
-    except DuplicateMessage:
-        # Delivered twice at once: the other delivery won the race; give its answer.
+    except DuplicateMessage as duplicate:
+        # Delivered twice at once: the other delivery won the race; give its answer. No answer under
+        # this id means another message already carried this Task id.
         again = store.find_answer(found.message_id)
-        assert again is not None
-        return _replay(found, again.digest, again.answer, as_organisation, store, at)
+        if again is not None:
+            return _replay(found, again.digest, again.answer, as_organisation, store, at)
+        issue = Issue.error(
+            "duplicate",
+            "handover.task-id-reused",
+            f"the handover Task {receipt.task.task_id} already came with another message",
+            f"Bundle.entry[{task_index}].resource.id",
+        )
+        return _refused(found, as_organisation, [issue, *duplicate.outcome.issues], store, at)
     return Acknowledgement(answer)
 
 

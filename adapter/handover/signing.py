@@ -17,8 +17,8 @@ So a message read back from JSON or from FHIR XML (both keep decimals' lexical f
 change to any element other than the signature itself does not.
 
     >>> signer = Ed25519Signer.generate("NTI")
-    >>> jws = sign(bundle, signer)                   # detached JWS over canonical_form(bundle)
-    >>> TrustList({"NTI": signer.verifier()}).verify("NTI", jws, canonical_form(bundle))
+    >>> jws = detached_jws(signer, canonical_form(bundle, 2))      # the Provenance is entry 2
+    >>> TrustList({"NTI": signer.verifier()}).verify("NTI", jws, canonical_form(bundle, 2))
     True
 """
 

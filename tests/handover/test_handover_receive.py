@@ -244,3 +244,13 @@ def test_a_rejection_needs_a_reason(store: SqlStore, keys: Keys) -> None:
     assert refused.value.outcome.errors[0].expression == "Task.statusReason"
     rejected = advance_task(store, task_id, TaskStatus.REJECTED, reason="not our area", clock=CLOCK)
     assert (rejected.status, rejected.status_reason) == ("rejected", "not our area")
+
+
+def test_a_new_message_reusing_a_task_id_is_refused(message: FhirJson, store: SqlStore, keys: Keys) -> None:
+    assert _receive(copy.deepcopy(message), store, keys).code == "ok"
+    message["entry"][0]["resource"]["id"] = "another-message"
+    sign_message(message, keys.signer("NTI"), CLOCK.now())
+    ack = _receive(message, store, keys)
+    assert _issues(ack)[0] == ("handover.task-id-reused", ["Bundle.entry[1].resource.id"])
+    assert store.find_answer("another-message") is None
+    assert len(store.list_plans("Y02345")) == 1
