@@ -7,15 +7,16 @@ A context of kind ``element`` names an element path (``Patient.name``) or a type
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from adapter.outcome import Issue
-from adapter.validation.records import Constraint, StructureRecord
+from adapter.types import FhirJson
+from adapter.validation.records import Constraint, ElementRecord, StructureRecord
 
 if TYPE_CHECKING:
-    from adapter.validation.walker import Context
+    from adapter.validation.context import Context
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,3 +89,70 @@ def check_context(
                 f"invariant '{expression}')",
                 path,
             )
+
+
+CORE_EXTENSIONS = "http://hl7.org/fhir/StructureDefinition/"
+EXAMPLE_HOSTS = ("example.org", "example.com", "example.net")
+
+
+def _is_example(url: str) -> bool:
+    host = url.split("://", 1)[-1].split("/", 1)[0]
+    return any(host == h or host.endswith("." + h) for h in EXAMPLE_HOSTS)
+
+
+def extension_definition(
+    element: ElementRecord,
+    value: FhirJson,
+    path: str,
+    parents: Sequence[Parent],
+    context: Context,
+    resource: Any,
+) -> tuple[StructureRecord | None, list[Issue]]:
+    """The definition an extension's url names, and the issues with that url and where it is used.
+
+    A relative url names a sub-extension of a complex extension: the parent's definition lists the
+    allowed ones as slices of ``Extension.extension`` (``element``); one that matched none is not
+    defined there. An url the definitions do not hold is an error, except example URLs and HL7
+    core URLs of later FHIR versions' extension packs, which are warnings that say nothing was checked.
+    """
+    url = value.get("url")
+    if not isinstance(url, str):
+        text = "Extension.url is required in order to identify, use and validate the extension"
+        return None, [Issue.error("required", "extension.url-missing", text, path)]
+    if ":" not in url and parents and parents[-1].type_code == "Extension":
+        if element.slices:
+            text = f"Sub-extension url '{url}' is not defined by the extension"
+            return None, [Issue.error("structure", "extension.sub-unknown", text, path)]
+        return None, []
+    if ":" not in url:
+        return None, [
+            Issue.error("value", "extension.url-absolute", "Extension.url must be an absolute URL", path)
+        ]
+    issues: list[Issue] = []
+    if "|" in url:
+        text = f"The extension URL must not contain a version ({url})"
+        issues.append(Issue.error("value", "extension.url-versioned", text, path))
+    definition = context.library.structure(url)
+    if definition is None and url.startswith(CORE_EXTENSIONS):
+        text = (
+            f"The extension {url} is not an R4 core extension (it may come from a later FHIR "
+            "version's extension pack), so it was not checked"
+        )
+        issues.append(Issue.warning("not-found", "extension.unknown-core", text, path))
+    elif definition is None and _is_example(url):
+        text = f"The extension {url} is an example URL with no definition, so it was not checked"
+        issues.append(Issue.warning("not-found", "extension.unknown-example", text, path))
+    elif definition is None:
+        text = f"The extension {url} could not be found so is not allowed here"
+        issues.append(Issue.error("structure", "extension.unknown", text, path))
+    elif parents:
+        enclosing = next(
+            (
+                p.value.get("url")
+                for p in reversed(parents)
+                if p.type_code == "Extension" and isinstance(p.value, dict)
+            ),
+            None,
+        )
+        issues.extend(check_context(definition, parents[-1], path, context, resource, enclosing))
+    return definition, issues

@@ -15,8 +15,8 @@ from adapter.types import FhirJson
 from adapter.validation.records import ElementRecord
 
 if TYPE_CHECKING:
+    from adapter.validation.context import Scope
     from adapter.validation.library import StructureLibrary
-    from adapter.validation.walker import Scope
 
 CORE_PREFIX = "http://hl7.org/fhir/StructureDefinition/"
 LITERAL = re.compile(

@@ -17,7 +17,7 @@ from adapter.validation.records import Discriminator, ElementRecord
 from adapter.validation.values import equals, matches_pattern
 
 if TYPE_CHECKING:
-    from adapter.validation.walker import Item
+    from adapter.validation.shape import Item
 
 Conforms = Callable[[Any, str], bool]
 """Does a value meet the profile at this URL? (the walker answers, by a silent sub-walk)."""

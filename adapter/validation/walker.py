@@ -8,9 +8,7 @@ only decides which element definition applies to which piece of JSON and where i
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from adapter.outcome import Issue, Severity
@@ -18,109 +16,32 @@ from adapter.types import FhirJson
 from adapter.validation import primitives, values
 from adapter.validation.bindings import check_binding, check_coding_systems, codes_of
 from adapter.validation.bundles import check_bundle
-from adapter.validation.extensions import Parent, check_context
-from adapter.validation.invariants import (
-    SKIPPED,
-    Invariants,
-    contained_unreferenced,
-    resolving,
-    start_before_end,
+from adapter.validation.context import Context, Scope
+from adapter.validation.element_rules import (
+    MAX_DEPTH,
+    NATIVE_CHECKS,
+    check_cardinality,
+    ele_1,
+    expected_object,
+    too_deep,
 )
+from adapter.validation.extensions import Parent, extension_definition
+from adapter.validation.invariants import SKIPPED, resolving
 from adapter.validation.library import StructureLibrary
 from adapter.validation.records import (
     PRIMITIVE_TYPES,
     RESOURCE_TYPES_ABSTRACT,
-    Constraint,
     ElementRecord,
     StructureRecord,
 )
-from adapter.validation.references import BundleIndex, check_reference
+from adapter.validation.references import check_reference
+from adapter.validation.shape import Item, disallowed_type, element_items
 from adapter.validation.slicing import assign_slices
-from adapter.validation.terminology import Terminology
 from adapter.validation.xhtml import check_narrative
 
+__all__ = ["MAX_DEPTH", "Context", "Item", "Scope", "Walker"]
+
 QUANTITIES = frozenset({"Quantity", "Age", "Count", "Distance", "Duration", "Money", "SimpleQuantity"})
-
-NATIVE = frozenset({"ext-1", "dom-3", "per-1"})
-"""Invariants in SKIPPED that the walker evaluates itself (the rest are handled by other checks)."""
-
-MAX_DEPTH = 200
-"""Deeper nesting than this is refused: no real resource comes near it, and recursion is bounded."""
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One value of an element in the instance: the JSON value, its ``_name`` twin, and where."""
-
-    value: Any
-    extras: Any
-    path: str
-    type_code: str | None
-
-
-@dataclass
-class Scope:
-    """The resource being walked and what surrounds it (for %resource, references and bundles)."""
-
-    resource: FhirJson
-    root: FhirJson
-    bundle: BundleIndex | None = None
-    contained: Mapping[str, FhirJson] = field(default_factory=dict)
-    full_url: str | None = None
-
-    def resolve(self, reference: Any) -> FhirJson | None:
-        """The resource a reference points at, if this resource or its Bundle holds it."""
-        if not isinstance(reference, str) or not reference:
-            return None
-        if reference.startswith("#"):
-            return self.resource if reference == "#" else self.contained.get(reference[1:])
-        if self.bundle is not None:
-            return self.bundle.resolve(reference, self.full_url)
-        return None
-
-
-@dataclass
-class Context:
-    """Shared, compiled knowledge the walk reads: structures, terminology, invariants."""
-
-    library: StructureLibrary
-    terminology: Terminology
-    invariants: Invariants
-    regex_cache: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
-
-    resource_types: dict[str, bool] = field(default_factory=dict)
-    active_constraints: dict[int, tuple[Constraint, ...]] = field(default_factory=dict)
-
-    def is_resource_type(self, code: str) -> bool:
-        """Is this type code a resource type (answered once per code)?"""
-        known = self.resource_types.get(code)
-        if known is None:
-            found = self.library.structure(code)
-            known = self.resource_types[code] = found is not None and found.kind == "resource"
-        return known
-
-    def constraints_of(self, element: ElementRecord) -> tuple[Constraint, ...]:
-        """The element's invariants less the ones handled elsewhere (ele-1...), once per element."""
-        found = self.active_constraints.get(id(element))
-        if found is None:
-            found = tuple(c for c in element.constraints if c.key not in SKIPPED or c.key in NATIVE)
-            self.active_constraints[id(element)] = found
-        return found
-
-    def regex_for(self, code: str) -> re.Pattern[str] | None:
-        if code not in self.regex_cache:
-            self.regex_cache[code] = _regex(self.library.elements(code))
-        return self.regex_cache[code]
-
-
-def _regex(elements: Sequence[FhirJson] | None) -> re.Pattern[str] | None:
-    for element in elements or ():
-        if str(element.get("path", "")).endswith(".value"):
-            for type_ref in element.get("type", []):
-                for extension in type_ref.get("extension", []):
-                    if extension.get("url") == primitives.REGEX_EXTENSION:
-                        return re.compile(str(extension.get("valueString")))
-    return None
 
 
 class Walker:
@@ -182,7 +103,7 @@ class Walker:
             )
             return
         here = path or resource_type
-        own_scope = self._scope_for(data, scope)
+        own_scope = scope.inner(data) if scope is not None else Scope.outermost(data)
         # resolve() in this resource's invariants finds what this resource and its Bundle hold.
         with resolving(own_scope.resolve):
             self.structure(base, data, here, own_scope)
@@ -194,27 +115,6 @@ class Walker:
                 self._profile(
                     url, data, here, own_scope, resource_type, explicit=url in profiles and explicit
                 )
-
-    def _scope_for(self, data: FhirJson, outer: Scope | None) -> Scope:
-        own = data.get("contained")
-        contained = (
-            {str(c.get("id")): c for c in own if isinstance(c, dict) and "id" in c}
-            if isinstance(own, list)
-            else {}
-        )
-        if (
-            outer is not None
-            and outer.resource is not data
-            and any(c is data for c in outer.contained.values())
-        ):
-            # A contained resource's "#id" references resolve against its container's contained list.
-            contained = {**outer.contained, **contained}
-        bundle = outer.bundle if outer else None
-        if data.get("resourceType") == "Bundle":
-            bundle = BundleIndex.of(data)
-        root = outer.root if outer else data
-        full_url = bundle.full_url_of(data) if bundle else None
-        return Scope(resource=data, root=root, bundle=bundle, contained=contained, full_url=full_url)
 
     def _profile(
         self, url: str, data: FhirJson, path: str, scope: Scope, resource_type: str, *, explicit: bool
@@ -314,7 +214,7 @@ class Walker:
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                self.add([_too_deep(item.path)])
+                self.add([too_deep(item.path)])
                 return
             self.resource(data, item.path, scope, profiles)
         finally:
@@ -334,7 +234,7 @@ class Walker:
                     self.add(values.check_limits(element, code, value, path))
         if item.extras is not None:
             if not isinstance(item.extras, dict):
-                self.add([_expected_object(path, "primitive extension")])
+                self.add([expected_object(path, "primitive extension")])
             else:
                 holder = element if element.children else self._type_root(code)
                 if holder is not None:
@@ -345,23 +245,14 @@ class Walker:
                         self._parents.pop()
         extras_only_id = not isinstance(item.extras, dict) or not set(item.extras) - {"id"}
         if (value is None or value == "") and extras_only_id:
-            self.add(
-                [
-                    Issue.error(
-                        "invariant",
-                        "invariant.ele-1",
-                        "Constraint failed: ele-1: 'All FHIR elements must have a @value or children'",
-                        path,
-                    )
-                ]
-            )
+            self.add([ele_1(path)])
 
     def _complex(
         self, element: ElementRecord, code: str | None, item: Item, structure: StructureRecord, scope: Scope
     ) -> None:
         value, path = item.value, item.path
         if not isinstance(value, dict):
-            self.add([_expected_object(path, code or "element")])
+            self.add([expected_object(path, code or "element")])
             return
         holder = self._holder(element, code, structure)
         if holder is None:
@@ -377,20 +268,11 @@ class Walker:
             )
             return
         if not any(k != "id" for k in value):
-            self.add(
-                [
-                    Issue.error(
-                        "invariant",
-                        "invariant.ele-1",
-                        "Constraint failed: ele-1: 'All FHIR elements must have a @value or children'",
-                        path,
-                    )
-                ]
-            )
+            self.add([ele_1(path)])
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                self.add([_too_deep(path)])
+                self.add([too_deep(path)])
                 return
             # A value whose definition is a profile (an extension by its url, a typed profile) is
             # walked against that profile alone: its snapshot already holds the base type's rules,
@@ -440,108 +322,12 @@ class Walker:
             if found is not None:
                 return found
         if code == "Extension":
-            return self._extension_definition(element, value, path, scope)
+            definition, issues = extension_definition(
+                element, value, path, self._parents, self.context, scope.resource
+            )
+            self.add(issues)
+            return definition
         return None
-
-    def _extension_definition(
-        self, element: ElementRecord, value: FhirJson, path: str, scope: Scope
-    ) -> StructureRecord | None:
-        url = value.get("url")
-        if not isinstance(url, str):
-            self.add(
-                [
-                    Issue.error(
-                        "required",
-                        "extension.url-missing",
-                        "Extension.url is required in order to identify, use and validate the extension",
-                        path,
-                    )
-                ]
-            )
-            return None
-        if ":" not in url and self._parents and self._parents[-1].type_code == "Extension":
-            # A sub-extension of a complex extension: its parent's definition names the ones it
-            # allows (as slices); one that matched none of them is not defined there.
-            if element.slices:
-                self.add(
-                    [
-                        Issue.error(
-                            "structure",
-                            "extension.sub-unknown",
-                            f"Sub-extension url '{url}' is not defined by the extension",
-                            path,
-                        )
-                    ]
-                )
-            return None
-        if ":" not in url:
-            self.add(
-                [
-                    Issue.error(
-                        "value", "extension.url-absolute", "Extension.url must be an absolute URL", path
-                    )
-                ]
-            )
-            return None
-        if "|" in url:
-            self.add(
-                [
-                    Issue.error(
-                        "value",
-                        "extension.url-versioned",
-                        f"The extension URL must not contain a version ({url})",
-                        path,
-                    )
-                ]
-            )
-        definition = self.context.library.structure(url)
-        if definition is None and url.startswith(CORE_EXTENSIONS):
-            self.add(
-                [
-                    Issue.warning(
-                        "not-found",
-                        "extension.unknown-core",
-                        f"The extension {url} is not an R4 core extension (it may come from a later FHIR "
-                        "version's extension pack), so it was not checked",
-                        path,
-                    )
-                ]
-            )
-        elif definition is None and _is_example(url):
-            self.add(
-                [
-                    Issue.warning(
-                        "not-found",
-                        "extension.unknown-example",
-                        f"The extension {url} is an example URL with no definition, so it was not checked",
-                        path,
-                    )
-                ]
-            )
-        elif definition is None:
-            self.add(
-                [
-                    Issue.error(
-                        "structure",
-                        "extension.unknown",
-                        f"The extension {url} could not be found so is not allowed here",
-                        path,
-                    )
-                ]
-            )
-        elif self._parents:
-            enclosing = next(
-                (
-                    p.value.get("url")
-                    for p in reversed(self._parents)
-                    if p.type_code == "Extension" and isinstance(p.value, dict)
-                ),
-                None,
-            )
-            self.add(
-                check_context(definition, self._parents[-1], path, self.context, scope.resource, enclosing)
-            )
-        return definition
 
     # -- objects and their properties -----------------------------------------------------------
 
@@ -563,8 +349,8 @@ class Walker:
                 name in index and not (primitive and name == "value")
             ):
                 continue
-            if self._other_choice_type(holder, name) is not None:
-                continue  # reported by _items, which knows the element it belongs to
+            if any(disallowed_type(c, name, self.context.is_type) for c in holder.children):
+                continue  # reported with the element it belongs to (choice.type-not-allowed)
             self.add(
                 [Issue.error("structure", "type.unknown-element", f"Unrecognized property '{key}'", path)]
             )
@@ -573,151 +359,9 @@ class Walker:
                 continue
             if not (child.needed or child.is_choice or child.name in data or "_" + child.name in data):
                 continue  # absent and optional, slices included: nothing to check
-            items, disallowed = self._items(child, data, path)
+            items, disallowed, issues = element_items(child, data, path, self.context.is_type)
+            self.add(issues)
             self._child(child, items, path, structure, scope, disallowed)
-
-    def _other_choice_type(self, holder: ElementRecord, name: str) -> tuple[ElementRecord, str] | None:
-        """A property naming a choice element with a type the element does not allow (valueString
-        where a profile allows only valueQuantity): the element and the type."""
-        for child in holder.children:
-            code = self._disallowed_type(child, name)
-            if code is not None:
-                return child, code
-        return None
-
-    def _disallowed_type(self, child: ElementRecord, name: str) -> str | None:
-        if not child.is_choice:
-            return None
-        stem = child.name[:-3]
-        rest = name[len(stem) :]
-        if not (name.startswith(stem) and rest[:1].isupper()):
-            return None
-        library = self.context.library
-        code = rest if library.structure(rest) is not None else rest[0].lower() + rest[1:]
-        if code not in child.type_codes and library.structure(code) is not None:
-            return code
-        return None
-
-    def _items(self, child: ElementRecord, data: FhirJson, path: str) -> tuple[list[Item], int]:
-        """The values of one element in an object, and how many more are present with a type the
-        element does not allow (they count for cardinality but are not walked)."""
-        if not child.is_choice:
-            return list(self._property(child, child.name, data, f"{path}.{child.name}", None)), 0
-        stem = child.name[:-3]
-        present = [
-            (key, code)
-            for code in child.type_codes
-            for key in (stem + code[0].upper() + code[1:],)
-            if key in data or "_" + key in data
-        ]
-        disallowed = 0
-        for key in data:
-            other = None if key.startswith("_") else self._disallowed_type(child, key)
-            if other is not None:
-                disallowed += 1
-                self.add(
-                    [
-                        Issue.error(
-                            "structure",
-                            "choice.type-not-allowed",
-                            f"The type {other} is not allowed for {child.path} "
-                            f"(allowed: {', '.join(child.type_codes)})",
-                            f"{path}.{stem}.ofType({other})",
-                        )
-                    ]
-                )
-        if len(present) + disallowed > 1:
-            self.add(
-                [
-                    Issue.error(
-                        "structure",
-                        "choice.multiple",
-                        f"Only one of {', '.join(k for k, _ in present)} may be present",
-                        path,
-                    )
-                ]
-            )
-        items: list[Item] = []
-        for key, code in present:
-            items.extend(self._property(child, key, data, f"{path}.{stem}.ofType({code})", code))
-        return items, disallowed
-
-    def _property(
-        self, child: ElementRecord, key: str, data: FhirJson, path: str, code: str | None
-    ) -> Iterator[Item]:
-        raw, extras = data.get(key), data.get("_" + key)
-        if raw is None and extras is None:
-            if key in data or "_" + key in data:
-                self.add([Issue.error("structure", "json.null", f"Property '{key}' is null", path)])
-            return
-        if not child.is_array:
-            for found, label in ((raw, key), (extras, "_" + key)):
-                if isinstance(found, list):
-                    self.add(
-                        [
-                            Issue.error(
-                                "structure",
-                                "json.array-unexpected",
-                                f"The property {label} must be a single value, not a JSON Array",
-                                path,
-                            )
-                        ]
-                    )
-                    return
-            yield Item(raw, extras, path, code)
-            return
-        for found, label in ((raw, key), (extras, "_" + key)):
-            if found is not None and not isinstance(found, list):
-                self.add(
-                    [
-                        Issue.error(
-                            "structure",
-                            "json.array-expected",
-                            f"The property {label} must be a JSON Array, not a single value",
-                            path,
-                        )
-                    ]
-                )
-                return
-        values_list: list[Any] = raw or []
-        extras_list: list[Any] = extras or []
-        for found, label in ((raw, key), (extras, "_" + key)):
-            if found == []:
-                self.add(
-                    [
-                        Issue.error(
-                            "structure",
-                            "json.empty-array",
-                            f"Array {label} cannot be empty - leave the property out when it has no values",
-                            path,
-                        )
-                    ]
-                )
-        if raw is not None and extras is not None and len(values_list) != len(extras_list):
-            self.add(
-                [
-                    Issue.error(
-                        "structure",
-                        "json.primitive-extension-length",
-                        f"The arrays {key} and _{key} must have the same length",
-                        path,
-                    )
-                ]
-            )
-        for index in range(max(len(values_list), len(extras_list))):
-            value = values_list[index] if index < len(values_list) else None
-            extra = extras_list[index] if index < len(extras_list) else None
-            item_path = f"{path}[{index}]"
-            if value is None and extra is None:
-                self.add(
-                    [
-                        Issue.error(
-                            "structure", "json.null", f"Array {key} holds a null with no extension", item_path
-                        )
-                    ]
-                )
-                continue
-            yield Item(value, extra, item_path, code)
 
     def _child(
         self,
@@ -742,7 +386,7 @@ class Walker:
             )
             self.add(slice_issues)
             assigned = [m or child for m in matched]
-        self.add(_cardinality(child, len(items) + disallowed, path, structure.url))
+        self.add(check_cardinality(child, len(items) + disallowed, path, structure.url))
         for item, element in zip(items, assigned, strict=True):
             self.element_value(element, item, structure, scope)
 
@@ -772,14 +416,9 @@ class Walker:
         if not element.constraints or item.value is None:
             return
         for constraint in self.context.constraints_of(element):
-            if constraint.key == "ext-1":
-                self.add(_ext_1(item))
-                continue
-            if constraint.key == "per-1" and isinstance(item.value, dict):
-                self.add(_per_1(item))
-                continue
-            if constraint.key == "dom-3" and isinstance(item.value, dict):
-                self.add(_dom_3(item))
+            native = NATIVE_CHECKS.get(constraint.key)
+            if native is not None:
+                self.add(native(item.value, item.path))
                 continue
             if constraint.key in SKIPPED:
                 continue
@@ -817,16 +456,6 @@ class Walker:
                 )
 
 
-CORE_EXTENSIONS = "http://hl7.org/fhir/StructureDefinition/"
-
-EXAMPLE_HOSTS = ("example.org", "example.com", "example.net")
-
-
-def _is_example(url: str) -> bool:
-    host = url.split("://", 1)[-1].split("/", 1)[0]
-    return any(host == h or host.endswith("." + h) for h in EXAMPLE_HOSTS)
-
-
 class _ResourceTypes:
     """``name in resource_types`` answered by the definitions (any resource type they hold)."""
 
@@ -836,77 +465,3 @@ class _ResourceTypes:
     def __contains__(self, name: object) -> bool:
         found = self.library.structure(name) if isinstance(name, str) else None
         return found is not None and found.kind == "resource"
-
-
-def _ext_1(item: Item) -> list[Issue]:
-    value = item.value
-    if not isinstance(value, dict):
-        return []
-    has_value = any(k.startswith("value") for k in value)
-    if has_value == bool(value.get("extension")):
-        return [
-            Issue.error(
-                "invariant",
-                "invariant.ext-1",
-                "Constraint failed: ext-1: 'Must have either extensions or value[x], not both'",
-                item.path,
-            )
-        ]
-    return []
-
-
-def _per_1(item: Item) -> list[Issue]:
-    start, end = item.value.get("start"), item.value.get("end")
-    if not (isinstance(start, str) and isinstance(end, str)) or start_before_end(start, end):
-        return []
-    return [
-        Issue.error(
-            "invariant",
-            "invariant.per-1",
-            "Constraint failed: per-1: 'If present, start SHALL have a lower value than end'",
-            item.path,
-        )
-    ]
-
-
-def _dom_3(item: Item) -> list[Issue]:
-    return [
-        Issue.error(
-            "invariant",
-            "invariant.dom-3",
-            "Constraint failed: dom-3: 'If the resource is contained in another resource, it SHALL be "
-            "referred to from elsewhere in the resource or SHALL refer to the containing resource'",
-            f"{item.path}.contained[{index}]",
-        )
-        for index in contained_unreferenced(item.value)
-    ]
-
-
-def _cardinality(child: ElementRecord, count: int, path: str, source: str) -> list[Issue]:
-    if count < child.min:
-        return [
-            Issue.error(
-                "required",
-                "cardinality.min",
-                f"{child.path}: minimum required = {child.min}, but only found {count} (from {source})",
-                path,
-            )
-        ]
-    if child.max is not None and count > child.max:
-        return [
-            Issue.error(
-                "structure",
-                "cardinality.max",
-                f"{child.path}: max allowed = {child.max}, but found {count} (from {source})",
-                path,
-            )
-        ]
-    return []
-
-
-def _expected_object(path: str, what: str) -> Issue:
-    return Issue.error("structure", "json.object-expected", f"A {what} must be a JSON object", path)
-
-
-def _too_deep(path: str) -> Issue:
-    return Issue.error("too-costly", "structure.too-deep", f"Nesting deeper than {MAX_DEPTH} levels", path)
