@@ -52,11 +52,14 @@ Context: Task.input
 * insert OurExtension
 * extension contains
     dailyDose 1..1 and
-    lastDose 0..1
+    lastDose 0..1 and
+    dispensingPharmacy 0..1
 * extension[dailyDose].value[x] only Quantity
 * extension[dailyDose] ^short = "The daily dose (UCUM unit)"
 * extension[lastDose].value[x] only dateTime
 * extension[lastDose] ^short = "When the last dose was taken"
+* extension[dispensingPharmacy].value[x] only Identifier
+* extension[dispensingPharmacy] ^short = "The community pharmacy that dispenses it (ODS code)"
 * value[x] 0..0
 
 Profile: HandoverMessage
