@@ -1,6 +1,6 @@
 """Validation speed and memory, side by side with fhir.resources (R4B) parsing the same resources.
 
-    .venv/bin/python benchmarks/validation.py /tmp/fhirpkg/package [--rounds 5]
+    .venv/bin/python benchmarks/validation.py /tmp/fhirpkg/package [--bundles fixtures/golden] [--rounds 5]
 
 The folder is the unpacked hl7.fhir.r4.examples 4.0.1 package; the official CarePlan, CareTeam,
 Goal, Consent and Provenance examples are read from it. Figures printed:
@@ -8,7 +8,8 @@ Goal, Consent and Provenance examples are read from it. Figures printed:
 - cold start: a fresh Validator's first validation of one resource (load + compile), and the
   import and first parse of fhir.resources, each in its own subprocess so neither warms the other;
 - warm: microseconds per resource and resources per second over all examples (best of the rounds),
-  for full validation and for fhir.resources' ``model_validate``;
+  for full validation and for fhir.resources' ``model_validate``; with ``--bundles DIR``, the same
+  per Bundle over the Bundles in that folder (e.g. fixtures/golden);
 - peak memory (tracemalloc) of one pass of each.
 """
 
@@ -79,21 +80,14 @@ def cold(script: str, sample: Path) -> float:
     return float(done.stdout.strip().splitlines()[-1])
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", type=Path, help="unpacked hl7.fhir.r4.examples 4.0.1 (its package/ folder)")
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args(argv)
-
+def compare(title: str, resources: list[tuple[Path, dict[str, Any]]], per: str, rounds: int) -> None:
+    """Print our full validation and fhir.resources' model_validate of the same resources."""
     from fhir.resources.R4B import get_fhir_model_class
 
     from adapter.validation import Validator
 
-    resources = examples(args.folder)
-    if not resources:
-        raise SystemExit(f"no {', '.join(TYPES)} examples in {args.folder}")
     validator = Validator()
-    models = {kind: get_fhir_model_class(kind) for kind in TYPES}
+    models = {data["resourceType"]: get_fhir_model_class(data["resourceType"]) for _, data in resources}
 
     def ours() -> None:
         for _, data in resources:
@@ -103,22 +97,50 @@ def main(argv: Sequence[str] | None = None) -> None:
         for _, data in resources:
             models[data["resourceType"]].model_validate(data)
 
-    ours()  # warm the compiled cache: the warm figures are about the walk, cold start is below
+    ours()  # warm the compiled cache: these figures are about the walk; cold start is separate
     theirs()
     errors = sum(len(validator.validate(data).errors) for _, data in resources)
-    ours_time = best_pass(ours, args.rounds)
-    theirs_time = best_pass(theirs, args.rounds)
+    ours_time = best_pass(ours, rounds)
+    theirs_time = best_pass(theirs, rounds)
     count = len(resources)
-    sample = resources[0][0]
-    print(f"{count} official R4 examples ({', '.join(TYPES)}); best of {args.rounds} rounds")
+    print(f"{title}; best of {rounds} rounds")
     print(f"errors our validator reports in them: {errors}")
     print(f"{'':34}{'adapter.validation':>20}{'fhir.resources R4B':>20}")
     print(f"{'what it does':34}{'full validation':>20}{'model_validate':>20}")
-    print(f"{'us per resource':34}{ours_time / count * 1e6:>20.0f}{theirs_time / count * 1e6:>20.0f}")
-    print(f"{'resources per second':34}{count / ours_time:>20.0f}{count / theirs_time:>20.0f}")
+    print(f"{f'us per {per}':34}{ours_time / count * 1e6:>20.0f}{theirs_time / count * 1e6:>20.0f}")
+    print(f"{f'{per}s per second':34}{count / ours_time:>20.0f}{count / theirs_time:>20.0f}")
     print(f"{'ratio (ours / theirs)':34}{ours_time / theirs_time:>20.2f}")
     ours_peak, theirs_peak = peak_memory(ours) // 1024, peak_memory(theirs) // 1024
     print(f"{'peak memory, one pass (KiB)':34}{ours_peak:>20}{theirs_peak:>20}")
+    print()
+
+
+def bundles(folder: Path) -> list[tuple[Path, dict[str, Any]]]:
+    found = []
+    for path in sorted(folder.glob("*.json")):
+        data = orjson.loads(path.read_bytes())
+        if isinstance(data, dict) and data.get("resourceType") == "Bundle":
+            found.append((path, data))
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path, help="unpacked hl7.fhir.r4.examples 4.0.1 (its package/ folder)")
+    parser.add_argument("--bundles", type=Path, help="also: a folder of Bundle .json files (fixtures/golden)")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    resources = examples(args.folder)
+    if not resources:
+        raise SystemExit(f"no {', '.join(TYPES)} examples in {args.folder}")
+    compare(f"{len(resources)} official R4 examples ({', '.join(TYPES)})", resources, "resource", args.rounds)
+    if args.bundles is not None:
+        found = bundles(args.bundles)
+        entries = sum(len(b.get("entry", [])) for _, b in found)
+        compare(f"{len(found)} Bundles from {args.bundles} ({entries} entries)", found, "bundle", args.rounds)
+    sample = resources[0][0]
+    print(f"{'':34}{'adapter.validation':>20}{'fhir.resources R4B':>20}")
     print(
         f"{'cold start, 1st resource (ms)':34}{cold(COLD_OURS, sample) * 1e3:>20.0f}"
         f"{cold(COLD_THEIRS, sample) * 1e3:>20.0f}"
