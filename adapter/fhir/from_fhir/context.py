@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from adapter.fhir.from_fhir.node import Node, Tracker
@@ -143,7 +144,9 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+@cache
 def values_of(enum: type[StrEnum]) -> frozenset[str]:
+    """The codes of an enum (cached: asked for every coding read)."""
     return frozenset(member.value for member in enum)
 
 

@@ -22,10 +22,14 @@ class Tracker:
 
     def mark(self, path: str) -> None:
         self.read.add(path)
-        for i, char in enumerate(path):
-            if char in ".[":
-                self.touched.add(path[:i])
-        self.touched.add(path)
+        touched = self.touched
+        # Up the ancestors until one is known: siblings share them, so this is mostly one step.
+        while path not in touched:
+            touched.add(path)
+            cut = max(path.rfind("."), path.rfind("["))
+            if cut <= 0:
+                break
+            path = path[:cut]
 
 
 class Node:
