@@ -54,6 +54,7 @@ class Walker:
         self._depth = 0
         self._reported_skips: set[tuple[str, str | None]] = set()
         self._parents: list[Parent] = []
+        self._memo: dict[tuple[str, str, int], bool | str] = {}
 
     def add(self, issues: Iterable[Issue]) -> None:
         for issue in issues:
@@ -423,9 +424,13 @@ class Walker:
             if constraint.key in SKIPPED:
                 continue
             type_path = code if code and code not in ("BackboneElement", "Element") else element.path
-            outcome = self.context.invariants.evaluate(
-                constraint, item.value, type_path, scope.resource, scope.root
-            )
+            # The same node meets the same invariant when the base and a profile both carry it.
+            memo_key = (constraint.expression or constraint.key, type_path, id(item.value))
+            outcome = self._memo.get(memo_key)
+            if outcome is None:
+                invariants = self.context.invariants
+                outcome = invariants.evaluate(constraint, item.value, type_path, scope.resource, scope.root)
+                self._memo[memo_key] = outcome
             if outcome is True:
                 continue
             if outcome is False:
