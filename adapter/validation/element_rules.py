@@ -68,7 +68,16 @@ def check_dom_3(value: Any, path: str) -> list[Issue]:
     ]
 
 
-NATIVE_CHECKS = {"ext-1": check_ext_1, "per-1": check_per_1, "dom-3": check_dom_3}
+def check_dom_6(value: Any, path: str) -> list[Issue]:
+    """dom-6 (best practice, a warning): a resource has a narrative."""
+    text = value.get("text") if isinstance(value, dict) else None
+    if not isinstance(value, dict) or (isinstance(text, dict) and "div" in text):
+        return []
+    human = "Constraint failed: dom-6: 'A resource should have narrative for robust management'"
+    return [Issue.warning("invariant", "invariant.dom-6", human, path)]
+
+
+NATIVE_CHECKS = {"ext-1": check_ext_1, "per-1": check_per_1, "dom-3": check_dom_3, "dom-6": check_dom_6}
 """Invariants (from SKIPPED) this module evaluates, by key."""
 
 
