@@ -4,6 +4,9 @@ per-1, dom-3 - see :data:`adapter.validation.invariants.SKIPPED`)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 from typing import Any
 
 from adapter.outcome import Issue
@@ -79,6 +82,23 @@ def check_dom_6(value: Any, path: str) -> list[Issue]:
 
 NATIVE_CHECKS = {"ext-1": check_ext_1, "per-1": check_per_1, "dom-3": check_dom_3, "dom-6": check_dom_6}
 """Invariants (from SKIPPED) this module evaluates, by key."""
+
+
+def check_attachment(value: Any, path: str) -> list[Issue]:
+    """An Attachment's stated size is the size of its data (when the data is inline)."""
+    if not isinstance(value, dict):
+        return []
+    data, size = value.get("data"), value.get("size")
+    if not isinstance(data, str) or not isinstance(size, int) or isinstance(size, bool):
+        return []
+    try:
+        actual = len(base64.b64decode(re.sub(r"\s+", "", data), validate=True))
+    except (binascii.Error, ValueError):
+        return []  # the base64 format check reports it
+    if actual == size:
+        return []
+    text = f"Stated Attachment Size {size} does not match actual attachment size {actual}"
+    return [Issue.error("value", "attachment.size", text, path)]
 
 
 def expected_object(path: str, what: str) -> Issue:

@@ -20,6 +20,7 @@ from adapter.validation.context import Context, Scope
 from adapter.validation.element_rules import (
     MAX_DEPTH,
     NATIVE_CHECKS,
+    check_attachment,
     check_cardinality,
     ele_1,
     expected_object,
@@ -190,6 +191,8 @@ class Walker:
                 self.add(check_coding_systems(self.context.terminology, value, item.path))
             if code == "Reference" and isinstance(value, dict):
                 self.add(check_reference(element, value, item.path, scope, self.context.library))
+            if code == "Attachment":
+                self.add(check_attachment(value, item.path))
             if code == "Narrative" and isinstance(value, dict):
                 self.add(check_narrative(value, item.path))
         self._invariants(element, item, code, scope)

@@ -236,3 +236,15 @@ def test_invariants_resolve_references_to_contained_resources() -> None:
 
     assert ("invariant.ctm-1", "CareTeam.participant[0]") in errors(team("Patient"))
     assert ("invariant.ctm-1", "CareTeam.participant[0]") not in errors(team("Practitioner"))
+
+
+def test_attachment_size_must_match_its_data() -> None:
+    def media(size: int) -> dict[str, Any]:
+        return {
+            "resourceType": "Media",
+            "status": "completed",
+            "content": {"contentType": "text/plain", "data": "aGVsbG8=", "size": size},
+        }
+
+    assert errors(media(5)) == set()
+    assert errors(media(100)) == {("attachment.size", "Media.content")}
