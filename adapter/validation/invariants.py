@@ -252,6 +252,8 @@ def contained_unreferenced(resource: Mapping[str, Any]) -> list[int]:
         return []
     outside = {k: v for k, v in resource.items() if k != "contained"}
     mentioned = set(_strings(outside))
+    # Narrative links and images (href="#id", src="#id") refer to contained resources too.
+    narrative = [s for s in mentioned if s.startswith("<")]
     for item in contained:
         mentioned |= {s for s in _strings(item) if s == "#"}
     unreferenced = []
@@ -261,7 +263,8 @@ def contained_unreferenced(resource: Mapping[str, Any]) -> list[int]:
         refers_to_container = "#" in set(_strings(item))
         named = f"#{item.get('id')}"
         others = (s for i, other in enumerate(contained) if i != index for s in _strings(other))
-        if not (named in mentioned or refers_to_container or named in set(others)):
+        in_narrative = any(f'"{named}"' in div or f"'{named}'" in div for div in narrative)
+        if not (named in mentioned or refers_to_container or in_narrative or named in set(others)):
             unreferenced.append(index)
     return unreferenced
 

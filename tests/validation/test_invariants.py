@@ -60,6 +60,14 @@ def test_dom_3_finds_contained_resources_nothing_refers_to() -> None:
         "goal": [{"reference": "#g1"}],
     }
     assert contained_unreferenced(plan) == [1]
+    shown = {
+        **plan,
+        "text": {
+            "status": "generated",
+            "div": '<div xmlns="http://www.w3.org/1999/xhtml"><img src="#g2"/></div>',
+        },
+    }
+    assert contained_unreferenced(shown) == []
 
 
 def test_sufficient_tests_answer_common_invariant_shapes_without_fhirpath() -> None:
