@@ -321,10 +321,20 @@ class Walker:
     ) -> StructureRecord | None:
         """The profile this value must meet instead of its bare type, if one applies."""
         declared = [p for t in element.types if t.code == code for p in t.profiles]
-        for url in declared:
-            found = self.context.library.structure(url)
-            if found is not None:
-                return found
+        candidates = [s for s in (self.context.library.structure(url) for url in declared) if s is not None]
+        if len(candidates) > 1:
+            # Several profiles: the value must meet one of them. The first it meets is walked; if
+            # it meets none, that is an error and each profile's own issues say why.
+            for candidate in candidates:
+                if self._conforms(value, candidate.url):
+                    return candidate
+            choices = ", ".join(c.url for c in candidates)
+            text = f"Unable to find a match for the specified profile among choices: {choices}"
+            self.add([Issue.error("structure", "type.profile-no-match", text, path)])
+            for candidate in candidates[1:]:
+                self.structure(candidate, value, path, scope)
+        if candidates:
+            return candidates[0]
         if code == "Extension":
             definition, issues = extension_definition(
                 element, value, path, self._parents, self.context, scope.resource

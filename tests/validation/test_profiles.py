@@ -487,3 +487,35 @@ def test_complex_extension_sub_extensions() -> None:
         ("extension.sub-unknown", "Patient.extension[0].extension[0]"),
         ("slicing.min", "Patient.extension[0]"),
     }
+
+
+def test_a_type_with_several_profiles_must_meet_one() -> None:
+    def city(name: str) -> dict[str, Any]:
+        return profile(
+            f"https://example.test/StructureDefinition/{name.lower()}-address",
+            "Address",
+            [{"id": "Address.city", "path": "Address.city", "fixedString": name}],
+        )
+
+    leeds, york = city("Leeds"), city("York")
+    person = profile(
+        "https://example.test/StructureDefinition/local-person",
+        "Patient",
+        [
+            {
+                "id": "Patient.address",
+                "path": "Patient.address",
+                "type": [{"code": "Address", "profile": [leeds["url"], york["url"]]}],
+            }
+        ],
+    )
+    checker = validator(leeds, york, person)
+    at_york = {"resourceType": "Patient", "address": [{"city": "York"}]}
+    assert found(checker.validate(at_york, profiles=[person["url"]]).issues) == set()
+    at_hull = {"resourceType": "Patient", "address": [{"city": "Hull"}]}
+    issues = checker.validate(at_hull, profiles=[person["url"]]).issues
+    assert found(issues) == {
+        ("type.profile-no-match", "Patient.address[0]"),
+        ("value.fixed", "Patient.address[0].city"),
+    }
+    assert sum(1 for i in issues if i.message_id == "value.fixed") == 2
