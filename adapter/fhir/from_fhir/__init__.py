@@ -61,12 +61,20 @@ def _translate(imp: Import, error: InvalidRecord) -> list[Issue]:
     return issues
 
 
+def _root_path(root: FhirJson) -> str:
+    """Where a missing plan would have been: the Bundle's entries, or the lone resource."""
+    kind = root.get("resourceType")
+    if kind == "Bundle":
+        return "Bundle.entry"
+    return kind if isinstance(kind, str) and kind.isalpha() else "Resource"
+
+
 def _care_plan(resolver: Resolver, root: FhirJson) -> Target:
     plans = [t for t in resolver.all_targets() if t.resource_type == "CarePlan"]
     if not plans:
         raise _fail(
             "the input holds no CarePlan to map",
-            "Bundle.entry" if root.get("resourceType") == "Bundle" else str(root.get("resourceType")),
+            _root_path(root),
         )
     return plans[0]
 
