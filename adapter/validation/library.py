@@ -8,7 +8,7 @@ from dataclasses import replace
 from adapter.types import FhirJson
 from adapter.validation.compiler import compile_structure
 from adapter.validation.records import StructureRecord
-from adapter.validation.snapshot import generate_snapshot
+from adapter.validation.snapshot import SnapshotProblem, generate_snapshot
 from adapter.validation.terminology import DefinitionLookup
 
 CORE_PREFIX = "http://hl7.org/fhir/StructureDefinition/"
@@ -27,7 +27,7 @@ class StructureLibrary:
         self.definitions = definitions
         self._structures: dict[str, StructureRecord | None] = {}
         self._elements: dict[str, list[FhirJson] | None] = {}
-        self._problems: dict[str, list[str]] = {}
+        self._problems: dict[str, list[SnapshotProblem]] = {}
         self.reference_targets: dict[int, frozenset[str]] = {}
         """Reference target types by id() of an element record this library holds."""
 
@@ -44,7 +44,7 @@ class StructureLibrary:
         if definition is None or not elements:
             return None
         record = compile_structure(definition, elements)
-        problems = tuple(self._problems.get(url, ()))
+        problems = tuple(str(p) for p in self._problems.get(url, ()))
         if problems:
             record = replace(record, problems=problems)
         return record
@@ -67,11 +67,20 @@ class StructureLibrary:
         self._elements[url] = found
         return found
 
+    def differential_problems(self, definition: FhirJson) -> list[SnapshotProblem]:
+        """What generating this StructureDefinition's snapshot from its differential runs into
+        (the definition as given, not the one the chain may hold under its URL)."""
+        base_url = definition.get("baseDefinition")
+        base = self.elements(str(base_url)) if isinstance(base_url, str) else None
+        if not base or "differential" not in definition:
+            return []
+        return generate_snapshot(definition, base, self.elements)[1]
+
     def _generate(self, url: str, definition: FhirJson) -> list[FhirJson] | None:
         base_url = definition.get("baseDefinition")
         base = self.elements(str(base_url)) if base_url else None
         if not base:
-            self._problems[url] = [f"the base definition {base_url} is not available"]
+            self._problems[url] = [SnapshotProblem(-1, f"the base definition {base_url} is not available")]
             return None
         elements, problems = generate_snapshot(definition, base, self.elements)
         self._problems[url] = problems

@@ -41,7 +41,7 @@ class _Snapshot:
     elements: list[FhirJson]
     type_elements: TypeElements
     base: list[FhirJson] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[SnapshotProblem] = field(default_factory=list)
     positions: dict[str, int] = field(default_factory=dict)
 
     def reindex(self) -> None:
@@ -183,9 +183,20 @@ def differential_ids(differential: list[FhirJson]) -> list[str]:
     return [str(e["id"]) for e in working]
 
 
+@dataclass(frozen=True, slots=True)
+class SnapshotProblem:
+    """A differential element that could not be placed, by its index in the differential."""
+
+    index: int
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
 def generate_snapshot(
     definition: FhirJson, base_elements: Sequence[FhirJson], type_elements: TypeElements
-) -> tuple[list[FhirJson], list[str]]:
+) -> tuple[list[FhirJson], list[SnapshotProblem]]:
     """The snapshot of ``definition`` (its differential applied to the base snapshot), and problems."""
     elements = [copy.deepcopy(e) for e in base_elements]
     own_type = str(definition.get("type", ""))
@@ -197,13 +208,20 @@ def generate_snapshot(
     snapshot = _Snapshot(elements, type_elements, [dict(e) for e in elements])
     snapshot.reindex()
     differential = list(definition.get("differential", {}).get("element", []))
-    for diff, target_id in zip(differential, differential_ids(differential), strict=True):
+    previous: str | None = None
+    for index, (diff, target_id) in enumerate(zip(differential, differential_ids(differential), strict=True)):
+        named = diff.get("id") or diff.get("path")
         placed = snapshot.locate(target_id)
         if placed is None:
-            snapshot.problems.append(
-                f"no match for differential element {diff.get('id') or diff.get('path')} in the base snapshot"
-            )
+            text = f"no match for differential element {named} in the base snapshot"
+            snapshot.problems.append(SnapshotProblem(index, text))
             continue
+        here = str(snapshot.elements[placed[0]]["id"])
+        if previous is not None and snapshot.positions[here] < snapshot.positions[previous]:
+            # The differential must follow the snapshot's order (FHIR R4, ElementDefinition).
+            text = f"differential element {named} is out of order: it comes before {previous} in the snapshot"
+            snapshot.problems.append(SnapshotProblem(index, text))
+        previous = here
         _merge(snapshot.elements[placed[0]], diff, placed[1])
     return snapshot.elements, snapshot.problems
 

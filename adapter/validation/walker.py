@@ -111,12 +111,29 @@ class Walker:
             self.structure(base, data, here, own_scope)
             if resource_type == "Bundle":
                 self.add(check_bundle(data, here, _ResourceTypes(self.context.library)))
+            if resource_type == "StructureDefinition":
+                self.add(self._differential(data, here))
             meta = data.get("meta")
             declared = meta.get("profile", []) if isinstance(meta, dict) else []
             for url in [*(p for p in declared if isinstance(p, str)), *profiles]:
                 self._profile(
                     url, data, here, own_scope, resource_type, explicit=url in profiles and explicit
                 )
+
+    def _differential(self, definition: FhirJson, path: str) -> list[Issue]:
+        """A StructureDefinition's differential must be placeable on its base, in order."""
+        problems = self.context.library.differential_problems(definition)
+        issues = [
+            Issue.error("invalid", "profile.differential", p.text, f"{path}.differential.element[{p.index}]")
+            for p in problems
+        ]
+        if problems:
+            text = (
+                f"The profile {definition.get('url')} has {len(problems)} differential element(s) that do "
+                "not match the generated snapshot: check that the paths are legal and in order"
+            )
+            issues.append(Issue.error("invalid", "profile.differential-summary", text, path))
+        return issues
 
     def _profile(
         self, url: str, data: FhirJson, path: str, scope: Scope, resource_type: str, *, explicit: bool

@@ -34,6 +34,15 @@ SERVICE_USER = profile(
     "Patient",
     [
         {
+            "id": "Patient.extension:keyworkerNote",
+            "path": "Patient.extension",
+            "sliceName": "keyworkerNote",
+            "max": "1",
+            "type": [
+                {"code": "Extension", "profile": ["https://example.test/StructureDefinition/keyworker-note"]}
+            ],
+        },
+        {
             "id": "Patient.identifier",
             "path": "Patient.identifier",
             "min": 1,
@@ -58,22 +67,13 @@ SERVICE_USER = profile(
             "min": 1,
             "maxLength": 10,
         },
+        {"id": "Patient.name", "path": "Patient.name", "max": "0"},
         {"id": "Patient.gender", "path": "Patient.gender", "fixedCode": "female"},
         {
             "id": "Patient.maritalStatus",
             "path": "Patient.maritalStatus",
             "patternCodeableConcept": {"coding": [{"system": MARITAL, "code": "S"}]},
         },
-        {
-            "id": "Patient.extension:keyworkerNote",
-            "path": "Patient.extension",
-            "sliceName": "keyworkerNote",
-            "max": "1",
-            "type": [
-                {"code": "Extension", "profile": ["https://example.test/StructureDefinition/keyworker-note"]}
-            ],
-        },
-        {"id": "Patient.name", "path": "Patient.name", "max": "0"},
     ],
 )
 
