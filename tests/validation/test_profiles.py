@@ -519,3 +519,21 @@ def test_a_type_with_several_profiles_must_meet_one() -> None:
         ("value.fixed", "Patient.address[0].city"),
     }
     assert sum(1 for i in issues if i.message_id == "value.fixed") == 2
+
+
+def test_a_structure_definitions_differential_is_checked() -> None:
+    out_of_order = profile(
+        "https://example.test/StructureDefinition/out-of-order",
+        "Patient",
+        [
+            {"id": "Patient.birthDate", "path": "Patient.birthDate", "min": 1},
+            {"id": "Patient.identifier", "path": "Patient.identifier", "min": 1},
+            {"id": "Patient.nickname", "path": "Patient.nickname", "min": 1},
+        ],
+    )
+    issues = validator().validate(out_of_order).issues
+    assert found(issues) == {
+        ("profile.differential", "StructureDefinition.differential.element[1]"),
+        ("profile.differential", "StructureDefinition.differential.element[2]"),
+        ("profile.differential-summary", "StructureDefinition"),
+    }
