@@ -29,6 +29,14 @@ class Parent:
     value: Any
 
 
+CONTEXT_ERRATA = {
+    "http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type": "ElementDefinition.type",
+}
+"""Extra places an extension may be used, where R4 itself uses it outside its stated context: the
+R4 snapshots put structuredefinition-fhir-type on ElementDefinition.type, while its definition
+names ElementDefinition.type.code."""
+
+
 def _names(parent: Parent, context: Context) -> set[str]:
     names = {parent.path, parent.base_path, "Element"}
     if parent.type_code:
@@ -61,7 +69,7 @@ def check_context(
     """Is the extension allowed on this parent, and do its context invariants hold there?"""
     if definition.contexts:
         names = _names(parent, context)
-        allowed = any(
+        allowed = CONTEXT_ERRATA.get(definition.url) in names or any(
             (rule.kind == "element" and rule.expression in names)
             or (rule.kind == "extension" and rule.expression == enclosing_extension)
             or (rule.kind == "fhirpath" and _in_fhirpath_context(rule.expression, parent, resource, context))
