@@ -119,6 +119,26 @@ def _systems(expansion: Expansion) -> str:
     return ", ".join(sorted(expansion.unavailable)) or "unknown"
 
 
+BINDABLE = frozenset({"code", "Coding", "CodeableConcept", "Quantity", "string", "uri", "CodeableReference"})
+
+
+def check_bindable(definition: dict[str, Any], path: str) -> Iterable[Issue]:
+    """In a StructureDefinition, a binding only on elements whose types can carry a code."""
+    elements = definition.get("differential", {}).get("element", [])
+    for index, element in enumerate(elements if isinstance(elements, list) else []):
+        if not isinstance(element, dict) or "binding" not in element:
+            continue
+        codes = {str(t.get("code")) for t in element.get("type", []) if isinstance(t, dict)}
+        if codes and not codes & BINDABLE:
+            yield Issue.error(
+                "invalid",
+                "profile.binding-irrelevant",
+                f"This element has a binding but the types [{', '.join(sorted(codes))}] do not make this "
+                "kind of constraint relevant",
+                f"{path}.differential.element[{index}]",
+            )
+
+
 def check_coding_systems(terminology: Terminology, value: Any, path: str) -> Iterable[Issue]:
     """A Coding's system is an absolute code system URL; when the definitions hold that code system
     in full, the code is one of its codes and the display one of the code's displays."""

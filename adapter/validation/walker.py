@@ -14,7 +14,7 @@ from typing import Any
 from adapter.outcome import Issue, Severity
 from adapter.types import FhirJson
 from adapter.validation import primitives, values
-from adapter.validation.bindings import check_binding, check_coding_systems, codes_of
+from adapter.validation.bindings import check_bindable, check_binding, check_coding_systems, codes_of
 from adapter.validation.bundles import check_bundle
 from adapter.validation.context import Context, Scope
 from adapter.validation.element_rules import (
@@ -123,7 +123,8 @@ class Walker:
     def _differential(self, definition: FhirJson, path: str) -> list[Issue]:
         """A StructureDefinition's differential must be placeable on its base, in order."""
         problems = self.context.library.differential_problems(definition)
-        issues = [
+        issues = list(check_bindable(definition, path))
+        issues += [
             Issue.error("invalid", "profile.differential", p.text, f"{path}.differential.element[{p.index}]")
             for p in problems
         ]

@@ -537,3 +537,24 @@ def test_a_structure_definitions_differential_is_checked() -> None:
         ("profile.differential", "StructureDefinition.differential.element[2]"),
         ("profile.differential-summary", "StructureDefinition"),
     }
+
+
+def test_a_binding_on_an_element_that_cannot_carry_a_code() -> None:
+    dated = profile(
+        "https://example.test/StructureDefinition/dated",
+        "Patient",
+        [
+            {
+                "id": "Patient.birthDate",
+                "path": "Patient.birthDate",
+                "type": [{"code": "date"}],
+                "binding": {
+                    "strength": "required",
+                    "valueSet": "http://hl7.org/fhir/ValueSet/administrative-gender",
+                },
+            }
+        ],
+    )
+    assert found(validator().validate(dated).issues) == {
+        ("profile.binding-irrelevant", "StructureDefinition.differential.element[0]")
+    }
