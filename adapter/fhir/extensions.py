@@ -24,10 +24,11 @@ from adapter.model.codes import (
     Tier,
 )
 
-Kind = Literal["date", "string", "boolean", "code", "member", "organisation", "period"]
+Kind = Literal["date", "datetime", "string", "boolean", "code", "member", "organisation", "period"]
 
 VALUE_KEYS: Final[dict[Kind, str]] = {
     "date": "valueDate",
+    "datetime": "valueDateTime",
     "string": "valueString",
     "boolean": "valueBoolean",
     "code": "valueCoding",
@@ -164,6 +165,28 @@ PLAN_EXTENSIONS: Final[tuple[Part | Complex, ...]] = (
             Part("destination", "destination", "organisation"),
             Part("evidenceOnFile", "evidence_on_file", "boolean"),
             Part("note", "note", "string"),
+        ),
+    ),
+    Complex(
+        "custody",
+        "custody",
+        (
+            Part("prison", "prison", "organisation"),
+            Part("receptionDate", "reception_date", "date"),
+            Part("releaseDate", "release_date", "date"),
+            Part("releaseArea", "release_area", "string"),
+            Part("receivingCjit", "receiving_cjit", "organisation"),
+            Part("firstCommunityAppointment", "first_community_appointment", "datetime"),
+        ),
+    ),
+    Complex(
+        "coordination-agreement",
+        "coordination_agreement",
+        (
+            Part("decided", "decided_on", "date"),
+            Part("coordinator", "coordinator", "member"),
+            Part("reason", "reason", "string"),
+            Part("alternativeArrangement", "alternative_arrangement", "boolean"),
         ),
     ),
 )

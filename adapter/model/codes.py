@@ -100,6 +100,9 @@ class Role(StrEnum):
     PROBATION_OFFENDER_MANAGER = "probation-offender-manager"
     CMHT_CARE_COORDINATOR = "cmht-care-coordinator"
     COMMUNITY_CARE_MANAGER = "community-care-manager"
+    PRESCRIBER = "prescriber"
+    SOCIAL_WORKER = "social-worker"
+    RECOVERY_WORKER = "recovery-worker"
 
 
 class OrganisationKind(StrEnum):
@@ -114,6 +117,11 @@ class OrganisationKind(StrEnum):
     TREATMENT_PROVIDER = "treatment-provider"
     RESIDENTIAL_REHABILITATION = "residential-rehabilitation"
     LOCAL_AUTHORITY = "local-authority"
+    POLICE_CUSTODY = "police-custody"
+    COURT = "court"
+    PHARMACY = "pharmacy"
+    RECOVERY_SERVICE = "recovery-service"
+    CHILDRENS_SOCIAL_CARE = "childrens-social-care"
 
 
 class Modality(StrEnum):
@@ -213,6 +221,7 @@ class ConsentPurpose(StrEnum):
     CPA_COORDINATION = "cpa-coordination"
     OFFENDER_MANAGEMENT = "offender-management"
     AFTERCARE = "aftercare"
+    SAFEGUARDING = "safeguarding"
 
 
 class ConsentStatus(StrEnum):

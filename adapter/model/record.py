@@ -142,6 +142,9 @@ class Need(Model):
     area: DomainArea | None = None
     description: Text
     assessed_on: date | None = None
+    immediate: bool = Field(
+        default=False, description="An immediate need met by the initial plan after triage (seed 002, 5.3.4)"
+    )
 
 
 class DomainAssessment(Model):
@@ -205,6 +208,7 @@ class Prescribing(Model):
     last_dose_at: AwareDatetime | None = None
     prescriber: LocalId | None = None
     supervised_consumption: bool | None = None
+    dispensing_pharmacy: OdsCode | None = None
 
 
 class Intervention(Model):
@@ -249,6 +253,31 @@ class ExternalCoordination(Model):
     care_manager_criteria_met: bool = False
     dip_client: bool = False
     note: Text | None = None
+
+
+class Custody(Model):
+    """A client in prison: where, since when, and the release that continuity of care turns on
+    (seed 002, 5.3.4: CARATs refer to the single point of contact of the CJIT of the release area)."""
+
+    prison: OdsCode
+    reception_date: date
+    release_date: date | None = None
+    release_area: Text | None = Field(
+        default=None, description="The local authority area the client is released to"
+    )
+    receiving_cjit: OdsCode | None = None
+    first_community_appointment: AwareDatetime | None = None
+
+
+class CoordinationAgreement(Model):
+    """Who was agreed to co-ordinate care, when and why (seed 003: "a decision needs to be taken
+    between the relevant treatment co-ordinators/key workers"; "unless alternative arrangements are
+    agreed")."""
+
+    decided_on: date
+    coordinator: LocalId
+    reason: Text
+    alternative_arrangement: bool = False
 
 
 class Review(Model):
@@ -321,6 +350,8 @@ class CarePlan(Model):
     crisis_plan: Text | None = None
     child_protection: ChildProtectionConcern | None = None
     external_coordination: ExternalCoordination | None = None
+    coordination_agreement: CoordinationAgreement | None = None
+    custody: Custody | None = None
     reviews: list[Review] = Field(default_factory=list)
     engagement: list[Engagement] = Field(default_factory=list)
     closure: Closure | None = None

@@ -69,6 +69,8 @@ def _dates_in_order(record: ClientRecord) -> Iterator[Problem]:
     ext = plan.external_coordination
     if ext and _before(ext.drr_start, ext.drr_end):
         yield "plan.external_coordination.drr_end", "the DRR ends before it starts"
+    if plan.custody and _before(plan.custody.reception_date, plan.custody.release_date):
+        yield "plan.custody.release_date", "release comes before reception into prison"
     if record.service_user.birth_date > plan.start:
         yield "service_user.birth_date", "the service user is born after the plan starts"
 
@@ -183,6 +185,14 @@ def _references(record: ClientRecord) -> Iterator[Problem]:
         if iv.prescribing:
             refs.append(
                 (
+                    f"plan.interventions[{i}].prescribing.dispensing_pharmacy",
+                    iv.prescribing.dispensing_pharmacy,
+                    orgs,
+                    "organisation",
+                )
+            )
+            refs.append(
+                (
                     f"plan.interventions[{i}].prescribing.prescriber",
                     iv.prescribing.prescriber,
                     members,
@@ -193,6 +203,18 @@ def _references(record: ClientRecord) -> Iterator[Problem]:
         (f"plan.reviews[{i}].reviewer", r.reviewer, members, "care team member")
         for i, r in enumerate(plan.reviews)
     ]
+    if plan.custody:
+        refs.append(("plan.custody.prison", plan.custody.prison, orgs, "organisation"))
+        refs.append(("plan.custody.receiving_cjit", plan.custody.receiving_cjit, orgs, "organisation"))
+    if plan.coordination_agreement:
+        refs.append(
+            (
+                "plan.coordination_agreement.coordinator",
+                plan.coordination_agreement.coordinator,
+                members,
+                "care team member",
+            )
+        )
     if plan.closure:
         refs.append(("plan.closure.destination", plan.closure.destination, orgs, "organisation"))
     if plan.child_protection:

@@ -164,6 +164,8 @@ EXTENSION_CONTEXTS: dict[str, set[str]] = {
         "care-plan-review",
         "engagement-event",
         "closure",
+        "custody",
+        "coordination-agreement",
     ),
     **used_on({"CarePlan", DETAIL}, "treatment-tier"),
     **used_on(
@@ -174,8 +176,10 @@ EXTENSION_CONTEXTS: dict[str, set[str]] = {
         "supervised-consumption",
         "activity-type",
         "prescriber",
+        "dispensing-pharmacy",
     ),
     **used_on({"Goal"}, "goal-milestone"),
+    **used_on({"Condition"}, "immediate-need"),
     **used_on({"EpisodeOfCare"}, "referral-source", "triage-date"),
     **used_on({"Organization"}, "single-point-of-contact"),
 }

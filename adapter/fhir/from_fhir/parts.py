@@ -145,6 +145,8 @@ class Parts:
             day(node.value("recordedDate"), f"{node.path}.recordedDate", imp),
             f"{node.path}.recordedDate",
         )
+        immediate = node.ext_value(extension_url("immediate-need"), "valueBoolean")
+        imp.put(out, canonical, "immediate", immediate, node.ext_path(extension_url("immediate-need")))
         return need_id
 
 

@@ -222,6 +222,15 @@ class PlanReader:
                 self.parties.member_ref(prescriber.child("valueReference"), self.target),
                 prescriber.path,
             )
+        pharmacy = detail.extension(extension_url("dispensing-pharmacy"))
+        if pharmacy is not None:
+            self.put(
+                out,
+                where,
+                "dispensing_pharmacy",
+                self.parties.organisation_ref(pharmacy.child("valueReference"), self.target),
+                pharmacy.path,
+            )
         return out
 
     def _code_ext(self, node: Node, extension_id: str, enum: Any) -> str | None:

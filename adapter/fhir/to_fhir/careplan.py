@@ -95,6 +95,13 @@ def intervention_activity(ctx: Context, intervention: Intervention) -> FhirJson:
                     extension("last-dose", "valueDateTime", instant(prescribing.last_dose_at)),
                     extension("supervised-consumption", "valueBoolean", prescribing.supervised_consumption),
                     extension("prescriber", "valueReference", ctx.member_role(prescribing.prescriber)),
+                    extension(
+                        "dispensing-pharmacy",
+                        "valueReference",
+                        ctx.ref("Organization", prescribing.dispensing_pharmacy)
+                        if prescribing.dispensing_pharmacy
+                        else None,
+                    ),
                 )
                 if prescribing
                 else ()

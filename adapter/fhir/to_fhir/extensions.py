@@ -18,7 +18,7 @@ def _value(ctx: Context, part: Part, value: Any) -> Any:
     if value is None:
         return None
     match part.kind:
-        case "date":
+        case "date" | "datetime":
             return value.isoformat() if isinstance(value, date) else value
         case "code":
             return ctx.terminology.coding(value)

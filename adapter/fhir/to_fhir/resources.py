@@ -103,6 +103,9 @@ def need(ctx: Context, assessed_need: Need) -> FhirJson:
         ctx,
         assessed_need.id,
         text=brief(f"Need ({words(assessed_need.domain)}): {assessed_need.description}"),
+        extension=extensions(
+            extension("immediate-need", "valueBoolean", True if assessed_need.immediate else None)
+        ),
         identifier=[local_identifier("Condition", assessed_need.id)],
         clinicalStatus={"coding": [ctx.terminology.fixed("need-clinical-status")]},
         category=[

@@ -78,6 +78,9 @@ Description: "The roles in co-ordinating and delivering a client's care (seeds 0
 * #probation-offender-manager "Probation offender manager" "The probation service's offender manager, responsible for care co-ordination of service users subject to a community DRR."
 * #cmht-care-coordinator "CMHT care co-ordinator" "The named mental healthcare co-ordinator of the community mental health team, responsible for care co-ordination under enhanced CPA."
 * #community-care-manager "Community care manager" "The community care manager responsible for the treatment of a client receiving community care funding, who may provide their co-ordination of care and case management."
+* #prescriber "Prescriber" "A doctor or non-medical prescriber of a drug service or prison healthcare who prescribes within the client's treatment; the GP in shared care is gp-prescriber."
+* #social-worker "Social worker" "A social worker, e.g. of children's social care where child protection concerns affect the client's care."
+* #recovery-worker "Recovery worker" "A recovery, peer-support or wraparound worker supporting community integration and aftercare (seed 002, 5.3.4: providers of wraparound support)."
 
 CodeSystem: OrganisationKind
 Id: organisation-kind
@@ -93,6 +96,11 @@ Description: "The kinds of service that share a client's care (seeds 000, 002, 0
 * #treatment-provider "Structured treatment provider" "A provider of structured drug treatment interventions."
 * #residential-rehabilitation "Residential rehabilitation service" "A residential rehabilitation service."
 * #local-authority "Local authority" "A local authority, e.g. funding community care through a community care manager."
+* #police-custody "Police custody suite" "A police custody suite, where a CJIT may complete a triage assessment (seed 002, 5.3.4)."
+* #court "Court" "A court, where a CJIT may complete a triage assessment and which may make a Drug Rehabilitation Requirement."
+* #pharmacy "Community pharmacy" "A community pharmacy dispensing the client's prescribed medicine, e.g. the first dose after release."
+* #recovery-service "Recovery service" "A recovery, mutual-aid or wraparound support service contributing to community integration and aftercare."
+* #childrens-social-care "Children's social care" "The local authority's children's social care service, which leads child protection."
 
 CodeSystem: InterventionModality
 Id: intervention-modality
@@ -160,6 +168,7 @@ Description: "Why a client's information may be shared with another agency, with
 * #cpa-coordination "CPA co-ordination" "Contributing to the client's mental health CPA plan of care."
 * #offender-management "Offender management" "Links with offender management arrangements for offenders on statutory supervision."
 * #aftercare "Aftercare" "Aftercare support for a client discharged from treatment."
+* #safeguarding "Safeguarding" "Protecting children or adults at risk, e.g. a child protection forum (seed 003)."
 
 CodeSystem: EngagementEvent
 Id: engagement-event

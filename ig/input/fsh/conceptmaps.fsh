@@ -66,6 +66,15 @@ Description: "Maps the care-team-role codes to SNOMED CT occupations where one e
 * group[0].element[11].code = #community-care-manager
 * group[0].element[11].target[0].equivalence = #unmatched
 * group[0].element[11].target[0].comment = "No SNOMED CT concept for a community care manager was confirmed."
+* group[0].element[12].code = #prescriber
+* group[0].element[12].target[0].equivalence = #unmatched
+* group[0].element[12].target[0].comment = "Prescribers of a drug service or prison healthcare are of several professions; no single SNOMED CT concept was confirmed."
+* group[0].element[13].code = #social-worker
+* group[0].element[13].target[0].equivalence = #unmatched
+* group[0].element[13].target[0].comment = "No SNOMED CT concept was confirmed from the material available here."
+* group[0].element[14].code = #recovery-worker
+* group[0].element[14].target[0].equivalence = #unmatched
+* group[0].element[14].target[0].comment = "No SNOMED CT concept for a recovery or peer-support worker was confirmed."
 // A role added later and not listed here is written with our code alone.
 * group[0].unmapped.mode = #provided
 

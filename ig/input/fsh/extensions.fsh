@@ -353,3 +353,59 @@ Context: Organization
 * insert OurExtension
 * value[x] only string
 * value[x] 1..1
+
+Extension: Custody
+Id: custody
+Title: "Custody"
+Description: "A client in prison: the prison, reception, and the release that continuity of care turns on (seed 002, 5.3.4: CARATs refer to the single point of contact of the CJIT of the release area)."
+Context: CarePlan
+* insert OurExtension
+* extension contains
+    prison 1..1 and
+    receptionDate 1..1 and
+    releaseDate 0..1 and
+    releaseArea 0..1 and
+    receivingCjit 0..1 and
+    firstCommunityAppointment 0..1
+* extension[prison].value[x] only Reference(Organization)
+* extension[receptionDate].value[x] only date
+* extension[releaseDate].value[x] only date
+* extension[releaseArea].value[x] only string
+* extension[receivingCjit].value[x] only Reference(Organization)
+* extension[firstCommunityAppointment].value[x] only dateTime
+* value[x] 0..0
+
+Extension: CoordinationAgreement
+Id: coordination-agreement
+Title: "Co-ordination agreement"
+Description: "Who was agreed to co-ordinate the client's care, when and why (seed 003: a decision taken between the treatment co-ordinators/key workers, or alternative arrangements agreed)."
+Context: CarePlan
+* insert OurExtension
+* extension contains
+    decided 1..1 and
+    coordinator 1..1 and
+    reason 1..1 and
+    alternativeArrangement 0..1
+* extension[decided].value[x] only date
+* extension[coordinator].value[x] only Reference(PractitionerRole)
+* extension[reason].value[x] only string
+* extension[alternativeArrangement].value[x] only boolean
+* value[x] 0..0
+
+Extension: DispensingPharmacy
+Id: dispensing-pharmacy
+Title: "Dispensing pharmacy"
+Description: "The community pharmacy that dispenses the prescribed medicine (continuity of opioid substitution at release)."
+Context: CarePlan.activity.detail
+* insert OurExtension
+* value[x] only Reference(Organization)
+* value[x] 1..1
+
+Extension: ImmediateNeed
+Id: immediate-need
+Title: "Immediate need"
+Description: "An immediate need met by the initial care plan drawn up after triage (seed 002, 5.3.4; seed 000, 5.3.5)."
+Context: Condition
+* insert OurExtension
+* value[x] only boolean
+* value[x] 1..1

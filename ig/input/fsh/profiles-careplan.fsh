@@ -25,7 +25,9 @@ Description: "The written care plan agreed between a client in structured drug t
     ExternalCoordination named externalCoordination 0..1 and
     CarePlanReview named review 0..* and
     EngagementEventExtension named engagementEvent 0..* and
-    Closure named closure 0..1
+    Closure named closure 0..1 and
+    Custody named custody 0..1 and
+    CoordinationAgreement named coordinationAgreement 0..1
 * status MS
 * intent = #plan (exactly)
 * intent MS
@@ -55,7 +57,8 @@ Description: "The written care plan agreed between a client in structured drug t
     ResponsibleRole named responsibleRole 0..1 and
     LastDose named lastDose 0..1 and
     SupervisedConsumption named supervisedConsumption 0..1 and
-    Prescriber named prescriber 0..1
+    Prescriber named prescriber 0..1 and
+    DispensingPharmacy named dispensingPharmacy 0..1
 // detail.code is left unbound: an intervention carries its modality (with the SNOMED CT concept of
 // ConceptMap intervention-modality-to-snomed), an action the domain it serves (care-plan-domain).
 * activity.detail.goal only Reference(TreatmentGoal)
@@ -115,6 +118,7 @@ Id: AssessedNeed
 Title: "Assessed need"
 Description: "A need found by assessment, in one of the four key domains, that the care plan's goals address (seed 001, 5.3.1)."
 * ^status = #draft
+* extension contains ImmediateNeed named immediateNeed 0..1
 * category 1..* MS
 * category ^slicing.discriminator.type = #value
 * category ^slicing.discriminator.path = "$this"
