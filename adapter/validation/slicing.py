@@ -195,6 +195,23 @@ def _matches(
     return None
 
 
+DISCRIMINATOR_TYPES = frozenset({"value", "exists", "pattern", "type", "profile"})
+
+
+def check_discriminators(definition: dict[str, Any], path: str) -> list[Issue]:
+    """In a StructureDefinition's differential, discriminator types are the five FHIR R4 defines."""
+    issues = []
+    elements = definition.get("differential", {}).get("element", [])
+    for element in elements if isinstance(elements, list) else []:
+        slicing = element.get("slicing") if isinstance(element, dict) else None
+        for rule in slicing.get("discriminator", []) if isinstance(slicing, dict) else []:
+            kind = rule.get("type") if isinstance(rule, dict) else None
+            if isinstance(kind, str) and kind not in DISCRIMINATOR_TYPES:
+                text = f"Unknown discriminator type '{kind}': a snapshot cannot be generated with it"
+                issues.append(Issue.error("invalid", "profile.discriminator-unknown", text, path))
+    return issues
+
+
 def assign_slices(
     element: ElementRecord,
     items: Sequence[Item],

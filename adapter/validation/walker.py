@@ -37,7 +37,7 @@ from adapter.validation.records import (
 )
 from adapter.validation.references import check_reference
 from adapter.validation.shape import Item, disallowed_type, element_items
-from adapter.validation.slicing import assign_slices
+from adapter.validation.slicing import assign_slices, check_discriminators
 from adapter.validation.xhtml import check_narrative
 
 __all__ = ["MAX_DEPTH", "Context", "Item", "Scope", "Walker"]
@@ -123,7 +123,7 @@ class Walker:
     def _differential(self, definition: FhirJson, path: str) -> list[Issue]:
         """A StructureDefinition's differential must be placeable on its base, in order."""
         problems = self.context.library.differential_problems(definition)
-        issues = list(check_bindable(definition, path))
+        issues = [*check_bindable(definition, path), *check_discriminators(definition, path)]
         issues += [
             Issue.error("invalid", "profile.differential", p.text, f"{path}.differential.element[{p.index}]")
             for p in problems

@@ -558,3 +558,20 @@ def test_a_binding_on_an_element_that_cannot_carry_a_code() -> None:
     assert found(validator().validate(dated).issues) == {
         ("profile.binding-irrelevant", "StructureDefinition.differential.element[0]")
     }
+
+
+def test_unknown_discriminator_types_in_a_differential() -> None:
+    sliced = profile(
+        "https://example.test/StructureDefinition/sliced",
+        "Patient",
+        [
+            {
+                "id": "Patient.identifier",
+                "path": "Patient.identifier",
+                "slicing": {"discriminator": [{"type": "expression", "path": "system"}], "rules": "open"},
+            }
+        ],
+    )
+    assert ("profile.discriminator-unknown", "StructureDefinition") in found(
+        validator().validate(sliced).issues
+    )
