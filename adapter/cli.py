@@ -6,6 +6,9 @@
     careplan systems                              the systems and their formats
     careplan validate PATH...                     FHIR R4 validation against the base spec and profiles
     careplan check FILE...                        who co-ordinates, and what is missing or due
+    careplan handover SRC --to ODS                a signed handover message, through the consent gate
+    careplan receive FILE --as ODS                check, import and acknowledge a handover
+    careplan keygen ODS                           an Ed25519 key pair for signing handovers
 
 Errors print one line per problem (the field and what was expected) and exit non-zero; nothing is
 written half-way.
@@ -30,6 +33,8 @@ from adapter.dialects.command import systems_command
 from adapter.errors import AdapterError, UnsupportedFormat
 from adapter.fhir import from_fhir, to_fhir
 from adapter.fhir.wire import read_resource, write_resource
+from adapter.handover.command import handover, keygen, receive
+from adapter.handover.journey import prison_release_journey
 from adapter.model import ClientRecord, dump_record, load_record
 from adapter.types import FhirJson
 from adapter.validation.command import validate_command
@@ -146,6 +151,9 @@ def convert(
 app.command("systems")(systems_command)
 app.command("validate")(validate_command)
 app.command("check")(check_command)
+app.command("handover")(handover)
+app.command("receive")(receive)
+app.command("keygen")(keygen)
 
 
 @app.command()
@@ -153,7 +161,8 @@ def demo(
     out: Annotated[Path, typer.Option(help="folder for the bundles")] = Path("out"),
     fixtures: Annotated[Path, typer.Option(help="folder of canonical client records")] = FIXTURES,
 ) -> None:
-    """Every fixture client through the mapping: a table, and each bundle written to OUT (JSON and XML)."""
+    """Every fixture client through the mapping (a table; bundles to OUT in JSON and XML), then the
+    prison-release journey: CARAT export -> checked -> validated -> consent -> CJIT and GP receive."""
     table = Table(title="Care plans through the adapter")
     for column in ("client", "plan kind", "domains covered", "resources", "round trip"):
         table.add_column(column)
@@ -188,7 +197,9 @@ def demo(
         )
     out_console.print(table)
     out_console.print(f"{len(files) - failures} of {len(files)} clients round-tripped; bundles in {out}/")
-    if failures:
+    out_console.print("\n[bold]The prison-release journey[/bold] (fixture 02)")
+    journey = prison_release_journey(out / "journey", console=out_console)
+    if failures or not journey.ok:
         raise typer.Exit(1)
 
 

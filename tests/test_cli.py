@@ -82,3 +82,5 @@ def test_demo_round_trips_every_fixture(tmp_path: Path) -> None:
     assert f"{count} of {count} clients round-tripped" in result.stdout
     assert len(list(tmp_path.glob("*.bundle.json"))) == count
     assert len(list(tmp_path.glob("*.bundle.xml"))) == count
+    assert "acknowledgements ok" in " ".join(result.stdout.split())
+    assert (tmp_path / "journey" / "cjit-cjit-dir.xml").exists()
