@@ -79,7 +79,7 @@ def test_demo_round_trips_every_fixture(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.stdout + result.stderr
     count = len(list(FIXTURES.glob("*.json")))
-    assert f"{count} of {count} clients round-tripped" in result.stdout
+    assert f"{count} of {count} clients round-tripped and met the profiles" in result.stdout
     assert len(list(tmp_path.glob("*.bundle.json"))) == count
     assert len(list(tmp_path.glob("*.bundle.xml"))) == count
     assert "acknowledgements ok" in " ".join(result.stdout.split())
