@@ -14,6 +14,7 @@ from datetime import date
 
 from adapter.handover.codes import (
     HANDOVER_INPUT_SYSTEM,
+    ODS_SYSTEM,
     PRESCRIBING_EXTENSION,
     HandoverInput,
     HandoverReason,
@@ -38,6 +39,7 @@ def _reference(bundle: FhirJson, index: int | None) -> FhirJson | None:
 
 
 def _prescribing(record: ClientRecord) -> list[FhirJson]:
+    """One input per current prescription: medicine, daily dose, last dose, dispensing pharmacy."""
     found = []
     for intervention in record.plan.interventions:
         prescribing = intervention.prescribing
@@ -52,6 +54,9 @@ def _prescribing(record: ClientRecord) -> list[FhirJson]:
         ]
         if prescribing.last_dose_at is not None:
             detail.append({"url": "lastDose", "valueDateTime": prescribing.last_dose_at.isoformat()})
+        if prescribing.dispensing_pharmacy is not None:
+            pharmacy = {"system": ODS_SYSTEM, "value": prescribing.dispensing_pharmacy}
+            detail.append({"url": "dispensingPharmacy", "valueIdentifier": pharmacy})
         found.append(
             {
                 "extension": [{"url": PRESCRIBING_EXTENSION, "extension": detail}],
@@ -91,11 +96,22 @@ def _keyworkers(record: ClientRecord, bundle: FhirJson, today: date) -> list[Fhi
 def _release(
     record: ClientRecord, bundle: FhirJson, destination: OdsCode, destination_is_cjit: bool
 ) -> list[FhirJson]:
+    custody = record.plan.custody
     found = []
-    receiving = org_index(bundle, destination) if destination_is_cjit else None
-    value = _reference(bundle, receiving)
+    if custody is not None and custody.release_date is not None:
+        found.append(_input(HandoverInput.RELEASE_DATE, {"valueDate": custody.release_date.isoformat()}))
+    if custody is not None and custody.release_area is not None:
+        found.append(_input(HandoverInput.RELEASE_AREA, {"valueString": custody.release_area}))
+    # The plan names the CJIT of the release area; a CJIT the plan is handed to is that CJIT.
+    receiving = custody.receiving_cjit if custody is not None and custody.receiving_cjit else None
+    receiving = receiving or (destination if destination_is_cjit else None)
+    # Every organisation of the record travels, and the model holds the CJIT to be one of them.
+    value = _reference(bundle, org_index(bundle, receiving)) if receiving is not None else None
     if value is not None:
         found.append(_input(HandoverInput.RECEIVING_CJIT, value))
+    if custody is not None and custody.first_community_appointment is not None:
+        appointment = custody.first_community_appointment.isoformat()
+        found.append(_input(HandoverInput.FIRST_COMMUNITY_APPOINTMENT, {"valueDateTime": appointment}))
     return found
 
 

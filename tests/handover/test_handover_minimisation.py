@@ -97,9 +97,13 @@ def test_cjit_gets_the_continuity_of_care_set() -> None:
     fhir_plan = _plan(message)
     assert "note" not in fhir_plan
     assert {"domain-assessment", "care-plan-review"}.isdisjoint(_extensions(fhir_plan))
+    assert plan.custody == record.plan.custody is not None
     assert _inputs(message) == [
         "consent",
+        "release-date",
+        "release-area",
         "receiving-cjit",
+        "first-community-appointment",
         "current-prescribing",
         "overdose-risk-on-release",
         "open-risk",
@@ -133,8 +137,17 @@ def test_carat_team_at_transfer_gets_everything_but_other_consents() -> None:
     assert sent.model_copy(update={"consents": record.consents}) == record
 
 
+def test_recovery_service_at_discharge_gets_the_aftercare_set_without_the_finished_treatment() -> None:
+    record, sent, _ = _sent(ROUTE["provider-to-aftercare"])
+    assert record.plan.interventions and sent.plan.interventions == []
+    assert sent.plan.closure == record.plan.closure is not None
+    assert [g.id for g in sent.plan.goals] == [g.id for g in record.plan.goals]
+    assert (sent.plan.assessments, sent.plan.reviews) == ([], [])
+
+
 def test_a_destination_kind_with_no_rule_gets_nothing() -> None:
-    assert rule_for(OrganisationKind.LOCAL_AUTHORITY) is None
+    for kind in ("local-authority", "police-custody", "court", "pharmacy", "childrens-social-care"):
+        assert rule_for(OrganisationKind(kind)) is None, kind
     assert set(minimisation_table()) <= set(OrganisationKind)
     # Every kind a route in the issue hands to has a rule.
     for route in ROUTES:
