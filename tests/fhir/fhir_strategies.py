@@ -204,6 +204,7 @@ def client_records(draw: st.DrawFn, full: bool = True) -> ClientRecord:
                 "area": area,
                 "description": draw(text),
                 "assessed_on": b.opt(dates()),
+                "immediate": draw(st.booleans()),
             }
         )
     goals = []
@@ -288,6 +289,7 @@ def client_records(draw: st.DrawFn, full: bool = True) -> ClientRecord:
                             "last_dose_at": b.opt(instants),
                             "prescriber": member(),
                             "supervised_consumption": b.opt(st.booleans()),
+                            "dispensing_pharmacy": b.opt(st.sampled_from(org_codes)),
                         }
                     )
                 ),
@@ -303,6 +305,7 @@ def client_records(draw: st.DrawFn, full: bool = True) -> ClientRecord:
     }
     end = b.opt(dates(start))
     drr_start, drr_end = b.period(FIRST)
+    reception = draw(dates())
     plan = {
         "id": draw(local_ids),
         "kind": pick(c.PlanKind),
@@ -394,6 +397,31 @@ def client_records(draw: st.DrawFn, full: bool = True) -> ClientRecord:
                     "destination": b.opt(st.sampled_from(org_codes)),
                     "evidence_on_file": draw(st.booleans()),
                     "note": b.opt(text),
+                }
+            )
+        ),
+        # The co-ordinator is a member: with no team there is no agreement to draw.
+        "coordination_agreement": b.opt(
+            st.just(None).map(
+                lambda _: {
+                    "decided_on": draw(dates()),
+                    "coordinator": draw(st.sampled_from(member_ids)),
+                    "reason": draw(text),
+                    "alternative_arrangement": draw(st.booleans()),
+                }
+            )
+        )
+        if member_ids
+        else None,
+        "custody": b.opt(
+            st.just(None).map(
+                lambda _: {
+                    "prison": org(),
+                    "reception_date": reception,
+                    "release_date": b.opt(dates(reception)),
+                    "release_area": b.opt(text),
+                    "receiving_cjit": b.opt(st.sampled_from(org_codes)),
+                    "first_community_appointment": b.opt(instants),
                 }
             )
         ),
