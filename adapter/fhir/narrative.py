@@ -105,7 +105,10 @@ class _Plan:
                 continue
             parts = [f"<h3>{DOMAIN_HEADINGS[domain]}</h3>"]
             if needs:
-                parts.append("<p>Needs</p>" + _li(escape(n.description) for n in needs))
+                parts.append(
+                    "<p>Needs</p>"
+                    + _li(escape(n.description) + (" (immediate)" if n.immediate else "") for n in needs)
+                )
             if goals:
                 parts.append(
                     "<p>Goals</p>"
@@ -151,6 +154,8 @@ class _Plan:
         if iv.prescribing:
             dose = iv.prescribing.daily_dose
             text += escape(f"; {iv.prescribing.medicine} {dose.value} {dose.unit} daily")
+            if iv.prescribing.dispensing_pharmacy:
+                text += f", dispensed by {self.organisation(iv.prescribing.dispensing_pharmacy)}"
         return text
 
     def risk(self) -> str:
@@ -189,7 +194,31 @@ class _Plan:
             parts.append(
                 "<p>" + escape("; ".join(f for f in facts if f) or "no external co-ordination") + "</p>"
             )
+        parts += self.agreement_and_custody()
         return "<h3>Co-ordination</h3>" + "".join(parts) if parts else ""
+
+    def agreement_and_custody(self) -> list[str]:
+        plan = self.record.plan
+        parts = []
+        agreed = plan.coordination_agreement
+        if agreed:
+            parts.append(
+                f"<p>Co-ordinator agreed on {agreed.decided_on}: {self.who(agreed.coordinator)}"
+                f" ({escape(agreed.reason)})</p>"
+            )
+        custody = plan.custody
+        if custody:
+            facts = [f"In custody at {self.organisation(custody.prison)} since {custody.reception_date}"]
+            if custody.release_date:
+                facts.append(f"release due {custody.release_date}")
+            if custody.release_area:
+                facts.append(f"to {escape(custody.release_area)}")
+            if custody.receiving_cjit:
+                facts.append(f"receiving CJIT {self.organisation(custody.receiving_cjit)}")
+            if custody.first_community_appointment:
+                facts.append(f"first community appointment {custody.first_community_appointment.isoformat()}")
+            parts.append("<p>" + "; ".join(facts) + "</p>")
+        return parts
 
 
 def brief(text: str) -> FhirJson:

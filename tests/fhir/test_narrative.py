@@ -95,3 +95,22 @@ def test_every_resource_reads_on_its_own() -> None:
         assert text.startswith(f"Goal ({goal.domain.value.replace('-', ' ')}): {goal.description}")
     for organisation, text in zip(record.organisations, texts["Organization"], strict=True):
         assert text.startswith(f"{organisation.name} [{organisation.ods_code}]")
+
+
+def test_prison_release_facts_are_in_the_plan() -> None:
+    path = FIXTURES / "02-carat-release.json"
+    if not path.exists():
+        pytest.skip("fixture not present")
+    record = load_record(orjson.loads(path.read_bytes()))
+    custody = record.plan.custody
+    assert custody is not None
+    text = _text(_div(record))
+    prison = next(o.name for o in record.organisations if o.ods_code == custody.prison)
+    assert f"In custody at {prison} [{custody.prison}] since {custody.reception_date}" in text
+    if custody.release_date:
+        assert f"release due {custody.release_date}" in text
+    if custody.receiving_cjit:
+        assert (
+            f"receiving CJIT {next(o.name for o in record.organisations if o.ods_code == custody.receiving_cjit)}"
+            in text
+        )
