@@ -110,7 +110,5 @@ def test_prison_release_facts_are_in_the_plan() -> None:
     if custody.release_date:
         assert f"release due {custody.release_date}" in text
     if custody.receiving_cjit:
-        assert (
-            f"receiving CJIT {next(o.name for o in record.organisations if o.ods_code == custody.receiving_cjit)}"
-            in text
-        )
+        cjit = next(o.name for o in record.organisations if o.ods_code == custody.receiving_cjit)
+        assert f"receiving CJIT {cjit} [{custody.receiving_cjit}]" in text
