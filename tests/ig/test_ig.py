@@ -33,6 +33,18 @@ OWN_CODE_SYSTEMS = {
         "discharge-aftercare",
     },
     "activity-type": {"intervention", "action"},
+    "handover-event": {"care-plan-handover"},
+    "handover-input": {
+        "consent",
+        "release-date",
+        "release-area",
+        "receiving-cjit",
+        "first-community-appointment",
+        "current-prescribing",
+        "overdose-risk-on-release",
+        "open-risk",
+        "keyworker-contact",
+    },
 }
 
 
