@@ -70,6 +70,13 @@ def check_format(code: str, value: Any, path: str, regex_for: RegexLookup) -> It
     if pattern is not None and code not in ("string", "markdown") and not pattern.fullmatch(text):
         yield Issue.error("value", f"format.{code}", _bad(code, text), path)
         return
+    if code == "canonical" and isinstance(value, str) and ":" not in value and not value.startswith("#"):
+        yield Issue.error(
+            "value",
+            "format.canonical-relative",
+            f"Canonical URLs must be absolute URLs if they are not fragment references ({value})",
+            path,
+        )
     if code == "markdown" and isinstance(value, str):
         tag = HTML_TAG.search(value)
         if tag is not None:

@@ -111,7 +111,8 @@ class Walker:
             self.structure(base, data, here, own_scope)
             if resource_type == "Bundle":
                 self.add(check_bundle(data, here, _ResourceTypes(self.context.library)))
-            if resource_type == "StructureDefinition":
+            if resource_type == "StructureDefinition" and data.get("derivation") == "constraint":
+                # A constraint's differential must fit its base; a specialization defines new elements.
                 self.add(self._differential(data, here))
             meta = data.get("meta")
             declared = meta.get("profile", []) if isinstance(meta, dict) else []
@@ -212,7 +213,7 @@ class Walker:
             if code == "Attachment":
                 self.add(check_attachment(value, item.path))
             if code == "Narrative" and isinstance(value, dict):
-                self.add(check_narrative(value, item.path))
+                self.add(check_narrative(value, item.path, scope.contained))
         self._invariants(element, item, code, scope)
 
     def _is_resource_type(self, code: str) -> bool:
@@ -305,7 +306,10 @@ class Walker:
                 return
             if code in QUANTITIES and element.has_limits:
                 self.add(values.check_limits(element, code, value, path))
-            self._parents.append(Parent(element.path, element.base_path, code, value))
+            # Where an extension may sit is named by the element's definition path, or by the
+            # element a content reference points at (OperationDefinition.parameter.part).
+            defined_at = (element.content_reference or "").rpartition("#")[2] or element.base_path
+            self._parents.append(Parent(element.path, defined_at, code, value))
             try:
                 self._object(holder, value, path, structure, scope, is_resource=element is structure.root)
             finally:

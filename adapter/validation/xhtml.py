@@ -6,7 +6,7 @@ The div is parsed with entity resolution, DTDs and network access off; it is nev
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import Any
 
 from lxml import etree
@@ -128,8 +128,12 @@ HYPERLINK_SCHEMES = frozenset({"http", "https", "ftp", "mailto", "tel", "data"})
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
-def check_narrative(narrative: dict[str, Any], path: str) -> Iterable[Issue]:
-    """Issues with ``Narrative.div``: not XHTML, wrong root, disallowed elements or attributes."""
+def check_narrative(
+    narrative: dict[str, Any], path: str, targets: Container[str] = frozenset()
+) -> Iterable[Issue]:
+    """Issues with ``Narrative.div``: not XHTML, wrong root, disallowed elements or attributes,
+    links with schemes a reader cannot follow, ``#`` links that lead nowhere (``targets``: the ids
+    of the resource's contained resources, to which a narrative may link)."""
     div = narrative.get("div")
     if not isinstance(div, str):
         return []
@@ -177,6 +181,25 @@ def check_narrative(narrative: dict[str, Any], path: str) -> Iterable[Issue]:
                 )
         if name == "a":
             issues.extend(_hyperlink(str(node.get("href", "")), where))
+    anchors = {
+        str(v)
+        for n in root.iter()
+        if isinstance(n.tag, str)
+        for k, v in n.attrib.items()
+        if k in ("id", "name")
+    }
+    for node in root.iter(f"{{{XHTML}}}a"):
+        href = str(node.get("href", ""))
+        if href.startswith("#") and len(href) > 1 and href[1:] not in anchors and href[1:] not in targets:
+            issues.append(
+                Issue.error(
+                    "invalid",
+                    "xhtml.hyperlink-unresolved",
+                    f"Hyperlink '{href}' does not resolve to an anchor in the narrative or a contained "
+                    "resource",
+                    where,
+                )
+            )
     return issues
 
 
