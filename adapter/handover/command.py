@@ -87,6 +87,12 @@ def _reason(
     if given is not None:
         return given
     kinds = {o.ods_code: o.kind for o in record.organisations}
+    if destination not in kinds:
+        raise typer.BadParameter(
+            f"{destination} is not an organisation in this record; "
+            f"expected one of {', '.join(sorted(kinds))}",
+            param_hint="--to",
+        )
     sender_kind, destination_kind = kinds.get(sender), kinds.get(destination)
     reason = (
         default_reasons().get((sender_kind, destination_kind)) if sender_kind and destination_kind else None

@@ -216,3 +216,14 @@ def test_an_accepted_plan_is_written_in_the_receivers_own_format(keys: Path, tmp
     assert export.read_bytes().lstrip().startswith(b"<")
     alone = runner.invoke(app, [*args, "--system", "cjit-dir"])
     assert alone.exit_code == 2 and "go together" in alone.output
+
+
+def test_an_unknown_destination_is_named_before_any_reason_is_guessed(keys: Path, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["handover", RELEASE, "--to", "ZZZ99", "--key", str(keys / "NTI.key.pem"), "--out", "x.json"]
+    )
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert "ZZZ99 is not an organisation in this record" in text
+    assert "Y02345" in text
+    assert not (tmp_path / "x.json").exists()
