@@ -1,0 +1,44 @@
+"""Assembles the FHIR REST facade: settings, store, validator, trust list, tokens, routers, and the
+handlers that turn every error into an OperationOutcome.
+
+    >>> app = create_app(Settings(ods="Y02345", database_url="cjit.db", trust_dir=Path("trust")))
+    $ CAREPLAN_ODS=Y02345 uvicorn --factory adapter.server:create_app
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from adapter.handover import SystemInstant, TrustList
+from adapter.server.handlers import install_problem_handlers
+from adapter.server.routes import ROUTERS
+from adapter.server.settings import Settings
+from adapter.store import open_store
+from adapter.validation import Validator
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The FastAPI app for ``settings`` (None: read from the ``CAREPLAN_*`` environment).
+
+    Raises ValueError when the tokens file or a trusted key cannot be read: a server that would turn
+    every caller away should not start."""
+    settings = settings if settings is not None else Settings()
+    app = FastAPI(
+        title=f"care-plan adapter ({settings.ods})",
+        summary="FHIR R4 facade: handover messages in, care plans out, validation and co-ordination checks.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.settings = settings
+    app.state.callers = settings.callers()
+    app.state.store = open_store(settings.database_url)
+    app.state.trust = (
+        TrustList.from_directory(settings.trust_dir) if settings.trust_dir.is_dir() else TrustList()
+    )
+    app.state.validator = Validator()
+    app.state.clock = SystemInstant()
+    install_problem_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

@@ -1,0 +1,91 @@
+"""What routes are given: ``Annotated`` dependency aliases over what :func:`create_app` assembled.
+
+    @router.get("/CarePlan/{plan_id}")
+    def read(plan_id: str, store: StoreDep, caller: CallerDep) -> Response: ...
+
+Tests swap any of them with ``app.dependency_overrides[get_clock] = lambda: FixedInstant(at)``.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import date, datetime
+from typing import Annotated, Protocol
+
+from fastapi import Depends, Request
+
+from adapter.handover import TrustList
+from adapter.server.http_problem import HttpProblem
+from adapter.server.settings import Settings
+from adapter.server.wire import read_body
+from adapter.store import Store
+from adapter.types import FhirJson, OdsCode
+from adapter.validation import Validator
+
+
+class ServerClock(Protocol):
+    """The instant a message is received at, and the day co-ordination is judged on."""
+
+    def now(self) -> datetime: ...
+
+    def today(self) -> date: ...
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def get_validator(request: Request) -> Validator:
+    validator: Validator = request.app.state.validator
+    return validator
+
+
+def get_trust(request: Request) -> TrustList:
+    trust: TrustList = request.app.state.trust
+    return trust
+
+
+def get_clock(request: Request) -> ServerClock:
+    clock: ServerClock = request.app.state.clock
+    return clock
+
+
+def _unauthorised(text: str, error: str) -> HttpProblem:
+    # RFC 6750 3: a challenge naming the scheme, and why the token (if any) was not taken.
+    return HttpProblem.single(
+        401, "login", f"auth.{error}", text, headers={"WWW-Authenticate": f'Bearer error="{error}"'}
+    )
+
+
+def get_caller(request: Request) -> OdsCode:
+    """The ODS code of the organisation whose bearer token the request carries (else 401)."""
+    scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthorised("a bearer token is needed (Authorization: Bearer <token>)", "invalid_request")
+    callers: dict[str, OdsCode] = request.app.state.callers
+    offered = token.strip().encode()
+    # Compare against every token in constant time: how fast we say no must not hint at a token.
+    found = [ods for known, ods in callers.items() if hmac.compare_digest(known.encode(), offered)]
+    if not found:
+        raise _unauthorised("the bearer token is not one this server issued", "invalid_token")
+    return found[0]
+
+
+async def get_fhir_body(request: Request) -> FhirJson:
+    settings: Settings = request.app.state.settings
+    return await read_body(request, settings.max_body_bytes)
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[Store, Depends(get_store)]
+ValidatorDep = Annotated[Validator, Depends(get_validator)]
+TrustDep = Annotated[TrustList, Depends(get_trust)]
+ClockDep = Annotated[ServerClock, Depends(get_clock)]
+CallerDep = Annotated[OdsCode, Depends(get_caller)]
+FhirBodyDep = Annotated[FhirJson, Depends(get_fhir_body)]

@@ -1,0 +1,50 @@
+"""Settings from the CAREPLAN_* environment, tokens from a file, and the package's public surface."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+from fastapi.testclient import TestClient
+
+import adapter.server
+from adapter.fhir import read_json
+from adapter.server import Settings, create_app
+
+
+def test_create_app_reads_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tokens = tmp_path / "tokens.json"
+    tokens.write_bytes(orjson.dumps({"from-file": "B82017", "both": "Y03456"}))
+    monkeypatch.setenv("CAREPLAN_ODS", "Y06789")
+    monkeypatch.setenv("CAREPLAN_DATABASE_URL", str(tmp_path / "cmht.db"))
+    monkeypatch.setenv("CAREPLAN_TRUST_DIR", str(tmp_path / "no-keys-yet"))
+    monkeypatch.setenv("CAREPLAN_TOKENS", '{"from-env": "NTI", "both": "Y02345"}')
+    monkeypatch.setenv("CAREPLAN_TOKENS_FILE", str(tokens))
+    app = create_app()
+    assert app.state.settings.ods == "Y06789"
+    assert app.state.callers == {"from-env": "NTI", "from-file": "B82017", "both": "Y03456"}
+    assert (tmp_path / "cmht.db").exists()
+    with TestClient(app) as client:
+        assert client.get("/CarePlan", headers={"Authorization": "Bearer from-file"}).status_code == 200
+        statement = read_json(client.get("/metadata").content)
+    assert statement["implementation"]["description"].endswith("Y06789")
+
+
+def test_a_bad_tokens_file_stops_the_server_starting(tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens.json"
+    tokens.write_bytes(b'["not", "a", "mapping"]')
+    settings = Settings(ods="Y02345", database_url=":memory:", tokens_file=tokens)
+    with pytest.raises(ValueError, match="JSON object"):
+        create_app(settings)
+
+
+def test_the_ods_code_is_required(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CAREPLAN_ODS", raising=False)
+    with pytest.raises(ValueError, match="ods"):
+        Settings()
+
+
+def test_public_surface() -> None:
+    assert list(adapter.server.__all__) == sorted(set(adapter.server.__all__))
+    assert [name for name in adapter.server.__all__ if not hasattr(adapter.server, name)] == []
