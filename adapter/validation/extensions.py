@@ -31,10 +31,13 @@ class Parent:
 
 CONTEXT_ERRATA = {
     "http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type": "ElementDefinition.type",
+    "http://hl7.org/fhir/StructureDefinition/regex": "ElementDefinition.type",
+    "http://hl7.org/fhir/StructureDefinition/structuredefinition-normative-version": "ElementDefinition",
 }
-"""Extra places an extension may be used, where R4 itself uses it outside its stated context: the
-R4 snapshots put structuredefinition-fhir-type on ElementDefinition.type, while its definition
-names ElementDefinition.type.code."""
+"""Extra places an extension may be used, where the R4 definitions themselves use it outside its
+stated context: the R4 snapshots put structuredefinition-fhir-type and regex on
+ElementDefinition.type and structuredefinition-normative-version on element definitions, while
+their definitions name other elements."""
 
 
 def _names(parent: Parent, context: Context) -> set[str]:
