@@ -1,0 +1,249 @@
+"""The durable outbox: every message to send is written here first, and every attempt and the answer
+are recorded, so a crash between queueing and sending loses nothing (``deliver_pending`` sends what is
+still pending) and a crash after sending costs at most a second send, which the receiver's
+idempotency on the MessageHeader id makes harmless.
+
+    >>> outbox = open_outbox("carat.db")
+    >>> entry = outbox.enqueue(message, "https://cjit.example/fhir", at=now)
+    >>> entry.status, entry.attempts
+    (<OutboxStatus.PENDING: 'pending'>, 0)
+
+The outbox is a table of its own (``outbox``) in the *same database as the store*: the sending side's
+refusals (adapter.handover records them in the store) and what it sent sit in one database, one backup,
+one URL (``CAREPLAN_DATABASE_URL``); it has its own SQLAlchemy metadata so the store room is unchanged.
+Queueing is idempotent by the MessageHeader id (the primary key): the same message again is the same
+entry; the same id with different content or another destination is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Column, Engine, Integer, MetaData, Row, String, Table, Text, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from adapter.delivery.errors import DeliveryError
+from adapter.fhir import read_json, write_json
+from adapter.outcome import Issue, OperationOutcome
+from adapter.store import StoreError, open_store
+from adapter.types import FhirJson
+
+
+class OutboxStatus(StrEnum):
+    """Where a queued message stands."""
+
+    PENDING = "pending"
+    """Not yet answered: to be sent (again)."""
+    DELIVERED = "delivered"
+    """Acknowledged ``ok``: the receiver accepted the handover."""
+    REJECTED = "rejected"
+    """Acknowledged ``fatal-error``: received and refused; sending again gets the same answer."""
+    FAILED = "failed"
+    """Given up: a refusal that retrying cannot change (4xx) or every attempt used."""
+
+
+metadata = MetaData()
+
+outbox_table = Table(
+    "outbox",
+    metadata,
+    Column("message_id", String(64), primary_key=True),
+    Column("destination", String(512), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("enqueued_at", String(40), nullable=False),
+    Column("last_attempt_at", String(40), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("ack_code", String(16), nullable=True),
+    Column("answer", Text, nullable=True),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """One queued message: where it goes, how it stands, and the answer when there is one."""
+
+    message_id: str
+    destination: str
+    status: OutboxStatus
+    attempts: int
+    enqueued_at: datetime
+    last_attempt_at: datetime | None
+    last_error: str | None
+    ack_code: str | None
+    answer: FhirJson | None
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """What one send came to, as the outbox records it."""
+
+    at: datetime
+    status: OutboxStatus
+    error: str | None = None
+    ack_code: str | None = None
+    answer: FhirJson | None = None
+
+
+def message_id_of(message: object) -> str:
+    """The MessageHeader id of a message Bundle; raises DeliveryError naming what is missing."""
+    problem: tuple[str, str] | None = None
+    if not isinstance(message, dict) or message.get("resourceType") != "Bundle":
+        problem = ("Bundle", "only a FHIR Bundle of type message can be delivered")
+    elif message.get("type") != "message":
+        problem = (
+            "Bundle.type",
+            f"only a Bundle of type message can be delivered, not {message.get('type')!r}",
+        )
+    else:
+        entries = message.get("entry")
+        first = entries[0].get("resource") if isinstance(entries, list) and entries else None
+        if not isinstance(first, dict) or first.get("resourceType") != "MessageHeader":
+            problem = ("Bundle.entry[0].resource", "a message Bundle starts with its MessageHeader")
+        elif not isinstance(first.get("id"), str) or not first["id"]:
+            problem = ("Bundle.entry[0].resource.id", "the MessageHeader has no id to deliver it by")
+        else:
+            return str(first["id"])
+    raise DeliveryError.single("structure", "delivery.not-a-message", problem[1], problem[0])
+
+
+def _instant(at: datetime) -> str:
+    if at.tzinfo is None:
+        raise ValueError(f"instant {at} has no UTC offset")
+    return at.isoformat()
+
+
+def _when(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+class SqlOutbox:
+    """The outbox on any SQLAlchemy engine (SQLite or PostgreSQL, like the store)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        try:
+            metadata.create_all(engine)
+        except OperationalError as error:
+            raise StoreError.single(
+                "exception", "outbox.unavailable", f"outbox unavailable: {error}"
+            ) from None
+
+    def enqueue(self, message: FhirJson, destination: str, *, at: datetime) -> OutboxEntry:
+        """Queue ``message`` for ``destination`` (a FHIR base URL), once per MessageHeader id.
+
+        Raises DeliveryError when it is not a message Bundle, or when its id is already queued with
+        other content or for another destination."""
+        message_id = message_id_of(message)
+        data = write_json(message, indent=False)
+        digest = hashlib.sha256(data).hexdigest()
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    insert(outbox_table).values(
+                        message_id=message_id,
+                        destination=destination,
+                        digest=digest,
+                        message=data.decode(),
+                        status=OutboxStatus.PENDING.value,
+                        attempts=0,
+                        enqueued_at=_instant(at),
+                    )
+                )
+        except IntegrityError:
+            # Already queued (a retry of the command, or a race): the same message is the same entry.
+            existing = self.entry(message_id)
+            with self.engine.connect() as connection:
+                queued_digest = connection.execute(
+                    select(outbox_table.c.digest).where(outbox_table.c.message_id == message_id)
+                ).scalar_one()
+            if existing is None or queued_digest != digest or existing.destination != destination:
+                raise DeliveryError(
+                    OperationOutcome.of(
+                        [
+                            Issue.error(
+                                "duplicate",
+                                "delivery.message-id-reused",
+                                f"message {message_id} is already in the outbox with other content or for "
+                                "another destination",
+                                "Bundle.entry[0].resource.id",
+                            )
+                        ]
+                    )
+                ) from None
+            return existing
+        entry = self.entry(message_id)
+        assert entry is not None  # written just above
+        return entry
+
+    def entry(self, message_id: str) -> OutboxEntry | None:
+        """The outbox entry for ``message_id``, or None."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(outbox_table).where(outbox_table.c.message_id == message_id)
+            ).first()
+        return None if row is None else _entry(row)
+
+    def message(self, message_id: str) -> FhirJson:
+        """The queued message Bundle, exactly as queued (decimals keep their text)."""
+        with self.engine.connect() as connection:
+            text = connection.execute(
+                select(outbox_table.c.message).where(outbox_table.c.message_id == message_id)
+            ).scalar_one()
+        return read_json(str(text).encode())
+
+    def entries(self, status: OutboxStatus | None = None) -> list[OutboxEntry]:
+        """Every entry (or those with ``status``), oldest first."""
+        query = select(outbox_table).order_by(outbox_table.c.enqueued_at, outbox_table.c.message_id)
+        if status is not None:
+            query = query.where(outbox_table.c.status == status.value)
+        with self.engine.connect() as connection:
+            return [_entry(row) for row in connection.execute(query).all()]
+
+    def record_attempt(self, message_id: str, attempt: Attempt) -> OutboxEntry:
+        """Count one attempt and what it came to (one transaction, before any wait for the next)."""
+        answer = None if attempt.answer is None else write_json(attempt.answer, indent=False).decode()
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(outbox_table)
+                .where(outbox_table.c.message_id == message_id)
+                .values(
+                    attempts=outbox_table.c.attempts + 1,
+                    status=attempt.status.value,
+                    last_attempt_at=_instant(attempt.at),
+                    last_error=attempt.error,
+                    ack_code=attempt.ack_code,
+                    answer=answer,
+                )
+            )
+        entry = self.entry(message_id)
+        assert entry is not None  # only queued messages are attempted
+        return entry
+
+
+def _entry(row: Row[Any]) -> OutboxEntry:
+    values = row._mapping
+    return OutboxEntry(
+        message_id=values["message_id"],
+        destination=values["destination"],
+        status=OutboxStatus(values["status"]),
+        attempts=values["attempts"],
+        enqueued_at=datetime.fromisoformat(values["enqueued_at"]),
+        last_attempt_at=_when(values["last_attempt_at"]),
+        last_error=values["last_error"],
+        ack_code=values["ack_code"],
+        answer=None if values["answer"] is None else read_json(values["answer"].encode()),
+    )
+
+
+def open_outbox(target: str | Path = ":memory:") -> SqlOutbox:
+    """The outbox in the database at ``target`` (``:memory:``, a SQLite path or a URL, as the store's);
+    the store's tables are created there too, so refusals and sends share one database."""
+    return SqlOutbox(open_store(target).engine)
