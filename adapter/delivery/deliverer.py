@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from adapter.delivery.errors import DeliveryError
 from adapter.delivery.outbox import Attempt, OutboxEntry, OutboxStatus, SqlOutbox
 from adapter.errors import InvalidFhir
 from adapter.fhir import read_json, write_json
@@ -137,10 +138,12 @@ class Deliverer:
         return [self.deliver(entry.message_id) for entry in self.outbox.entries(OutboxStatus.PENDING)]
 
     def deliver(self, message_id: str) -> OutboxEntry:
-        """Try the pending entry ``message_id`` until it is answered or the attempts are used up."""
+        """Try the pending entry ``message_id`` until it is answered or the attempts are used up
+        (an entry already answered is returned as it stands). Raises DeliveryError when not queued."""
         entry = self.outbox.entry(message_id)
         if entry is None:
-            raise KeyError(f"message {message_id} is not in the outbox")
+            text = f"message {message_id} is not in the outbox: queue it first (enqueue, or send)"
+            raise DeliveryError.single("not-found", "delivery.not-queued", text)
         message = self.outbox.message(message_id)
         while entry.status is OutboxStatus.PENDING:
             attempt, wait = self._attempt(message, entry)

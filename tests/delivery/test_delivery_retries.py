@@ -264,3 +264,11 @@ def test_process_message_url() -> None:
 def test_public_surface() -> None:
     assert list(adapter.delivery.__all__) == sorted(set(adapter.delivery.__all__))
     assert [name for name in adapter.delivery.__all__ if not hasattr(adapter.delivery, name)] == []
+
+
+def test_delivering_what_was_never_queued_is_refused(deliverer_for: Callable[[Receiver], Deliverer]) -> None:
+    receiver = Receiver([])
+    with pytest.raises(DeliveryError) as refused:
+        deliverer_for(receiver).deliver("never-queued")
+    assert refused.value.outcome.issues[0].message_id == "delivery.not-queued"
+    assert receiver.requests == []

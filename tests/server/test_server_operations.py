@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from adapter.fhir import read_json, to_fhir, write_json
+from adapter.fhir import read_json, read_resource, to_fhir, write_json
 from adapter.handover import Ed25519Signer, FixedInstant
 from adapter.server import get_clock, get_store
 from adapter.store import Store
@@ -35,6 +35,7 @@ def test_metadata_is_open_and_a_valid_capability_statement(client: TestClient) -
     statement = read_json(response.content)
     assert statement["resourceType"] == "CapabilityStatement"
     assert statement["implementation"]["description"].endswith("Y02345")
+    assert statement["date"] == "2026-11-25"  # the server clock's day (pinned to the plan's)
     assert [op["name"] for op in statement["rest"][0]["operation"]] == ["process-message", "validate"]
     assert validate(statement).errors == ()
 
@@ -123,3 +124,25 @@ def test_a_failure_inside_is_500_without_a_trace(tmp_path: Path, signer: Ed25519
     assert response.status_code == 500
     assert b"secret" not in response.content and b"Traceback" not in response.content
     assert read_json(response.content)["issue"][0]["code"] == "exception"
+
+
+def test_an_error_is_written_in_the_format_asked_for(client: TestClient) -> None:
+    response = client.post(
+        "/$validate?_format=xml", content=b"{not json", headers=FHIR_JSON | bearer("cjit-token")
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/fhir+xml")
+    outcome = read_resource(response.content, "xml")
+    assert outcome["resourceType"] == "OperationOutcome"
+    assert "line 1, column 2" in outcome["issue"][0]["diagnostics"]
+
+
+def test_the_token_is_checked_before_the_body_is_read(client: TestClient) -> None:
+    response = client.post("/CarePlan/$check", content=b"plain words", headers={"Content-Type": "text/plain"})
+    assert response.status_code == 401
+
+
+def test_a_method_not_allowed_is_an_outcome(client: TestClient) -> None:
+    response = client.delete("/CarePlan/1", headers=bearer("cjit-token"))
+    assert response.status_code == 405
+    assert read_json(response.content)["issue"][0]["code"] == "not-supported"

@@ -3,12 +3,12 @@ so a caller can learn how to authenticate)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date
 
 from fastapi import APIRouter, Request, Response
 
 from adapter.model.codes import CANONICAL_BASE
-from adapter.server.deps import SettingsDep
+from adapter.server.deps import ClockDep, SettingsDep
 from adapter.server.settings import Settings
 from adapter.server.wire import ANSWER_TYPES, fhir_response
 from adapter.types import FhirJson
@@ -20,7 +20,7 @@ CHECK_OPERATION = f"{CANONICAL_BASE}/OperationDefinition/CarePlan-check"
 """Our own operation; the others are R4 core's OperationDefinitions."""
 
 
-def capability_statement(settings: Settings) -> FhirJson:
+def capability_statement(settings: Settings, today: date) -> FhirJson:
     """What this server supports, as an R4 CapabilityStatement (kind ``instance``)."""
     implementation: FhirJson = {"description": f"care-plan adapter for ODS {settings.ods}"}
     if settings.base_url:
@@ -28,7 +28,7 @@ def capability_statement(settings: Settings) -> FhirJson:
     return {
         "resourceType": "CapabilityStatement",
         "status": "active",
-        "date": datetime.now(UTC).date().isoformat(),
+        "date": today.isoformat(),
         "publisher": "care-plan adapter",
         "kind": "instance",
         "software": {"name": "careplan-adapter", "version": SOFTWARE_VERSION},
@@ -89,6 +89,6 @@ def capability_statement(settings: Settings) -> FhirJson:
 
 
 @router.get("/metadata")
-def metadata(request: Request, settings: SettingsDep) -> Response:
+def metadata(request: Request, settings: SettingsDep, clock: ClockDep) -> Response:
     """The CapabilityStatement."""
-    return fhir_response(request, capability_statement(settings))
+    return fhir_response(request, capability_statement(settings, clock.today()))
