@@ -7,6 +7,8 @@ handlers that turn every error into an OperationOutcome.
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI
 
 from adapter.handover import SystemInstant, TrustList
@@ -15,6 +17,8 @@ from adapter.server.routes import ROUTERS
 from adapter.server.settings import Settings
 from adapter.store import open_store
 from adapter.validation import Validator
+
+log = logging.getLogger("adapter.server")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -33,9 +37,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.callers = settings.callers()
     app.state.store = open_store(settings.database_url)
-    app.state.trust = (
-        TrustList.from_directory(settings.trust_dir) if settings.trust_dir.is_dir() else TrustList()
-    )
+    if settings.trust_dir.is_dir():
+        app.state.trust = TrustList.from_directory(settings.trust_dir)
+    else:
+        # Safe (every handover is refused as from an untrusted sender) but surely not what was meant.
+        log.warning("no trust folder at %s: every handover will be refused", settings.trust_dir)
+        app.state.trust = TrustList()
     app.state.validator = Validator()
     app.state.clock = SystemInstant()
     install_problem_handlers(app)

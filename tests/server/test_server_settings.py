@@ -13,7 +13,9 @@ from adapter.fhir import read_json
 from adapter.server import Settings, create_app
 
 
-def test_create_app_reads_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_create_app_reads_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     tokens = tmp_path / "tokens.json"
     tokens.write_bytes(orjson.dumps({"from-file": "B82017", "both": "Y03456"}))
     monkeypatch.setenv("CAREPLAN_ODS", "Y06789")
@@ -25,6 +27,7 @@ def test_create_app_reads_the_environment(tmp_path: Path, monkeypatch: pytest.Mo
     assert app.state.settings.ods == "Y06789"
     assert app.state.callers == {"from-env": "NTI", "from-file": "B82017", "both": "Y03456"}
     assert (tmp_path / "cmht.db").exists()
+    assert "no trust folder" in caplog.text
     with TestClient(app) as client:
         assert client.get("/CarePlan", headers={"Authorization": "Bearer from-file"}).status_code == 200
         statement = read_json(client.get("/metadata").content)
