@@ -3,7 +3,7 @@
     >>> export = Path("fixtures/systems/carat/exports/02-release-with-sessions.csv").read_bytes()
     >>> conversion = read("carat", export)
     >>> conversion.unmapped[:2]
-    ('SESSION@39.duration_minutes', 'SESSION@39.session_type')
+    ('SESSION@40.duration_minutes', 'SESSION@40.session_type')
     >>> write("cjit-dir", conversion.record).losses
     ()
 

@@ -120,6 +120,11 @@ def _issues(system: str, data: bytes) -> list[Issue]:
     return list(caught.value.outcome.issues)
 
 
+def line_of(prefix: str) -> int:
+    """The line number of the first row of the CARAT golden that starts with ``prefix``."""
+    return next(n for n, line in enumerate(CARAT_GOLDEN.splitlines(), 1) if line.startswith(prefix))
+
+
 def _carat(replace: dict[str, str]) -> bytes:
     text = CARAT_GOLDEN
     for old, new in replace.items():
@@ -168,7 +173,11 @@ def test_extra_column_is_reported_unmapped() -> None:
     )
     data = data.replace(b"GOAL,A4821KD,", b"GOAL,,A4821KD,")
     # Two of the three goal rows fill the extra column; the third leaves it empty.
-    assert read("carat", data).unmapped == ("GOAL@23.shoe_size", "GOAL@25.shoe_size")
+    filled = [
+        n for n, line in enumerate(CARAT_GOLDEN.splitlines(), 1) if line.startswith("GOAL,A4821KD,goal-s")
+    ]
+    assert len(filled) == 2
+    assert read("carat", data).unmapped == tuple(f"GOAL@{n}.shoe_size" for n in filled)
 
 
 def test_ragged_row_is_named() -> None:
@@ -180,14 +189,16 @@ def test_ragged_row_is_named() -> None:
         }
     )
     issues = _issues("carat", data)
-    assert [(i.message_id, i.expression) for i in issues] == [("dialects.ragged", "MILESTONE@28")]
+    where = f"MILESTONE@{line_of('MILESTONE,A4821KD,goal-seamless-script,First community dose')}"
+    assert [(i.message_id, i.expression) for i in issues] == [("dialects.ragged", where)]
     assert "4 values; the #MILESTONE header has 5 columns" in issues[0].text
 
 
 def test_mixed_date_formats_are_named_with_the_expected_format() -> None:
     data = _carat({",Mr,19/02/1988,M,": ",Mr,1988-02-19,M,", ",27/11/2026,\r\n": ",2026-11-27,\r\n"})
     issues = _issues("carat", data)
-    assert [i.expression for i in issues] == ["CLIENT@2.date_of_birth", "MILESTONE@27.due"]
+    milestone = line_of("MILESTONE,A4821KD,goal-seamless-script,Referral accepted")
+    assert [i.expression for i in issues] == ["CLIENT@2.date_of_birth", f"MILESTONE@{milestone}.due"]
     assert "expected a date as DD/MM/YYYY, got '1988-02-19'" in issues[0].text
     assert "plan.goals[0].milestones[0].due" in issues[1].text
 
@@ -202,7 +213,10 @@ def test_duplicate_client_records_are_named() -> None:
 
 def test_a_row_for_an_unknown_client_or_record_type_is_named() -> None:
     data = _carat({"GOAL,A4821KD,goal-stop": "GOAL,A9999ZZ,goal-stop", "SESSION,A4821KD": "VISIT,A4821KD"})
-    assert _expressions("carat", data) == ["VISIT@39", "GOAL@25.prison_number"]
+    assert _expressions("carat", data) == [
+        f"VISIT@{line_of('SESSION,A4821KD')}",
+        f"GOAL@{line_of('GOAL,A4821KD,goal-stop')}.prison_number",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -38,15 +38,23 @@ def test_dir_export_reports_arrest_and_drug_use_as_unmapped() -> None:
     assert differences(client("01-custody-triage"), conversion.record, set()) == []
 
 
-def test_carat_export_reports_release_details_and_session_length_as_unmapped() -> None:
+def test_carat_export_maps_release_details_and_reports_session_length_and_licence_end() -> None:
     data = (SYSTEMS_FIXTURES / "carat" / "exports" / "02-release-with-sessions.csv").read_bytes()
     conversion = read("carat", data)
+    lines = data.decode().splitlines()
+    session = next(n for n, line in enumerate(lines, 1) if line.startswith("SESSION,"))
+    release = next(n for n, line in enumerate(lines, 1) if line.startswith("RELEASE,"))
     assert conversion.unmapped == (
-        "SESSION@39.duration_minutes",
-        "SESSION@39.session_type",
-        "RELEASE@41.release_date",
-        "RELEASE@41.release_address_area",
-        "RELEASE@41.licence_end",
+        f"SESSION@{session}.duration_minutes",
+        f"SESSION@{session}.session_type",
+        f"RELEASE@{release}.licence_end",
+    )
+    custody = conversion.record.plan.custody
+    assert custody is not None
+    assert (custody.prison, str(custody.release_date), custody.release_area) == (
+        "NTI",
+        "2026-12-09",
+        "Northtown City Council",
     )
     original = client("02-carat-release")
     lost = set(write("carat", original).lost_paths)
@@ -106,7 +114,7 @@ def test_one_export_can_hold_many_clients() -> None:
     with pytest.raises(InvalidSystemRecord) as caught:
         read_all("carat", both.encode())
     # Each record type may have one header: a concatenated export repeats them.
-    assert caught.value.outcome.issues[0].expression == "CLIENT@40"
+    assert caught.value.outcome.issues[0].expression == f"CLIENT@{len(first.splitlines()) + 1}"
     merged = _merge_exports(first, second)
     conversions = read_all("carat", merged.encode())
     assert [c.record.service_user.prison_number for c in conversions] == ["A4821KD", "A9183FR"]
