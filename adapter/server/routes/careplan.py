@@ -25,6 +25,7 @@ from adapter.model.identifiers import NHS_NUMBER_SYSTEM, PNC_ID_SYSTEM, PRISON_N
 from adapter.server.deps import CallerDep, ClockDep, SettingsDep, StoreDep
 from adapter.server.http_problem import HttpProblem
 from adapter.server.wire import fhir_response
+from adapter.store import Store
 from adapter.types import FhirJson, OdsCode
 
 router = APIRouter(tags=["CarePlan"])
@@ -70,7 +71,7 @@ def _matches(token: str, known: set[tuple[str, str]]) -> bool:
     return any(not known_system and known_value == value for known_system, known_value in known)
 
 
-def _readable(store: StoreDep, caller: OdsCode, holder: OdsCode, today: date) -> list[ClientRecord]:
+def _readable(store: Store, caller: OdsCode, holder: OdsCode, today: date) -> list[ClientRecord]:
     """Every plan the holder keeps that the caller may read."""
     return [record for record in store.list_plans(holder) if may_read(record, caller, holder, today)]
 
