@@ -9,6 +9,9 @@
     careplan handover SRC --to ODS                a signed handover message, through the consent gate
     careplan receive FILE --as ODS                check, import and acknowledge a handover
     careplan keygen ODS                           an Ed25519 key pair for signing handovers
+    careplan send FILE --to-url URL               queue a handover message and deliver it ($process-message)
+    careplan outbox [--deliver]                   the outbox: each message, its status, the answer
+    careplan serve [--host H] [--port P]          the FHIR REST facade (settings from CAREPLAN_* variables)
 
 Errors print one line per problem (the field and what was expected) and exit non-zero; nothing is
 written half-way.
@@ -28,6 +31,7 @@ from rich.table import Table
 
 from adapter.atomic import write_atomically
 from adapter.coordination.command import check as check_command
+from adapter.delivery.command import outbox, send
 from adapter.dialects.command import convert as convert_between_systems
 from adapter.dialects.command import systems_command
 from adapter.errors import AdapterError, UnsupportedFormat
@@ -162,6 +166,24 @@ app.command("check")(check_command)
 app.command("handover")(handover)
 app.command("receive")(receive)
 app.command("keygen")(keygen)
+app.command("send")(send)
+app.command("outbox")(outbox)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)] = 8080,
+) -> None:
+    """Serve the FHIR REST facade ($process-message, $validate, CarePlan read/search, $check).
+
+    Who this server is, its database, trusted senders' keys and callers' tokens come from the
+    environment (CAREPLAN_ODS, CAREPLAN_DATABASE_URL, CAREPLAN_TRUST_DIR, CAREPLAN_TOKENS...)."""
+    import uvicorn
+
+    from adapter.server import create_app
+
+    uvicorn.run(create_app(), host=host, port=port)
 
 
 @app.command()
