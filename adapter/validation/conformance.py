@@ -77,7 +77,8 @@ def run_case(root: Path, case: dict[str, Any]) -> CaseResult:
     folder = root / "files"
     supporting, urls = _supporting(folder, case.get("supporting") or [])
     definitions = Definitions.core_only().with_source(MemorySource(supporting, name=case["case"]))
-    validator = Validator(definitions)
+    flags = case.get("flags") or {}
+    validator = Validator(definitions, allow_example_urls=flags.get("examples", True))
     loaded = load_file(folder / case["resource"])
     profile_name = case.get("profile")
     wanted: list[tuple[str, int, list[str], tuple[str, ...]]] = [

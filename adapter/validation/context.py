@@ -69,6 +69,9 @@ class Context:
     regex_cache: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
     resource_types: dict[str, bool] = field(default_factory=dict)
     active_constraints: dict[int, tuple[Constraint, ...]] = field(default_factory=dict)
+    # Example hosts (example.org, example.com) in uri/url values: fine in examples, an error when
+    # the caller says the instances are real content (the reference validator's -examples off).
+    allow_example_urls: bool = True
 
     def is_resource_type(self, code: str) -> bool:
         """Is this type code a resource type (answered once per code)?"""

@@ -290,14 +290,18 @@ def _node(data: Any, type_path: str) -> Any:
 
 def start_before_end(start: str, end: str) -> bool:
     """per-1: is start <= end? Compared as instants when both carry a time, otherwise on the
-    date parts both give; values equal as far as both are precise count as in order."""
+    date parts both give. Values equal as far as both are precise but given to different
+    precisions cannot be ordered: FHIRPath's comparison is then empty, and the reference
+    validator counts an empty invariant result as a failure."""
     if "T" in start and "T" in end:
         first, last = _instant(start), _instant(end)
         if first is not None and last is not None:
             return first <= last
     start_date, end_date = start.partition("T")[0], end.partition("T")[0]
     shared = min(len(start_date), len(end_date))
-    return start_date[:shared] <= end_date[:shared]
+    if start_date[:shared] != end_date[:shared]:
+        return start_date[:shared] < end_date[:shared]
+    return len(start_date) == len(end_date) and ("T" in start) == ("T" in end)
 
 
 def _instant(text: str) -> dt.datetime | None:

@@ -24,6 +24,10 @@ INT32 = (-(2**31), 2**31 - 1)
 MAX_STRING = 1024 * 1024
 JSON_TYPE_NAMES = {bool: "boolean", int: "number", float: "number", Decimal: "number", str: "string"}
 
+URL_TYPES = frozenset({"uri", "url"})
+EXAMPLE_HOSTS = ("example.org", "example.com", "example.net")
+"""Hosts reserved for documentation (RFC 2606): a URL on them is an example, not real content."""
+
 RegexLookup = Callable[[str], "re.Pattern[str] | None"]
 
 
@@ -44,6 +48,17 @@ def json_type_issue(code: str, value: Any, path: str) -> Issue | None:
         f"The value of a {code} must be a JSON {wanted}, not a JSON {found}",
         path,
     )
+
+
+def check_example_url(value: Any, path: str) -> Iterable[Issue]:
+    """An error for a uri/url on an example host, for callers validating real (not example) content."""
+    if not isinstance(value, str) or "://" not in value:
+        return
+    host = value.partition("://")[2].split("/", 1)[0].rpartition("@")[2].split(":", 1)[0].lower()
+    if any(host == name or host.endswith("." + name) for name in EXAMPLE_HOSTS):
+        yield Issue.error(
+            "invalid", "url.example", f"Example URLs are not allowed in this context ({value})", path
+        )
 
 
 def check_format(code: str, value: Any, path: str, regex_for: RegexLookup) -> Iterable[Issue]:

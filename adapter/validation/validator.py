@@ -25,12 +25,13 @@ class Validator:
         False
     """
 
-    def __init__(self, definitions: Definitions | None = None) -> None:
+    def __init__(self, definitions: Definitions | None = None, *, allow_example_urls: bool = True) -> None:
         self.definitions = definitions if definitions is not None else Definitions.default()
         self.context = Context(
             library=StructureLibrary(self.definitions),
             terminology=Terminology(self.definitions),
             invariants=Invariants(),
+            allow_example_urls=allow_example_urls,
         )
 
     def validate(self, resource: Any, *, profiles: Sequence[str] = ()) -> OperationOutcome:

@@ -253,6 +253,8 @@ class Walker:
                 self.add([problem])
             else:
                 self.add(primitives.check_format(code, value, path, self.context.regex_for))
+                if not self.context.allow_example_urls and code in primitives.URL_TYPES:
+                    self.add(primitives.check_example_url(value, path))
                 if element.has_limits:
                     self.add(values.check_limits(element, code, value, path))
         if item.extras is not None:

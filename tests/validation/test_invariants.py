@@ -100,5 +100,8 @@ def test_per_1_compares_dates_and_instants_natively() -> None:
     assert not start_before_end("2020-03", "2020-02-01")
     assert start_before_end("2020-02-01T10:00:00+01:00", "2020-02-01T09:30:00Z")
     assert not start_before_end("2020-02-01T10:00:00Z", "2020-02-01T09:30:00Z")
-    # equal as far as both are precise: in order
-    assert start_before_end("2023-06-21", "2023-06-21T06:20:00Z")
+    assert start_before_end("2023-06-20", "2023-06-21T06:20:00Z")
+    assert start_before_end("2023-06-21", "2023-06-21")
+    # equal as far as both are precise, but to different precisions: not ordered (as the reference)
+    assert not start_before_end("2023-06-21", "2023-06-21T06:20:00Z")
+    assert not start_before_end("2023-06", "2023-06-21")
