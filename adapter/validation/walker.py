@@ -239,6 +239,15 @@ class Walker:
             if self._depth > MAX_DEPTH:
                 self.add([too_deep(item.path)])
                 return
+            if len(profiles) > 1 and isinstance(data, dict):
+                # Several profiles on one type are alternatives: meeting any one of them is enough.
+                met = next((p for p in profiles if self._conforms(data, p)), None)
+                if met is not None:
+                    profiles = [met]
+                else:
+                    choices = ", ".join(profiles)
+                    text = f"Unable to find a match for the specified profile among choices: {choices}"
+                    self.add([Issue.error("structure", "type.profile-no-match", text, item.path)])
             self.resource(data, item.path, scope, profiles)
         finally:
             self._depth -= 1

@@ -4,7 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapter.definitions import Definitions, MemorySource
 from adapter.validation import Validator, validate
+
+BASE = "http://hl7.org/fhir/StructureDefinition/"
+TEST = "https://example.test/StructureDefinition/"
+
+
+def profile(name: str, kind: str, elements: list[dict[str, Any]]) -> dict[str, Any]:
+    """A differential-only StructureDefinition on a core type."""
+    return {
+        "resourceType": "StructureDefinition",
+        "url": TEST + name,
+        "name": name,
+        "status": "draft",
+        "kind": "resource",
+        "abstract": False,
+        "type": kind,
+        "baseDefinition": BASE + kind,
+        "derivation": "constraint",
+        "differential": {"element": [{"id": kind, "path": kind}, *elements]},
+    }
+
+
+def validator(*definitions: dict[str, Any]) -> Validator:
+    return Validator(Definitions.core_only().with_source(MemorySource(list(definitions), name="test")))
 
 
 def errors(resource: Any, **options: Any) -> set[tuple[str, str | None]]:
@@ -41,3 +65,35 @@ def test_example_urls_are_errors_only_when_examples_are_not_allowed() -> None:
     found = {(i.message_id, i.expression) for i in strict.validate(example).errors}
     assert found == {("url.example", "DocumentReference.content[0].attachment.url")}
     assert not strict.validate(reference("http://repository.exampleorg.net/1")).errors
+
+
+def test_several_profiles_on_a_resource_element_are_alternatives() -> None:
+    named = profile(
+        "named-service-user", "Patient", [{"id": "Patient.name", "path": "Patient.name", "min": 1}]
+    )
+    born = profile(
+        "born-service-user", "Patient", [{"id": "Patient.birthDate", "path": "Patient.birthDate", "min": 1}]
+    )
+    either = profile(
+        "handover-parameters",
+        "Parameters",
+        [
+            {
+                "id": "Parameters.parameter.resource",
+                "path": "Parameters.parameter.resource",
+                "type": [{"code": "Resource", "profile": [named["url"], born["url"]]}],
+            }
+        ],
+    )
+    checker = validator(named, born, either)
+
+    def parameters(patient: dict[str, Any]) -> set[tuple[str, str | None]]:
+        resource = {"resourceType": "Parameters", "parameter": [{"name": "p", "resource": patient}]}
+        outcome = checker.validate(resource, profiles=[either["url"]])
+        return {(i.message_id, i.expression) for i in outcome.errors}
+
+    assert parameters({"resourceType": "Patient", "birthDate": "1980-01-01"}) == set()
+    assert parameters({"resourceType": "Patient", "name": [{"family": "Smith"}]}) == set()
+    neither = parameters({"resourceType": "Patient", "gender": "female"})
+    assert ("type.profile-no-match", "Parameters.parameter[0].resource") in neither
+    assert ("cardinality.min", "Parameters.parameter[0].resource") in neither
