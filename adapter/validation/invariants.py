@@ -68,6 +68,57 @@ def _resolve(inputs: list[Any]) -> list[Any]:
     return found
 
 
+MEMBERSHIP: ContextVar[Callable[[str | None, str, str], str] | None] = ContextVar("MEMBERSHIP", default=None)
+"""How memberOf() asks whether (system, code) is in a value set: "yes", "no" or "unknown"."""
+
+
+@contextmanager
+def checking_membership(membership: Callable[[str | None, str, str], str]) -> Iterator[None]:
+    """Let memberOf() in invariants answer from ``membership`` (the local terminology)."""
+    token = MEMBERSHIP.set(membership)
+    try:
+        yield
+    finally:
+        MEMBERSHIP.reset(token)
+
+
+def _member_of(inputs: list[Any], value_set: str) -> list[bool]:
+    membership = MEMBERSHIP.get()
+    if membership is None:
+        raise LookupError("memberOf() needs a terminology, and none was given")
+    answers = []
+    for item in inputs:
+        data = item.data if isinstance(item, ResourceNode) else item
+        pairs = _code_pairs(data)
+        found = [membership(system, code, value_set) for system, code in pairs]
+        if "yes" in found:
+            answers.append(True)
+        elif "unknown" in found or not pairs:
+            # Not answerable locally: an evaluation failure is reported, never a false error.
+            raise LookupError(f"memberOf('{value_set}') cannot be answered for {data!r} locally")
+        else:
+            answers.append(False)
+    return answers[:1] if len(answers) == 1 else [all(answers)] if answers else []
+
+
+def _code_pairs(data: Any) -> list[tuple[str | None, str]]:
+    # A code, a Coding or a CodeableConcept: the (system, code) pairs it carries.
+    if isinstance(data, str):
+        return [(None, data)]
+    if not isinstance(data, dict):
+        return []
+    codings = data.get("coding") if "coding" in data else [data]
+    return (
+        [
+            (c.get("system") if isinstance(c.get("system"), str) else None, c["code"])
+            for c in codings
+            if isinstance(c, dict) and isinstance(c.get("code"), str)
+        ]
+        if isinstance(codings, list)
+        else []
+    )
+
+
 def _html_checks(inputs: list[Any]) -> list[bool]:
     return [True]
 
@@ -80,6 +131,7 @@ USER_FUNCTIONS = {
     "hasValue": {"fn": _has_value, "arity": {0: []}},
     "htmlChecks": {"fn": _html_checks, "arity": {0: []}},
     "resolve": {"fn": _resolve, "arity": {0: []}},
+    "memberOf": {"fn": _member_of, "arity": {1: ["String"]}},
 }
 
 OPTIONS = {"userInvocationTable": USER_FUNCTIONS, "traceFn": _quiet}

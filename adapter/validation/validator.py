@@ -8,7 +8,7 @@ from typing import Any
 
 from adapter.definitions import Definitions
 from adapter.outcome import Issue, OperationOutcome
-from adapter.validation.invariants import Invariants
+from adapter.validation.invariants import Invariants, checking_membership
 from adapter.validation.library import StructureLibrary
 from adapter.validation.terminology import Terminology
 from adapter.validation.walker import Context, Walker
@@ -57,12 +57,17 @@ class Validator:
             )
         else:
             try:
-                walker.resource(resource, "", None, known, explicit=True)
+                with checking_membership(self._membership):
+                    walker.resource(resource, "", None, known, explicit=True)
             except RecursionError:
                 walker.add(
                     [Issue("fatal", "too-costly", "structure.too-deep", "The resource is nested too deeply")]
                 )
         return OperationOutcome.of(walker.issues)
+
+    def _membership(self, system: str | None, code: str, value_set: str) -> str:
+        # memberOf() in invariants: answered from the value sets and code systems held locally.
+        return self.context.terminology.expand(value_set).contains(system, code)
 
 
 @cache

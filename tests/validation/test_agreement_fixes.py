@@ -97,3 +97,31 @@ def test_several_profiles_on_a_resource_element_are_alternatives() -> None:
     neither = parameters({"resourceType": "Patient", "gender": "female"})
     assert ("type.profile-no-match", "Parameters.parameter[0].resource") in neither
     assert ("cardinality.min", "Parameters.parameter[0].resource") in neither
+
+
+def test_member_of_in_an_invariant_is_answered_from_local_value_sets() -> None:
+    criticality = "http://hl7.org/fhir/allergy-intolerance-criticality"
+    low_only = {
+        "resourceType": "ValueSet",
+        "url": "https://example.test/ValueSet/low-only",
+        "status": "draft",
+        "compose": {"include": [{"system": criticality, "concept": [{"code": "low"}]}]},
+    }
+    rule = {
+        "key": "low-1",
+        "severity": "error",
+        "human": "must be in a value set",
+        "expression": f"memberOf('{low_only['url']}')",
+    }
+    basic = profile(
+        "low-criticality", "Basic", [{"id": "Basic.code", "path": "Basic.code", "constraint": [rule]}]
+    )
+    checker = validator(low_only, basic)
+
+    def found(code: str) -> set[tuple[str, str | None]]:
+        resource = {"resourceType": "Basic", "code": {"coding": [{"system": criticality, "code": code}]}}
+        outcome = checker.validate(resource, profiles=[basic["url"]])
+        return {(i.message_id, i.expression) for i in outcome.errors}
+
+    assert found("low") == set()
+    assert found("high") == {("invariant.low-1", "Basic.code")}
