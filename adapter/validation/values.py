@@ -76,8 +76,11 @@ def check_pattern(element: ElementRecord, value: Any, path: str, source: str) ->
         )
 
 
-def check_limits(element: ElementRecord, code: str, value: Any, path: str) -> Iterable[Issue]:
-    """minValue / maxValue (numbers, dates, Quantity values) and maxLength."""
+def check_limits(
+    element: ElementRecord, code: str, value: Any, path: str, now: dt.datetime | None = None
+) -> Iterable[Issue]:
+    """minValue / maxValue (numbers, dates, Quantity values, Durations from ``now`` on dates) and
+    maxLength."""
     if element.max_length is not None and isinstance(value, str) and len(value) > element.max_length:
         yield Issue.error(
             "value",
@@ -90,6 +93,11 @@ def check_limits(element: ElementRecord, code: str, value: Any, path: str) -> It
         if bound is None or actual is None:
             continue
         limit = bound.get("value") if isinstance(bound, dict) else bound
+        if isinstance(bound, dict) and isinstance(actual, str):
+            # A Duration bound on a date: measured from now (minValue: now - d, maxValue: now + d).
+            limit = _from_now(bound, -1 if is_min else 1, now)
+            if limit is None:
+                continue
         if isinstance(bound, dict) and isinstance(value, dict) and not _same_unit(bound, value):
             continue  # comparing across units needs UCUM conversion, which is not done here
         order = _compare(actual, limit)
@@ -103,6 +111,19 @@ def check_limits(element: ElementRecord, code: str, value: Any, path: str) -> It
                 f"The {code} value {actual} is {word} permitted value {limit}",
                 path,
             )
+
+
+UCUM_SECONDS = {"a": 31_557_600, "mo": 2_629_800, "wk": 604_800, "d": 86_400, "h": 3_600, "min": 60, "s": 1}
+"""UCUM time units in seconds (a = 365.25 days, mo = a / 12), for Duration bounds on dates."""
+
+
+def _from_now(duration: dict[str, Any], sign: int, now: dt.datetime | None) -> str | None:
+    seconds = UCUM_SECONDS.get(str(duration.get("code")))
+    amount = duration.get("value")
+    if seconds is None or not isinstance(amount, int | float | Decimal) or isinstance(amount, bool):
+        return None
+    start = now if now is not None else dt.datetime.now(dt.UTC)
+    return (start + sign * dt.timedelta(seconds=float(amount) * seconds)).isoformat()
 
 
 def _same_unit(bound: dict[str, Any], value: dict[str, Any]) -> bool:

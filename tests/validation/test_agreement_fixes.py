@@ -125,3 +125,28 @@ def test_member_of_in_an_invariant_is_answered_from_local_value_sets() -> None:
 
     assert found("low") == set()
     assert found("high") == {("invariant.low-1", "Basic.code")}
+
+
+def test_duration_bounds_on_a_date_are_measured_from_now() -> None:
+    century = {"value": 100, "unit": "a", "system": "http://unitsofmeasure.org", "code": "a"}
+    decade = {"value": 10, "unit": "a", "system": "http://unitsofmeasure.org", "code": "a"}
+    born = profile(
+        "born-in-living-memory",
+        "Patient",
+        [{"id": "Patient.birthDate", "path": "Patient.birthDate", "minValueDuration": century}],
+    )
+    due = profile(
+        "due-within-a-decade",
+        "Patient",
+        [{"id": "Patient.birthDate", "path": "Patient.birthDate", "maxValueDuration": decade}],
+    )
+    checker = validator(born, due)
+
+    def found(birth_date: str, url: str) -> set[tuple[str, str | None]]:
+        outcome = checker.validate({"resourceType": "Patient", "birthDate": birth_date}, profiles=[url])
+        return {(i.message_id, i.expression) for i in outcome.errors}
+
+    assert found("1850-01-01", born["url"]) == {("value.min", "Patient.birthDate")}
+    assert found("1990-01-01", born["url"]) == set()
+    assert found("2100-01-01", due["url"]) == {("value.max", "Patient.birthDate")}
+    assert found("2020-01-01", due["url"]) == set()
