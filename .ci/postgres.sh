@@ -4,6 +4,7 @@
 #   .ci/postgres.sh stop
 # PostgreSQL refuses to run as root, so the cluster belongs to the postgres user.
 set -euo pipefail
+cd /  # the postgres user cannot enter a root-owned working folder
 DIR=/tmp/careplan-ci-postgres
 PORT=54329
 PATH="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1):$PATH"
