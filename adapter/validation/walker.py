@@ -311,6 +311,8 @@ class Walker:
             # A value whose definition is a profile (an extension by its url, a typed profile) is
             # walked against that profile alone: its snapshot already holds the base type's rules,
             # and walking both would double the work at every level of nesting.
+            if element.types and code != "Extension":
+                self._unknown_profiles(element, code, path)
             definition = None if element.children else self._definition(element, code, value, path, scope)
             if definition is not None and definition is not structure:
                 self.structure(definition, value, path, scope)
@@ -344,6 +346,15 @@ class Walker:
             found = base.by_id.get(target) if base is not None else None
             return found or structure.by_id.get(target)
         return self._type_root(code) if code else None
+
+    def _unknown_profiles(self, element: ElementRecord, code: str | None, path: str) -> None:
+        # A profile the definitions do not hold cannot be checked: say so at each value.
+        for type_ref in element.types:
+            if type_ref.code == code:
+                for url in type_ref.profiles:
+                    if self.context.library.structure(url) is None:
+                        text = f"Unknown profile {url}"
+                        self.add([Issue.error("not-found", "type.profile-unknown", text, path)])
 
     def _type_root(self, code: str) -> ElementRecord | None:
         found = self.context.library.structure(code)

@@ -150,3 +150,26 @@ def test_duration_bounds_on_a_date_are_measured_from_now() -> None:
     assert found("1990-01-01", born["url"]) == set()
     assert found("2100-01-01", due["url"]) == {("value.max", "Patient.birthDate")}
     assert found("2020-01-01", due["url"]) == set()
+
+
+def test_a_type_profile_the_definitions_do_not_hold_is_an_error_at_each_value() -> None:
+    missing = TEST + "not-held-identifier"
+    pharmacy = profile(
+        "pharmacy",
+        "Organization",
+        [
+            {
+                "id": "Organization.identifier",
+                "path": "Organization.identifier",
+                "type": [{"code": "Identifier", "profile": [missing]}],
+            }
+        ],
+    )
+    outcome = validator(pharmacy).validate(
+        {"resourceType": "Organization", "identifier": [{"value": "1"}, {"value": "2"}]},
+        profiles=[pharmacy["url"]],
+    )
+    assert {(i.message_id, i.expression) for i in outcome.errors} == {
+        ("type.profile-unknown", "Organization.identifier[0]"),
+        ("type.profile-unknown", "Organization.identifier[1]"),
+    }
