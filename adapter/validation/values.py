@@ -99,7 +99,11 @@ def check_limits(
             if limit is None:
                 continue
         if isinstance(bound, dict) and isinstance(value, dict) and not _same_unit(bound, value):
-            continue  # comparing across units needs UCUM conversion, which is not done here
+            # Across units only metric prefixes of one UCUM base unit are converted (g and kg).
+            converted = _in_unit_of(value, bound)
+            if converted is None:
+                continue
+            actual = converted
         order = _compare(actual, limit)
         if order is None:
             continue
@@ -124,6 +128,42 @@ def _from_now(duration: dict[str, Any], sign: int, now: dt.datetime | None) -> s
         return None
     start = now if now is not None else dt.datetime.now(dt.UTC)
     return (start + sign * dt.timedelta(seconds=float(amount) * seconds)).isoformat()
+
+
+UCUM = "http://unitsofmeasure.org"
+UCUM_BASE_UNITS = frozenset({"g", "L", "l", "m", "mol", "s", "Pa", "J", "W", "Hz", "eq", "U"})
+UCUM_PREFIXES = {
+    "k": Decimal("1e3"),
+    "h": Decimal("1e2"),
+    "d": Decimal("1e-1"),
+    "c": Decimal("1e-2"),
+    "m": Decimal("1e-3"),
+    "u": Decimal("1e-6"),
+    "n": Decimal("1e-9"),
+    "p": Decimal("1e-12"),
+}
+
+
+def _ucum_scale(code: Any) -> tuple[str, Decimal] | None:
+    if not isinstance(code, str):
+        return None
+    if code in UCUM_BASE_UNITS:
+        return code, Decimal(1)
+    if len(code) > 1 and code[0] in UCUM_PREFIXES and code[1:] in UCUM_BASE_UNITS:
+        return code[1:], UCUM_PREFIXES[code[0]]
+    return None
+
+
+def _in_unit_of(value: dict[str, Any], bound: dict[str, Any]) -> Decimal | None:
+    """The value's amount in the bound's unit, when both are UCUM prefixes of one base unit."""
+    if value.get("system") != UCUM or bound.get("system") != UCUM:
+        return None
+    have, want, amount = _ucum_scale(value.get("code")), _ucum_scale(bound.get("code")), value.get("value")
+    if have is None or want is None or have[0] != want[0]:
+        return None
+    if not isinstance(amount, int | float | Decimal) or isinstance(amount, bool):
+        return None
+    return Decimal(str(amount)) * have[1] / want[1]
 
 
 def _same_unit(bound: dict[str, Any], value: dict[str, Any]) -> bool:

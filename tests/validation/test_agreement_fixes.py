@@ -173,3 +173,36 @@ def test_a_type_profile_the_definitions_do_not_hold_is_an_error_at_each_value() 
         ("type.profile-unknown", "Organization.identifier[0]"),
         ("type.profile-unknown", "Organization.identifier[1]"),
     }
+
+
+def test_min_value_is_compared_across_metric_prefixes_of_one_unit() -> None:
+    ucum = "http://unitsofmeasure.org"
+    floor = profile(
+        "weight",
+        "Observation",
+        [
+            {
+                "id": "Observation.value[x]",
+                "path": "Observation.value[x]",
+                "type": [{"code": "Quantity"}],
+                "minValueQuantity": {"value": 1, "system": ucum, "code": "kg"},
+            }
+        ],
+    )
+    checker = validator(floor)
+
+    def found(value: float, code: str) -> set[tuple[str, str | None]]:
+        weight = {
+            "resourceType": "Observation",
+            "status": "final",
+            "code": {"text": "weight"},
+            "valueQuantity": {"value": value, "system": ucum, "code": code},
+        }
+        outcome = checker.validate(weight, profiles=[floor["url"]])
+        return {(i.message_id, i.expression) for i in outcome.errors}
+
+    assert found(500, "g") == {("value.min", "Observation.value.ofType(Quantity)")}
+    assert found(1500, "g") == set()
+    assert found(2_000_000, "mg") == set()
+    # No conversion between different base units (g and L): not compared, not a false error.
+    assert found(5, "mL") == set()
