@@ -206,3 +206,17 @@ def test_min_value_is_compared_across_metric_prefixes_of_one_unit() -> None:
     assert found(2_000_000, "mg") == set()
     # No conversion between different base units (g and L): not compared, not a false error.
     assert found(5, "mL") == set()
+
+
+def test_the_runner_names_cases_out_of_reach_and_keeps_them_in_the_figures() -> None:
+    from adapter.validation.conformance import UNREACHABLE, CaseResult, Step, report
+
+    results = [
+        CaseResult("uk-msg", "bundle", [Step(4, 0)]),
+        CaseResult("plain", "general", [Step(1, 1)]),
+    ]
+    text = report(results)
+    assert "ALL              2       1          1   exact 50.0%" in text
+    assert "reachable        1       1          1   exact 100.0%" in text
+    assert f"out of reach: {UNREACHABLE['uk-msg']}" in text
+    assert "terminology server" in UNREACHABLE["uk-msg"]
