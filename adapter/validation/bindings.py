@@ -52,10 +52,15 @@ def check_binding(
 ) -> Iterable[Issue]:
     """A bound value's codes against the value set of a required or extensible binding."""
     binding = element.binding
-    if binding is None or binding.strength not in CHECKED_STRENGTHS or not binding.value_set:
+    if binding is None:
         return
     pairs = _codings(code, value)
     if pairs is None:
+        return
+    for purpose, value_set in binding.additional:
+        if purpose == "required":
+            yield from _additional_required(terminology, value_set, pairs, path)
+    if binding.strength not in CHECKED_STRENGTHS or not binding.value_set:
         return
     expansion = terminology.expand(binding.value_set)
     if not expansion.found:
@@ -90,6 +95,23 @@ def check_binding(
             path,
         )
     yield _not_in(binding.strength, pairs, expansion, path)
+
+
+def _additional_required(
+    terminology: Terminology, value_set: str, pairs: list[tuple[str | None, str]], path: str
+) -> Iterable[Issue]:
+    # Only a definite "no" is an error: an unknown value set or code system is not a false error.
+    expansion = terminology.expand(value_set)
+    answers = [expansion.contains(system, c) for system, c in pairs]
+    if not expansion.found or "yes" in answers or "unknown" in answers:
+        return
+    yield Issue.error(
+        "code-invalid",
+        "binding.additional-required",
+        f"None of the codes {_describe(pairs)} is in the value set '{expansion.name}' ({expansion.url}) "
+        "named by an additional binding, and a code from this value set is required",
+        path,
+    )
 
 
 def _not_in(strength: str, pairs: list[tuple[str | None, str]], expansion: Expansion, path: str) -> Issue:

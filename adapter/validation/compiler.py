@@ -173,7 +173,26 @@ def _prefixed(element: FhirJson, prefix: str) -> Any:
 def _binding(raw: FhirJson | None) -> Binding | None:
     if not raw or "strength" not in raw:
         return None
-    return Binding(str(raw["strength"]), raw.get("valueSet"))
+    return Binding(str(raw["strength"]), raw.get("valueSet"), _additional_bindings(raw))
+
+
+ADDITIONAL_BINDING = (
+    "http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.binding.additional",
+    "http://hl7.org/fhir/tools/StructureDefinition/additional-binding",
+)
+
+
+def _additional_bindings(raw: FhirJson) -> tuple[tuple[str, str], ...]:
+    found = []
+    for extension in raw.get("extension", []):
+        if not isinstance(extension, dict) or extension.get("url") not in ADDITIONAL_BINDING:
+            continue
+        parts = {p.get("url"): p for p in extension.get("extension", []) if isinstance(p, dict)}
+        purpose = parts.get("purpose", {}).get("valueCode")
+        value_set = parts.get("valueSet", {}).get("valueCanonical")
+        if isinstance(purpose, str) and isinstance(value_set, str):
+            found.append((purpose, value_set))
+    return tuple(found)
 
 
 def _constraint(raw: FhirJson, source: str) -> Constraint:

@@ -64,6 +64,9 @@ class TypeRef:
 class Binding:
     strength: str
     value_set: str | None
+    # Additional bindings (R5's binding.additional, carried in R4 by its cross-version extension):
+    # (purpose, value set) pairs; a "required" one is checked like a required binding.
+    additional: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -220,3 +220,47 @@ def test_the_runner_names_cases_out_of_reach_and_keeps_them_in_the_figures() -> 
     assert "reachable        1       1          1   exact 100.0%" in text
     assert f"out of reach: {UNREACHABLE['uk-msg']}" in text
     assert "terminology server" in UNREACHABLE["uk-msg"]
+
+
+def test_a_required_additional_binding_is_checked_beside_the_main_one() -> None:
+    internal = {
+        "resourceType": "ValueSet",
+        "url": "https://example.test/ValueSet/internal",
+        "status": "draft",
+        "compose": {"include": [{"system": "http://loinc.org", "concept": [{"code": "100065-2"}]}]},
+    }
+    additional = {
+        "url": "http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.binding.additional",
+        "extension": [
+            {"url": "purpose", "valueCode": "required"},
+            {"url": "valueSet", "valueCanonical": internal["url"]},
+        ],
+    }
+    coded = profile(
+        "coded-observation",
+        "Observation",
+        [
+            {
+                "id": "Observation.code",
+                "path": "Observation.code",
+                "binding": {
+                    "strength": "example",
+                    "valueSet": "http://hl7.org/fhir/ValueSet/observation-codes",
+                    "extension": [additional],
+                },
+            }
+        ],
+    )
+    checker = validator(internal, coded)
+
+    def found(code: str) -> set[tuple[str, str | None]]:
+        observation = {
+            "resourceType": "Observation",
+            "status": "final",
+            "code": {"coding": [{"system": "http://loinc.org", "code": code}]},
+        }
+        outcome = checker.validate(observation, profiles=[coded["url"]])
+        return {(i.message_id, i.expression) for i in outcome.errors}
+
+    assert found("100065-2") == set()
+    assert found("100066-0") == {("binding.additional-required", "Observation.code")}
