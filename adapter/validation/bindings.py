@@ -161,9 +161,12 @@ def check_bindable(definition: dict[str, Any], path: str) -> Iterable[Issue]:
             )
 
 
-def check_coding_systems(terminology: Terminology, value: Any, path: str) -> Iterable[Issue]:
+def check_coding_systems(
+    terminology: Terminology, value: Any, path: str, value_set: str | None = None
+) -> Iterable[Issue]:
     """A Coding's system is an absolute code system URL; when the definitions hold that code system
-    in full, the code is one of its codes and the display one of the code's displays."""
+    in full, the code is one of its codes and the display one of the code's displays (or one the
+    bound ``value_set`` gives the code, as an expansion's display or designation)."""
     if not isinstance(value, dict):
         return
     system, code = value.get("system"), value.get("code")
@@ -198,7 +201,11 @@ def check_coding_systems(terminology: Terminology, value: Any, path: str) -> Ite
         )
         return
     display = value.get("display")
-    if isinstance(display, str) and _plain(display) not in _displays(concept):
+    if (
+        isinstance(display, str)
+        and _plain(display) not in _displays(concept)
+        and (value_set is None or _plain(display) not in terminology.displays_in(value_set, system, code))
+    ):
         yield Issue.error(
             "code-invalid",
             "coding.display",

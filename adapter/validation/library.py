@@ -30,6 +30,8 @@ class StructureLibrary:
         self._problems: dict[str, list[SnapshotProblem]] = {}
         self.reference_targets: dict[int, frozenset[str]] = {}
         """Reference target types by id() of an element record this library holds."""
+        self.contained_value_sets: dict[str, FhirJson] = {}
+        """Value sets contained in profiles and bound as "#id", by the canonical their bindings now use."""
 
     def structure(self, url_or_type: str) -> StructureRecord | None:
         """The compiled structure, or None when no source has it (or it cannot be built)."""
@@ -43,11 +45,31 @@ class StructureLibrary:
         elements = self.elements(url)
         if definition is None or not elements:
             return None
+        contained = {
+            str(c.get("id")): c
+            for c in definition.get("contained", [])
+            if isinstance(c, dict) and c.get("resourceType") == "ValueSet"
+        }
+        if contained:
+            elements = [self._local_binding(e, contained, url) for e in elements]
         record = compile_structure(definition, elements)
         problems = tuple(str(p) for p in self._problems.get(url, ()))
         if problems:
             record = replace(record, problems=problems)
         return record
+
+    def _local_binding(self, element: FhirJson, contained: dict[str, FhirJson], url: str) -> FhirJson:
+        # A binding to "#id" names a value set the profile contains: bind to its canonical instead.
+        binding = element.get("binding")
+        if not isinstance(binding, dict):
+            return element
+        value_set = binding.get("valueSet")
+        if not isinstance(value_set, str) or not value_set.startswith("#") or value_set[1:] not in contained:
+            return element
+        found = contained[value_set[1:]]
+        key = str(found.get("url") or f"{url}{value_set}")
+        self.contained_value_sets[key] = found
+        return {**element, "binding": {**binding, "valueSet": key}}
 
     def elements(self, url_or_type: str) -> Sequence[FhirJson] | None:
         """Snapshot elements of a StructureDefinition, generating the snapshot when it has none."""

@@ -9,9 +9,9 @@ Expansions are cached per URL.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from adapter.types import FhirJson
 
@@ -71,13 +71,34 @@ def _descendants(concepts: Iterable[FhirJson], root: str, *, inclusive: bool) ->
     return found
 
 
+def _value_set_displays(value_set: FhirJson | None) -> dict[tuple[str, str], frozenset[str]]:
+    if value_set is None or value_set.get("resourceType") != "ValueSet":
+        return {}
+    found: dict[tuple[str, str], set[str]] = {}
+
+    def note(system: Any, concept: FhirJson) -> None:
+        names = [concept.get("display"), *(d.get("value") for d in concept.get("designation", []))]
+        texts = {" ".join(n.split()).casefold() for n in names if isinstance(n, str)}
+        found.setdefault((str(system), str(concept.get("code"))), set()).update(texts)
+
+    for contains in _concepts(value_set.get("expansion", {}).get("contains", [])):
+        note(contains.get("system"), contains)
+    for include in value_set.get("compose", {}).get("include", []):
+        for concept in include.get("concept", []):
+            note(include.get("system"), concept)
+    return {key: frozenset(texts) for key, texts in found.items()}
+
+
 class Terminology:
     """Expands value sets and answers code questions from the definitions chain."""
 
-    def __init__(self, definitions: DefinitionLookup) -> None:
+    def __init__(self, definitions: DefinitionLookup, local: Mapping[str, FhirJson] | None = None) -> None:
         self.definitions = definitions
+        self.local: Mapping[str, FhirJson] = local if local is not None else {}
+        """Value sets found outside the definitions chain (contained in profiles), by canonical."""
         self._expansions: dict[str, Expansion] = {}
         self._systems: dict[str, dict[str, FhirJson] | None] = {}
+        self._displays: dict[str, dict[tuple[str, str], frozenset[str]]] = {}
 
     def code_system(self, system: str) -> dict[str, FhirJson] | None:
         """The concepts of a complete CodeSystem by code, or None when it is not held in full."""
@@ -95,6 +116,15 @@ class Terminology:
             )
         return self._systems[system]
 
+    def displays_in(self, value_set: str, system: str, code: str) -> frozenset[str]:
+        """The displays and designations (casefolded, spaces collapsed) a value set itself gives a
+        code, in its expansion or its compose concepts - a profile may rename a code's display."""
+        key = value_set.split("|", 1)[0]
+        table = self._displays.get(key)
+        if table is None:
+            table = self._displays[key] = _value_set_displays(self._value_set(key))
+        return table.get((system, code), frozenset())
+
     def is_value_set(self, url: str) -> bool:
         """Does the URL name a ValueSet the definitions hold (a common mistake in Coding.system)?"""
         found = self.definitions.get(url)
@@ -110,8 +140,11 @@ class Terminology:
             cached = self._expansions[key] = self._build(key)
         return cached
 
+    def _value_set(self, url: str) -> FhirJson | None:
+        return self.local.get(url) or self.definitions.get(url)
+
     def _build(self, url: str) -> Expansion:
-        value_set = self.definitions.get(url)
+        value_set = self._value_set(url)
         if value_set is None or value_set.get("resourceType") != "ValueSet":
             return Expansion(url, url, frozenset(), frozenset(), found=False)
         name = str(value_set.get("title") or value_set.get("name") or url)

@@ -27,9 +27,10 @@ class Validator:
 
     def __init__(self, definitions: Definitions | None = None, *, allow_example_urls: bool = True) -> None:
         self.definitions = definitions if definitions is not None else Definitions.default()
+        library = StructureLibrary(self.definitions)
         self.context = Context(
-            library=StructureLibrary(self.definitions),
-            terminology=Terminology(self.definitions),
+            library=library,
+            terminology=Terminology(self.definitions, local=library.contained_value_sets),
             invariants=Invariants(),
             allow_example_urls=allow_example_urls,
         )

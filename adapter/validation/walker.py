@@ -56,6 +56,7 @@ class Walker:
         self._reported_skips: set[tuple[str, str | None]] = set()
         self._parents: list[Parent] = []
         self._memo: dict[tuple[str, str, int], bool | str] = {}
+        self._value_sets: list[str] = []
 
     def add(self, issues: Iterable[Issue]) -> None:
         for issue in issues:
@@ -107,19 +108,35 @@ class Walker:
         here = path or resource_type
         own_scope = scope.inner(data) if scope is not None else Scope.outermost(data)
         # resolve() in this resource's invariants finds what this resource and its Bundle hold.
+        meta = data.get("meta")
+        declared = meta.get("profile", []) if isinstance(meta, dict) else []
+        wanted = [*(p for p in declared if isinstance(p, str)), *profiles]
         with resolving(own_scope.resolve):
-            self.structure(base, data, here, own_scope)
+            # One walk, not two: a sound profile of this type carries every rule of the base in its
+            # snapshot, so walking it covers the base. The base is walked only when no profile can.
+            if not self._covers_base(wanted, resource_type):
+                self.structure(base, data, here, own_scope)
             if resource_type == "Bundle":
                 self.add(check_bundle(data, here, _ResourceTypes(self.context.library)))
             if resource_type == "StructureDefinition" and data.get("derivation") == "constraint":
                 # A constraint's differential must fit its base; a specialization defines new elements.
                 self.add(self._differential(data, here))
-            meta = data.get("meta")
-            declared = meta.get("profile", []) if isinstance(meta, dict) else []
-            for url in [*(p for p in declared if isinstance(p, str)), *profiles]:
+            for url in wanted:
                 self._profile(
                     url, data, here, own_scope, resource_type, explicit=url in profiles and explicit
                 )
+
+    def _covers_base(self, urls: Sequence[str], resource_type: str) -> bool:
+        for url in urls:
+            found = self.context.library.structure(url)
+            if (
+                found is not None
+                and found.type == resource_type
+                and found.derivation == "constraint"
+                and not found.problems
+            ):
+                return True
+        return False
 
     def _differential(self, definition: FhirJson, path: str) -> list[Issue]:
         """A StructureDefinition's differential must be placeable on its base, in order."""
@@ -202,12 +219,23 @@ class Walker:
             self._contained_resource(element, item, scope)
             return
         else:
-            self._complex(element, code, item, structure, scope)
+            bound = element.binding.value_set if element.binding is not None else None
+            if bound is not None and code == "CodeableConcept":
+                # The displays a bound value set gives its codes are valid displays of its Codings.
+                self._value_sets.append(bound)
+                try:
+                    self._complex(element, code, item, structure, scope)
+                finally:
+                    self._value_sets.pop()
+            else:
+                self._complex(element, code, item, structure, scope)
         if code is not None:
             if element.binding is not None:
                 self.add(check_binding(self.context.terminology, element, code, value, item.path))
             if code == "Coding":
-                self.add(check_coding_systems(self.context.terminology, value, item.path))
+                own = element.binding.value_set if element.binding is not None else None
+                value_set = own or (self._value_sets[-1] if self._value_sets else None)
+                self.add(check_coding_systems(self.context.terminology, value, item.path, value_set))
             if code == "Reference" and isinstance(value, dict):
                 self.add(check_reference(element, value, item.path, scope, self.context.library))
             if code == "Attachment":

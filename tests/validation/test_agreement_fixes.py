@@ -264,3 +264,56 @@ def test_a_required_additional_binding_is_checked_beside_the_main_one() -> None:
 
     assert found("100065-2") == set()
     assert found("100066-0") == {("binding.additional-required", "Observation.code")}
+
+
+def test_a_profile_walk_replaces_the_base_walk_and_its_own_value_set_names_displays() -> None:
+    relationship = "http://terminology.hl7.org/CodeSystem/v2-0131"
+    renamed = {
+        "resourceType": "ValueSet",
+        "id": "relationships",
+        "status": "draft",
+        "expansion": {
+            "timestamp": "2019-05-23T10:18:03Z",
+            "contains": [
+                {"system": relationship, "code": "C", "display": "alt-display"},
+                {"system": relationship, "code": "N", "designation": [{"value": "alt-designation"}]},
+            ],
+        },
+    }
+    translated = profile(
+        "translated",
+        "Patient",
+        [
+            {
+                "id": "Patient.contact.relationship",
+                "path": "Patient.contact.relationship",
+                "binding": {"strength": "required", "valueSet": "#relationships"},
+            }
+        ],
+    )
+    translated["contained"] = [renamed]
+    checker = validator(translated)
+    patient = {
+        "resourceType": "Patient",
+        "contact": [
+            {
+                "relationship": [
+                    {"coding": [{"system": relationship, "code": "C", "display": "alt-display"}]},
+                    {"coding": [{"system": relationship, "code": "N", "display": "alt-designation"}]},
+                ],
+                "name": {"text": "Someone"},
+            }
+        ],
+    }
+    base = {(i.message_id, i.expression) for i in checker.validate(patient).errors}
+    assert base == {
+        ("coding.display", "Patient.contact[0].relationship[0].coding[0].display"),
+        ("coding.display", "Patient.contact[0].relationship[1].coding[0].display"),
+    }
+    assert not checker.validate(patient, profiles=[translated["url"]]).errors
+    # The profile's walk still holds every base rule: an unknown element is found once.
+    patient["colour"] = "blue"
+    found = [
+        (i.message_id, i.expression) for i in checker.validate(patient, profiles=[translated["url"]]).errors
+    ]
+    assert found == [("type.unknown-element", "Patient")]
