@@ -80,7 +80,86 @@ def check_dom_6(value: Any, path: str) -> list[Issue]:
     return [Issue.warning("invariant", "invariant.dom-6", human, path)]
 
 
-NATIVE_CHECKS = {"ext-1": check_ext_1, "per-1": check_per_1, "dom-3": check_dom_3, "dom-6": check_dom_6}
+REQUEST_TYPES = frozenset({"batch", "transaction", "history"})
+RESPONSE_TYPES = frozenset({"batch-response", "transaction-response", "history"})
+
+
+def _entries(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    entries = bundle.get("entry")
+    return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+
+
+def check_bdl_3(value: Any, path: str) -> list[Issue]:
+    """bdl-3: every entry has a request exactly when the Bundle is a batch, transaction or history."""
+    if not isinstance(value, dict):
+        return []
+    wanted = value.get("type") in REQUEST_TYPES
+    if all(("request" in e) == wanted for e in _entries(value)):
+        return []
+    text = (
+        "Constraint failed: bdl-3: 'entry.request mandatory for batch/transaction/history, "
+        "otherwise prohibited'"
+    )
+    return [Issue.error("invariant", "invariant.bdl-3", text, path)]
+
+
+def check_bdl_4(value: Any, path: str) -> list[Issue]:
+    """bdl-4: every entry has a response exactly when the Bundle is a response or a history."""
+    if not isinstance(value, dict):
+        return []
+    wanted = value.get("type") in RESPONSE_TYPES
+    if all(("response" in e) == wanted for e in _entries(value)):
+        return []
+    text = (
+        "Constraint failed: bdl-4: 'entry.response mandatory for batch-response/transaction-response/"
+        "history, otherwise prohibited'"
+    )
+    return [Issue.error("invariant", "invariant.bdl-4", text, path)]
+
+
+def check_bdl_7(value: Any, path: str) -> list[Issue]:
+    """bdl-7: fullUrls are unique, unless the entries differ in meta.versionId (or it is a history)."""
+    if not isinstance(value, dict) or value.get("type") == "history":
+        return []
+    seen: set[str] = set()
+    for entry in _entries(value):
+        full_url = entry.get("fullUrl")
+        if not isinstance(full_url, str):
+            continue
+        resource = entry.get("resource")
+        meta = resource.get("meta") if isinstance(resource, dict) else None
+        version = meta.get("versionId") if isinstance(meta, dict) else None
+        # As FHIRPath's & does: an absent versionId adds nothing to the key.
+        key = full_url + (version if isinstance(version, str) else "")
+        if key in seen:
+            text = (
+                "Constraint failed: bdl-7: 'FullUrl must be unique in a bundle, or else entries with "
+                "the same fullUrl must have different meta.versionId (except in history bundles)'"
+            )
+            return [Issue.error("invariant", "invariant.bdl-7", text, path)]
+        seen.add(key)
+    return []
+
+
+def check_bdl_8(value: Any, path: str) -> list[Issue]:
+    """bdl-8: an entry's fullUrl is not a version-specific reference."""
+    full_url = value.get("fullUrl") if isinstance(value, dict) else None
+    if not isinstance(full_url, str) or "/_history/" not in full_url:
+        return []
+    text = "Constraint failed: bdl-8: 'fullUrl cannot be a version specific reference'"
+    return [Issue.error("invariant", "invariant.bdl-8", text, path)]
+
+
+NATIVE_CHECKS = {
+    "ext-1": check_ext_1,
+    "per-1": check_per_1,
+    "dom-3": check_dom_3,
+    "dom-6": check_dom_6,
+    "bdl-3": check_bdl_3,
+    "bdl-4": check_bdl_4,
+    "bdl-7": check_bdl_7,
+    "bdl-8": check_bdl_8,
+}
 """Invariants (from SKIPPED) this module evaluates, by key."""
 
 

@@ -31,6 +31,10 @@ SKIPPED: Mapping[str, str] = {
     "ref-1": "evaluated natively by the reference check: a local reference needs its contained resource",
     "per-1": "evaluated natively: date and dateTime comparison is slow in fhirpathpy and frequent",
     "dom-6": "evaluated natively: a narrative div is present (checked on every resource)",
+    "bdl-3": "evaluated natively: entry.request against Bundle.type (checked on every Bundle)",
+    "bdl-4": "evaluated natively: entry.response against Bundle.type (checked on every Bundle)",
+    "bdl-7": "evaluated natively: unique fullUrl (+ versionId) (checked on every Bundle)",
+    "bdl-8": "evaluated natively: no version-specific fullUrl (checked on every entry)",
     "txt-1": "narrative XHTML rules are checked by the xhtml check, not by FHIRPath htmlChecks()",
     "txt-2": "narrative XHTML rules are checked by the xhtml check, not by FHIRPath htmlChecks()",
 }
@@ -144,6 +148,7 @@ class Invariants:
 
     def __init__(self) -> None:
         self._compiled: dict[str, Compiled | str] = {}
+        self._constants: dict[str, dict[str, list[str]]] = {}
         self._names: dict[str, frozenset[str] | None] = {}
         self._on_absent: dict[tuple[str, str], bool | str] = {}
         self._sufficient: dict[str, tuple[tuple[str, str], ...]] = {}
@@ -152,8 +157,10 @@ class Invariants:
         """The compiled expression, or the reason it cannot be compiled."""
         found = self._compiled.get(expression)
         if found is None:
+            text, constants = literal_unions(expression)
+            self._constants[expression] = constants
             try:
-                found = fhirpathpy.compile(expression, dict(R4_MODEL), options=OPTIONS)
+                found = fhirpathpy.compile(text, dict(R4_MODEL), options=OPTIONS)
             except Exception as problem:  # fhirpathpy raises bare Exceptions on syntax it lacks
                 found = f"cannot be compiled: {problem}"
             self._compiled[expression] = found
@@ -188,7 +195,8 @@ class Invariants:
         if isinstance(compiled, str):
             return compiled
         try:
-            return compiled(resource, {"resource": resource, "rootResource": resource})
+            variables = {**self._constants[expression], "resource": resource, "rootResource": resource}
+            return compiled(resource, variables)
         except Exception as problem:  # evaluation errors are reported, never raised
             return f"failed to evaluate: {type(problem).__name__}: {problem}"
 
@@ -201,10 +209,31 @@ class Invariants:
             # (``Patient.active``) only on a bare resource, not on a node wrapper.
             is_resource = isinstance(node, dict) and "resourceType" in node
             target = _node(node, type_path) if type_path and not is_resource else node
-            result = compiled(target, {"resource": resource, "rootResource": root})
+            variables = {**self._constants[expression], "resource": resource, "rootResource": root}
+            result = compiled(target, variables)
         except Exception as problem:  # evaluation errors are reported, never raised
             return f"failed to evaluate: {type(problem).__name__}: {problem}"
         return _truthy(result)
+
+
+LITERAL_UNION = re.compile(r"\(\s*'(?:[^'\\]|\\.)*'(?:\s*\|\s*'(?:[^'\\]|\\.)*')+\s*\)")
+
+
+def literal_unions(expression: str) -> tuple[str, dict[str, list[str]]]:
+    """Each parenthesised union of plain string literals, ``('a' | 'b')``, becomes a variable
+    holding the same distinct strings: fhirpathpy would rebuild (and de-duplicate through JSON)
+    the union for every node it meets, which made such code lists the slowest invariants."""
+    constants: dict[str, list[str]] = {}
+
+    def constant(match: re.Match[str]) -> str:
+        values = re.findall(r"'((?:[^'\\]|\\.)*)'", match.group(0))
+        if any("\\" in v for v in values):
+            return match.group(0)  # escapes keep their FHIRPath meaning only in the expression
+        name = f"literals{len(constants)}"
+        constants[name] = list(dict.fromkeys(values))
+        return f"%{name}"
+
+    return LITERAL_UNION.sub(constant, expression), constants
 
 
 STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'")

@@ -105,3 +105,25 @@ def test_per_1_compares_dates_and_instants_natively() -> None:
     # equal as far as both are precise, but to different precisions: not ordered (as the reference)
     assert not start_before_end("2023-06-21", "2023-06-21T06:20:00Z")
     assert not start_before_end("2023-06", "2023-06-21")
+
+
+def test_bundle_invariants_are_evaluated_natively() -> None:
+    from typing import Any
+
+    from adapter.validation import validate
+
+    def errors(bundle_type: str, *entries: dict[str, Any]) -> set[tuple[str, str | None]]:
+        bundle = {"resourceType": "Bundle", "type": bundle_type, "entry": list(entries)}
+        return {(i.message_id, i.expression) for i in validate(bundle).errors}
+
+    patient = {"resourceType": "Patient", "id": "1"}
+    entry: dict[str, Any] = {"fullUrl": "urn:uuid:6f1c2b9e-0d4e-4d52-9d0e-1d2f3a4b5c6d", "resource": patient}
+    assert errors("collection", entry) == set()
+    requested = {**entry, "request": {"method": "POST", "url": "Patient"}}
+    assert ("invariant.bdl-3", "Bundle") in errors("collection", requested)
+    assert ("invariant.bdl-3", "Bundle") in errors("transaction", entry)
+    assert ("invariant.bdl-3", "Bundle") not in errors("transaction", requested)
+    assert ("invariant.bdl-4", "Bundle") in errors("batch-response", entry)
+    assert ("invariant.bdl-7", "Bundle") in errors("collection", entry, entry)
+    versioned = {"fullUrl": "http://example.test/fhir/Patient/1/_history/2", "resource": patient}
+    assert ("invariant.bdl-8", "Bundle.entry[0]") in errors("collection", versioned)
