@@ -27,7 +27,8 @@ from adapter.dialects.codemaps import CodeMap
 from adapter.dialects.errors import MappingTableError
 from adapter.dialects.transforms import TRANSFORMS, Transform
 
-_CANONICAL = re.compile(r"^[a-z_]+(\.[a-z_]+)*$")
+# Field names may hold digits after the first letter (days_used_last_28).
+_CANONICAL = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,21 +16,26 @@ from adapter.model.codes import (
     CpaLevel,
     Domain,
     DrrKind,
+    DrugTestResult,
     EngagementEvent,
     Phase,
     PlanKind,
+    ReferralSetting,
     RiskArea,
     RiskLevel,
+    RouteOfUse,
+    Substance,
     Tier,
 )
 
-Kind = Literal["date", "datetime", "string", "boolean", "code", "member", "organisation", "period"]
+Kind = Literal["date", "datetime", "string", "boolean", "integer", "code", "member", "organisation", "period"]
 
 VALUE_KEYS: Final[dict[Kind, str]] = {
     "date": "valueDate",
     "datetime": "valueDateTime",
     "string": "valueString",
     "boolean": "valueBoolean",
+    "integer": "valueInteger",
     "code": "valueCoding",
     "member": "valueReference",
     "organisation": "valueReference",
@@ -59,12 +64,35 @@ class Part:
 
 @dataclass(frozen=True, slots=True)
 class Complex:
-    """A complex extension ``name`` holding the canonical object in ``field`` (a list if ``repeats``)."""
+    """A complex extension ``name`` holding the canonical object in ``field`` (a list if ``repeats``).
+    A part may itself be a Complex: a separate complex extension (its own url) nested inside this one."""
 
     name: str
     field: str
-    parts: tuple[Part, ...]
+    parts: tuple[Part | Complex, ...]
     repeats: bool = False
+
+
+TOP_OUTCOME: Final = Complex(
+    "top-outcome",
+    "top",
+    (
+        Part("alcoholDays", "alcohol_days", "integer"),
+        Part("opiatesDays", "opiates_days", "integer"),
+        Part("crackDays", "crack_days", "integer"),
+        Part("cocaineDays", "cocaine_days", "integer"),
+        Part("amphetaminesDays", "amphetamines_days", "integer"),
+        Part("cannabisDays", "cannabis_days", "integer"),
+        Part("otherDrugDays", "other_drug_days", "integer"),
+        Part("injectingDays", "injecting_days", "integer"),
+        Part("psychologicalHealth", "psychological_health", "integer"),
+        Part("physicalHealth", "physical_health", "integer"),
+        Part("qualityOfLife", "quality_of_life", "integer"),
+        Part("acuteHousingProblem", "acute_housing_problem", "boolean"),
+        Part("atRiskOfEviction", "at_risk_of_eviction", "boolean"),
+    ),
+)
+"""The Treatment Outcomes Profile of one review: nested inside ``care-plan-review`` (its own url)."""
 
 
 PLAN_EXTENSIONS: Final[tuple[Part | Complex, ...]] = (
@@ -90,6 +118,19 @@ PLAN_EXTENSIONS: Final[tuple[Part | Complex, ...]] = (
             Part("domain", "domain", "code", Domain),
             Part("assessed", "assessed_on", "date"),
             Part("summary", "summary", "string"),
+        ),
+        repeats=True,
+    ),
+    Complex(
+        "substance-use",
+        "substance_use",
+        (
+            Part("substance", "substance", "code", Substance),
+            Part("rank", "rank", "integer"),
+            Part("route", "route", "code", RouteOfUse),
+            Part("daysUsedLast28", "days_used_last_28", "integer"),
+            Part("ageFirstUsed", "age_first_used", "integer"),
+            Part("injectedEver", "injected_ever", "boolean"),
         ),
         repeats=True,
     ),
@@ -141,6 +182,7 @@ PLAN_EXTENSIONS: Final[tuple[Part | Complex, ...]] = (
             Part("outcome", "outcome", "string"),
             Part("changesAgreed", "changes_agreed", "string"),
             Part("reviewer", "reviewer", "member"),
+            TOP_OUTCOME,
         ),
         repeats=True,
     ),
@@ -203,3 +245,18 @@ GOAL_MILESTONE: Final = Complex(
     repeats=True,
 )
 """Goal.extension."""
+
+EPISODE_EXTENSIONS: Final[tuple[Part | Complex, ...]] = (
+    Complex(
+        "criminal-justice-referral",
+        "criminal_justice_referral",
+        (
+            Part("date", "date", "date"),
+            Part("setting", "setting", "code", ReferralSetting),
+            Part("triggerOffence", "trigger_offence", "string"),
+            Part("drugTest", "drug_test", "code", DrugTestResult),
+            Part("requiredAssessment", "required_assessment", "boolean"),
+        ),
+    ),
+)
+"""EpisodeOfCare.extension written from the table (after ``referral-source`` and ``triage-date``)."""

@@ -28,6 +28,7 @@ from adapter.model.record import (
     Closure,
     ConsentToShare,
     CoordinationAgreement,
+    CriminalJusticeReferral,
     Custody,
     DailyDose,
     DomainAssessment,
@@ -45,6 +46,8 @@ from adapter.model.record import (
     Review,
     RiskAssessment,
     ServiceUser,
+    SubstanceUse,
+    TopOutcome,
     TreatmentEpisode,
 )
 from adapter.model.rules import record_problems
@@ -62,6 +65,7 @@ __all__ = [
     "Closure",
     "ConsentToShare",
     "CoordinationAgreement",
+    "CriminalJusticeReferral",
     "Custody",
     "DailyDose",
     "DomainAssessment",
@@ -79,6 +83,8 @@ __all__ = [
     "Review",
     "RiskAssessment",
     "ServiceUser",
+    "SubstanceUse",
+    "TopOutcome",
     "TreatmentEpisode",
     "codes",
     "dump_record",

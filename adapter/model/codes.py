@@ -272,6 +272,54 @@ class ClosureReason(StrEnum):
     DIED = "died"
 
 
+class Substance(StrEnum):
+    """A substance the client uses, as the DIR and TOP record drug use (seed 000, 5.3.6; seed 003)."""
+
+    HEROIN = "heroin"
+    METHADONE_ILLICIT = "methadone-illicit"
+    BUPRENORPHINE_ILLICIT = "buprenorphine-illicit"
+    OTHER_OPIOIDS = "other-opioids"
+    CRACK_COCAINE = "crack-cocaine"
+    COCAINE_POWDER = "cocaine-powder"
+    AMPHETAMINES = "amphetamines"
+    CANNABIS = "cannabis"
+    BENZODIAZEPINES = "benzodiazepines"
+    ALCOHOL = "alcohol"
+    NEW_PSYCHOACTIVE_SUBSTANCES = "new-psychoactive-substances"
+    OTHER = "other"
+
+
+class RouteOfUse(StrEnum):
+    """How a substance is taken."""
+
+    INJECTING = "injecting"
+    SMOKING = "smoking"
+    ORAL = "oral"
+    SNORTING = "snorting"
+    OTHER = "other"
+
+
+class ReferralSetting(StrEnum):
+    """Where a criminal justice referral into treatment came from (seed 002, 5.3.4; seed 000, 5.3.6)."""
+
+    POLICE_CUSTODY = "police-custody"
+    COURT = "court"
+    PRISON = "prison"
+    PROBATION = "probation"
+    SELF_REFERRAL = "self-referral"
+    OTHER = "other"
+
+
+class DrugTestResult(StrEnum):
+    """The result of a drug test on arrest or charge (opiates and cocaine, seed 000, 5.3.6)."""
+
+    POSITIVE_OPIATES = "positive-opiates"
+    POSITIVE_COCAINE = "positive-cocaine"
+    POSITIVE_BOTH = "positive-both"
+    NEGATIVE = "negative"
+    NOT_TESTED = "not-tested"
+
+
 class Gender(StrEnum):
     """FHIR administrative-gender."""
 
@@ -298,6 +346,10 @@ CODE_SYSTEMS: dict[type[StrEnum], str] = {
     EngagementEvent: "engagement-event",
     ClosureKind: "closure-kind",
     ClosureReason: "closure-reason",
+    Substance: "substance",
+    RouteOfUse: "route-of-use",
+    ReferralSetting: "referral-setting",
+    DrugTestResult: "drug-test-result",
 }
 """Our own CodeSystems, by enum: the name after ``CODE_SYSTEM_BASE``."""
 

@@ -24,6 +24,7 @@ from adapter.model.codes import (
     Domain,
     DomainArea,
     DrrKind,
+    DrugTestResult,
     EngagementEvent,
     EpisodeStatus,
     Gender,
@@ -34,9 +35,12 @@ from adapter.model.codes import (
     Phase,
     PlanKind,
     PlanStatus,
+    ReferralSetting,
     RiskArea,
     RiskLevel,
     Role,
+    RouteOfUse,
+    Substance,
     Tier,
 )
 from adapter.model.identifiers import NhsNumber, OdsCode, PncId, PrisonNumber
@@ -44,6 +48,10 @@ from adapter.model.identifiers import NhsNumber, OdsCode, PncId, PrisonNumber
 Text = Annotated[str, StringConstraints(min_length=1)]
 LocalId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9\-.]{1,64}$")]
 """A record-local id (FHIR id syntax), used to link goals, actions, members and consents."""
+DaysInLast28 = Annotated[int, Field(ge=0, le=28)]
+"""Days out of the last 28 (the Treatment Outcomes Profile's and the DIR's look-back)."""
+TopScore = Annotated[int, Field(ge=0, le=20)]
+"""A TOP self-rating from 0 (poor) to 20 (good)."""
 
 
 class Model(BaseModel):
@@ -112,6 +120,19 @@ class CareTeamMember(Model):
     end: date | None = None
 
 
+class CriminalJusticeReferral(Model):
+    """How a criminal justice route brought the client to treatment (seed 002, 5.3.4: CJIT workers in
+    custody suites and courts; seed 000, 5.3.6: the DIR's arrest referral and drug test)."""
+
+    date: date
+    setting: ReferralSetting
+    trigger_offence: Text | None = Field(
+        default=None, description="The offence that led to the drug test (a trigger offence)"
+    )
+    drug_test: DrugTestResult
+    required_assessment: bool = Field(description="A positive test made an assessment a requirement")
+
+
 class TreatmentEpisode(Model):
     """The client's episode of structured treatment with the provider that holds the plan."""
 
@@ -122,6 +143,7 @@ class TreatmentEpisode(Model):
     end: date | None = None
     referral_source: OdsCode | None = None
     triage_date: date | None = None
+    criminal_justice_referral: CriminalJusticeReferral | None = None
 
 
 class Agreement(Model):
@@ -145,6 +167,17 @@ class Need(Model):
     immediate: bool = Field(
         default=False, description="An immediate need met by the initial plan after triage (seed 002, 5.3.4)"
     )
+
+
+class SubstanceUse(Model):
+    """One substance in the client's drug-use profile (the DIR's DrugUse, seed 000, 5.3.6)."""
+
+    substance: Substance
+    rank: int = Field(ge=1, description="1 = the main problem substance; unique within the plan")
+    route: RouteOfUse
+    days_used_last_28: DaysInLast28
+    age_first_used: Annotated[int, Field(ge=5, le=99)] | None = None
+    injected_ever: bool | None = None
 
 
 class DomainAssessment(Model):
@@ -280,11 +313,31 @@ class CoordinationAgreement(Model):
     alternative_arrangement: bool = False
 
 
+class TopOutcome(Model):
+    """The Treatment Outcomes Profile completed at a review (seed 003: at comprehensive assessment,
+    every three months, at discharge): days of use in the last 28, and the client's own ratings."""
+
+    alcohol_days: DaysInLast28 | None = None
+    opiates_days: DaysInLast28 | None = None
+    crack_days: DaysInLast28 | None = None
+    cocaine_days: DaysInLast28 | None = None
+    amphetamines_days: DaysInLast28 | None = None
+    cannabis_days: DaysInLast28 | None = None
+    other_drug_days: DaysInLast28 | None = None
+    injecting_days: DaysInLast28
+    psychological_health: TopScore
+    physical_health: TopScore
+    quality_of_life: TopScore
+    acute_housing_problem: bool
+    at_risk_of_eviction: bool
+
+
 class Review(Model):
     """A care-plan review (seed 003: TOP at assessment, every three months, at discharge)."""
 
     date: date
     top_completed: bool
+    top: TopOutcome | None = None
     outcome: Text
     changes_agreed: Text | None = None
     reviewer: LocalId | None = None
@@ -339,6 +392,7 @@ class CarePlan(Model):
     next_review_due: date | None = None
     author: LocalId | None = None
     assessments: list[DomainAssessment] = Field(default_factory=list)
+    substance_use: list[SubstanceUse] = Field(default_factory=list)
     needs: list[Need] = Field(default_factory=list)
     goals: list[Goal] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)

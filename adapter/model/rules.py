@@ -115,6 +115,7 @@ def _unique(record: ClientRecord) -> Iterator[Problem]:
         ("plan.interventions", [i.id for i in plan.interventions], "id"),
         ("plan.assessments", [a.domain.value for a in plan.assessments], "domain"),
         ("plan.phases", [p.value for p in plan.phases], ""),
+        ("plan.substance_use", [str(s.rank) for s in plan.substance_use], "rank"),
     ]
     for where, keys, field in groups:
         seen = Counter(keys)
@@ -122,6 +123,15 @@ def _unique(record: ClientRecord) -> Iterator[Problem]:
             if seen[key] > 1:
                 path = f"{where}[{i}].{field}" if field else f"{where}[{i}]"
                 yield path, f"'{key}' appears {seen[key]} times; it must be unique"
+
+
+def _top_outcomes(record: ClientRecord) -> Iterator[Problem]:
+    for i, review in enumerate(record.plan.reviews):
+        if review.top is not None and not review.top_completed:
+            yield (
+                f"plan.reviews[{i}].top",
+                "a Treatment Outcomes Profile is given but the review says TOP was not completed",
+            )
 
 
 def _references(record: ClientRecord) -> Iterator[Problem]:
@@ -236,6 +246,7 @@ RULES: tuple[Callable[[ClientRecord], Iterator[Problem]], ...] = (
     _signatures,
     _areas_in_domain,
     _unique,
+    _top_outcomes,
     _references,
 )
 

@@ -18,6 +18,9 @@ app.command("convert")(convert)
 app.command("systems")(systems_command)
 runner = CliRunner()
 
+# What the drug-use profile of client 02 holds (CARAT has no field for any of it).
+SUBSTANCE_USE_FIELDS = ("substance", "rank", "route", "days_used_last_28", "age_first_used", "injected_ever")
+
 
 def _exports(tmp_path: Path) -> Path:
     folder = tmp_path / "exports"
@@ -93,6 +96,10 @@ def test_the_report_names_every_loss_and_problem(tmp_path: Path) -> None:
     assert [loss["path"] for loss in entry["losses"]] == [
         "care_team[1].professional_id.system",
         "care_team[1].professional_id.value",
+        *(
+            f"plan.substance_use[0].{field}"  # CARAT keeps no drug-use profile
+            for field in SUBSTANCE_USE_FIELDS
+        ),
         "plan.notes[0]",
     ]
     assert entry["losses"][0]["reason"] == "carat has no field for it"

@@ -14,27 +14,32 @@ from dialects.helpers import SYSTEMS_FIXTURES, client, differences
 
 SYSTEM_NAMES = [info.name for info in systems()]
 
+# What the drug-use profile of client 02 holds (CARAT has no field for any of it).
+SUBSTANCE_USE_FIELDS = ("substance", "rank", "route", "days_used_last_28", "age_first_used", "injected_ever")
 
-def test_dir_export_reports_arrest_and_drug_use_as_unmapped() -> None:
+
+def test_dir_export_maps_arrest_referral_and_drug_use_and_reports_the_custody_suite() -> None:
     data = (SYSTEMS_FIXTURES / "cjit-dir" / "exports" / "01-custody-arrest.xml").read_bytes()
     conversion = read("cjit-dir", data)
+    # The custody suite's name has no canonical field (the referral holds its setting); the DIR
+    # reference is the DIR's own.
     assert conversion.unmapped == (
         "/DIRRecord/Header/DIRReference",
-        "/DIRRecord/ArrestReferral/ArrestDate",
         "/DIRRecord/ArrestReferral/CustodySuite",
-        "/DIRRecord/ArrestReferral/TriggerOffence",
-        "/DIRRecord/ArrestReferral/TestResult",
-        "/DIRRecord/ArrestReferral/RequiredAssessment",
-        "/DIRRecord/DrugUse/Drug[1]/@rank",
-        "/DIRRecord/DrugUse/Drug[1]/Substance",
-        "/DIRRecord/DrugUse/Drug[1]/Route",
-        "/DIRRecord/DrugUse/Drug[1]/DaysUsedInLast28",
-        "/DIRRecord/DrugUse/Drug[1]/AgeFirstUsed",
-        "/DIRRecord/DrugUse/Drug[2]/@rank",
-        "/DIRRecord/DrugUse/Drug[2]/Substance",
-        "/DIRRecord/DrugUse/Drug[2]/Route",
-        "/DIRRecord/DrugUse/Drug[2]/DaysUsedInLast28",
     )
+    episode = conversion.record.episode
+    assert episode is not None and episode.criminal_justice_referral is not None
+    referral = episode.criminal_justice_referral
+    assert (str(referral.date), referral.setting, referral.drug_test, referral.required_assessment) == (
+        "2026-11-23",
+        "police-custody",
+        "positive-both",
+        True,
+    )
+    assert [
+        (u.rank, u.substance, u.route, u.days_used_last_28, u.age_first_used)
+        for u in conversion.record.plan.substance_use
+    ] == [(1, "heroin", "injecting", 26, 19), (2, "crack-cocaine", "smoking", 8, None)]
     assert differences(client("01-custody-triage"), conversion.record, set()) == []
 
 
@@ -69,10 +74,12 @@ def test_carat_to_dir_and_back_keeps_every_field_both_carry() -> None:
     back = read("cjit-dir", as_dir.data).record
     assert differences(from_carat, back, set()) == []
     # What CARAT could not carry is reported, not silently dropped.
+    # CARAT's export has no drug-use record: the substance-use profile is lost, and said so.
     assert set(write("carat", original).lost_paths) == {
         "care_team[1].professional_id.system",
         "care_team[1].professional_id.value",
         "plan.notes[0]",
+        *(f"plan.substance_use[0].{field}" for field in SUBSTANCE_USE_FIELDS),
     }
 
 

@@ -306,6 +306,34 @@ def client_records(draw: st.DrawFn, full: bool = True) -> ClientRecord:
     end = b.opt(dates(start))
     drr_start, drr_end = b.period(FIRST)
     reception = draw(dates())
+    days = st.integers(0, 28)
+
+    def review(top_completed: bool) -> dict[str, Any]:
+        """A review; a TOP only when it was completed (the model's rule)."""
+        top = {
+            "alcohol_days": b.opt(days),
+            "opiates_days": b.opt(days),
+            "crack_days": b.opt(days),
+            "cocaine_days": b.opt(days),
+            "amphetamines_days": b.opt(days),
+            "cannabis_days": b.opt(days),
+            "other_drug_days": b.opt(days),
+            "injecting_days": draw(days),
+            "psychological_health": draw(st.integers(0, 20)),
+            "physical_health": draw(st.integers(0, 20)),
+            "quality_of_life": draw(st.integers(0, 20)),
+            "acute_housing_problem": draw(st.booleans()),
+            "at_risk_of_eviction": draw(st.booleans()),
+        }
+        return {
+            "date": draw(dates(start)),
+            "top_completed": top_completed,
+            "top": b.opt(st.just(top)) if top_completed else None,
+            "outcome": draw(text),
+            "changes_agreed": b.opt(text),
+            "reviewer": member(),
+        }
+
     plan = {
         "id": draw(local_ids),
         "kind": pick(c.PlanKind),
@@ -369,15 +397,22 @@ def client_records(draw: st.DrawFn, full: bool = True) -> ClientRecord:
                 }
             )
         ),
-        "reviews": [
+        "substance_use": [
             {
-                "date": draw(dates(start)),
-                "top_completed": draw(st.booleans()),
-                "outcome": draw(text),
-                "changes_agreed": b.opt(text),
-                "reviewer": member(),
+                "substance": substance,
+                "rank": rank,
+                "route": pick(c.RouteOfUse),
+                "days_used_last_28": draw(days),
+                "age_first_used": b.opt(st.integers(5, 99)),
+                "injected_ever": b.opt(st.booleans()),
             }
-            for _ in range(draw(st.integers(1 if full else 0, 2)))
+            for rank, substance in enumerate(
+                draw(st.lists(st.sampled_from(list(c.Substance)), unique=True, min_size=1 if full else 0)),
+                start=draw(st.integers(1, 3)),
+            )
+        ],
+        "reviews": [
+            review(draw(st.booleans()) or full) for _ in range(draw(st.integers(1 if full else 0, 2)))
         ],
         "engagement": [
             {
@@ -438,6 +473,17 @@ def client_records(draw: st.DrawFn, full: bool = True) -> ClientRecord:
                 "end": b.opt(dates(e_start)),
                 "referral_source": b.opt(st.sampled_from(org_codes)),
                 "triage_date": b.opt(dates()),
+                "criminal_justice_referral": b.opt(
+                    st.fixed_dictionaries(
+                        {
+                            "date": dates(),
+                            "setting": st.sampled_from(list(c.ReferralSetting)),
+                            "trigger_offence": text if full else st.none() | text,
+                            "drug_test": st.sampled_from(list(c.DrugTestResult)),
+                            "required_assessment": st.booleans(),
+                        }
+                    )
+                ),
             }
         )
     )

@@ -133,9 +133,9 @@ class DocumentedExtension:
 _EXTENSION = re.compile(
     r"`(?P<id>[a-z][a-z0-9-]*)`\s*(?P<many>\(0\.\.\*\)\s*)?(?:\|\s*)?"
     r"(?:(?P<value>value[A-Za-z]+(?:\([A-Za-z]+\))?)|complex:(?P<parts>(?:\s*`\w+`\s+[A-Za-z]+"
-    r"(?:\([A-Za-z]+\))?(?:\s*\(0\.\.\*\))?,?)+))"
+    r"(?:\([A-Za-z-]+\))?(?:\s*\(0\.\.\*\))?,?)+))"
 )
-_PART = re.compile(r"`(\w+)`\s+([A-Za-z]+(?:\([A-Za-z]+\))?)(\s*\(0\.\.\*\))?")
+_PART = re.compile(r"`(\w+)`\s+([A-Za-z]+(?:\([A-Za-z-]+\))?)(\s*\(0\.\.\*\))?")
 
 
 def documented_extensions() -> dict[str, DocumentedExtension]:
@@ -174,6 +174,7 @@ EXTENSION_CONTEXTS: dict[str, set[str]] = {
         "child-protection-concern",
         "external-coordination",
         "care-plan-review",
+        "substance-use",
         "engagement-event",
         "closure",
         "custody",
@@ -192,7 +193,9 @@ EXTENSION_CONTEXTS: dict[str, set[str]] = {
     ),
     **used_on({"Goal"}, "goal-milestone"),
     **used_on({"Condition"}, "immediate-need"),
-    **used_on({"EpisodeOfCare"}, "referral-source", "triage-date"),
+    **used_on({"EpisodeOfCare"}, "referral-source", "triage-date", "criminal-justice-referral"),
+    # Nested in care-plan-review: its context is that extension, not an element (checked below).
+    **used_on(set(), "top-outcome"),
     **used_on({"Organization"}, "single-point-of-contact"),
 }
 
@@ -212,9 +215,13 @@ CODED_BINDINGS: dict[tuple[str, str | None], str] = {
     ("engagement-event", "event"): "engagement-event",
     ("closure", "kind"): "closure-kind",
     ("closure", "reason"): "closure-reason",
+    ("substance-use", "substance"): "substance",
+    ("substance-use", "route"): "route-of-use",
+    ("criminal-justice-referral", "setting"): "referral-setting",
+    ("criminal-justice-referral", "drugTest"): "drug-test-result",
 }
 
-_PRIMITIVES = {"date", "dateTime", "string", "boolean", "code"}
+_PRIMITIVES = {"date", "dateTime", "string", "boolean", "code", "integer"}
 
 
 def expected_type(documented: str) -> list[FhirJson]:
@@ -264,7 +271,35 @@ def test_each_documented_extension_exists_with_its_value_and_context(
     assert set(slices) == set(documented.parts)
     for name, (kind, repeats) in documented.parts.items():
         assert slices[name]["max"] == ("*" if repeats else "1"), name
+        if kind.startswith("Extension("):  # a separate complex extension nested as this part
+            nested = SD_BASE + kind.removeprefix("Extension(").rstrip(")")
+            assert slices[name]["type"] == [{"code": "Extension", "profile": [nested]}], name
+            continue
         assert elements[f"Extension.extension:{name}.value[x]"]["type"] == expected_type(kind), name
+
+
+def test_the_top_outcome_is_used_inside_the_care_plan_review(ig: CompiledGuide) -> None:
+    definition = ig.get(SD_BASE + "top-outcome")
+    assert definition["context"] == [{"type": "extension", "expression": SD_BASE + "care-plan-review"}]
+    assert DOCUMENTED["care-plan-review"].parts["top"] == ("Extension(top-outcome)", False)
+
+
+@pytest.mark.parametrize(
+    ("extension_id", "part", "low", "high"),
+    [
+        ("top-outcome", "alcoholDays", 0, 28),
+        ("top-outcome", "injectingDays", 0, 28),
+        ("top-outcome", "qualityOfLife", 0, 20),
+        ("substance-use", "daysUsedLast28", 0, 28),
+        ("substance-use", "ageFirstUsed", 5, 99),
+        ("substance-use", "rank", 1, None),
+    ],
+)
+def test_counts_and_ratings_carry_their_ranges(
+    ig: CompiledGuide, extension_id: str, part: str, low: int, high: int | None
+) -> None:
+    value = differential(ig.get(SD_BASE + extension_id))[f"Extension.extension:{part}.value[x]"]
+    assert (value.get("minValueInteger"), value.get("maxValueInteger")) == (low, high)
 
 
 def test_every_coded_extension_value_is_bound_required_to_our_value_set(ig: CompiledGuide) -> None:
@@ -293,6 +328,13 @@ def test_every_coded_extension_value_is_bound_required_to_our_value_set(ig: Comp
         ("DrugTreatmentCarePlan", f"{DETAIL}.extension:prescriber", "prescriber", "1"),
         ("TreatmentGoal", "Goal.extension:milestone", "goal-milestone", "*"),
         ("TreatmentEpisodeOfCare", "EpisodeOfCare.extension:triageDate", "triage-date", "1"),
+        ("DrugTreatmentCarePlan", "CarePlan.extension:substanceUse", "substance-use", "*"),
+        (
+            "TreatmentEpisodeOfCare",
+            "EpisodeOfCare.extension:criminalJusticeReferral",
+            "criminal-justice-referral",
+            "1",
+        ),
         (
             "CarePlanOrganization",
             "Organization.extension:singlePointOfContact",
@@ -310,10 +352,10 @@ def test_profiles_slice_in_the_extensions_with_the_documented_cardinality(
 
 
 def test_every_extension_is_used_by_a_profile(ig: CompiledGuide) -> None:
+    """By a profile, or (top-outcome) by the extension it is nested in."""
     used = {
         profile_url
         for definition in ig.of_type("StructureDefinition")
-        if definition["type"] != "Extension"
         for element in definition["differential"]["element"]
         for type_ in element.get("type", [])
         if type_["code"] == "Extension"

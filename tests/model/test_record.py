@@ -139,3 +139,87 @@ def test_outcome_is_fhir_operation_outcome() -> None:
     assert fhir["resourceType"] == "OperationOutcome"
     assert fhir["issue"][0]["severity"] == "error"
     assert fhir["issue"][0]["expression"] == ["service_user.nhs_number"]
+
+
+# ---- substance use, the criminal justice referral, the Treatment Outcomes Profile ----
+
+HEROIN = {"substance": "heroin", "rank": 1, "route": "injecting", "days_used_last_28": 20}
+CRACK = {"substance": "crack-cocaine", "rank": 2, "route": "smoking", "days_used_last_28": 6}
+TOP = {
+    "opiates_days": 12,
+    "injecting_days": 10,
+    "psychological_health": 9,
+    "physical_health": 11,
+    "quality_of_life": 8,
+    "acute_housing_problem": False,
+    "at_risk_of_eviction": True,
+}
+
+
+def test_substance_use_loads_with_its_codes() -> None:
+    loaded = load_record(record(plan__substance_use=[HEROIN, {**CRACK, "age_first_used": 23}]))
+    main = loaded.plan.substance_use[0]
+    assert (main.substance, main.route, main.days_used_last_28) == ("heroin", "injecting", 20)
+    assert loaded.plan.substance_use[1].age_first_used == 23
+
+
+def test_substance_ranks_are_unique_and_every_repeat_is_named() -> None:
+    data = record(plan__substance_use=[HEROIN, {**CRACK, "rank": 1}, {**CRACK, "substance": "cannabis"}])
+    assert expressions(data) == ["plan.substance_use[0].rank", "plan.substance_use[1].rank"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("days_used_last_28", 29), ("days_used_last_28", -1), ("age_first_used", 4), ("rank", 0)],
+)
+def test_substance_use_counts_out_of_range_are_named(field: str, value: int) -> None:
+    data = record(plan__substance_use=[{**HEROIN, field: value}])
+    assert expressions(data) == [f"plan.substance_use[0].{field}"]
+
+
+def test_unknown_substance_and_route_are_named() -> None:
+    data = record(plan__substance_use=[{**HEROIN, "substance": "spice", "route": "rectal"}])
+    assert expressions(data) == ["plan.substance_use[0].substance", "plan.substance_use[0].route"]
+
+
+def test_criminal_justice_referral_on_the_episode() -> None:
+    referral = {
+        "date": "2026-01-08",
+        "setting": "police-custody",
+        "trigger_offence": "Theft from a shop",
+        "drug_test": "positive-opiates",
+        "required_assessment": True,
+    }
+    episode = {"id": "ep1", "provider": "Y02345", "status": "active", "start": "2026-01-09"}
+    loaded = load_record(record(episode={**episode, "criminal_justice_referral": referral}))
+    assert loaded.episode is not None and loaded.episode.criminal_justice_referral is not None
+    assert loaded.episode.criminal_justice_referral.drug_test == "positive-opiates"
+    bad = record(episode={**episode, "criminal_justice_referral": {**referral, "drug_test": "positive"}})
+    assert expressions(bad) == ["episode.criminal_justice_referral.drug_test"]
+
+
+def test_a_review_holds_its_treatment_outcomes_profile() -> None:
+    review = {"date": "2026-04-10", "top_completed": True, "outcome": "using less", "top": TOP}
+    loaded = load_record(record(plan__reviews=[review]))
+    top = loaded.plan.reviews[0].top
+    assert top is not None
+    assert (top.opiates_days, top.alcohol_days, top.quality_of_life, top.at_risk_of_eviction) == (
+        12,
+        None,
+        8,
+        True,
+    )
+
+
+def test_a_top_on_a_review_whose_top_was_not_completed_is_impossible() -> None:
+    review = {"date": "2026-04-10", "top_completed": False, "outcome": "x", "top": TOP}
+    assert expressions(record(plan__reviews=[review, {**review, "top": None}])) == ["plan.reviews[0].top"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("injecting_days", 29), ("alcohol_days", -1), ("quality_of_life", 21), ("physical_health", -1)],
+)
+def test_top_scores_out_of_range_are_named(field: str, value: int) -> None:
+    review = {"date": "2026-04-10", "top_completed": True, "outcome": "x", "top": {**TOP, field: value}}
+    assert expressions(record(plan__reviews=[review])) == [f"plan.reviews[0].top.{field}"]

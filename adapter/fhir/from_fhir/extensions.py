@@ -36,7 +36,10 @@ class ExtensionReader:
             self.imp.where[where] = ext.path
             item: FhirJson = {}
             for part in row.parts:
-                self._part(ext, part, part.name, item, where)
+                if isinstance(part, Complex):
+                    self.complex(ext, part, item, where)
+                else:
+                    self._part(ext, part, part.name, item, where)
             items.append(item)
             if not row.repeats:
                 break  # a second one has nowhere to go: it stays unread and is reported

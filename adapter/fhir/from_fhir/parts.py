@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapter.fhir.extensions import GOAL_MILESTONE
+from adapter.fhir.extensions import EPISODE_EXTENSIONS, GOAL_MILESTONE
 from adapter.fhir.from_fhir.context import Import, day, values_of
 from adapter.fhir.from_fhir.extensions import ExtensionReader
 from adapter.fhir.from_fhir.node import Node
@@ -183,6 +183,7 @@ def episode(imp: Import, parties: Parties, target: Target) -> FhirJson:
         node.ext_value(extension_url("triage-date"), "valueDate"),
         node.ext_path(extension_url("triage-date")),
     )
+    ExtensionReader(imp, parties, target).read(node, EPISODE_EXTENSIONS, out, "episode")
     return out
 
 

@@ -51,18 +51,27 @@ def write(ctx: Context, rows: tuple[Part | Complex, ...], source: BaseModel) -> 
     for row in rows:
         if isinstance(row, Part):
             written += _parts(ctx, row, source, extension_url(row.name))
-            continue
-        value = getattr(source, row.field)
-        items = value if row.repeats else [value]
-        for item in items:
-            if item is None or (not row.repeats and _is_default(source, row.field, item)):
-                continue
-            written.append(complex_extension(ctx, row, item))
+        else:
+            written += _complexes(ctx, row, source)
     return written
 
 
+def _complexes(ctx: Context, row: Complex, source: BaseModel) -> Iterator[FhirJson]:
+    value = getattr(source, row.field)
+    for item in value if row.repeats else [value]:
+        if item is None or (not row.repeats and _is_default(source, row.field, item)):
+            continue
+        yield complex_extension(ctx, row, item)
+
+
 def complex_extension(ctx: Context, row: Complex, item: BaseModel) -> FhirJson:
-    parts = [ext for part in row.parts for ext in _parts(ctx, part, item, part.name)]
+    """One complex extension; a nested Complex part is written as its own extension (full url)."""
+    parts: list[FhirJson] = []
+    for part in row.parts:
+        if isinstance(part, Complex):
+            parts += _complexes(ctx, part, item)
+        else:
+            parts += _parts(ctx, part, item, part.name)
     return {"url": extension_url(row.name), "extension": parts}
 
 

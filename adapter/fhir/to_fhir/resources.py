@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapter.fhir.extensions import GOAL_MILESTONE
+from adapter.fhir.extensions import EPISODE_EXTENSIONS, GOAL_MILESTONE
 from adapter.fhir.narrative import brief, person, words
 from adapter.fhir.to_fhir.context import (
     Context,
@@ -138,7 +138,8 @@ def episode_of_care(ctx: Context) -> FhirJson | None:
                 ctx.ref("Organization", episode.referral_source) if episode.referral_source else None,
             ),
             extension("triage-date", "valueDate", day(episode.triage_date)),
-        ),
+        )
+        + write(ctx, EPISODE_EXTENSIONS, episode),
         identifier=[local_identifier("EpisodeOfCare", episode.id)],
         status=episode.status.value,
         patient=ctx.ref("Patient"),

@@ -222,3 +222,55 @@ Description: "Whether a care plan activity is a treatment intervention or an act
 * insert OurCodeSystem
 * #intervention "Intervention" "A treatment intervention, with its tier and modality."
 * #action "Action" "A step of the care plan, with the role and organisation responsible for it."
+
+CodeSystem: Substance
+Id: substance
+Title: "Substances"
+Description: "A substance in the client's drug-use profile, as the DIR records it (seed 000, 5.3.6) and the Treatment Outcomes Profile counts it (seed 003)."
+* insert OurCodeSystem
+* #heroin "Heroin" "Illicit heroin (diamorphine)."
+* #methadone-illicit "Methadone (illicit)" "Methadone not prescribed to the client."
+* #buprenorphine-illicit "Buprenorphine (illicit)" "Buprenorphine not prescribed to the client."
+* #other-opioids "Other opioids" "Opioids other than heroin, methadone and buprenorphine."
+* #crack-cocaine "Crack cocaine" "Cocaine in its smokable (base) form."
+* #cocaine-powder "Cocaine powder" "Cocaine hydrochloride."
+* #amphetamines "Amphetamines" "Amphetamine-type stimulants."
+* #cannabis "Cannabis" "Cannabis in any form."
+* #benzodiazepines "Benzodiazepines" "Benzodiazepines, prescribed or not, used as a problem substance."
+* #alcohol "Alcohol" "Alcohol."
+* #new-psychoactive-substances "New psychoactive substances" "Substances made to mimic controlled drugs."
+* #other "Other" "A substance not listed here."
+
+CodeSystem: RouteOfUse
+Id: route-of-use
+Title: "Routes of use"
+Description: "How a substance is taken."
+* insert OurCodeSystem
+* #injecting "Injecting" "Injected into a vein, muscle or under the skin."
+* #smoking "Smoking" "Smoked or inhaled as vapour."
+* #oral "Oral" "Swallowed or drunk."
+* #snorting "Snorting" "Taken through the nose."
+* #other "Other" "Another route."
+
+CodeSystem: ReferralSetting
+Id: referral-setting
+Title: "Criminal justice referral settings"
+Description: "Where a criminal justice referral into treatment came from (seed 002, 5.3.4: CJIT workers in custody suites and courts; seed 000, 5.3.6)."
+* insert OurCodeSystem
+* #police-custody "Police custody" "Referred from a police custody suite, after arrest."
+* #court "Court" "Referred at court."
+* #prison "Prison" "Referred from prison, on release or transfer."
+* #probation "Probation" "Referred by the probation service."
+* #self-referral "Self-referral" "The client referred themselves through a criminal justice route."
+* #other "Other" "Another criminal justice setting."
+
+CodeSystem: DrugTestResult
+Id: drug-test-result
+Title: "Drug test results"
+Description: "The result of a test for opiates and cocaine on arrest or charge (seed 000, 5.3.6)."
+* insert OurCodeSystem
+* #positive-opiates "Positive for opiates" "Positive for opiates only."
+* #positive-cocaine "Positive for cocaine" "Positive for cocaine only."
+* #positive-both "Positive for opiates and cocaine" "Positive for both opiates and cocaine."
+* #negative "Negative" "Negative for both."
+* #not-tested "Not tested" "No test was taken."

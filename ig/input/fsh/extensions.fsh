@@ -2,6 +2,16 @@
 // Cardinality at the point of use (0..1 or 0..*) is set where the profiles slice them in.
 // Coded values are bound (required) to our ValueSets.
 
+RuleSet: DaysInLast28(part)
+* extension[{part}].value[x] only integer
+* extension[{part}].valueInteger ^minValueInteger = 0
+* extension[{part}].valueInteger ^maxValueInteger = 28
+
+RuleSet: TopScore(part)
+* extension[{part}].value[x] only integer
+* extension[{part}].valueInteger ^minValueInteger = 0
+* extension[{part}].valueInteger ^maxValueInteger = 20
+
 RuleSet: OurExtension
 * ^status = #draft
 * ^experimental = false
@@ -205,6 +215,70 @@ Context: CarePlan
 * extension[outcome].value[x] only string
 * extension[changesAgreed].value[x] only string
 * extension[reviewer].value[x] only Reference(PractitionerRole)
+* extension contains TopOutcome named top 0..1
+* extension[top] ^short = "The Treatment Outcomes Profile completed at this review (only when topCompleted is true)"
+* value[x] 0..0
+
+Extension: TopOutcome
+Id: top-outcome
+Title: "Treatment Outcomes Profile"
+Description: "The Treatment Outcomes Profile (TOP) completed at a care-plan review (seed 003: at comprehensive assessment, every three months, at discharge): days of use and of injecting in the last 28, the client's own ratings of psychological health, physical health and quality of life (0 poor to 20 good), and housing. Nested inside care-plan-review."
+* ^context[0].type = #extension
+* ^context[0].expression = "https://fhir.careplan-adapter.org/StructureDefinition/care-plan-review"
+* insert OurExtension
+* extension contains
+    alcoholDays 0..1 and
+    opiatesDays 0..1 and
+    crackDays 0..1 and
+    cocaineDays 0..1 and
+    amphetaminesDays 0..1 and
+    cannabisDays 0..1 and
+    otherDrugDays 0..1 and
+    injectingDays 1..1 and
+    psychologicalHealth 1..1 and
+    physicalHealth 1..1 and
+    qualityOfLife 1..1 and
+    acuteHousingProblem 1..1 and
+    atRiskOfEviction 1..1
+* insert DaysInLast28(alcoholDays)
+* insert DaysInLast28(opiatesDays)
+* insert DaysInLast28(crackDays)
+* insert DaysInLast28(cocaineDays)
+* insert DaysInLast28(amphetaminesDays)
+* insert DaysInLast28(cannabisDays)
+* insert DaysInLast28(otherDrugDays)
+* insert DaysInLast28(injectingDays)
+* insert TopScore(psychologicalHealth)
+* insert TopScore(physicalHealth)
+* insert TopScore(qualityOfLife)
+* extension[acuteHousingProblem].value[x] only boolean
+* extension[atRiskOfEviction].value[x] only boolean
+* value[x] 0..0
+
+Extension: SubstanceUse
+Id: substance-use
+Title: "Substance use"
+Description: "One substance in the client's drug-use profile (the DIR's drug use, seed 000, 5.3.6): its rank (1 = the main problem substance), route, days used in the last 28, age first used, and whether the client ever injected."
+Context: CarePlan
+* insert OurExtension
+* extension contains
+    substance 1..1 and
+    rank 1..1 and
+    route 1..1 and
+    daysUsedLast28 1..1 and
+    ageFirstUsed 0..1 and
+    injectedEver 0..1
+* extension[substance].value[x] only Coding
+* extension[substance].value[x] from SubstanceVS (required)
+* extension[rank].value[x] only integer
+* extension[rank].valueInteger ^minValueInteger = 1
+* extension[route].value[x] only Coding
+* extension[route].value[x] from RouteOfUseVS (required)
+* insert DaysInLast28(daysUsedLast28)
+* extension[ageFirstUsed].value[x] only integer
+* extension[ageFirstUsed].valueInteger ^minValueInteger = 5
+* extension[ageFirstUsed].valueInteger ^maxValueInteger = 99
+* extension[injectedEver].value[x] only boolean
 * value[x] 0..0
 
 Extension: EngagementEventExtension
@@ -333,6 +407,27 @@ Context: EpisodeOfCare
 * insert OurExtension
 * value[x] only Reference(Organization)
 * value[x] 1..1
+
+Extension: CriminalJusticeReferral
+Id: criminal-justice-referral
+Title: "Criminal justice referral"
+Description: "How a criminal justice route brought the client to treatment (seed 002, 5.3.4; seed 000, 5.3.6: the DIR's arrest referral): when, from where, the trigger offence, the drug test result, and whether an assessment was required."
+Context: EpisodeOfCare
+* insert OurExtension
+* extension contains
+    date 1..1 and
+    setting 1..1 and
+    triggerOffence 0..1 and
+    drugTest 1..1 and
+    requiredAssessment 1..1
+* extension[date].value[x] only date
+* extension[setting].value[x] only Coding
+* extension[setting].value[x] from ReferralSettingVS (required)
+* extension[triggerOffence].value[x] only string
+* extension[drugTest].value[x] only Coding
+* extension[drugTest].value[x] from DrugTestResultVS (required)
+* extension[requiredAssessment].value[x] only boolean
+* value[x] 0..0
 
 Extension: TriageDate
 Id: triage-date

@@ -16,6 +16,7 @@ Description: "The written care plan agreed between a client in structured drug t
     ServiceUserAgreement named serviceUserAgreement 0..1 MS and
     NextReviewDue named nextReviewDue 0..1 MS and
     DomainAssessment named domainAssessment 0..* and
+    SubstanceUse named substanceUse 0..* and
     RiskAssessment named riskAssessment 0..1 and
     RiskManagementPlan named riskManagementPlan 0..1 and
     ComplexNeeds named complexNeeds 0..1 and

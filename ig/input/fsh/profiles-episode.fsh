@@ -8,7 +8,8 @@ Description: "The client's episode of structured drug treatment with the provide
 * ^status = #draft
 * extension contains
     ReferralSource named referralSource 0..1 and
-    TriageDate named triageDate 0..1
+    TriageDate named triageDate 0..1 and
+    CriminalJusticeReferral named criminalJusticeReferral 0..1
 * status MS
 * patient MS
 * patient only Reference(ServiceUserPatient)

@@ -149,3 +149,31 @@ Description: "The named parts of the health and social functioning domains."
 * CarePlanDomain#housing
 * CarePlanDomain#employment
 * CarePlanDomain#education
+
+ValueSet: SubstanceVS
+Id: substance
+Title: "Substances"
+Description: "Every code of the substance code system."
+* insert OurValueSet
+* include codes from system Substance
+
+ValueSet: RouteOfUseVS
+Id: route-of-use
+Title: "Routes of use"
+Description: "Every code of the route-of-use code system."
+* insert OurValueSet
+* include codes from system RouteOfUse
+
+ValueSet: ReferralSettingVS
+Id: referral-setting
+Title: "Criminal justice referral settings"
+Description: "Every code of the referral-setting code system."
+* insert OurValueSet
+* include codes from system ReferralSetting
+
+ValueSet: DrugTestResultVS
+Id: drug-test-result
+Title: "Drug test results"
+Description: "Every code of the drug-test-result code system."
+* insert OurValueSet
+* include codes from system DrugTestResult
