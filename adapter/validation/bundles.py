@@ -3,7 +3,9 @@
 - every entry of a Bundle that is not a transaction or batch has a fullUrl, and a fullUrl is an
   absolute URL; a RESTful fullUrl ends with the entry resource's type and id;
 - a link relation (self, first, next...) occurs once per Bundle;
-- search results (searchset entries with search.mode ``match``) have ids.
+- search results (searchset entries with search.mode ``match``) have ids;
+- in a document, every entry can be reached from the Composition by following references
+  (forwards or backwards), as the reference validator requires.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from adapter.outcome import Issue
 from adapter.types import FhirJson
+from adapter.validation.references import BundleIndex
 
 NO_FULL_URL_NEEDED = frozenset({"transaction", "batch", "transaction-response", "batch-response", "history"})
 RESTFUL = re.compile(r"^https?://.+/(?P<type>[A-Z][A-Za-z]+)/(?P<id>[A-Za-z0-9\-\.]{1,64})(/_history/.+)?$")
@@ -27,6 +30,8 @@ def check_bundle(bundle: FhirJson, path: str, resource_types: Container[str]) ->
     for index, entry in enumerate(entries if isinstance(entries, list) else []):
         if isinstance(entry, dict):
             yield from _entry(entry, f"{path}.entry[{index}]", kind, resource_types)
+    if kind == "document" and isinstance(entries, list):
+        yield from _unreachable(bundle, entries, path)
     links = bundle.get("link")
     seen: set[str] = set()
     for index, link in enumerate(links if isinstance(links, list) else []):
@@ -40,6 +45,52 @@ def check_bundle(bundle: FhirJson, path: str, resource_types: Container[str]) ->
                     f"{path}.link[{index}]",
                 )
             seen.add(relation)
+
+
+def _unreachable(bundle: FhirJson, entries: list[Any], path: str) -> Iterable[Issue]:
+    """Entries of a document no chain of references (either way) connects to its Composition."""
+    index = BundleIndex.of(bundle)
+    resources = [e.get("resource") if isinstance(e, dict) else None for e in entries]
+    position = {id(r): i for i, r in enumerate(resources) if isinstance(r, dict)}
+    if not isinstance(resources[0], dict):
+        return
+    linked: dict[int, set[int]] = {i: set() for i in position.values()}
+    for source, resource in enumerate(resources):
+        if not isinstance(resource, dict):
+            continue
+        full_url = index.full_url_of(resource)
+        for reference in _references(resource):
+            target = index.resolve(reference, full_url, strict=source == 0)
+            if target is not None and id(target) in position and position[id(target)] != source:
+                linked[source].add(position[id(target)])
+                linked[position[id(target)]].add(source)
+    reached, frontier = {0}, [0]
+    while frontier:
+        for neighbour in linked[frontier.pop()] - reached:
+            reached.add(neighbour)
+            frontier.append(neighbour)
+    for i in sorted(set(linked) - reached):
+        name = index.full_url_of(resources[i]) or f"entry {i}"  # type: ignore[arg-type]
+        yield Issue.error(
+            "invalid",
+            "bundle.document-unreachable",
+            f"Entry '{name}' isn't reachable by traversing links (forward or backward) from the Composition",
+            f"{path}.entry[{i}]",
+        )
+
+
+def _references(resource: FhirJson) -> Iterable[str]:
+    # Every Reference.reference in a resource, contained resources and extensions included.
+    stack: list[Any] = [resource]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            reference = current.get("reference")
+            if isinstance(reference, str) and not reference.startswith("#"):
+                yield reference
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
 
 
 def _entry(entry: FhirJson, path: str, kind: Any, resource_types: Container[str]) -> Iterable[Issue]:

@@ -31,10 +31,16 @@ class BundleIndex:
     by_full_url: dict[str, FhirJson] = field(default_factory=dict)
     full_urls: dict[int, str] = field(default_factory=dict)
     by_type_and_id: dict[tuple[str, str], FhirJson] = field(default_factory=dict)
+    head: int | None = None
+    """id() of the Composition or MessageHeader that heads a document or message Bundle."""
 
     @classmethod
     def of(cls, bundle: FhirJson) -> BundleIndex:
         index = cls()
+        entries = bundle.get("entry")
+        if bundle.get("type") in ("document", "message") and isinstance(entries, list) and entries:
+            first = entries[0].get("resource") if isinstance(entries[0], dict) else None
+            index.head = id(first) if isinstance(first, dict) else None
         for entry in bundle.get("entry", []) if isinstance(bundle.get("entry"), list) else []:
             if not isinstance(entry, dict):
                 continue
@@ -52,8 +58,11 @@ class BundleIndex:
     def full_url_of(self, resource: FhirJson) -> str | None:
         return self.full_urls.get(id(resource))
 
-    def resolve(self, reference: str, base_full_url: str | None) -> FhirJson | None:
-        """The entry a reference points at, by the Bundle resolution rules (None if absent)."""
+    def resolve(self, reference: str, base_full_url: str | None, *, strict: bool = False) -> FhirJson | None:
+        """The entry a reference points at, by the Bundle resolution rules (None if absent).
+        ``strict``: the document and message rules, as the reference validator reads the
+        references of a Composition or MessageHeader - "Type/id" from an entry named by a URN does
+        not reach an entry named by another URN."""
         reference = reference.split("/_history/", 1)[0]
         if reference in self.by_full_url:
             return self.by_full_url[reference]
@@ -67,9 +76,31 @@ class BundleIndex:
                 if absolute in self.by_full_url:
                     return self.by_full_url[absolute]
         found = self.by_type_and_id.get((literal["type"], literal["id"]))
+        if found is not None and strict and self._urn_to_urn(base_full_url, found):
+            # From an entry named by a URN, "Type/id" has no base to be read against: an entry
+            # that is itself named by another URN is not what it points at, whatever its id.
+            found = None
         # An entry whose fullUrl is urn:uuid:<id> is what "Type/<id>" points at, as the HL7 validator
         # resolves it (and then checks that the type matches).
         return found if found is not None else self.by_full_url.get("urn:uuid:" + literal["id"])
+
+    def _urn_to_urn(self, base_full_url: str | None, target: FhirJson) -> bool:
+        target_url = self.full_urls.get(id(target))
+        return bool(
+            base_full_url
+            and base_full_url.startswith("urn:")
+            and target_url
+            and target_url.startswith("urn:")
+        )
+
+    def near_miss(self, reference: str) -> str | None:
+        """The fullUrl of an entry with the type and id a relative reference names, when the
+        Bundle resolution rules do not let the reference reach it."""
+        literal = LITERAL.search(reference)
+        if literal is None or "://" in reference or reference.startswith("urn:"):
+            return None
+        found = self.by_type_and_id.get((literal["type"], literal["id"]))
+        return self.full_urls.get(id(found)) if found is not None else None
 
 
 def allowed_types(element: ElementRecord, library: StructureLibrary) -> frozenset[str]:
@@ -126,7 +157,8 @@ def check_reference(
             return
         target_type = _type_of(target)
     elif scope.bundle is not None:
-        resolved = scope.bundle.resolve(reference, scope.full_url)
+        strict = scope.bundle.head is not None and scope.bundle.head == id(scope.resource)
+        resolved = scope.bundle.resolve(reference, scope.full_url, strict=strict)
         if resolved is not None:
             target_type = _type_of(resolved)
             literal = LITERAL.search(reference)
@@ -138,6 +170,16 @@ def check_reference(
                     f"not a {literal['type']}",
                     path,
                 )
+        elif strict and (near := scope.bundle.near_miss(reference)) is not None:
+            yield Issue.error(
+                "not-found",
+                "reference.bundle-fullurl-rules",
+                f"Can't find '{reference}' in the bundle. There is a resource in the bundle with the same "
+                f"type and id ({near}), but the fullUrl based rules for relative references do not let "
+                f"this reference (from '{scope.full_url}') match it",
+                path,
+            )
+            return
         elif reference.startswith("urn:"):
             yield Issue.warning(
                 "not-found",

@@ -317,3 +317,35 @@ def test_a_profile_walk_replaces_the_base_walk_and_its_own_value_set_names_displ
         (i.message_id, i.expression) for i in checker.validate(patient, profiles=[translated["url"]]).errors
     ]
     assert found == [("type.unknown-element", "Patient")]
+
+
+def test_a_documents_references_follow_the_full_url_rules_and_reach_every_entry() -> None:
+    def document(organisation_url: str) -> dict[str, Any]:
+        composition = {
+            "resourceType": "Composition",
+            "status": "final",
+            "type": {"text": "care plan summary"},
+            "date": "2023-11-11",
+            "author": [{"reference": "Organization/666"}],
+            "title": "Summary",
+        }
+        return {
+            "resourceType": "Bundle",
+            "identifier": {"system": "https://example.test/documents", "value": "1"},
+            "type": "document",
+            "timestamp": "2023-11-11T12:16:44Z",
+            "entry": [
+                {"fullUrl": "urn:uuid:10a67a86-a9ec-427e-ba3f-f042cef21733", "resource": composition},
+                {"fullUrl": organisation_url, "resource": {"resourceType": "Organization", "id": "666"}},
+            ],
+        }
+
+    # From a Composition named by a URN, "Organization/666" does not reach an entry named by another
+    # URN: the reference is unresolved and the Organization unreachable.
+    assert errors(document("urn:uuid:2aaf815f-3ebe-4a03-9b87-05d0700313b2")) >= {
+        ("reference.bundle-fullurl-rules", "Bundle.entry[0].resource.author[0]"),
+        ("bundle.document-unreachable", "Bundle.entry[1]"),
+    }
+    # Named by urn:uuid:<its id>, it is what "Organization/666" points at.
+    found = errors(document("urn:uuid:666"))
+    assert not {m for m, _ in found} & {"reference.bundle-fullurl-rules", "bundle.document-unreachable"}
