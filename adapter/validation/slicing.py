@@ -119,6 +119,11 @@ def _type_holder(element: ElementRecord, roots: Structures) -> ElementRecord | N
     return roots(element.types[0].code) if len(element.types) == 1 else None
 
 
+def _profile_type(url: str, roots: Structures) -> str:
+    root = roots(url)
+    return root.path if root is not None else url.split("|", 1)[0].rsplit("/", 1)[-1]
+
+
 def _extension_url(element: ElementRecord, roots: Structures) -> str | None:
     for child in element.children:
         if child.name == "url" and isinstance(child.fixed, str):
@@ -173,6 +178,9 @@ def _matches(
         if target is None:
             return None
         wanted = {c.lower() for c in target.type_codes}
+        if rule.path.endswith("resolve()"):
+            # The type of what a reference resolves to: named by the slice's target profiles.
+            wanted = {_profile_type(t, roots).lower() for r in target.types for t in r.target_profiles}
         if rule.path in ("$this", "") and item.type_code is not None:
             return item.type_code.lower() in wanted
         for value, value_type in found:

@@ -349,3 +349,52 @@ def test_a_documents_references_follow_the_full_url_rules_and_reach_every_entry(
     # Named by urn:uuid:<its id>, it is what "Organization/666" points at.
     found = errors(document("urn:uuid:666"))
     assert not {m for m, _ in found} & {"reference.bundle-fullurl-rules", "bundle.document-unreachable"}
+
+
+def test_type_slicing_on_resolve_uses_the_slices_target_profiles() -> None:
+    def item_slice(name: str, target: str, most: str) -> list[dict[str, Any]]:
+        return [
+            {"id": f"List.entry:{name}", "path": "List.entry", "sliceName": name, "min": 1, "max": most},
+            {
+                "id": f"List.entry:{name}.item",
+                "path": "List.entry.item",
+                "type": [{"code": "Reference", "targetProfile": [BASE + target]}],
+            },
+        ]
+
+    problems_then_goals = profile(
+        "problems-then-goals",
+        "List",
+        [
+            {
+                "id": "List.entry",
+                "path": "List.entry",
+                "slicing": {"discriminator": [{"type": "type", "path": "item.resolve()"}], "rules": "closed"},
+            },
+            *item_slice("problem", "Condition", "1"),
+            *item_slice("goal", "Goal", "3"),
+        ],
+    )
+    checker = validator(problems_then_goals)
+    condition = {"resourceType": "Condition", "id": "c1", "subject": {"reference": "Patient/1"}}
+    goal = {
+        "resourceType": "Goal",
+        "id": "g1",
+        "lifecycleStatus": "active",
+        "description": {"text": "stable script"},
+        "subject": {"reference": "Patient/1"},
+    }
+
+    def found(*targets: str) -> set[tuple[str, str | None]]:
+        plan_list = {
+            "resourceType": "List",
+            "status": "current",
+            "mode": "working",
+            "contained": [condition, goal],
+            "entry": [{"item": {"reference": f"#{t}"}} for t in targets],
+        }
+        outcome = checker.validate(plan_list, profiles=[problems_then_goals["url"]])
+        return {(i.message_id, i.expression) for i in outcome.errors}
+
+    assert found("c1", "g1") == set()
+    assert found("c1", "c1", "g1") == {("slicing.max", "List")}
