@@ -11,7 +11,7 @@ from datetime import date
 from html import escape as _html_escape
 
 from adapter.model.codes import Domain
-from adapter.model.record import CareTeamMember, ClientRecord, Intervention, PersonName
+from adapter.model.record import CareTeamMember, ClientRecord, Intervention, PersonName, TopOutcome
 from adapter.types import FhirJson
 
 XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
@@ -66,7 +66,15 @@ class _Plan:
         return escape(f"{self.organisations.get(ods, ods)} [{ods}]")
 
     def render(self) -> str:
-        sections = [self.summary(), *self.domains(), self.interventions(), self.risk(), self.coordination()]
+        sections = [
+            self.summary(),
+            self.drug_use(),
+            *self.domains(),
+            self.interventions(),
+            self.risk(),
+            self.coordination(),
+            self.reviews(),
+        ]
         body = "".join(s for s in sections if s)
         return f'<div xmlns="{XHTML_NAMESPACE}">{body}</div>'
 
@@ -91,9 +99,51 @@ class _Plan:
             ("Review due", _day(plan.next_review_due)),
             ("Agreed", f"{_day(agreement.agreed_on)}; signed {'; '.join(signed)}"),
         ]
+        referral = record.episode.criminal_justice_referral if record.episode else None
+        if referral:
+            facts = [
+                f"{_words(referral.setting)} on {referral.date}",
+                f"drug test {_words(referral.drug_test)}",
+                *([f"trigger offence: {referral.trigger_offence}"] if referral.trigger_offence else []),
+                "assessment required" if referral.required_assessment else "no required assessment",
+            ]
+            rows.append(("Criminal justice referral", escape("; ".join(facts))))
         table = "".join(f"<tr><th>{label}</th><td>{value}</td></tr>" for label, value in rows)
         title = escape(plan.title) if plan.title else "Care plan"
         return f"<h2>{title}</h2><table>{table}</table>"
+
+    def drug_use(self) -> str:
+        """The drug-use profile, main problem substance first."""
+        items = [
+            escape(
+                f"{use.rank}. {_words(use.substance)}, {_words(use.route)}, {use.days_used_last_28} of the"
+                " last 28 days"
+                + (f", first used at {use.age_first_used}" if use.age_first_used is not None else "")
+                + (
+                    ""
+                    if use.injected_ever is None
+                    else "; has injected"
+                    if use.injected_ever
+                    else "; never injected"
+                )
+            )
+            for use in sorted(self.record.plan.substance_use, key=lambda use: use.rank)
+        ]
+        return "<h3>Drug use</h3>" + _li(items) if items else ""
+
+    def reviews(self) -> str:
+        """Each review, with its Treatment Outcomes Profile when one was completed."""
+        items = []
+        for review in self.record.plan.reviews:
+            text = escape(f"{review.date}: {review.outcome}")
+            if review.reviewer:
+                text += f" ({self.who(review.reviewer)})"
+            if review.top:
+                text += " - " + escape(_top(review.top))
+            elif review.top_completed:
+                text += " - TOP completed"
+            items.append(text)
+        return "<h3>Reviews</h3>" + _li(items) if items else ""
 
     def domains(self) -> Iterable[str]:
         plan = self.record.plan
@@ -219,6 +269,33 @@ class _Plan:
                 facts.append(f"first community appointment {custody.first_community_appointment.isoformat()}")
             parts.append("<p>" + "; ".join(facts) + "</p>")
         return parts
+
+
+_TOP_DAYS = (
+    ("alcohol", "alcohol_days"),
+    ("opiates", "opiates_days"),
+    ("crack", "crack_days"),
+    ("cocaine", "cocaine_days"),
+    ("amphetamines", "amphetamines_days"),
+    ("cannabis", "cannabis_days"),
+    ("other drugs", "other_drug_days"),
+    ("injecting", "injecting_days"),
+)
+
+
+def _top(top: TopOutcome) -> str:
+    days = ", ".join(
+        f"{label} {getattr(top, field)}" for label, field in _TOP_DAYS if getattr(top, field) is not None
+    )
+    housing = [
+        *(["acute housing problem"] if top.acute_housing_problem else []),
+        *(["at risk of eviction"] if top.at_risk_of_eviction else []),
+    ]
+    return (
+        f"TOP: days in the last 28: {days}; psychological health {top.psychological_health}/20,"
+        f" physical health {top.physical_health}/20, quality of life {top.quality_of_life}/20"
+        + (f"; {', '.join(housing)}" if housing else "")
+    )
 
 
 def brief(text: str) -> FhirJson:

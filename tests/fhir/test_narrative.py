@@ -112,3 +112,36 @@ def test_prison_release_facts_are_in_the_plan() -> None:
     if custody.receiving_cjit:
         cjit = next(o.name for o in record.organisations if o.ods_code == custody.receiving_cjit)
         assert f"receiving CJIT {cjit} [{custody.receiving_cjit}]" in text
+
+
+def _fixture(name: str) -> ClientRecord:
+    path = FIXTURES / f"{name}.json"
+    if not path.exists():
+        pytest.skip("fixture not present")
+    return load_record(orjson.loads(path.read_bytes()))
+
+
+def test_the_referral_and_drug_use_are_in_the_plan_main_substance_first() -> None:
+    text = _text(_div(_fixture("01-custody-triage")))
+    assert (
+        "Criminal justice referral police custody on 2026-11-23; drug test positive both;"
+        " trigger offence: Theft from a shop; assessment required"
+    ) in text
+    heroin = text.index("1. heroin, injecting, 26 of the last 28 days, first used at 19")
+    assert text.index("2. crack cocaine, smoking, 8 of the last 28 days") > heroin
+    injected = _text(_div(_fixture("02-carat-release")))
+    assert "1. heroin, smoking, 0 of the last 28 days, first used at 22; has injected" in injected
+
+
+def test_a_review_shows_its_treatment_outcomes_profile() -> None:
+    text = _text(_div(_fixture("09-discharge-aftercare")))
+    assert (
+        "TOP: days in the last 28: alcohol 8, opiates 0, crack 0, cocaine 0, amphetamines 0, cannabis 3,"
+        " other drugs 0, injecting 0; psychological health 15/20, physical health 16/20,"
+        " quality of life 16/20"
+    ) in text
+    # Only the scores given are named; a review whose TOP was completed without scores says so.
+    shared_care = _text(_div(_fixture("03-gp-shared-care")))
+    assert "TOP: days in the last 28: alcohol 2, opiates 0, crack 0, injecting 0;" in shared_care
+    assert "2026-02-10: Stable; agreed weekly pick-up. (" in shared_care
+    assert shared_care.count("TOP completed") == 2
