@@ -126,6 +126,7 @@ def _freeze(node: _Node, source: str, *, is_root: bool = False) -> ElementRecord
         min_value=_prefixed(element, "minValue"),
         max_value=_prefixed(element, "maxValue"),
         content_reference=element.get("contentReference"),
+        narrative_language=_extension_code(element, NARRATIVE_LANGUAGE_CONTROL),
         children=children,
         slices=slices,
         is_choice=name.endswith("[x]"),
@@ -161,6 +162,17 @@ def _type_ref(raw: FhirJson, base_path: str) -> TypeRef:
         target_profiles=tuple(raw.get("targetProfile", [])),
         aggregation=tuple(raw.get("aggregation", [])),
     )
+
+
+NARRATIVE_LANGUAGE_CONTROL = "http://hl7.org/fhir/StructureDefinition/narrative-language-control"
+
+
+def _extension_code(element: FhirJson, url: str) -> str | None:
+    for extension in element.get("extension", []):
+        if isinstance(extension, dict) and extension.get("url") == url:
+            code = extension.get("valueCode")
+            return code if isinstance(code, str) else None
+    return None
 
 
 def _prefixed(element: FhirJson, prefix: str) -> Any:

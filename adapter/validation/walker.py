@@ -38,7 +38,7 @@ from adapter.validation.records import (
 from adapter.validation.references import check_reference
 from adapter.validation.shape import Item, disallowed_type, element_items
 from adapter.validation.slicing import assign_slices, check_discriminators
-from adapter.validation.xhtml import check_narrative
+from adapter.validation.xhtml import check_narrative, check_no_language_sections
 
 __all__ = ["MAX_DEPTH", "Context", "Item", "Scope", "Walker"]
 
@@ -242,6 +242,8 @@ class Walker:
                 self.add(check_attachment(value, item.path))
             if code == "Narrative" and isinstance(value, dict):
                 self.add(check_narrative(value, item.path, scope.contained))
+                if element.narrative_language == "_no":
+                    self.add(check_no_language_sections(value, item.path, structure.url))
         self._invariants(element, item, code, scope)
 
     def _is_resource_type(self, code: str) -> bool:

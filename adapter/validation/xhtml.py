@@ -128,6 +128,32 @@ HYPERLINK_SCHEMES = frozenset({"http", "https", "ftp", "mailto", "tel", "data"})
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
+def check_no_language_sections(narrative: dict[str, Any], path: str, profile: str) -> list[Issue]:
+    """A profile's narrative-language-control ``_no``: the div has no language sections (no
+    element inside it carries lang or xml:lang)."""
+    div = narrative.get("div")
+    if not isinstance(div, str):
+        return []
+    try:
+        root = etree.fromstring(div.encode(), _PARSER)
+    except etree.XMLSyntaxError:
+        return []  # reported by check_narrative
+    languages: list[str] = []
+    for node in root.iterdescendants():
+        if not isinstance(node.tag, str):
+            continue
+        found = node.get("lang") or node.get("{http://www.w3.org/XML/1998/namespace}lang")
+        if found and found not in languages:
+            languages.append(found)
+    if not languages:
+        return []
+    text = (
+        f"The xhtml has some language sections ({', '.join(sorted(languages))}), but language sections "
+        f"are prohibited in this context by the profile {profile}"
+    )
+    return [Issue.error("business-rule", "xhtml.language-sections", text, path)]
+
+
 def check_narrative(
     narrative: dict[str, Any], path: str, targets: Container[str] = frozenset()
 ) -> Iterable[Issue]:

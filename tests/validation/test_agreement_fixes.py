@@ -398,3 +398,24 @@ def test_type_slicing_on_resolve_uses_the_slices_target_profiles() -> None:
 
     assert found("c1", "g1") == set()
     assert found("c1", "c1", "g1") == {("slicing.max", "List")}
+
+
+def test_narrative_language_control_no_refuses_language_sections() -> None:
+    control = {
+        "url": "http://hl7.org/fhir/StructureDefinition/narrative-language-control",
+        "valueCode": "_no",
+    }
+    one_language = profile(
+        "one-language", "Patient", [{"id": "Patient.text", "path": "Patient.text", "extension": [control]}]
+    )
+    checker = validator(one_language)
+
+    def found(div: str) -> set[tuple[str, str | None]]:
+        patient = {"resourceType": "Patient", "text": {"status": "generated", "div": div}}
+        outcome = checker.validate(patient, profiles=[one_language["url"]])
+        return {(i.message_id, i.expression) for i in outcome.errors}
+
+    xhtml = 'xmlns="http://www.w3.org/1999/xhtml"'
+    assert found(f"<div {xhtml}><p>Plan</p></div>") == set()
+    sections = f'<div {xhtml}><div lang="pt" xml:lang="pt">Plano</div><div lang="de">Plan</div></div>'
+    assert found(sections) == {("xhtml.language-sections", "Patient.text")}
