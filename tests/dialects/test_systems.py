@@ -9,7 +9,8 @@ import orjson
 import pytest
 
 from adapter.dialects import InvalidSystemRecord, read, read_all, systems, write
-from adapter.model.codes import Role
+from adapter.model import load_record
+from adapter.model.codes import ReferralSetting, Role
 from dialects.helpers import SYSTEMS_FIXTURES, client, differences
 
 SYSTEM_NAMES = [info.name for info in systems()]
@@ -193,4 +194,37 @@ def test_gp_system_requires_the_registered_practice() -> None:
         write("gp-shared-care", client("01-custody-triage"))
     assert [issue.expression for issue in caught.value.outcome.issues] == [
         "service_user.registered_gp_practice"
+    ]
+
+
+def test_the_dir_records_arrest_referrals_only_so_another_setting_is_a_reported_loss() -> None:
+    data = orjson.loads(orjson.dumps(client("01-custody-triage").model_dump(mode="json", exclude_none=True)))
+    data["episode"]["criminal_justice_referral"]["setting"] = "court"
+    written = write("cjit-dir", load_record(data))
+    assert [(loss.path, loss.reason) for loss in written.losses] == [
+        ("episode.criminal_justice_referral.setting", "cjit-dir always records 'police-custody'")
+    ]
+    back = read("cjit-dir", written.data).record
+    assert back.episode is not None and back.episode.criminal_justice_referral is not None
+    assert back.episode.criminal_justice_referral.setting == ReferralSetting.POLICE_CUSTODY
+
+
+@pytest.mark.parametrize("system", ["cjit-dir", "cmht-cpa"])
+def test_a_review_s_top_goes_through_the_systems_that_record_it(system: str) -> None:
+    original = client("04-enhanced-cpa")
+    written = write(system, original)
+    assert not [loss for loss in written.lost_paths if ".top" in loss]
+    back = read(system, written.data).record
+    assert back.plan.reviews[0].top is not None
+    assert back.plan.reviews[0].top == original.plan.reviews[0].top
+
+
+def test_a_top_score_out_of_range_in_a_dir_is_refused_by_its_schema() -> None:
+    data = write("cjit-dir", client("09-discharge-aftercare")).data
+    broken = data.replace(b"<QualityOfLife>16</QualityOfLife>", b"<QualityOfLife>21</QualityOfLife>")
+    assert broken != data
+    with pytest.raises(InvalidSystemRecord) as caught:
+        read("cjit-dir", broken)
+    assert [issue.expression for issue in caught.value.outcome.issues] == [
+        "/DIRRecord/ContinuityOfCare/Review/TOP/QualityOfLife"
     ]
