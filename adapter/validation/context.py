@@ -72,6 +72,9 @@ class Context:
     # Example hosts (example.org, example.com) in uri/url values: fine in examples, an error when
     # the caller says the instances are real content (the reference validator's -examples off).
     allow_example_urls: bool = True
+    # Profiles for Bundle entries, chosen by the caller: (resource type, index among the entries of
+    # that type or None for all of them, profile URL) - the reference validator's -bundle option.
+    bundle_profiles: tuple[tuple[str, int | None, str], ...] = ()
 
     def is_resource_type(self, code: str) -> bool:
         """Is this type code a resource type (answered once per code)?"""

@@ -25,7 +25,15 @@ class Validator:
         False
     """
 
-    def __init__(self, definitions: Definitions | None = None, *, allow_example_urls: bool = True) -> None:
+    def __init__(
+        self,
+        definitions: Definitions | None = None,
+        *,
+        allow_example_urls: bool = True,
+        bundle_profiles: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        """``bundle_profiles``: (rule, profile URL) pairs that put Bundle entries under a profile; a
+        rule is a resource type and optionally which entry of that type, from 0 (``Patient:0``)."""
         self.definitions = definitions if definitions is not None else Definitions.default()
         library = StructureLibrary(self.definitions)
         self.context = Context(
@@ -33,6 +41,7 @@ class Validator:
             terminology=Terminology(self.definitions, local=library.contained_value_sets),
             invariants=Invariants(),
             allow_example_urls=allow_example_urls,
+            bundle_profiles=tuple(_bundle_rule(rule, url) for rule, url in bundle_profiles),
         )
 
     def validate(self, resource: Any, *, profiles: Sequence[str] = ()) -> OperationOutcome:
@@ -69,6 +78,11 @@ class Validator:
     def _membership(self, system: str | None, code: str, value_set: str) -> str:
         # memberOf() in invariants: answered from the value sets and code systems held locally.
         return self.context.terminology.expand(value_set).contains(system, code)
+
+
+def _bundle_rule(rule: str, url: str) -> tuple[str, int | None, str]:
+    resource_type, _, index = rule.partition(":")
+    return resource_type, int(index) if index.isdigit() else None, url
 
 
 @cache

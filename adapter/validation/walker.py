@@ -57,6 +57,8 @@ class Walker:
         self._parents: list[Parent] = []
         self._memo: dict[tuple[str, str, int], bool | str] = {}
         self._value_sets: list[str] = []
+        self._entry_profiles: dict[int, list[str]] = {}
+        """Profiles the caller put on Bundle entries, by id() of the entry's resource."""
 
     def add(self, issues: Iterable[Issue]) -> None:
         for issue in issues:
@@ -111,6 +113,8 @@ class Walker:
         meta = data.get("meta")
         declared = meta.get("profile", []) if isinstance(meta, dict) else []
         wanted = [*(p for p in declared if isinstance(p, str)), *profiles]
+        if resource_type == "Bundle" and self.context.bundle_profiles:
+            self._note_entry_profiles(data)
         with resolving(own_scope.resolve):
             # One walk, not two: a sound profile of this type carries every rule of the base in its
             # snapshot, so walking it covers the base. The base is walked only when no profile can.
@@ -125,6 +129,19 @@ class Walker:
                 self._profile(
                     url, data, here, own_scope, resource_type, explicit=url in profiles and explicit
                 )
+
+    def _note_entry_profiles(self, bundle: FhirJson) -> None:
+        entries = bundle.get("entry")
+        seen: dict[str, int] = {}
+        for entry in entries if isinstance(entries, list) else []:
+            resource = entry.get("resource") if isinstance(entry, dict) else None
+            if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
+                continue
+            kind = resource["resourceType"]
+            position = seen[kind] = seen.get(kind, -1) + 1
+            for wanted, index, url in self.context.bundle_profiles:
+                if wanted == kind and index in (None, position):
+                    self._entry_profiles.setdefault(id(resource), []).append(url)
 
     def _covers_base(self, urls: Sequence[str], resource_type: str) -> bool:
         for url in urls:
@@ -264,6 +281,7 @@ class Walker:
                 ]
             )
         profiles = [p for t in element.types for p in t.profiles]
+        profiles += self._entry_profiles.get(id(data), [])
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:

@@ -419,3 +419,30 @@ def test_narrative_language_control_no_refuses_language_sections() -> None:
     assert found(f"<div {xhtml}><p>Plan</p></div>") == set()
     sections = f'<div {xhtml}><div lang="pt" xml:lang="pt">Plano</div><div lang="de">Plan</div></div>'
     assert found(sections) == {("xhtml.language-sections", "Patient.text")}
+
+
+def test_the_caller_can_put_chosen_bundle_entries_under_a_profile() -> None:
+    named = profile("named", "Patient", [{"id": "Patient.name", "path": "Patient.name", "min": 1}])
+    definitions = Definitions.core_only().with_source(MemorySource([named], name="test"))
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {
+                "fullUrl": f"urn:uuid:6f1c2b9e-0d4e-4d52-9d0e-1d2f3a4b5c6{n}",
+                "resource": {"resourceType": "Patient"},
+            }
+            for n in range(2)
+        ],
+    }
+
+    def found(rule: str) -> set[tuple[str, str | None]]:
+        checker = Validator(definitions, bundle_profiles=[(rule, named["url"])])
+        return {(i.message_id, i.expression) for i in checker.validate(bundle).errors}
+
+    assert found("Patient:1") == {("cardinality.min", "Bundle.entry[1].resource")}
+    assert found("Patient") == {
+        ("cardinality.min", "Bundle.entry[0].resource"),
+        ("cardinality.min", "Bundle.entry[1].resource"),
+    }
+    assert found("Observation") == set()
