@@ -128,6 +128,32 @@ def _allowed_types(element: ElementRecord, library: StructureLibrary) -> set[str
     return set() if {"Resource", "DomainResource"} & allowed else allowed
 
 
+def _aggregation(element: ElementRecord, reference: str, path: str, scope: Scope) -> Iterable[Issue]:
+    """A profile's aggregation modes (contained, bundled, referenced) against where the target is.
+    Outside a Bundle an external reference cannot be told from a bundled one: not checked there."""
+    modes = {m for t in element.types if t.code == "Reference" for m in t.aggregation}
+    if not modes:
+        return
+    if reference.startswith("#"):
+        where = "contained"
+    elif scope.bundle is None:
+        return
+    elif scope.bundle.resolve(reference, scope.full_url) is not None:
+        where = "bundled"
+    else:
+        where = "referenced"
+    if where in modes or (where == "bundled" and "referenced" in modes):
+        return
+    if where == "referenced" and modes <= {"contained", "bundled"}:
+        text = f"Bundled or contained reference not found within the bundle/resource {reference}"
+    else:
+        text = (
+            f"The reference {reference} is {where}, which the aggregation mode(s) for this reference "
+            f"({', '.join(sorted(modes))}) do not allow"
+        )
+    yield Issue.error("structure", "reference.aggregation", text, path)
+
+
 def check_reference(
     element: ElementRecord, value: FhirJson, path: str, scope: Scope, library: StructureLibrary
 ) -> Iterable[Issue]:
@@ -135,6 +161,7 @@ def check_reference(
     reference = value.get("reference")
     if not isinstance(reference, str) or not reference:
         return
+    yield from _aggregation(element, reference, path, scope)
     target_type: str | None = None
     if reference.startswith("#"):
         if reference == "#":

@@ -446,3 +446,35 @@ def test_the_caller_can_put_chosen_bundle_entries_under_a_profile() -> None:
         ("cardinality.min", "Bundle.entry[1].resource"),
     }
     assert found("Observation") == set()
+
+
+def test_aggregation_modes_say_where_a_reference_target_may_be() -> None:
+    def with_modes(*modes: str) -> dict[str, Any]:
+        element = {
+            "id": "Encounter.subject",
+            "path": "Encounter.subject",
+            "type": [{"code": "Reference", "targetProfile": [BASE + "Patient"], "aggregation": list(modes)}],
+        }
+        return profile("visit-" + "-".join(modes), "Encounter", [element])
+
+    bundled, contained = with_modes("bundled"), with_modes("contained", "referenced")
+    checker = validator(bundled, contained)
+    encounter = {
+        "resourceType": "Encounter",
+        "status": "planned",
+        "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "AMB"},
+        "subject": {"reference": "Patient/elsewhere"},
+    }
+
+    def found(url: str, *others: dict[str, Any]) -> set[tuple[str, str | None]]:
+        entries = [{"fullUrl": "http://example.test/fhir/Encounter/1", "resource": {**encounter, "id": "1"}}]
+        entries += [{"fullUrl": f"http://example.test/fhir/Patient/{o['id']}", "resource": o} for o in others]
+        checker_with = Validator(checker.definitions, bundle_profiles=[("Encounter", url)])
+        outcome = checker_with.validate({"resourceType": "Bundle", "type": "collection", "entry": entries})
+        return {(i.message_id, i.expression) for i in outcome.errors}
+
+    assert found(bundled["url"]) == {("reference.aggregation", "Bundle.entry[0].resource.subject")}
+    assert found(bundled["url"], {"resourceType": "Patient", "id": "elsewhere"}) == set()
+    assert found(contained["url"]) == set()
+    # Outside a Bundle an external target cannot be told from a bundled one: not checked.
+    assert not checker.validate(encounter, profiles=[bundled["url"]]).errors
