@@ -31,6 +31,8 @@ class BundleIndex:
     by_full_url: dict[str, FhirJson] = field(default_factory=dict)
     full_urls: dict[int, str] = field(default_factory=dict)
     by_type_and_id: dict[tuple[str, str], FhirJson] = field(default_factory=dict)
+    versions: dict[str, list[str | None]] = field(default_factory=dict)
+    """The meta.versionId of each entry holding a fullUrl (several entries may share one)."""
     head: int | None = None
     """id() of the Composition or MessageHeader that heads a document or message Bundle."""
 
@@ -51,6 +53,9 @@ class BundleIndex:
             if isinstance(full_url, str):
                 index.by_full_url[full_url] = resource
                 index.full_urls[id(resource)] = full_url
+                meta = resource.get("meta")
+                version = meta.get("versionId") if isinstance(meta, dict) else None
+                index.versions.setdefault(full_url, []).append(version if isinstance(version, str) else None)
             if isinstance(resource.get("resourceType"), str) and isinstance(resource.get("id"), str):
                 index.by_type_and_id.setdefault((resource["resourceType"], resource["id"]), resource)
         return index
@@ -154,6 +159,32 @@ def _aggregation(element: ElementRecord, reference: str, path: str, scope: Scope
     yield Issue.error("structure", "reference.aggregation", text, path)
 
 
+def _ambiguous(
+    bundle: BundleIndex, resolved: FhirJson, reference: str, path: str, *, strict: bool
+) -> Iterable[Issue]:
+    """Several entries share the target's fullUrl (versions of one resource): a versioned reference
+    must name one of their versions, an unversioned one matches them all - an error."""
+    full_url = bundle.full_url_of(resolved)
+    versions = bundle.versions.get(full_url, []) if full_url else []
+    if len(versions) < 2:
+        return
+    wanted = reference.partition("/_history/")[2]
+    if wanted:
+        if wanted not in versions:
+            text = (
+                f"Can't find '{reference}' in the bundle: {len(versions)} entries have its fullUrl "
+                f"{full_url}, but none has version {wanted}"
+            )
+            yield Issue.error("not-found", "reference.bundle-version-not-found", text, path)
+        return
+    text = f"Multiple matches in bundle for reference {reference} ({len(versions)} entries have {full_url})"
+    yield Issue.error("invalid", "reference.bundle-ambiguous", text, path)
+    if strict:
+        # A document's or message's own references are checked again by the document rules.
+        text = f"Found {len(versions)} matches for '{reference}' in the bundle"
+        yield Issue.error("invalid", "document.reference-ambiguous", text, path)
+
+
 def check_reference(
     element: ElementRecord, value: FhirJson, path: str, scope: Scope, library: StructureLibrary
 ) -> Iterable[Issue]:
@@ -187,6 +218,7 @@ def check_reference(
         strict = scope.bundle.head is not None and scope.bundle.head == id(scope.resource)
         resolved = scope.bundle.resolve(reference, scope.full_url, strict=strict)
         if resolved is not None:
+            yield from _ambiguous(scope.bundle, resolved, reference, path, strict=strict)
             target_type = _type_of(resolved)
             literal = LITERAL.search(reference)
             if literal is not None and target_type is not None and literal["type"] != target_type:

@@ -478,3 +478,48 @@ def test_aggregation_modes_say_where_a_reference_target_may_be() -> None:
     assert found(contained["url"]) == set()
     # Outside a Bundle an external target cannot be told from a bundled one: not checked.
     assert not checker.validate(encounter, profiles=[bundled["url"]]).errors
+
+
+def test_entries_sharing_a_full_url_need_a_versioned_reference_to_one_of_them() -> None:
+    def goal(version: str) -> dict[str, Any]:
+        return {
+            "fullUrl": "http://example.test/fhir/Goal/g1",
+            "resource": {
+                "resourceType": "Goal",
+                "id": "g1",
+                "meta": {"versionId": version},
+                "lifecycleStatus": "active",
+                "description": {"text": "stable script"},
+                "subject": {"reference": "Patient/p1"},
+            },
+        }
+
+    def found(reference: str) -> set[tuple[str, str | None]]:
+        plan = {
+            "resourceType": "CarePlan",
+            "id": "c1",
+            "status": "active",
+            "intent": "plan",
+            "subject": {"reference": "Patient/p1"},
+            "goal": [{"reference": reference}],
+        }
+        bundle = {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [
+                {"fullUrl": "http://example.test/fhir/CarePlan/c1", "resource": plan},
+                goal("1"),
+                goal("2"),
+                {
+                    "fullUrl": "http://example.test/fhir/Patient/p1",
+                    "resource": {"resourceType": "Patient", "id": "p1"},
+                },
+            ],
+        }
+        return {(m, e) for m, e in errors(bundle) if m.startswith("reference.")}
+
+    assert found("Goal/g1/_history/2") == set()
+    assert found("Goal/g1/_history/3") == {
+        ("reference.bundle-version-not-found", "Bundle.entry[0].resource.goal[0]")
+    }
+    assert found("Goal/g1") == {("reference.bundle-ambiguous", "Bundle.entry[0].resource.goal[0]")}
