@@ -127,6 +127,11 @@ def _freeze(node: _Node, source: str, *, is_root: bool = False) -> ElementRecord
         max_value=_prefixed(element, "maxValue"),
         content_reference=element.get("contentReference"),
         narrative_language=_extension_code(element, NARRATIVE_LANGUAGE_CONTROL),
+        value_alternatives=tuple(
+            str(e.get("valueCanonical"))
+            for e in element.get("extension", [])
+            if isinstance(e, dict) and e.get("url") == VALUE_ALTERNATIVES and e.get("valueCanonical")
+        ),
         children=children,
         slices=slices,
         is_choice=name.endswith("[x]"),
@@ -164,6 +169,9 @@ def _type_ref(raw: FhirJson, base_path: str) -> TypeRef:
     )
 
 
+VALUE_ALTERNATIVES = (
+    "http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.valueAlternatives"
+)
 NARRATIVE_LANGUAGE_CONTROL = "http://hl7.org/fhir/StructureDefinition/narrative-language-control"
 
 

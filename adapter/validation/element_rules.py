@@ -30,6 +30,21 @@ def check_cardinality(child: ElementRecord, count: int, path: str, source: str) 
     return []
 
 
+def check_value_alternatives(
+    element: ElementRecord, extras: dict[str, Any], path: str, source: str
+) -> list[Issue]:
+    """A primitive with no value, where the profile names the extensions that may stand in for it
+    (valueAlternatives): one of those must be present."""
+    present = {e.get("url") for e in extras.get("extension", []) if isinstance(e, dict)}
+    if present & set(element.value_alternatives):
+        return []
+    text = (
+        f"The element {element.path} in the profile {source} requires that if a value is not present, "
+        f"one of the extensions {', '.join(element.value_alternatives)} must be present"
+    )
+    return [Issue.error("required", "value.alternative-missing", text, path)]
+
+
 def ele_1(path: str) -> Issue:
     """ele-1 failed: an element with neither a value nor children."""
     return Issue.error("invariant", "invariant.ele-1", ELE_1, path)

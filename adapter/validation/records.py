@@ -121,6 +121,8 @@ class ElementRecord:
     """Must the instance say something here: min > 0, or a slice with min > 0."""
     child_index: Mapping[str, tuple[ElementRecord, str | None]] = field(default_factory=dict)
     """JSON property name -> (child, type code for a choice property such as valueQuantity)."""
+    value_alternatives: tuple[str, ...] = ()
+    """Extensions that may stand in for an absent primitive value (R5 valueAlternatives)."""
     narrative_language: str | None = None
     """A profile's narrative-language-control on a Narrative (``_no``: no language sections)."""
 

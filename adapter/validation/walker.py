@@ -22,6 +22,7 @@ from adapter.validation.element_rules import (
     NATIVE_CHECKS,
     check_attachment,
     check_cardinality,
+    check_value_alternatives,
     ele_1,
     expected_object,
     too_deep,
@@ -325,6 +326,8 @@ class Walker:
                         self._object(holder, item.extras, path, structure, scope, primitive=True)
                     finally:
                         self._parents.pop()
+        if value is None and element.value_alternatives and isinstance(item.extras, dict):
+            self.add(check_value_alternatives(element, item.extras, path, structure.url))
         extras_only_id = not isinstance(item.extras, dict) or not set(item.extras) - {"id"}
         if (value is None or value == "") and extras_only_id:
             self.add([ele_1(path)])

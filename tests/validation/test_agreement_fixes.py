@@ -523,3 +523,26 @@ def test_entries_sharing_a_full_url_need_a_versioned_reference_to_one_of_them() 
         ("reference.bundle-version-not-found", "Bundle.entry[0].resource.goal[0]")
     }
     assert found("Goal/g1") == {("reference.bundle-ambiguous", "Bundle.entry[0].resource.goal[0]")}
+
+
+def test_value_alternatives_name_the_extensions_that_may_replace_a_value() -> None:
+    absent = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+    alternatives = {
+        "url": "http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.valueAlternatives",
+        "valueCanonical": absent,
+    }
+    active = profile(
+        "active-or-absent",
+        "Patient",
+        [{"id": "Patient.active", "path": "Patient.active", "min": 1, "extension": [alternatives]}],
+    )
+    checker = validator(active)
+
+    def found(extension: dict[str, Any]) -> set[tuple[str, str | None]]:
+        patient = {"resourceType": "Patient", "_active": {"extension": [extension]}}
+        outcome = checker.validate(patient, profiles=[active["url"]])
+        return {(i.message_id, i.expression) for i in outcome.errors}
+
+    assert found({"url": absent, "valueCode": "unknown"}) == set()
+    masked = {"url": "http://hl7.org/fhir/StructureDefinition/iso21090-nullFlavor", "valueCode": "MSK"}
+    assert found(masked) == {("value.alternative-missing", "Patient.active")}
