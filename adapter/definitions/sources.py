@@ -32,19 +32,41 @@ def _key(url: str) -> str:
     return url.split("|", 1)[0]
 
 
+def _partial_version(url: str, versioned: dict[str, FhirJson]) -> str:
+    """``url|0.2`` names the latest 0.2.x held (versions compared number by number)."""
+    prefix = url + "."
+    candidates = [key for key in versioned if key.startswith(prefix)]
+    return max(candidates, key=_version_order, default="")
+
+
+def _version_order(key: str) -> tuple[tuple[int, str], ...]:
+    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in key.partition("|")[2].split("."))
+
+
 class _IndexedSource:
     """Resources held in memory, indexed by canonical URL."""
 
     def __init__(self, name: str) -> None:
         self.name = name
         self._by_url: dict[str, FhirJson] = {}
+        self._by_version: dict[str, FhirJson] = {}
+        """``url|version`` -> resource, so that a versioned canonical finds that version."""
 
     def add(self, resource: FhirJson) -> None:
         url = resource.get("url")
         if resource.get("resourceType") in CONFORMANCE_TYPES and isinstance(url, str):
             self._by_url.setdefault(_key(url), resource)
+            version = resource.get("version")
+            if isinstance(version, str):
+                self._by_version.setdefault(f"{_key(url)}|{version}", resource)
 
     def get(self, url: str) -> FhirJson | None:
+        """The resource with this canonical URL; ``url|version`` prefers that version, and falls
+        back to the first one held under the URL when the version is not here."""
+        if "|" in url:
+            found = self._by_version.get(url) or self._by_version.get(_partial_version(url, self._by_version))
+            if found is not None:
+                return found
         return self._by_url.get(_key(url))
 
     def urls(self) -> Iterator[str]:

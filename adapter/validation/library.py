@@ -15,9 +15,11 @@ CORE_PREFIX = "http://hl7.org/fhir/StructureDefinition/"
 
 
 def canonical(url_or_type: str) -> str:
-    """A core type name (``CarePlan``) becomes its canonical URL; a URL loses its ``|version``."""
+    """A core type name (``CarePlan``) becomes its canonical URL; a URL keeps its ``|version``,
+    so that ``url|2`` is compiled from version 2 when the definitions hold it (and from the one
+    they hold under the URL otherwise)."""
     url = url_or_type.split("|", 1)[0]
-    return url if "/" in url or ":" in url else CORE_PREFIX + url
+    return url_or_type if "/" in url or ":" in url else CORE_PREFIX + url_or_type
 
 
 class StructureLibrary:

@@ -37,3 +37,28 @@ def test_unknown_url_is_a_clear_error() -> None:
     with pytest.raises(DefinitionNotFound) as caught:
         Definitions.core_only().require("http://example.org/nothing")
     assert "http://example.org/nothing" in caught.value.outcome.issues[0].text
+
+
+def test_a_versioned_canonical_finds_that_version() -> None:
+    def value_set(version: str) -> dict[str, str]:
+        return {
+            "resourceType": "ValueSet",
+            "url": "https://example.test/ValueSet/v",
+            "version": version,
+            "status": "draft",
+        }
+
+    defs = Definitions.core_only().with_source(
+        MemorySource([value_set("0.1.3"), value_set("0.2.1"), value_set("0.2.10"), value_set("1.0")])
+    )
+
+    def version(url: str) -> object:
+        found = defs.get(url)
+        return found["version"] if found is not None else None
+
+    assert version("https://example.test/ValueSet/v|0.2.1") == "0.2.1"
+    # a partial version names the latest it covers, compared number by number
+    assert version("https://example.test/ValueSet/v|0.2") == "0.2.10"
+    # no version, or one not held: the first held under the URL
+    assert version("https://example.test/ValueSet/v") == "0.1.3"
+    assert version("https://example.test/ValueSet/v|9") == "0.1.3"

@@ -1,13 +1,9 @@
-"""Known gaps, named: each test states what the validator should do and fails until it does.
-
-They are strict xfails, so the day one starts passing the suite says so and the mark comes off.
-"""
+"""Versioned canonicals: ``meta.profile`` with ``|version`` is checked against that version
+(this was a strict xfail while the definitions chain dropped versions)."""
 
 from __future__ import annotations
 
 from typing import Any
-
-import pytest
 
 from adapter.definitions import Definitions, MemorySource
 from adapter.validation import Validator
@@ -19,7 +15,6 @@ def errors(outcome_issues: Any) -> set[str]:
     return {i.message_id for i in outcome_issues if i.severity in ("error", "fatal")}
 
 
-@pytest.mark.xfail(strict=True, reason="the definitions chain indexes canonical URLs without versions")
 def test_meta_profile_with_a_version_picks_that_version() -> None:
     def version(number: str, name_max: str) -> dict[str, Any]:
         return {
