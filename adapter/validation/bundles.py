@@ -17,6 +17,7 @@ from typing import Any
 from adapter.outcome import Issue
 from adapter.types import FhirJson
 from adapter.validation.references import BundleIndex
+from adapter.validation.xhtml import narrative_ids
 
 NO_FULL_URL_NEEDED = frozenset({"transaction", "batch", "transaction-response", "batch-response", "history"})
 RESTFUL = re.compile(r"^https?://.+/(?P<type>[A-Z][A-Za-z]+)/(?P<id>[A-Za-z0-9\-\.]{1,64})(/_history/.+)?$")
@@ -32,6 +33,8 @@ def check_bundle(bundle: FhirJson, path: str, resource_types: Container[str]) ->
             yield from _entry(entry, f"{path}.entry[{index}]", kind, resource_types)
     if kind == "document" and isinstance(entries, list):
         yield from _unreachable(bundle, entries, path)
+    if isinstance(entries, list):
+        yield from _narrative_links(bundle, entries, path)
     links = bundle.get("link")
     seen: set[str] = set()
     for index, link in enumerate(links if isinstance(links, list) else []):
@@ -77,6 +80,56 @@ def _unreachable(bundle: FhirJson, entries: list[Any], path: str) -> Iterable[Is
             f"Entry '{name}' isn't reachable by traversing links (forward or backward) from the Composition",
             f"{path}.entry[{i}]",
         )
+
+
+NARRATIVE_LINK = "http://hl7.org/fhir/StructureDefinition/narrativeLink"
+
+
+def _narrative_links(bundle: FhirJson, entries: list[Any], path: str) -> Iterable[Issue]:
+    """A narrativeLink ("fullUrl#id") names one element of another entry's narrative: the entry
+    must be in the Bundle and the id found exactly once in its narratives."""
+    index: BundleIndex | None = None
+    for entry in entries:
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(resource, dict) or NARRATIVE_LINK not in str(resource.get("extension", "")):
+            continue
+        index = index or BundleIndex.of(bundle)
+        for link in _extension_values(resource, NARRATIVE_LINK):
+            target_url, _, fragment = link.partition("#")
+            if not target_url or not fragment:
+                continue
+            target = index.by_full_url.get(target_url)
+            count = sum(narrative_ids(div).count(fragment) for div in _divs(target)) if target else 0
+            if count == 0:
+                text = f"Can't find '{target_url}' in the bundle with an element whose id is '{fragment}'"
+                yield Issue.error("not-found", "bundle.narrative-link-unresolved", text, path)
+            elif count > 1:
+                text = (
+                    f"Found {count} matches for fragment {fragment} in resource '{target_url}' in the bundle"
+                )
+                yield Issue.error("invalid", "bundle.narrative-link-ambiguous", text, path)
+
+
+def _extension_values(resource: FhirJson, url: str) -> Iterable[str]:
+    for extension in resource.get("extension", []):
+        if isinstance(extension, dict) and extension.get("url") == url:
+            value = extension.get("valueUrl", extension.get("valueUri"))
+            if isinstance(value, str):
+                yield value
+
+
+def _divs(resource: FhirJson) -> Iterable[str]:
+    # Every narrative in a resource: its own text and, in a Composition, each section's.
+    stack: list[Any] = [resource]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            div = current.get("div")
+            if isinstance(div, str):
+                yield div
+            stack.extend(v for k, v in current.items() if k != "contained")
+        elif isinstance(current, list):
+            stack.extend(current)
 
 
 def _references(resource: FhirJson) -> Iterable[str]:

@@ -128,6 +128,15 @@ HYPERLINK_SCHEMES = frozenset({"http", "https", "ftp", "mailto", "tel", "data"})
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
+def narrative_ids(div: str) -> list[str]:
+    """The id attributes of the elements in one narrative div (empty when it is not XHTML)."""
+    try:
+        root = etree.fromstring(div.encode(), _PARSER)
+    except etree.XMLSyntaxError:
+        return []
+    return [str(node.get("id")) for node in root.iter() if isinstance(node.tag, str) and node.get("id")]
+
+
 def check_no_language_sections(narrative: dict[str, Any], path: str, profile: str) -> list[Issue]:
     """A profile's narrative-language-control ``_no``: the div has no language sections (no
     element inside it carries lang or xml:lang)."""

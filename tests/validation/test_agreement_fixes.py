@@ -546,3 +546,52 @@ def test_value_alternatives_name_the_extensions_that_may_replace_a_value() -> No
     assert found({"url": absent, "valueCode": "unknown"}) == set()
     masked = {"url": "http://hl7.org/fhir/StructureDefinition/iso21090-nullFlavor", "valueCode": "MSK"}
     assert found(masked) == {("value.alternative-missing", "Patient.active")}
+
+
+def test_a_narrative_link_names_one_element_of_another_entrys_narrative() -> None:
+    summary_url = "urn:uuid:8ce7db7b-9b9b-41ae-b1d7-3f2d1c728a13"
+    xhtml = 'xmlns="http://www.w3.org/1999/xhtml"'
+    summary = {
+        "resourceType": "Composition",
+        "status": "final",
+        "type": {"text": "summary"},
+        "date": "2024-01-01",
+        "author": [{"display": "keyworker"}],
+        "title": "Summary",
+        "text": {
+            "status": "generated",
+            "div": f'<div {xhtml}><p id="goal-1">Goal</p><p id="twice">a</p></div>',
+        },
+        "section": [
+            {
+                "title": "Goals",
+                "text": {"status": "generated", "div": f'<div {xhtml}><p id="twice">b</p></div>'},
+            }
+        ],
+    }
+
+    def found(fragment: str) -> set[tuple[str, str | None]]:
+        link = {
+            "url": "http://hl7.org/fhir/StructureDefinition/narrativeLink",
+            "valueUrl": f"{summary_url}#{fragment}",
+        }
+        goal = {
+            "resourceType": "Goal",
+            "lifecycleStatus": "active",
+            "description": {"text": "stable script"},
+            "subject": {"display": "service user"},
+            "extension": [link],
+        }
+        bundle = {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [
+                {"fullUrl": summary_url, "resource": summary},
+                {"fullUrl": "urn:uuid:edf25255-bfcd-4e29-a797-e89ea4ef000c", "resource": goal},
+            ],
+        }
+        return {(m, e) for m, e in errors(bundle) if m.startswith("bundle.narrative-link")}
+
+    assert found("goal-1") == set()
+    assert found("goal-2") == {("bundle.narrative-link-unresolved", "Bundle")}
+    assert found("twice") == {("bundle.narrative-link-ambiguous", "Bundle")}
