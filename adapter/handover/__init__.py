@@ -21,7 +21,7 @@ from adapter.handover.codes import HandoverEvent, HandoverInput, HandoverReason,
 from adapter.handover.consent import covering_consent
 from adapter.handover.errors import HandoverRefused, MessageRefused, TransitionRefused
 from adapter.handover.minimise import minimise, rule_for
-from adapter.handover.receive import Acknowledgement, receive_handover
+from adapter.handover.receive import Acknowledgement, receive_handover, sender_of
 from adapter.handover.rules import Minimisation, consent_purposes, minimisation_table, task_transitions
 from adapter.handover.signing import (
     Ed25519Signer,
@@ -62,6 +62,7 @@ __all__ = [
     "minimise",
     "receive_handover",
     "rule_for",
+    "sender_of",
     "sign_message",
     "task_transitions",
 ]

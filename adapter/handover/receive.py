@@ -187,6 +187,20 @@ def _organisation_at(bundle: FhirJson, reference: object) -> OdsCode | None:
     return ods_code(resource) if resource.get("resourceType") == "Organization" else None
 
 
+def sender_of(message: FhirJson) -> OdsCode | None:
+    """The ODS code of the Organization a handover message's ``MessageHeader.sender`` points at.
+
+    None when the message does not say (not a Bundle starting with a MessageHeader, no sender, a
+    sender that does not resolve to an Organization in the bundle, or one with no ODS code). Nothing
+    is verified: a caller that must trust the answer checks the signature (``receive_handover``)."""
+    entries = message.get("entry") if isinstance(message, dict) else None
+    first = entries[0] if isinstance(entries, list) and entries else None
+    header = first.get("resource") if isinstance(first, dict) else None
+    if not isinstance(header, dict) or header.get("resourceType") != "MessageHeader":
+        return None
+    return _organisation_at(message, header.get("sender"))
+
+
 def _addressing(message: _Message, task_index: int | None, us: OdsCode) -> list[Issue]:
     bundle = message.bundle
     receivers = [_organisation_at(bundle, d.get("receiver")) for d in message.header.get("destination") or []]
@@ -217,7 +231,7 @@ def _addressing(message: _Message, task_index: int | None, us: OdsCode) -> list[
 
 def _signature(message: _Message, trust: TrustList) -> tuple[OdsCode | None, list[Issue]]:
     bundle = message.bundle
-    sender = _organisation_at(bundle, message.header.get("sender"))
+    sender = sender_of(bundle)
     if sender is None or not trust.trusts(sender):
         return sender, [
             Issue.error(

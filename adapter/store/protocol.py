@@ -21,6 +21,15 @@ class Store(Protocol):
         """The plan ``holder`` holds under ``plan_id``, or None."""
         ...
 
+    def find_plan(self, holder: OdsCode, fhir_id: str) -> ClientRecord | None:
+        """The plan ``holder`` holds whose CarePlan has FHIR id ``fhir_id`` (as ``to_fhir`` gives it)."""
+        ...
+
+    def find_plans(self, holder: OdsCode, value: str, *, system: str | None = None) -> list[ClientRecord]:
+        """The plans ``holder`` holds for the client known by identifier ``value`` in ``system`` (NHS
+        number, prison number, PNC id or another identifier; any system when None), in plan id order."""
+        ...
+
     def list_plans(self, holder: OdsCode) -> list[ClientRecord]:
         """Every plan ``holder`` holds, in plan id order."""
         ...

@@ -9,6 +9,11 @@ Every write is one transaction (``engine.begin()``): a receipt's message, Task a
 written or none is. Idempotency rests on the database, not on a read-then-write: ``messages.
 message_id`` is the primary key, so two deliveries racing each other cannot both be recorded.
 Instants are stored as ISO 8601 text with their offset (the same on both databases).
+
+A plan is found by its CarePlan's FHIR id (``plans.care_plan_id``) and by the client's identifiers
+(``plan_identifiers``, one row per system and value), both indexed and written in the plan's own
+transaction. A database made before they existed is brought up to date when it is opened: the column
+and the table are added and filled from the plans already kept (:meth:`SqlStore.create_tables`).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from sqlalchemy import (
     Column,
     Engine,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -29,17 +35,21 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     create_engine,
+    delete,
     insert,
+    inspect,
     select,
     update,
 )
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql import ColumnElement
 
 from adapter.fhir import read_json, write_json
 from adapter.model import ClientRecord, dump_record, load_record
 from adapter.store.errors import DuplicateMessage, StoreError
+from adapter.store.index import care_plan_id, patient_identifiers
 from adapter.store.records import Receipt, Refusal, StoredAnswer, TaskState
 from adapter.types import FhirJson, OdsCode
 
@@ -53,7 +63,22 @@ plans = Table(
     Column("plan_id", String(64), nullable=False),
     Column("message_id", String(64), nullable=True),
     Column("record", Text, nullable=False),
+    # Nullable only so that an older database can gain the column before it is filled in.
+    Column("care_plan_id", String(64), nullable=True),
     UniqueConstraint("holder", "plan_id", name="one_plan_per_holder"),
+)
+care_plan_index = Index("plans_by_care_plan_id", plans.c.holder, plans.c.care_plan_id)
+
+plan_identifiers = Table(
+    "plan_identifiers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("plan_row", Integer, ForeignKey("plans.id", ondelete="CASCADE"), nullable=False),
+    Column("holder", String(16), nullable=False),
+    Column("system", Text, nullable=False),
+    Column("value", Text, nullable=False),
+    # value first: a token search may name the value alone ("any system"), never the system alone.
+    Index("plan_identifiers_by_value", "holder", "value", "system"),
 )
 
 messages = Table(
@@ -132,19 +157,49 @@ class SqlStore:
         """Create the tables that do not exist yet (idempotent)."""
         try:
             metadata.create_all(self.engine)
+            self._upgrade()
         except OperationalError as error:
             raise StoreError.single("exception", "store.unavailable", f"store unavailable: {error}") from None
+
+    def _upgrade(self) -> None:
+        """Bring a database made by an older version up to date: add ``plans.care_plan_id`` and its
+        index when missing, then index every plan that has no CarePlan id yet (all of them, the first
+        time; later, any plan an older version wrote since)."""
+        columns = {column["name"] for column in inspect(self.engine).get_columns("plans")}
+        with self.engine.begin() as connection:
+            if "care_plan_id" not in columns:
+                connection.exec_driver_sql("ALTER TABLE plans ADD COLUMN care_plan_id VARCHAR(64)")
+            care_plan_index.create(connection, checkfirst=True)
+            rows = connection.execute(
+                select(plans.c.id, plans.c.holder, plans.c.record).where(plans.c.care_plan_id.is_(None))
+            ).all()
+            for row in rows:
+                record = load_record(orjson.loads(row.record))
+                connection.execute(
+                    update(plans).where(plans.c.id == row.id).values(care_plan_id=care_plan_id(record))
+                )
+                self._index_identifiers(connection, row.id, row.holder, record)
 
     def save_plan(self, holder: OdsCode, record: ClientRecord, *, message_id: str | None = None) -> None:
         with self.engine.begin() as connection:
             self._save_plan(connection, holder, record, message_id)
 
     def get_plan(self, holder: OdsCode, plan_id: str) -> ClientRecord | None:
+        return self._plan_where(plans.c.holder == holder, plans.c.plan_id == plan_id)
+
+    def find_plan(self, holder: OdsCode, fhir_id: str) -> ClientRecord | None:
+        return self._plan_where(plans.c.holder == holder, plans.c.care_plan_id == fhir_id)
+
+    def find_plans(self, holder: OdsCode, value: str, *, system: str | None = None) -> list[ClientRecord]:
+        where = [plan_identifiers.c.holder == holder, plan_identifiers.c.value == value]
+        if system is not None:
+            where.append(plan_identifiers.c.system == system)
+        rows_of_client = select(plan_identifiers.c.plan_row).where(*where)
         with self.engine.connect() as connection:
-            row = connection.execute(
-                select(plans.c.record).where(plans.c.holder == holder, plans.c.plan_id == plan_id)
-            ).first()
-        return None if row is None else load_record(orjson.loads(row.record))
+            rows = connection.execute(
+                select(plans.c.record).where(plans.c.id.in_(rows_of_client)).order_by(plans.c.plan_id)
+            ).all()
+        return [load_record(orjson.loads(row.record)) for row in rows]
 
     def list_plans(self, holder: OdsCode) -> list[ClientRecord]:
         with self.engine.connect() as connection:
@@ -254,13 +309,39 @@ class SqlStore:
             for row in rows
         ]
 
+    def _plan_where(self, *where: ColumnElement[bool]) -> ClientRecord | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(plans.c.record).where(*where)).first()
+        return None if row is None else load_record(orjson.loads(row.record))
+
     def _save_plan(
         self, connection: Connection, holder: OdsCode, record: ClientRecord, message_id: str | None
     ) -> None:
         canonical = orjson.dumps(dump_record(record)).decode()
-        values: dict[str, Any] = {"record": canonical, "message_id": message_id}
+        values: dict[str, Any] = {
+            "record": canonical,
+            "message_id": message_id,
+            "care_plan_id": care_plan_id(record),
+        }
         where = (plans.c.holder == holder, plans.c.plan_id == record.plan.id)
-        if connection.execute(select(plans.c.id).where(*where)).first() is None:
-            connection.execute(insert(plans).values(holder=holder, plan_id=record.plan.id, **values))
+        existing = connection.execute(select(plans.c.id).where(*where)).first()
+        if existing is None:
+            inserted = insert(plans).values(holder=holder, plan_id=record.plan.id, **values)
+            row_id = int(connection.execute(inserted.returning(plans.c.id)).scalar_one())
         else:
-            connection.execute(update(plans).where(*where).values(**values))
+            row_id = int(existing.id)
+            connection.execute(update(plans).where(plans.c.id == row_id).values(**values))
+        self._index_identifiers(connection, row_id, holder, record)
+
+    @staticmethod
+    def _index_identifiers(
+        connection: Connection, row_id: int, holder: OdsCode, record: ClientRecord
+    ) -> None:
+        """Replace the plan's identifier rows with the identifiers ``record`` gives (same transaction)."""
+        connection.execute(delete(plan_identifiers).where(plan_identifiers.c.plan_row == row_id))
+        known = sorted(patient_identifiers(record))
+        if known:
+            connection.execute(
+                insert(plan_identifiers),
+                [{"plan_row": row_id, "holder": holder, "system": s, "value": v} for s, v in known],
+            )

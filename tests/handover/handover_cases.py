@@ -10,8 +10,10 @@ from typing import Any
 
 import orjson
 
-from adapter.handover import Ed25519Signer, FixedInstant, HandoverReason, TrustList
+from adapter.fhir import read_json, write_json
+from adapter.handover import Ed25519Signer, FixedInstant, HandoverReason, TrustList, build_handover
 from adapter.model import ClientRecord, load_record
+from adapter.types import FhirJson
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "clients"
 
@@ -107,3 +109,23 @@ class Keys:
 
     def trust(self, *senders: str) -> TrustList:
         return TrustList({ods: self.signer(ods).verifier() for ods in senders})
+
+
+def built_message(route: Route, keys: Keys) -> tuple[ClientRecord, FhirJson]:
+    """The route's record and the signed handover built from it, on the day the plan was recorded."""
+    record = route.record()
+    built = build_handover(
+        record,
+        destination=route.destination,
+        reason=route.reason,
+        sender=route.sender,
+        clock=recorded_clock(record),
+        signer=keys.signer(route.sender),
+    )
+    return record, built
+
+
+def wire_message(route: Route, keys: Keys) -> tuple[ClientRecord, FhirJson]:
+    """The route's record and its signed handover as it arrives off the wire (through JSON)."""
+    record, built = built_message(route, keys)
+    return record, read_json(write_json(built))

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import orjson
 import pytest
-from handover_cases import ROUTES, Keys, Route, recorded_clock
+from handover_cases import ROUTES, Keys, Route, recorded_clock, wire_message
 
-from adapter.fhir import read_json, write_json
-from adapter.handover import HandoverEvent, HandoverInput, HandoverReason, build_handover, receive_handover
+from adapter.handover import HandoverEvent, HandoverInput, HandoverReason, receive_handover
 from adapter.handover.codes import (
     ACKNOWLEDGEMENT_HEADER_PROFILE,
     HANDOVER_EVENT_SYSTEM,
@@ -29,16 +28,7 @@ from adapter.validation import validate
 
 
 def _message(route: Route, keys: Keys) -> FhirJson:
-    record = route.record()
-    built = build_handover(
-        record,
-        destination=route.destination,
-        reason=route.reason,
-        sender=route.sender,
-        clock=recorded_clock(record),
-        signer=keys.signer(route.sender),
-    )
-    return read_json(write_json(built))
+    return wire_message(route, keys)[1]
 
 
 def _errors(resource: FhirJson, *profiles: str) -> list[tuple[str, str | None]]:

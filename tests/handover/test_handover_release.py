@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from handover_cases import ROUTES, Keys, Route, recorded_clock
+from handover_cases import ROUTES, Keys, Route, wire_message
 
-from adapter.fhir import read_json, write_json
-from adapter.handover import HandoverReason, build_handover
+from adapter.handover import HandoverReason
 from adapter.handover.codes import PRESCRIBING_EXTENSION
 from adapter.model import ClientRecord
 from adapter.types import FhirJson
@@ -18,16 +17,7 @@ RELEASE = ROUTES[0]
 
 
 def _message(route: Route) -> tuple[ClientRecord, FhirJson]:
-    record = route.record()
-    built = build_handover(
-        record,
-        destination=route.destination,
-        reason=route.reason,
-        sender=route.sender,
-        clock=recorded_clock(record),
-        signer=Keys().signer(route.sender),
-    )
-    return record, read_json(write_json(built))
+    return wire_message(route, Keys())
 
 
 def _inputs(message: FhirJson) -> dict[str, list[FhirJson]]:

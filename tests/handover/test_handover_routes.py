@@ -7,13 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from handover_cases import ROUTES, Keys, Route, recorded_clock
+from handover_cases import ROUTES, Keys, Route, built_message, recorded_clock
 
 from adapter.fhir import read_json, read_resource, write_json, write_resource
 from adapter.handover import (
     HandoverReason,
     TaskStatus,
-    build_handover,
     covering_consent,
     minimise,
     receive_handover,
@@ -26,16 +25,7 @@ from adapter.types import FhirJson
 
 
 def _build(route: Route, keys: Keys) -> tuple[ClientRecord, FhirJson]:
-    record = route.record()
-    message = build_handover(
-        record,
-        destination=route.destination,
-        reason=route.reason,
-        sender=route.sender,
-        clock=recorded_clock(record),
-        signer=keys.signer(route.sender),
-    )
-    return record, message
+    return built_message(route, keys)
 
 
 def _expected(record: ClientRecord, route: Route) -> ClientRecord:

@@ -7,25 +7,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import orjson
-from handover_cases import ROUTES, Keys, recorded_clock
+from handover_cases import ROUTES, Keys, built_message
 
 from adapter.fhir import FhirDecimal, read_json, write_json
-from adapter.handover import Ed25519Signer, Ed25519Verifier, TrustList, build_handover, canonical_form
+from adapter.handover import Ed25519Signer, Ed25519Verifier, TrustList, canonical_form
 from adapter.handover.signing import detached_jws
 from adapter.types import FhirJson
 
 
 def _message(keys: Keys) -> FhirJson:
-    route = ROUTES[0]
-    record = route.record()
-    return build_handover(
-        record,
-        destination=route.destination,
-        reason=route.reason,
-        sender=route.sender,
-        clock=recorded_clock(record),
-        signer=keys.signer(route.sender),
-    )
+    return built_message(ROUTES[0], keys)[1]
 
 
 def _jws(message: FhirJson) -> str:

@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from adapter.fhir import read_json, read_resource, write_json
+from adapter.model.identifiers import PRISON_NUMBER_SYSTEM
 from adapter.types import FhirJson
 from server.cases import NHS_NUMBER, bearer
 
@@ -54,6 +55,25 @@ def test_another_patient_or_system_finds_nothing(received: TestClient) -> None:
     for query in (f"patient.identifier={NHS}|9990000018", f"patient.identifier=urn:other|{NHS_NUMBER}"):
         status, bundle = search(received, "gp-token", query)
         assert (status, bundle["total"], "entry" in bundle) == (200, 0, False)
+
+
+def test_the_plan_is_found_by_prison_number_and_pnc_id_but_not_by_a_value_with_no_system(
+    received: TestClient,
+) -> None:
+    found = {}
+    for query in (
+        f"patient.identifier={NHS}|{NHS_NUMBER}",
+        "patient.identifier=A4821KD",
+        "patient.identifier=2009/0045871W",
+        f"patient.identifier={PRISON_NUMBER_SYSTEM}|A4821KD",
+    ):
+        status, bundle = search(received, "gp-token", query)
+        assert (status, bundle["total"]) == (200, 1), query
+        found[query] = next(e["resource"]["id"] for e in bundle["entry"] if e["search"]["mode"] == "match")
+    assert len(set(found.values())) == 1
+    # "|value" asks for an identifier with no system; every identifier the plan keeps names one.
+    status, bundle = search(received, "gp-token", f"patient.identifier=|{NHS_NUMBER}")
+    assert (status, bundle["total"]) == (200, 0)
 
 
 def test_an_organisation_no_consent_names_sees_no_plan(received: TestClient) -> None:

@@ -3,17 +3,14 @@ written whole or not at all, idempotency by message id, compare-and-set Task cha
 
 from __future__ import annotations
 
-import importlib.util
-import os
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
-import orjson
 import pytest
 from sqlalchemy import func, select
+from store_cases import AT, fixture_record
 
-from adapter.model import ClientRecord, load_record
+from adapter.model import ClientRecord
 from adapter.store import (
     DuplicateMessage,
     Receipt,
@@ -24,38 +21,6 @@ from adapter.store import (
     open_store,
 )
 from adapter.store.sql import messages, plans, tasks
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "clients"
-AT = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-POSTGRES_URL = os.environ.get("CAREPLAN_TEST_POSTGRES_URL")
-
-
-def _record(name: str) -> ClientRecord:
-    return load_record(orjson.loads((FIXTURES / name).read_bytes()))
-
-
-def _postgres_skip_reason() -> str | None:
-    if POSTGRES_URL is None:
-        return "no PostgreSQL server given (set CAREPLAN_TEST_POSTGRES_URL to a database URL to run)"
-    if importlib.util.find_spec("psycopg") is None:
-        return "the psycopg driver is not installed"
-    return None
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
-    if request.param == "sqlite":
-        yield open_store(tmp_path / "careplan.db")
-        return
-    reason = _postgres_skip_reason()
-    if reason is not None:
-        pytest.skip(reason)
-    assert POSTGRES_URL is not None
-    pg = open_store(POSTGRES_URL)
-    yield pg
-    from adapter.store.sql import metadata
-
-    metadata.drop_all(pg.engine)
 
 
 def _receipt(message_id: str, record: ClientRecord | None, task_id: str = "task-1") -> Receipt:
@@ -77,7 +42,7 @@ def _count(store: SqlStore, table: object) -> int:
 
 
 def test_a_saved_plan_comes_back_equal_and_saving_again_replaces_it(store: SqlStore) -> None:
-    record = _record("02-carat-release.json")
+    record = fixture_record("02-carat-release.json")
     store.save_plan("Y02345", record)
     store.save_plan("Y02345", record, message_id="m-2")
     assert store.get_plan("Y02345", record.plan.id) == record
@@ -87,7 +52,7 @@ def test_a_saved_plan_comes_back_equal_and_saving_again_replaces_it(store: SqlSt
 
 
 def test_plans_are_listed_per_holder_in_plan_id_order(store: SqlStore) -> None:
-    first, second = _record("03-gp-shared-care.json"), _record("01-custody-triage.json")
+    first, second = fixture_record("03-gp-shared-care.json"), fixture_record("01-custody-triage.json")
     store.save_plan("Y03456", first)
     store.save_plan("Y03456", second)
     store.save_plan("B82017", first)
@@ -96,7 +61,7 @@ def test_plans_are_listed_per_holder_in_plan_id_order(store: SqlStore) -> None:
 
 
 def test_a_receipt_writes_message_task_and_plan_together(store: SqlStore) -> None:
-    record = _record("02-carat-release.json")
+    record = fixture_record("02-carat-release.json")
     store.record_receipt(_receipt("m-1", record))
     answer = store.find_answer("m-1")
     assert answer is not None and answer.answer["id"] == "ack-m-1" and answer.digest == "ab" * 32
@@ -107,7 +72,7 @@ def test_a_receipt_writes_message_task_and_plan_together(store: SqlStore) -> Non
 
 def test_the_same_message_id_is_refused_and_nothing_of_it_written(store: SqlStore) -> None:
     store.record_receipt(_receipt("m-1", None))
-    other = _record("03-gp-shared-care.json")
+    other = fixture_record("03-gp-shared-care.json")
     with pytest.raises(DuplicateMessage) as refused:
         store.record_receipt(_receipt("m-1", other, task_id="task-2"))
     assert refused.value.outcome.errors[0].message_id == "store.duplicate-message"
@@ -118,7 +83,7 @@ def test_the_same_message_id_is_refused_and_nothing_of_it_written(store: SqlStor
 
 def test_a_receipt_that_fails_half_way_leaves_nothing_behind(store: SqlStore) -> None:
     store.record_receipt(_receipt("m-1", None, task_id="task-1"))
-    record = _record("02-carat-release.json")
+    record = fixture_record("02-carat-release.json")
     # The message row is new, but its Task id collides: the message and plan must roll back with it.
     with pytest.raises(DuplicateMessage):
         store.record_receipt(_receipt("m-2", record, task_id="task-1"))
@@ -158,7 +123,7 @@ def test_an_instant_without_offset_is_refused(store: SqlStore) -> None:
 
 
 def test_memory_store_keeps_data_across_calls_and_files_persist(tmp_path: Path) -> None:
-    record = _record("02-carat-release.json")
+    record = fixture_record("02-carat-release.json")
     memory = open_store(":memory:")
     memory.save_plan("NTI", record)
     assert memory.get_plan("NTI", record.plan.id) == record

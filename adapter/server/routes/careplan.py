@@ -21,7 +21,6 @@ from fastapi import APIRouter, Query, Request, Response
 from adapter.fhir import to_fhir
 from adapter.model import ClientRecord
 from adapter.model.codes import ConsentStatus
-from adapter.model.identifiers import NHS_NUMBER_SYSTEM, PNC_ID_SYSTEM, PRISON_NUMBER_SYSTEM
 from adapter.server.deps import CallerDep, ClockDep, SettingsDep, StoreDep
 from adapter.server.http_problem import HttpProblem
 from adapter.server.wire import fhir_response
@@ -47,33 +46,18 @@ def may_read(record: ClientRecord, caller: OdsCode, holder: OdsCode, today: date
     )
 
 
-def identifiers(record: ClientRecord) -> set[tuple[str, str]]:
-    """Every (system, value) the client is known by in ``record``."""
-    user = record.service_user
-    known = {(other.system, other.value) for other in user.other_identifiers}
-    for system, value in (
-        (NHS_NUMBER_SYSTEM, user.nhs_number),
-        (PRISON_NUMBER_SYSTEM, user.prison_number),
-        (PNC_ID_SYSTEM, user.pnc_id),
-    ):
-        if value:
-            known.add((system, str(value)))
-    return known
-
-
-def _matches(token: str, known: set[tuple[str, str]]) -> bool:
+def _found(store: Store, holder: OdsCode, token: str | None) -> list[ClientRecord]:
+    """The plans the holder keeps for the patient named by the FHIR token (every plan for None)."""
+    if token is None:
+        return store.list_plans(holder)
     # FHIR token search: "system|value", "|value" (no system), or "value" (any system).
     if "|" not in token:
-        return any(value == token for _, value in known)
+        return store.find_plans(holder, token)
     system, _, value = token.partition("|")
-    if system:
-        return (system, value) in known
-    return any(not known_system and known_value == value for known_system, known_value in known)
-
-
-def _readable(store: Store, caller: OdsCode, holder: OdsCode, today: date) -> list[ClientRecord]:
-    """Every plan the holder keeps that the caller may read."""
-    return [record for record in store.list_plans(holder) if may_read(record, caller, holder, today)]
+    if not system:
+        # Every identifier the adapter keeps names its system, so "no system" matches nothing.
+        return []
+    return store.find_plans(holder, value, system=system)
 
 
 def _care_plan(bundle: FhirJson) -> FhirJson:
@@ -88,10 +72,9 @@ def read_care_plan(
     request: Request, plan_id: str, caller: CallerDep, settings: SettingsDep, store: StoreDep, clock: ClockDep
 ) -> Response:
     """The CarePlan with this id (its FHIR id, as a searchset gives it)."""
-    for record in _readable(store, caller, settings.ods, clock.today()):
-        plan = _care_plan(to_fhir(record))
-        if plan.get("id") == plan_id:
-            return fhir_response(request, plan)
+    record = store.find_plan(settings.ods, plan_id)
+    if record is not None and may_read(record, caller, settings.ods, clock.today()):
+        return fhir_response(request, _care_plan(to_fhir(record)))
     raise HttpProblem.single(
         404, "not-found", "careplan.unknown", f"no CarePlan {plan_id} here", "CarePlan.id"
     )
@@ -119,8 +102,9 @@ def search_care_plans(
         )
     entries: list[FhirJson] = []
     matched = 0
-    for record in _readable(store, caller, settings.ods, clock.today()):
-        if patient_identifier is not None and not _matches(patient_identifier, identifiers(record)):
+    today = clock.today()
+    for record in _found(store, settings.ods, patient_identifier):
+        if not may_read(record, caller, settings.ods, today):
             continue
         matched += 1
         for entry in to_fhir(record)["entry"]:

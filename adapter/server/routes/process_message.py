@@ -9,29 +9,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from adapter.handover import MessageRefused, receive_handover
-from adapter.model.identifiers import ODS_SYSTEM
+from adapter.handover import MessageRefused, receive_handover, sender_of
 from adapter.server.deps import CallerDep, ClockDep, FhirBodyDep, SettingsDep, StoreDep, TrustDep
 from adapter.server.http_problem import HttpProblem
 from adapter.server.wire import fhir_response
-from adapter.types import FhirJson, OdsCode
 
 router = APIRouter(tags=["messaging"])
-
-
-def message_sender(message: FhirJson) -> OdsCode | None:
-    """The ODS code of the Organization that MessageHeader.sender points at, when the bundle has it."""
-    try:
-        reference = message["entry"][0]["resource"]["sender"]["reference"]
-        for entry in message["entry"]:
-            resource = entry.get("resource") or {}
-            if entry.get("fullUrl") == reference and resource.get("resourceType") == "Organization":
-                for identifier in resource.get("identifier") or []:
-                    if identifier.get("system") == ODS_SYSTEM:
-                        return str(identifier.get("value"))
-    except (KeyError, IndexError, TypeError, AttributeError):
-        return None
-    return None
 
 
 @router.post("/$process-message")
@@ -45,7 +28,7 @@ def process_message(
     clock: ClockDep,
 ) -> Response:
     """Check, import and keep a handover addressed to this server's organisation."""
-    sender = message_sender(message)
+    sender = sender_of(message)
     if sender is not None and sender != caller:
         raise HttpProblem.single(
             403,
