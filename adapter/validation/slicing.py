@@ -94,12 +94,14 @@ def _element_at(element: ElementRecord, path: str, roots: Structures) -> Element
             return None
         if step.startswith("extension("):
             url = step[11:-2]
+            # The last slice for the URL: a re-slice (actionType/Single) follows the slice it
+            # refines and carries this slice's own constraints.
             current = next(
                 (
                     s
                     for c in holder.children
                     if c.name == "extension"
-                    for s in c.slices
+                    for s in reversed(c.slices)
                     if _extension_url(s, roots) == url
                 ),
                 None,

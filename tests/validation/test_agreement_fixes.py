@@ -595,3 +595,91 @@ def test_a_narrative_link_names_one_element_of_another_entrys_narrative() -> Non
     assert found("goal-1") == set()
     assert found("goal-2") == {("bundle.narrative-link-unresolved", "Bundle")}
     assert found("twice") == {("bundle.narrative-link-ambiguous", "Bundle")}
+
+
+def test_slicing_by_an_extension_value_reads_the_re_slice_of_each_slice() -> None:
+    kind_url = TEST + "activity-kind"
+    kind = {
+        "resourceType": "StructureDefinition",
+        "url": kind_url,
+        "name": "ActivityKind",
+        "status": "draft",
+        "kind": "complex-type",
+        "abstract": False,
+        "context": [{"type": "element", "expression": "CarePlan.activity"}],
+        "type": "Extension",
+        "baseDefinition": BASE + "Extension",
+        "derivation": "constraint",
+        "differential": {
+            "element": [
+                {"id": "Extension", "path": "Extension"},
+                {"id": "Extension.url", "path": "Extension.url", "fixedUri": kind_url},
+                {"id": "Extension.value[x]", "path": "Extension.value[x]", "type": [{"code": "code"}]},
+            ]
+        },
+    }
+
+    def activity_slice(name: str, code: str, required: str) -> list[dict[str, Any]]:
+        here = f"CarePlan.activity:{name}"
+        return [
+            {"id": here, "path": "CarePlan.activity", "sliceName": name, "min": 1},
+            {
+                "id": f"{here}.extension:kind/{code}",
+                "path": "CarePlan.activity.extension",
+                "sliceName": f"kind/{code}",
+                "min": 1,
+                "max": "1",
+                "type": [{"code": "Extension", "profile": [kind_url]}],
+            },
+            {
+                "id": f"{here}.extension:kind/{code}.valueCode",
+                "path": "CarePlan.activity.extension.valueCode",
+                "fixedCode": code,
+            },
+            {"id": f"{here}.{required}", "path": f"CarePlan.activity.{required}", "min": 1},
+        ]
+
+    plan = profile(
+        "kinds-of-activity",
+        "CarePlan",
+        [
+            {
+                "id": "CarePlan.activity",
+                "path": "CarePlan.activity",
+                "slicing": {
+                    "discriminator": [{"type": "value", "path": f"extension('{kind_url}').value"}],
+                    "rules": "open",
+                },
+            },
+            {
+                "id": "CarePlan.activity.extension:kind",
+                "path": "CarePlan.activity.extension",
+                "sliceName": "kind",
+                "type": [{"code": "Extension", "profile": [kind_url]}],
+            },
+            *activity_slice("prescribing", "prescribing", "detail"),
+            *activity_slice("referral", "referral", "reference"),
+        ],
+    )
+    checker = validator(kind, plan)
+
+    def activity(code: str, **content: Any) -> dict[str, Any]:
+        return {"extension": [{"url": kind_url, "valueCode": code}], **content}
+
+    care_plan = {
+        "resourceType": "CarePlan",
+        "status": "active",
+        "intent": "plan",
+        "subject": {"reference": "Patient/1"},
+        "activity": [
+            activity("prescribing", detail={"status": "in-progress"}),
+            activity("referral", reference={"reference": "ServiceRequest/1"}),
+        ],
+    }
+    outcome = checker.validate(care_plan, profiles=[plan["url"]])
+    assert {(i.message_id, i.expression) for i in outcome.errors} == set()
+    care_plan["activity"] = [activity("prescribing", detail={"status": "in-progress"}), activity("referral")]
+    outcome = checker.validate(care_plan, profiles=[plan["url"]])
+    assert {(i.message_id, i.expression) for i in outcome.errors} == {
+        ("cardinality.min", "CarePlan.activity[1]")
+    }
