@@ -22,10 +22,10 @@ ELE_1 = "Constraint failed: ele-1: 'All FHIR elements must have a @value or chil
 def check_cardinality(child: ElementRecord, count: int, path: str, source: str) -> list[Issue]:
     """The number of values of ``child`` against its min and max."""
     if count < child.min:
-        text = f"{child.path}: minimum required = {child.min}, but only found {count} (from {source})"
+        text = f"{_name(child)}: minimum required = {child.min}, but only found {count} (from {source})"
         return [Issue.error("required", "cardinality.min", text, path)]
     if child.max is not None and count > child.max:
-        text = f"{child.path}: max allowed = {child.max}, but found {count} (from {source})"
+        text = f"{_name(child)}: max allowed = {child.max}, but found {count} (from {source})"
         return [Issue.error("structure", "cardinality.max", text, path)]
     return []
 
@@ -43,6 +43,11 @@ def check_value_alternatives(
         f"one of the extensions {', '.join(element.value_alternatives)} must be present"
     )
     return [Issue.error("required", "value.alternative-missing", text, path)]
+
+
+def _name(element: ElementRecord) -> str:
+    # Inside a slice the element's id names the slice (Parameters.parameter:param1.extension).
+    return element.id if ":" in element.id else element.path
 
 
 def ele_1(path: str) -> Issue:

@@ -498,6 +498,9 @@ class Walker:
         self.add(check_cardinality(child, len(items) + disallowed, path, structure.url))
         for item, element in zip(items, assigned, strict=True):
             self.element_value(element, item, structure, scope)
+            if element is not child and child.children and element.children:
+                # An item in a slice meets the unsliced element's rules as well as the slice's.
+                self.element_value(child, item, structure, scope)
 
     def _in_value_set(self, value: Any, value_set: str) -> bool | None:
         """Slicing by binding: is any code of the value in the value set?"""

@@ -683,3 +683,44 @@ def test_slicing_by_an_extension_value_reads_the_re_slice_of_each_slice() -> Non
     assert {(i.message_id, i.expression) for i in outcome.errors} == {
         ("cardinality.min", "CarePlan.activity[1]")
     }
+
+
+def test_an_item_in_a_slice_meets_the_unsliced_elements_rules_too() -> None:
+    no_extensions = profile(
+        "plain-parameters",
+        "Parameters",
+        [
+            {
+                "id": "Parameters.parameter",
+                "path": "Parameters.parameter",
+                "slicing": {"discriminator": [{"type": "value", "path": "name"}], "rules": "open"},
+            },
+            {"id": "Parameters.parameter.extension", "path": "Parameters.parameter.extension", "max": "0"},
+            {"id": "Parameters.parameter:dose", "path": "Parameters.parameter", "sliceName": "dose"},
+            {
+                "id": "Parameters.parameter:dose.name",
+                "path": "Parameters.parameter.name",
+                "fixedString": "dose",
+            },
+            {
+                "id": "Parameters.parameter:dose.extension",
+                "path": "Parameters.parameter.extension",
+                "max": "0",
+            },
+        ],
+    )
+    note = {"url": "https://example.test/StructureDefinition/note", "valueString": "x"}
+    parameters = {
+        "resourceType": "Parameters",
+        "parameter": [{"name": "dose", "valueString": "60mg", "extension": [note]}],
+    }
+    outcome = validator(no_extensions).validate(parameters, profiles=[no_extensions["url"]])
+    found = {
+        (i.message_id, i.expression, i.text.partition(": max allowed")[0])
+        for i in outcome.errors
+        if i.message_id.startswith("cardinality")
+    }
+    assert found == {
+        ("cardinality.max", "Parameters.parameter[0]", "Parameters.parameter:dose.extension"),
+        ("cardinality.max", "Parameters.parameter[0]", "Parameters.parameter.extension"),
+    }
