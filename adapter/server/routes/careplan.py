@@ -9,6 +9,9 @@ caller is told the plan does not exist (404), so a search cannot probe whom we h
 The searchset Bundle has each CarePlan (search.mode ``match``) followed by what it references
 (``include``), so one call gives a GP everything the plan points at; references stay the
 ``urn:uuid`` form they have in the plan's own bundle, and resolve inside the searchset.
+
+Both look plans up in the store's indexes (the CarePlan's FHIR id, the client's identifiers) and map
+only the plans found to FHIR, so their cost does not grow with the number of plans held.
 """
 
 from __future__ import annotations
