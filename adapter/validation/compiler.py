@@ -152,6 +152,28 @@ def _child_index(children: Iterable[ElementRecord]) -> Mapping[str, tuple[Elemen
     return index
 
 
+PROFILE_ELEMENT = "http://hl7.org/fhir/StructureDefinition/elementdefinition-profile-element"
+
+
+def _profiles(raw: FhirJson) -> tuple[str, ...]:
+    # A profile with elementdefinition-profile-element names one element of that profile:
+    # kept as "url#element-id" (a StructureDefinition URL never holds a fragment).
+    extras = raw.get("_profile") or []
+    found = []
+    for index, url in enumerate(raw.get("profile", [])):
+        extra = extras[index] if index < len(extras) and isinstance(extras[index], dict) else {}
+        element = next(
+            (
+                e.get("valueString")
+                for e in extra.get("extension", [])
+                if isinstance(e, dict) and e.get("url") == PROFILE_ELEMENT
+            ),
+            None,
+        )
+        found.append(f"{url}#{element}" if isinstance(element, str) else str(url))
+    return tuple(found)
+
+
 def _type_ref(raw: FhirJson, base_path: str) -> TypeRef:
     code = str(raw.get("code", ""))
     if code in SYSTEM_TYPES:
@@ -163,7 +185,7 @@ def _type_ref(raw: FhirJson, base_path: str) -> TypeRef:
         code = "id" if base_path == "Resource.id" and declared == "string" else declared
     return TypeRef(
         code=code,
-        profiles=tuple(raw.get("profile", [])),
+        profiles=_profiles(raw),
         target_profiles=tuple(raw.get("targetProfile", [])),
         aggregation=tuple(raw.get("aggregation", [])),
     )

@@ -43,6 +43,11 @@ class StructureLibrary:
         return self._structures[url]
 
     def _compile(self, url: str) -> StructureRecord | None:
+        if "#" in url:
+            # One element of a profile (elementdefinition-profile-element): that element as root.
+            whole = self.structure(url.partition("#")[0])
+            element = whole.by_id.get(url.partition("#")[2]) if whole is not None else None
+            return replace(whole, root=element) if whole is not None and element is not None else None
         definition = self.definitions.get(url)
         elements = self.elements(url)
         if definition is None or not elements:

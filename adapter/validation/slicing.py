@@ -89,7 +89,15 @@ def _element_at(element: ElementRecord, path: str, roots: Structures) -> Element
             return None
         if step in ("$this", "resolve()") or step.startswith("ofType("):
             continue
-        holder = current if current.children else _type_holder(current, roots)
+        element_profiles = [p for t in current.types for p in t.profiles if "#" in p]
+        # A slice typed by one element of another profile takes its rules from there.
+        holder = (
+            roots(element_profiles[0])
+            if element_profiles and roots(element_profiles[0]) is not None
+            else current
+            if current.children
+            else _type_holder(current, roots)
+        )
         if holder is None:
             return None
         if step.startswith("extension("):

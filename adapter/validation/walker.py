@@ -368,6 +368,11 @@ class Walker:
             if definition is not None and definition is not structure:
                 self.structure(definition, value, path, scope)
                 return
+            for url in (p for t in element.types if t.code == code for p in t.profiles if "#" in p):
+                # One element of another profile (profile-element): its rules apply as well.
+                part = self.context.library.structure(url)
+                if part is not None:
+                    self.structure(part, value, path, scope)
             if code in QUANTITIES and element.has_limits:
                 self.add(values.check_limits(element, code, value, path))
             # Where an extension may sit is named by the element's definition path, or by the

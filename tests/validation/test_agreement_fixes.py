@@ -724,3 +724,72 @@ def test_an_item_in_a_slice_meets_the_unsliced_elements_rules_too() -> None:
         ("cardinality.max", "Parameters.parameter[0]", "Parameters.parameter:dose.extension"),
         ("cardinality.max", "Parameters.parameter[0]", "Parameters.parameter.extension"),
     }
+
+
+def test_a_slice_typed_by_one_element_of_another_profile_takes_its_rules() -> None:
+    library = profile(
+        "activity-library",
+        "CarePlan",
+        [
+            {
+                "id": "CarePlan.activity",
+                "path": "CarePlan.activity",
+                "slicing": {"discriminator": [{"type": "pattern", "path": "detail.kind"}], "rules": "open"},
+            },
+            {"id": "CarePlan.activity:prescribing", "path": "CarePlan.activity", "sliceName": "prescribing"},
+            {"id": "CarePlan.activity:prescribing.detail", "path": "CarePlan.activity.detail"},
+            {
+                "id": "CarePlan.activity:prescribing.detail.kind",
+                "path": "CarePlan.activity.detail.kind",
+                "patternCode": "MedicationRequest",
+            },
+            {
+                "id": "CarePlan.activity:prescribing.detail.description",
+                "path": "CarePlan.activity.detail.description",
+                "min": 1,
+            },
+        ],
+    )
+    element_of_library = {
+        "url": "http://hl7.org/fhir/StructureDefinition/elementdefinition-profile-element",
+        "valueString": "CarePlan.activity:prescribing",
+    }
+    plan = profile(
+        "prescribing-plan",
+        "CarePlan",
+        [
+            {
+                "id": "CarePlan.activity",
+                "path": "CarePlan.activity",
+                "slicing": {"discriminator": [{"type": "pattern", "path": "detail.kind"}], "rules": "closed"},
+            },
+            {
+                "id": "CarePlan.activity:prescribing",
+                "path": "CarePlan.activity",
+                "sliceName": "prescribing",
+                "min": 1,
+                "type": [
+                    {
+                        "code": "BackboneElement",
+                        "profile": [library["url"]],
+                        "_profile": [{"extension": [element_of_library]}],
+                    }
+                ],
+            },
+        ],
+    )
+    checker = validator(library, plan)
+
+    def found(detail: dict[str, Any]) -> set[tuple[str, str | None]]:
+        care_plan = {
+            "resourceType": "CarePlan",
+            "status": "active",
+            "intent": "plan",
+            "subject": {"reference": "Patient/1"},
+            "activity": [{"detail": {"status": "in-progress", **detail}}],
+        }
+        outcome = checker.validate(care_plan, profiles=[plan["url"]])
+        return {(i.message_id, i.expression) for i in outcome.errors}
+
+    assert found({"kind": "MedicationRequest", "description": "methadone 60mg daily"}) == set()
+    assert found({"kind": "MedicationRequest"}) == {("cardinality.min", "CarePlan.activity[0].detail")}
