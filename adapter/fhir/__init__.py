@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from adapter.fhir.from_fhir import MappingResult, from_fhir
 from adapter.fhir.terminology import DisplayLookup, Terminology
-from adapter.fhir.to_fhir import to_fhir
+from adapter.fhir.to_fhir import care_plan_id, to_fhir
 from adapter.fhir.wire import (
     FhirDecimal,
     json_to_xml,
@@ -28,6 +28,7 @@ __all__ = [
     "FhirDecimal",
     "MappingResult",
     "Terminology",
+    "care_plan_id",
     "from_fhir",
     "json_to_xml",
     "read_json",

@@ -1,4 +1,5 @@
-"""What a plan is found by: the identifiers the client is known by, and the CarePlan's FHIR id.
+"""What a plan is found by: the identifiers the client is known by (and, through
+:func:`adapter.fhir.care_plan_id`, the CarePlan's FHIR id).
 
 Both are derived from the record when it is saved and kept in indexed columns, so a read or a search
 touches only the rows it returns (rather than mapping every plan the holder keeps to FHIR).
@@ -6,8 +7,6 @@ touches only the rows it returns (rather than mapping every plan the holder keep
 
 from __future__ import annotations
 
-from adapter.fhir.terminology import Terminology
-from adapter.fhir.to_fhir.context import Context
 from adapter.model import ClientRecord
 from adapter.model.identifiers import NHS_NUMBER_SYSTEM, PNC_ID_SYSTEM, PRISON_NUMBER_SYSTEM
 
@@ -25,10 +24,3 @@ def patient_identifiers(record: ClientRecord) -> set[tuple[str, str]]:
         if value:
             known.add((system, str(value)))
     return known
-
-
-def care_plan_id(record: ClientRecord) -> str:
-    """The id adapter.fhir's ``to_fhir`` gives the record's CarePlan (a stable UUID v5).
-
-    Asked of the mapper's own :class:`Context`, so the store and the mapper cannot disagree."""
-    return Context(record, Terminology.default()).id("CarePlan")

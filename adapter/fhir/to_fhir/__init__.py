@@ -89,3 +89,9 @@ def _issues(error: ValidationError) -> list[Issue]:
             path += f"[{part}]" if isinstance(part, int) else f".{part}"
         issues.append(Issue.error("value", "fhir.unrepresentable", f"{path}: {detail['msg']}", path))
     return issues
+
+
+def care_plan_id(record: ClientRecord, terminology: Terminology | None = None) -> str:
+    """The id :func:`to_fhir` gives the record's CarePlan (a stable UUID v5), without building the
+    bundle: what a store indexes so a plan is found by its FHIR id."""
+    return Context(record, terminology or Terminology.default()).id("CarePlan")
