@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from adapter.delivery.errors import DeliveryError
 from adapter.fhir import read_json, write_json
+from adapter.handover import message_problem
 from adapter.outcome import Issue, OperationOutcome
 from adapter.store import StoreError, open_store
 from adapter.types import FhirJson
@@ -94,24 +95,11 @@ class Attempt:
 
 def message_id_of(message: object) -> str:
     """The MessageHeader id of a message Bundle; raises DeliveryError naming what is missing."""
-    problem: tuple[str, str] | None = None
-    if not isinstance(message, dict) or message.get("resourceType") != "Bundle":
-        problem = ("Bundle", "only a FHIR Bundle of type message can be delivered")
-    elif message.get("type") != "message":
-        problem = (
-            "Bundle.type",
-            f"only a Bundle of type message can be delivered, not {message.get('type')!r}",
-        )
-    else:
-        entries = message.get("entry")
-        first = entries[0].get("resource") if isinstance(entries, list) and entries else None
-        if not isinstance(first, dict) or first.get("resourceType") != "MessageHeader":
-            problem = ("Bundle.entry[0].resource", "a message Bundle starts with its MessageHeader")
-        elif not isinstance(first.get("id"), str) or not first["id"]:
-            problem = ("Bundle.entry[0].resource.id", "the MessageHeader has no id to deliver it by")
-        else:
-            return str(first["id"])
-    raise DeliveryError.single("structure", "delivery.not-a-message", problem[1], problem[0])
+    problem = message_problem(message)
+    if problem is not None:
+        raise DeliveryError.single("structure", "delivery.not-a-message", problem[1], problem[0])
+    assert isinstance(message, dict)
+    return str(message["entry"][0]["resource"]["id"])
 
 
 def _instant(at: datetime) -> str:

@@ -21,7 +21,7 @@ from adapter.handover.codes import HandoverEvent, HandoverInput, HandoverReason,
 from adapter.handover.consent import covering_consent
 from adapter.handover.errors import HandoverRefused, MessageRefused, TransitionRefused
 from adapter.handover.minimise import minimise, rule_for
-from adapter.handover.receive import Acknowledgement, receive_handover, sender_of
+from adapter.handover.receive import Acknowledgement, message_problem, receive_handover, sender_of
 from adapter.handover.rules import Minimisation, consent_purposes, minimisation_table, task_transitions
 from adapter.handover.signing import (
     Ed25519Signer,
@@ -58,6 +58,7 @@ __all__ = [
     "consent_purposes",
     "covering_consent",
     "endpoint_of",
+    "message_problem",
     "minimisation_table",
     "minimise",
     "receive_handover",

@@ -116,22 +116,24 @@ def _signature_bytes(bundle: FhirJson) -> bytes:
         return b""
 
 
-def _shape(bundle: object) -> _Message:
-    problem = None
+def message_problem(bundle: object) -> tuple[str, str] | None:
+    """What keeps ``bundle`` from being a message Bundle that starts with an identified MessageHeader,
+    as (FHIRPath, text); None when it is one. The one shape check the receiver and the outbox share."""
     if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
-        problem = ("Bundle", "a handover message is a FHIR Bundle")
-    elif bundle.get("type") != "message":
-        problem = (
-            "Bundle.type",
-            f"a handover message is a Bundle of type message, not {bundle.get('type')!r}",
-        )
-    else:
-        entries = bundle.get("entry")
-        first = entries[0].get("resource") if isinstance(entries, list) and entries else None
-        if not isinstance(first, dict) or first.get("resourceType") != "MessageHeader":
-            problem = ("Bundle.entry[0].resource", "a message Bundle starts with its MessageHeader")
-        elif not isinstance(first.get("id"), str) or not first["id"]:
-            problem = ("Bundle.entry[0].resource.id", "the MessageHeader has no id to acknowledge")
+        return ("Bundle", "a handover message is a FHIR Bundle")
+    if bundle.get("type") != "message":
+        return ("Bundle.type", f"a handover message is a Bundle of type message, not {bundle.get('type')!r}")
+    entries = bundle.get("entry")
+    first = entries[0].get("resource") if isinstance(entries, list) and entries else None
+    if not isinstance(first, dict) or first.get("resourceType") != "MessageHeader":
+        return ("Bundle.entry[0].resource", "a message Bundle starts with its MessageHeader")
+    if not isinstance(first.get("id"), str) or not first["id"]:
+        return ("Bundle.entry[0].resource.id", "the MessageHeader has no id")
+    return None
+
+
+def _shape(bundle: object) -> _Message:
+    problem = message_problem(bundle)
     if problem is not None:
         raise MessageRefused.single("structure", "handover.not-a-message", problem[1], problem[0])
     assert isinstance(bundle, dict)
