@@ -142,6 +142,17 @@ def _extension_url(element: ElementRecord, roots: Structures) -> str | None:
     return profiles[0].split("|", 1)[0] if profiles else None
 
 
+NOT_DOMAIN_RESOURCES = frozenset({"bundle", "binary", "parameters"})
+"""The R4 resources that specialise Resource directly rather than DomainResource."""
+
+
+def _abstract_fits(wanted: set[str], resource_type: str) -> bool:
+    """Does a slice typed by an abstract resource (Resource, DomainResource) take this resource?"""
+    if "resource" in wanted:
+        return True
+    return "domainresource" in wanted and resource_type.lower() not in NOT_DOMAIN_RESOURCES
+
+
 def _matches(
     resolve: Resolve,
     in_value_set: InValueSet,
@@ -200,6 +211,10 @@ def _matches(
                 else value_type
             )
             if actual is not None and str(actual).lower() in wanted:
+                return True
+            if isinstance(value, dict) and "resourceType" in value and _abstract_fits(wanted, str(actual)):
+                # A slice typed by an abstract resource takes every resource of that kind; its
+                # profile then decides (FHIR R4 Bundle.entry.resource is typed Resource).
                 return True
         return False
     if rule.kind == "profile":

@@ -793,3 +793,58 @@ def test_a_slice_typed_by_one_element_of_another_profile_takes_its_rules() -> No
 
     assert found({"kind": "MedicationRequest", "description": "methadone 60mg daily"}) == set()
     assert found({"kind": "MedicationRequest"}) == {("cardinality.min", "CarePlan.activity[0].detail")}
+
+
+def test_a_slice_typed_by_an_abstract_resource_takes_every_resource_and_its_profile_decides() -> None:
+    described = profile(
+        "described-plan",
+        "CarePlan",
+        [{"id": "CarePlan.description", "path": "CarePlan.description", "min": 1}],
+    )
+    handover = {
+        "resourceType": "StructureDefinition",
+        "url": TEST + "handover",
+        "name": "handover",
+        "status": "draft",
+        "kind": "resource",
+        "abstract": False,
+        "type": "Bundle",
+        "baseDefinition": BASE + "Bundle",
+        "derivation": "constraint",
+        "differential": {
+            "element": [
+                {"id": "Bundle", "path": "Bundle"},
+                {
+                    "id": "Bundle.entry",
+                    "path": "Bundle.entry",
+                    "slicing": {"discriminator": [{"type": "type", "path": "resource"}], "rules": "open"},
+                },
+                {"id": "Bundle.entry:plan", "path": "Bundle.entry", "sliceName": "plan"},
+                {
+                    "id": "Bundle.entry:plan.resource",
+                    "path": "Bundle.entry.resource",
+                    "type": [{"code": "Resource", "profile": [described["url"]]}],
+                },
+            ]
+        },
+    }
+    plan = {
+        "resourceType": "CarePlan",
+        "status": "active",
+        "intent": "plan",
+        "subject": {"reference": "Patient/1"},
+    }
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"fullUrl": "https://example.test/CarePlan/1", "resource": plan},
+            {"fullUrl": "https://example.test/Patient/1", "resource": {"resourceType": "Patient"}},
+        ],
+    }
+    outcome = validator(described, handover).validate(bundle, profiles=[handover["url"]])
+    # The slice's type is Resource, so the Patient is in it too and fails the CarePlan profile.
+    assert {(i.message_id, i.expression) for i in outcome.errors} == {
+        ("cardinality.min", "Bundle.entry[0].resource"),
+        ("profile.wrong-type", "Bundle.entry[1].resource"),
+    }
