@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from adapter.outcome import Issue
+from adapter.outcome import Issue, OperationOutcome
 
 MAX_BYTES = 50 * 1024 * 1024
 """Files larger than this are refused before they are read (no FHIR resource comes near it)."""
@@ -40,22 +40,30 @@ def parse_json(raw: bytes) -> tuple[Any, Issue | None]:
         return None, _fatal("input.json", f"Error parsing JSON: {problem}")
 
 
-def read_xml(raw: bytes) -> tuple[Any, Issue | None]:
-    """FHIR XML through the project's codec, if it is installed."""
+def read_xml(raw: bytes) -> tuple[Any, list[Issue]]:
+    """FHIR XML through the project's codec, if it is installed: what it read, and its problems.
+
+    Like the reference validator, the codec's problems (unknown elements, stray text, order...) are
+    reported as errors and what could be read is still validated; only XML that is not well-formed
+    is fatal.
+    """
     try:
         # The codec lives in its own room (adapter.fhir.wire) and may not be there yet.
-        codec = importlib.import_module("adapter.fhir.wire")
+        codec = importlib.import_module("adapter.fhir.wire.xml_reader")
     except ImportError:
         codec = None
-    xml_to_json = getattr(codec, "xml_to_json", None)
-    if xml_to_json is None:
-        return None, _fatal(
-            "input.xml-unsupported", "FHIR XML cannot be read: the XML codec is not available"
-        )
+    read_collecting = getattr(codec, "read_xml_collecting", None)
+    if read_collecting is None:
+        return None, [
+            _fatal("input.xml-unsupported", "FHIR XML cannot be read: the XML codec is not available")
+        ]
     try:
-        return xml_to_json(raw), None
+        reading = read_collecting(raw, schema_location=False)
     except Exception as problem:  # the codec's errors carry their own text; keep it, never a traceback
-        return None, _fatal("input.xml", f"Error parsing XML: {problem}")
+        return None, [_fatal("input.xml", f"Error parsing XML: {problem}")]
+    if reading.resource is None:
+        return None, [_fatal("input.xml", f"Error parsing XML: {OperationOutcome.of(reading.issues)}")]
+    return reading.resource, list(reading.issues)
 
 
 def load_file(path: Path) -> LoadedFile:
@@ -85,7 +93,13 @@ def load_file(path: Path) -> LoadedFile:
             else:
                 loaded.resources.append(parsed)
         return loaded
-    resource, failure = read_xml(raw) if path.suffix == ".xml" else parse_json(raw)
+    if path.suffix == ".xml":
+        resource, problems = read_xml(raw)
+        loaded.issues.extend(problems)
+        if resource is not None:
+            loaded.resources.append(resource)
+        return loaded
+    resource, failure = parse_json(raw)
     if failure is not None:
         loaded.issues.append(failure)
     else:

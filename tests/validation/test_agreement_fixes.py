@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from adapter.definitions import Definitions, MemorySource
 from adapter.validation import Validator, validate
+from adapter.validation.inputs import load_file
 
 BASE = "http://hl7.org/fhir/StructureDefinition/"
 TEST = "https://example.test/StructureDefinition/"
@@ -848,3 +850,23 @@ def test_a_slice_typed_by_an_abstract_resource_takes_every_resource_and_its_prof
         ("cardinality.min", "Bundle.entry[0].resource"),
         ("profile.wrong-type", "Bundle.entry[1].resource"),
     }
+
+
+def test_an_xml_files_codec_problems_are_errors_and_what_was_read_is_still_validated(tmp_path: Path) -> None:
+    document = tmp_path / "endpoint.xml"
+    document.write_text(
+        '<Endpoint xmlns="http://hl7.org/fhir">[%loop%]<id value="[%count%]"/><status value="active"/>'
+        '<connectionType><system value="http://terminology.hl7.org/CodeSystem/endpoint-connection-type"/>'
+        '<code value="hl7-fhir-rest"/></connectionType><payloadType><text value="any"/></payloadType>'
+        '<address value="https://example.test/fhir"/><bogus value="1"/></Endpoint>'
+    )
+    loaded = load_file(document)
+    assert [(i.severity, i.message_id, i.expression) for i in loaded.issues] == [
+        ("error", "xml.text", "Endpoint"),
+        ("error", "xml.unknown-element", "Endpoint.bogus"),
+    ]
+    [endpoint] = loaded.resources
+    assert errors(endpoint) == {("format.id", "Endpoint.id")}
+    not_xml = tmp_path / "broken.xml"
+    not_xml.write_text('<Endpoint xmlns="http://hl7.org/fhir"><id value="e"></Endpoint>')
+    assert [(i.severity, i.message_id) for i in load_file(not_xml).issues] == [("fatal", "input.xml")]

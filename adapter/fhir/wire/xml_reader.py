@@ -9,7 +9,8 @@ occurrence of a non-repeating element, two types of one choice, a ``value`` attr
 type, text where FHIR has none, a primitive whose text breaks its type's lexical rule. Each Issue's
 ``expression`` is the FHIRPath of the element with indices (``Patient.name[0].given[1]``); a choice
 is named by its typed JSON name (``Observation.valueQuantity``) and a resource inside another by
-its wrapper (``Bundle.entry[0].resource.id``).
+its wrapper (``Bundle.entry[0].resource.id``). :func:`read_xml_collecting` returns what could be
+read beside those problems instead of raising, for a validator that reports them and goes on.
 
 The JSON form follows the FHIR JSON rules: arrays for every element whose max is not 1, primitives
 as JSON strings, booleans and numbers (decimals as :class:`FhirDecimal`, exact), ``_name`` for a
@@ -20,6 +21,7 @@ a string of XHTML.
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from typing import Any, cast
 
 from lxml import etree
@@ -45,22 +47,50 @@ def xml_to_json(
 
     Raises InvalidFhir carrying every problem found, each with its FHIRPath ``expression``.
     """
+    reading = read_xml_collecting(data, max_bytes=max_bytes, max_depth=max_depth)
+    if reading.issues or reading.resource is None:
+        raise InvalidFhir(OperationOutcome.of(reading.issues))
+    return reading.resource
+
+
+@dataclass(frozen=True, slots=True)
+class XmlReading:
+    """What a FHIR XML document held: the JSON form of what could be read, and every problem."""
+
+    resource: FhirJson | None
+    issues: list[Issue]
+
+
+def read_xml_collecting(
+    data: bytes,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_depth: int = DEFAULT_MAX_XML_DEPTH,
+    schema_location: bool = True,
+) -> XmlReading:
+    """Read well-formed FHIR XML as far as it goes, keeping every problem beside the result.
+
+    For a validator, which reports the reader's problems and then validates what was read, as the
+    HL7 reference validator does. Unknown elements and attributes are left out of the result; stray
+    text is ignored. ``schema_location=False`` reports ``xsi:schemaLocation`` as an undefined
+    attribute (the reference validator does; the codec otherwise accepts it). XML that is not
+    well-formed, or too large or deep, still raises InvalidFhir.
+    """
     root = parse_untrusted_xml(data, max_bytes=max_bytes, max_depth=max_depth)
-    reader = _Reader(core_layouts(), check_text=bool(_STRAY_TEXT(root)))
+    reader = _Reader(core_layouts(), check_text=bool(_STRAY_TEXT(root)), schema_location=schema_location)
     resource = reader.resource(root, None)
-    if reader.issues or resource is None:
-        raise InvalidFhir(OperationOutcome.of(reader.issues))
-    return resource
+    return XmlReading(resource, reader.issues)
 
 
 class _Reader:
-    def __init__(self, layouts: Layouts, check_text: bool) -> None:
+    def __init__(self, layouts: Layouts, check_text: bool, schema_location: bool = True) -> None:
         self.layouts = layouts
         self.by_key = layouts.by_key
         self.extension = layouts.by_key["Extension"]
         # FHIR elements hold no text; one XPath over the document says whether any does, so only
         # then is every element's text looked at (to name where).
         self.check_text = check_text
+        self.schema_location = schema_location
         self.issues: list[Issue] = []
 
     def _issue(self, code: str, message_id: str, text: str, expression: FhirPath) -> None:
@@ -86,7 +116,7 @@ class _Reader:
             )
             return None
         for name, _ in element.items():
-            if name != _SCHEMA_LOCATION:
+            if name != _SCHEMA_LOCATION or not self.schema_location:
                 self._issue(
                     "structure",
                     "xml.unknown-attribute",
@@ -216,7 +246,8 @@ class _Reader:
                     path,
                 )
         self._children(element, layout, out, path)
-        if not out:
+        if not out and not any(child.tag.__class__ is str for child in element):
+            # Children that are all unknown have each been reported already.
             self._issue(
                 "structure", "xml.empty", "an element must have a value or children (FHIR rule ele-1)", path
             )
@@ -327,16 +358,16 @@ class _Reader:
         self._issue("structure", "xml.unknown-element", text, f"{path}.{qname.localname}")
 
     def _check_text(self, element: etree._Element, path: FhirPath) -> None:
-        """One Issue when the element holds text of its own (before or between its children)."""
-        pieces = [element.text, *(child.tail for child in element)]
-        if any(piece is not None and not piece.isspace() for piece in pieces):
-            self._text_issue(path)
+        """One Issue for each piece of text the element holds (before or between its children)."""
+        for piece in [element.text, *(child.tail for child in element)]:
+            if piece is not None and not piece.isspace():
+                self._text_issue(path, piece.strip())
 
-    def _text_issue(self, path: FhirPath) -> None:
+    def _text_issue(self, path: FhirPath, piece: str) -> None:
         self._issue(
             "structure",
             "xml.text",
-            "text is not allowed here: FHIR XML carries values in value attributes",
+            f"text is not allowed here ({piece[:60]!r}): FHIR XML carries values in value attributes",
             path,
         )
 

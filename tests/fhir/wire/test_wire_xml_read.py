@@ -6,6 +6,7 @@ import pytest
 
 from adapter.errors import InvalidFhir
 from adapter.fhir.wire import FhirDecimal, xml_to_json
+from adapter.fhir.wire.xml_reader import read_xml_collecting
 from adapter.outcome import Issue
 
 FHIR = 'xmlns="http://hl7.org/fhir"'
@@ -236,3 +237,43 @@ def test_an_element_in_the_wrong_namespace_is_named_with_the_right_one() -> None
         issues[0].text
     )
     assert "must be in the namespace http://hl7.org/fhir, not in namespace urn:other" in issues[1].text
+
+
+def test_collecting_keeps_what_was_read_beside_every_problem() -> None:
+    reading = read_xml_collecting(
+        b'<Endpoint xmlns="http://hl7.org/fhir" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+        b' xsi:schemaLocation="http://hl7.org/fhir endpoint.xsd">[%loop%]<id value="e1"/>'
+        b'<status value="active"/>[%end%]<connectionType><coding><code value="x"/></coding></connectionType>'
+        b'<address value="https://example.test/fhir"/></Endpoint>',
+        schema_location=False,
+    )
+    assert reading.resource == {
+        "resourceType": "Endpoint",
+        "id": "e1",
+        "status": "active",
+        "connectionType": {},
+        "address": "https://example.test/fhir",
+    }
+    # One issue per piece of stray text; children that are all unknown are not also "empty".
+    assert [(i.message_id, i.expression) for i in reading.issues] == [
+        ("xml.unknown-attribute", "Endpoint"),
+        ("xml.text", "Endpoint"),
+        ("xml.text", "Endpoint"),
+        ("xml.unknown-element", "Endpoint.connectionType.coding"),
+    ]
+    assert "[%loop%]" in reading.issues[1].text and "[%end%]" in reading.issues[2].text
+
+
+def test_the_schema_location_is_accepted_unless_the_caller_asks_otherwise() -> None:
+    document = (
+        b'<Patient xmlns="http://hl7.org/fhir" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+        b' xsi:schemaLocation="http://hl7.org/fhir patient.xsd"><id value="p"/></Patient>'
+    )
+    assert read_xml_collecting(document).issues == []
+    [issue] = read_xml_collecting(document, schema_location=False).issues
+    assert (issue.message_id, issue.expression) == ("xml.unknown-attribute", "Patient")
+
+
+def test_collecting_still_refuses_xml_that_is_not_well_formed() -> None:
+    with pytest.raises(InvalidFhir):
+        read_xml_collecting(b'<Patient xmlns="http://hl7.org/fhir"><id value="p"></Patient>')
