@@ -115,20 +115,24 @@ def _additional_required(
 
 
 def _not_in(strength: str, pairs: list[tuple[str | None, str]], expansion: Expansion, path: str) -> Issue:
-    what = f"The code {_describe(pairs)} is" if pairs else "No code is"
+    value_set = f"the value set '{expansion.name}' ({expansion.url})"
+    # Without any code (a CodeableConcept with text only) the value is not "not in" the value set.
+    what = (
+        f"The code {_describe(pairs)} is not in {value_set}"
+        if pairs
+        else f"No code is given from {value_set}"
+    )
     if strength == "required":
         return Issue.error(
             "code-invalid",
             "binding.required",
-            f"{what} not in the value set '{expansion.name}' ({expansion.url}), and a code from this "
-            "value set is required",
+            f"{what}, and a code from this value set is required",
             path,
         )
     return Issue.warning(
         "code-invalid",
         "binding.extensible",
-        f"{what} not in the value set '{expansion.name}' ({expansion.url}), and a code should come from "
-        "this value set unless it has no suitable code",
+        f"{what}, and a code should come from this value set unless it has no suitable code",
         path,
     )
 

@@ -870,3 +870,14 @@ def test_an_xml_files_codec_problems_are_errors_and_what_was_read_is_still_valid
     not_xml = tmp_path / "broken.xml"
     not_xml.write_text('<Endpoint xmlns="http://hl7.org/fhir"><id value="e"></Endpoint>')
     assert [(i.severity, i.message_id) for i in load_file(not_xml).issues] == [("fatal", "input.xml")]
+
+
+def test_a_bound_concept_with_text_only_is_named_as_giving_no_code() -> None:
+    condition = {
+        "resourceType": "Condition",
+        "clinicalStatus": {"text": "active"},
+        "subject": {"reference": "Patient/1"},
+    }
+    [issue] = validate(condition).errors
+    assert (issue.message_id, issue.expression) == ("binding.required", "Condition.clinicalStatus")
+    assert issue.text.startswith("No code is given from the value set 'Condition Clinical Status Codes'")
