@@ -6,13 +6,14 @@ becomes a fatal Issue naming the file and the problem.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from adapter.errors import AdapterError
+from adapter.fhir.wire import read_xml_collecting
 from adapter.outcome import Issue, OperationOutcome
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -41,25 +42,15 @@ def parse_json(raw: bytes) -> tuple[Any, Issue | None]:
 
 
 def read_xml(raw: bytes) -> tuple[Any, list[Issue]]:
-    """FHIR XML through the project's codec, if it is installed: what it read, and its problems.
+    """FHIR XML through the project's codec: what it read, and its problems.
 
     Like the reference validator, the codec's problems (unknown elements, stray text, order...) are
     reported as errors and what could be read is still validated; only XML that is not well-formed
     is fatal.
     """
     try:
-        # The codec lives in its own room (adapter.fhir.wire) and may not be there yet.
-        codec = importlib.import_module("adapter.fhir.wire.xml_reader")
-    except ImportError:
-        codec = None
-    read_collecting = getattr(codec, "read_xml_collecting", None)
-    if read_collecting is None:
-        return None, [
-            _fatal("input.xml-unsupported", "FHIR XML cannot be read: the XML codec is not available")
-        ]
-    try:
-        reading = read_collecting(raw, schema_location=False)
-    except Exception as problem:  # the codec's errors carry their own text; keep it, never a traceback
+        reading = read_xml_collecting(raw, schema_location=False)
+    except AdapterError as problem:  # size, depth, encoding: the codec's own words, never a traceback
         return None, [_fatal("input.xml", f"Error parsing XML: {problem}")]
     if reading.resource is None:
         return None, [_fatal("input.xml", f"Error parsing XML: {OperationOutcome.of(reading.issues)}")]

@@ -26,7 +26,7 @@ from adapter.fhir.wire.json_codec import read_json, write_json
 from adapter.fhir.wire.layout import FHIR_NS, XHTML_NS, Kind, Layout, Layouts, Slot, core_layouts
 from adapter.fhir.wire.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_XML_DEPTH
 from adapter.fhir.wire.safe_xml import parse_untrusted_xml
-from adapter.fhir.wire.xml_reader import xml_to_json
+from adapter.fhir.wire.xml_reader import XmlReading, read_xml_collecting, xml_to_json
 from adapter.fhir.wire.xml_writer import json_to_xml
 
 __all__ = [
@@ -41,11 +41,13 @@ __all__ = [
     "Layouts",
     "Slot",
     "WireFormat",
+    "XmlReading",
     "core_layouts",
     "json_to_xml",
     "parse_untrusted_xml",
     "read_json",
     "read_resource",
+    "read_xml_collecting",
     "sniff_format",
     "write_json",
     "write_resource",
