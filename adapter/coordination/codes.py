@@ -21,6 +21,8 @@ class FindingCode(StrEnum):
     NO_NAMED_KEYWORKER = "no-named-keyworker"
     COORDINATOR_NOT_IN_TEAM = "coordinator-not-in-team"
     COORDINATION_DECISION_NEEDED = "coordination-decision-needed"
+    AGREEMENT_CONFLICTS_WITH_RULE = "agreement-conflicts-with-rule"
+    AGREED_COORDINATOR_LEFT_TEAM = "agreed-coordinator-left-team"
     CARE_MANAGER_NOT_ALLOCATED = "care-manager-not-allocated"
     PLAN_NOT_AGREED = "plan-not-agreed"
     PLAN_NOT_SIGNED = "plan-not-signed"
@@ -64,6 +66,19 @@ FINDING_DEFINITIONS: dict[FindingCode, FindingDefinition] = {
         "Decision on co-ordination needed",
         "The client was referred to more than one tier 3 service at once and the keyworkers have not "
         "yet decided who co-ordinates care.",
+        "business-rule",
+    ),
+    FindingCode.AGREEMENT_CONFLICTS_WITH_RULE: FindingDefinition(
+        "Co-ordination agreement conflicts with the protocol",
+        "The recorded co-ordination agreement names someone other than the role a rule of the protocol "
+        "makes responsible, and that rule is not one an alternative arrangement may displace (or the "
+        "agreement is not marked as one).",
+        "business-rule",
+    ),
+    FindingCode.AGREED_COORDINATOR_LEFT_TEAM: FindingDefinition(
+        "Agreed co-ordinator has left the care team",
+        "The team member the co-ordination agreement names is no longer on the care team, so the "
+        "agreement no longer decides who co-ordinates care.",
         "business-rule",
     ),
     FindingCode.CARE_MANAGER_NOT_ALLOCATED: FindingDefinition(

@@ -21,7 +21,11 @@ from datetime import date, timedelta
 from adapter.coordination import situation, sources
 from adapter.coordination.clock import Clock
 from adapter.coordination.codes import FINDING_DEFINITIONS, FindingCode
-from adapter.coordination.responsibility import CoordinationDecision, decide
+from adapter.coordination.responsibility import (
+    DISPLACED_BY_ALTERNATIVE_ARRANGEMENT,
+    CoordinationDecision,
+    decide,
+)
 from adapter.coordination.sources import Source
 from adapter.model import ClientRecord
 from adapter.model.codes import Domain, PlanKind, PlanStatus, RiskLevel, Role, Tier
@@ -137,6 +141,44 @@ def check_decision_needed(record: ClientRecord, context: Context) -> Iterator[Fi
             FindingCode.COORDINATION_DECISION_NEEDED,
             f"{decision.reason}; candidates: {candidates}",
             "plan.interventions",
+            decision.source,
+        )
+
+
+def check_coordination_agreement(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """A recorded co-ordination agreement that cannot decide (seed 003, Who is Responsible).
+
+    The agreement settles the choice after simultaneous referrals ("a decision needs to be taken
+    between the relevant treatment co-ordinators/ key workers") and displaces the care manager "(Unless
+    alternative arrangements are agreed)"; it cannot displace a case the protocol states without that
+    escape (the CMHT "in all cases" under enhanced CPA, probation under a community DRR), and it stops
+    deciding when the agreed co-ordinator leaves the team."""
+    agreement, decision = record.plan.coordination_agreement, context.decision
+    if record.plan.status not in OPEN or agreement is None:
+        return
+    named = next(m for m in record.care_team if m.id == agreement.coordinator)
+    who = f"{' '.join(named.name.given)} {named.name.family} ({named.id})"
+    if named.end is not None and named.end < context.today:
+        yield Finding(
+            "warning",
+            FindingCode.AGREED_COORDINATOR_LEFT_TEAM,
+            f"the co-ordination agreement of {agreement.decided_on} names {who}, who left the care team "
+            f"on {named.end}: the agreement no longer decides who co-ordinates care",
+            "plan.coordination_agreement.coordinator",
+            sources.WHO_IS_RESPONSIBLE,
+        )
+    if decision.agreement_conflict:
+        why = (
+            "the agreement is not marked as an alternative arrangement"
+            if decision.rule in DISPLACED_BY_ALTERNATIVE_ARRANGEMENT
+            else 'the protocol states this rule without "unless alternative arrangements are agreed"'
+        )
+        yield Finding(
+            "warning",
+            FindingCode.AGREEMENT_CONFLICTS_WITH_RULE,
+            f"the co-ordination agreement of {agreement.decided_on} names {who}, but rule {decision.rule} "
+            f"makes the {decision.role} responsible ({decision.reason}) and {why}",
+            "plan.coordination_agreement.coordinator",
             decision.source,
         )
 
@@ -424,6 +466,7 @@ CHECKS: tuple[Check, ...] = (
     check_named_keyworker,
     check_coordinator_in_team,
     check_decision_needed,
+    check_coordination_agreement,
     check_care_manager_allocated,
     check_agreement,
     check_domains_assessed,

@@ -17,21 +17,30 @@ order and the first that applies decides; the others that also applied are kept 
    statutory obligation that sets co-ordination from outside the treatment system (seed 001, 5.2.1).
 3. ``dip-client``: the DIP worker, "pre and post DRR": the protocol itself carves the DRR period out
    of this case, so it follows the DRR rules.
-4. ``care-manager-after-detox`` / ``care-manager``: the Substance Misuse Care Manager, once allocated.
+4. ``alternative-arrangement``: the team member named by a recorded co-ordination agreement marked
+   as an alternative arrangement, where one of the two care manager rules below would otherwise
+   decide. Those are the only sentences the protocol qualifies with "(Unless alternative
+   arrangements are agreed)"; the cases above are stated without it, so an agreement cannot displace
+   them (an agreement naming someone else there is the ``agreement-conflicts-with-rule`` finding).
+5. ``care-manager-after-detox`` / ``care-manager``: the Substance Misuse Care Manager, once allocated.
    These displace the keyworker and care co-ordinator defaults "unless alternative arrangements are
    agreed", so they yield to the statutory cases above.
-5. ``community-care-manager``: a community care manager for a community-care-funded client (seed 000,
+6. ``community-care-manager``: a community care manager for a community-care-funded client (seed 000,
    5.3.7 says such clients "may" have care co-ordinated that way, so it ranks below the protocol's
    own "will").
-6. ``simultaneous-referral``: referral to several tier 3 services (at different providers, on the
-   same day, one at least not yet started) needs a decision between their keyworkers; a care
-   co-ordinator on the team means it was taken. It is more specific than counting interventions, so
+7. ``simultaneous-referral``: referral to several tier 3 services (at different providers, on the
+   same day, one at least not yet started) needs a decision between their keyworkers; a recorded
+   co-ordination agreement is that decision, and failing one a care co-ordinator on the team means it
+   was taken. It is more specific than counting interventions, so
    it comes before the counts.
-7. ``more-than-one-intervention``: the care co-ordinator.
-8. ``one-intervention``: the keyworker (for a single tier 3 modality, the treatment co-ordinator /
+8. ``more-than-one-intervention``: the care co-ordinator.
+9. ``one-intervention``: the keyworker (for a single tier 3 modality, the treatment co-ordinator /
    keyworker "will be the care co-ordinator").
-9. ``no-intervention-yet``: the keyworker who completed triage (CJIT worker after a custody triage,
+10. ``no-intervention-yet``: the keyworker who completed triage (CJIT worker after a custody triage,
    CARAT worker in custody) holds the initial plan while treatment is awaited.
+
+A recorded agreement counts only while its co-ordinator is on the team: once their membership has
+ended it decides nothing (the ``agreed-coordinator-left-team`` finding asks for a new one).
 """
 
 from __future__ import annotations
@@ -78,6 +87,9 @@ class CoordinationDecision:
     source: Source
     candidates: tuple[Candidate, ...] = ()
     overridden: tuple[str, ...] = ()
+    agreement_conflict: bool = False
+    """The plan records a co-ordination agreement naming a current team member who does not hold the
+    role this decision's rule makes responsible, and the rule is not one an agreement may displace."""
 
     @property
     def decision_needed(self) -> bool:
@@ -100,6 +112,19 @@ class _Conclusion:
 
 
 _Rule = Callable[[ClientRecord, date], "_Conclusion | None"]
+
+DECIDED_BY_AGREEMENT = frozenset({"alternative-arrangement", "simultaneous-referral"})
+"""Rules whose holder is the one a recorded agreement names, so the agreement cannot conflict with them."""
+
+
+def _agreed_coordinator(record: ClientRecord, today: date) -> CareTeamMember | None:
+    """The current team member the plan's co-ordination agreement names, if there is one."""
+    agreement = record.plan.coordination_agreement
+    return situation.member(record, agreement.coordinator, today) if agreement else None
+
+
+def _full_name(member: CareTeamMember) -> str:
+    return f"{' '.join(member.name.given)} {member.name.family}"
 
 
 def _enhanced_cpa(record: ClientRecord, today: date) -> _Conclusion | None:
@@ -140,6 +165,23 @@ def _dip_client(record: ClientRecord, today: date) -> _Conclusion | None:
     return None
 
 
+def _alternative_arrangement(record: ClientRecord, today: date) -> _Conclusion | None:
+    """Seed 003, Who is Responsible: the care manager is responsible for care co-ordination "(Unless
+    alternative arrangements are agreed)" - both care manager sentences carry it, no other does."""
+    agreement = record.plan.coordination_agreement
+    agreed = _agreed_coordinator(record, today)
+    if agreement is None or not agreement.alternative_arrangement or agreed is None:
+        return None
+    if not any(rule(record, today) for rule in DISPLACED_BY_ALTERNATIVE_ARRANGEMENT.values()):
+        return None
+    return _Conclusion(
+        Role.CARE_COORDINATOR,
+        f"alternative arrangements agreed on {agreement.decided_on} instead of the care manager: "
+        f"{_full_name(agreed)} co-ordinates ({agreement.reason})",
+        named=(agreed,),
+    )
+
+
 def _care_manager_after_detox(record: ClientRecord, today: date) -> _Conclusion | None:
     """Seed 003, Who is Responsible: a Substance Misuse Care Manager delivering a service is
     "responsible for care co-ordination following detox"."""
@@ -162,6 +204,13 @@ def _care_manager(record: ClientRecord, today: date) -> _Conclusion | None:
             Role.CARE_MANAGER, "meets the care manager criteria and has a care manager allocated"
         )
     return None
+
+
+DISPLACED_BY_ALTERNATIVE_ARRANGEMENT: dict[str, _Rule] = {
+    "care-manager-after-detox": _care_manager_after_detox,
+    "care-manager": _care_manager,
+}
+"""The rules seed 003 qualifies with "(Unless alternative arrangements are agreed)", by id."""
 
 
 def _community_care_manager(record: ClientRecord, today: date) -> _Conclusion | None:
@@ -190,6 +239,14 @@ def _simultaneous_referral(record: ClientRecord, today: date) -> _Conclusion | N
             iv.status in situation.WAITING for iv in referred
         ):
             continue
+        agreement, agreed = record.plan.coordination_agreement, _agreed_coordinator(record, today)
+        if agreement and agreed:
+            return _Conclusion(
+                Role.CARE_COORDINATOR,
+                f"referred to {len(referred)} tier 3 services on {day}; the decision was taken on "
+                f"{agreement.decided_on}: {_full_name(agreed)} co-ordinates ({agreement.reason})",
+                named=(agreed,),
+            )
         coordinators = situation.holders(record, Role.CARE_COORDINATOR, today)
         if coordinators:
             return _Conclusion(
@@ -256,6 +313,7 @@ RULES: tuple[tuple[str, Source, _Rule], ...] = (
     ("community-drr", sources.WHO_IS_RESPONSIBLE, _community_drr),
     ("residential-drr", sources.WHO_IS_RESPONSIBLE, _residential_drr),
     ("dip-client", sources.WHO_IS_RESPONSIBLE, _dip_client),
+    ("alternative-arrangement", sources.WHO_IS_RESPONSIBLE, _alternative_arrangement),
     ("care-manager-after-detox", sources.WHO_IS_RESPONSIBLE, _care_manager_after_detox),
     ("care-manager", sources.WHO_IS_RESPONSIBLE, _care_manager),
     ("community-care-manager", sources.EXTERNAL_COORDINATION, _community_care_manager),
@@ -275,6 +333,7 @@ def decide(record: ClientRecord, today: date) -> CoordinationDecision:
     found = conclusion.named or (
         situation.holders(record, conclusion.role, today) if conclusion.role is not None else ()
     )
+    agreed = _agreed_coordinator(record, today)
     return CoordinationDecision(
         role=conclusion.role,
         holders=found,
@@ -283,6 +342,11 @@ def decide(record: ClientRecord, today: date) -> CoordinationDecision:
         source=source,
         candidates=conclusion.candidates,
         overridden=tuple(r for r, _, _ in matched[1:]),
+        agreement_conflict=(
+            agreed is not None
+            and rule_id not in DECIDED_BY_AGREEMENT
+            and agreed.id not in {m.id for m in found}
+        ),
     )
 
 
@@ -291,6 +355,8 @@ def responsible_for_coordination(record: ClientRecord, *, today: Clock) -> Coord
 
     The decision names the role, the current team member(s) holding it (empty when nobody does:
     see ``team_matches``), the rule and its seed section; when the client was referred to several
-    tier 3 services at once it names no role and lists the ``candidates`` instead.
+    tier 3 services at once it names no role and lists the ``candidates`` instead, unless the plan
+    records the agreement that settles it. An agreement marked as an alternative arrangement displaces
+    only the care manager rules; elsewhere an agreement naming someone else sets ``agreement_conflict``.
     """
     return decide(record, today.today())

@@ -20,6 +20,8 @@ from adapter.model.codes import Role
 CLIENTS = Path(__file__).resolve().parents[2] / "fixtures" / "clients"
 AS_OF = FixedClock(date(2026, 11, 25))
 
+AGREEMENT_FINDINGS = {"agreement-conflicts-with-rule", "agreed-coordinator-left-team"}
+
 # fixture -> (role, rule, holders, finding codes the story must raise, codes it must not raise)
 EXPECTED: dict[str, tuple[Role | None, str, list[str], set[str], set[str]]] = {
     "01-custody-triage": (
@@ -36,16 +38,26 @@ EXPECTED: dict[str, tuple[Role | None, str, list[str], set[str], set[str]]] = {
         set(),
         set(),
     ),
-    "03-gp-shared-care": (Role.KEYWORKER, "one-intervention", ["scw-beth-kowalczyk"], set(), set()),
+    # The shared-care agreement is marked as an alternative arrangement, but one intervention is not
+    # a care manager case: its keyworker co-ordinates, and that is who the agreement names.
+    "03-gp-shared-care": (
+        Role.KEYWORKER,
+        "one-intervention",
+        ["scw-beth-kowalczyk"],
+        set(),
+        AGREEMENT_FINDINGS,
+    ),
     "04-enhanced-cpa": (Role.CMHT_CARE_COORDINATOR, "enhanced-cpa", ["cmht-grace-ndlovu"], set(), set()),
     "05-community-drr": (Role.PROBATION_OFFENDER_MANAGER, "community-drr", ["om-kerry-lowe"], set(), set()),
     "06-residential-drr": (Role.CARE_MANAGER, "residential-drr", ["cm-joanne-ashby"], set(), set()),
+    # Referred to both services on one day, but both have started: the client receives two
+    # interventions, the care co-ordinator co-ordinates, and the agreement names her.
     "07-two-interventions": (
         Role.CARE_COORDINATOR,
         "more-than-one-intervention",
         ["cc-hannah-webb"],
         set(),
-        set(),
+        AGREEMENT_FINDINGS | {"coordination-decision-needed"},
     ),
     "08-simultaneous-referral": (None, "simultaneous-referral", [], {"coordination-decision-needed"}, set()),
     "09-discharge-aftercare": (
@@ -98,6 +110,23 @@ def test_who_co_ordinates_each_fixture_client(name: str) -> None:
     codes = {str(f.code) for f in report.findings}
     assert raised <= codes
     assert not codes & not_raised
+
+
+@pytest.mark.parametrize(
+    ("name", "coordinator", "alternative"),
+    [("03-gp-shared-care", "scw-beth-kowalczyk", True), ("07-two-interventions", "cc-hannah-webb", False)],
+)
+def test_fixture_agreements_name_the_coordinator_the_protocol_decides(
+    name: str, coordinator: str, alternative: bool
+) -> None:
+    record = _load(name)
+    agreement = record.plan.coordination_agreement
+    assert agreement is not None
+    assert (agreement.coordinator, agreement.alternative_arrangement) == (coordinator, alternative)
+    report = check_coordination(record, today=AS_OF)
+    assert [m.id for m in report.decision.holders] == [coordinator]
+    assert not report.decision.agreement_conflict
+    assert not [f for f in report.findings if f.expression.startswith("plan.coordination_agreement")]
 
 
 def test_simultaneous_referral_fixture_lists_both_services() -> None:

@@ -246,6 +246,7 @@ def test_rules_are_listed_in_precedence_order_with_their_sources() -> None:
         "community-drr",
         "residential-drr",
         "dip-client",
+        "alternative-arrangement",
         "care-manager-after-detox",
         "care-manager",
         "community-care-manager",
