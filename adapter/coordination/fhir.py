@@ -33,6 +33,7 @@ from adapter.types import FhirJson
 
 EXPRESSION_EXTENSION = f"{CANONICAL_BASE}/StructureDefinition/finding-expression"
 SOURCE_EXTENSION = f"{CANONICAL_BASE}/StructureDefinition/finding-source"
+DETECTED_ISSUE_PROFILE = f"{CANONICAL_BASE}/StructureDefinition/CoordinationFindingIssue"
 
 DETECTED_ISSUE_SEVERITY = {"fatal": "high", "error": "high", "warning": "moderate", "information": "low"}
 """Issue severity -> DetectedIssue.severity (detectedissue-severity)."""
@@ -102,6 +103,7 @@ def detected_issues(
             {
                 "resourceType": "DetectedIssue",
                 "id": str(uuid.uuid5(_ID_NAMESPACE, key)),
+                "meta": {"profile": [DETECTED_ISSUE_PROFILE]},
                 "extension": [
                     {"url": EXPRESSION_EXTENSION, "valueString": finding.expression},
                     {"url": SOURCE_EXTENSION, "valueString": str(finding.source)},

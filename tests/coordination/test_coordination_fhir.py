@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
+import orjson
 from coordination_records import CLOCK, Data, build, report
 from fhir.resources.R4B.detectedissue import DetectedIssue
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 
-from adapter.coordination import FINDING_CODE_SYSTEM, check_coordination, detected_issues, operation_outcome
-from adapter.coordination.fhir import EXPRESSION_EXTENSION, SOURCE_EXTENSION
+from adapter.coordination import (
+    FINDING_CODE_SYSTEM,
+    FixedClock,
+    check_coordination,
+    detected_issues,
+    operation_outcome,
+)
+from adapter.coordination.fhir import DETECTED_ISSUE_PROFILE, EXPRESSION_EXTENSION, SOURCE_EXTENSION
+from adapter.model import load_record
+from adapter.validation import Validator
+
+FIXTURE_FOLDER = Path(__file__).resolve().parents[2] / "fixtures" / "clients"
 
 
 def _gaps(data: Data) -> None:
@@ -80,3 +94,16 @@ def test_detected_issue_uses_the_given_care_plan_reference_and_skips_information
         warned, check_coordination(warned, today=CLOCK), care_plan={"reference": "urn:uuid:1"}
     )
     assert [(i["severity"], i["implicated"]) for i in issues] == [("moderate", [{"reference": "urn:uuid:1"}])]
+
+
+def test_every_fixtures_detected_issues_meet_the_ig_profile() -> None:
+    validator = Validator()
+    checked = 0
+    for path in sorted(FIXTURE_FOLDER.glob("*.json")):
+        record = load_record(orjson.loads(path.read_bytes()))
+        report = check_coordination(record, today=FixedClock(date(2026, 11, 25)))
+        for issue in detected_issues(record, report):
+            assert issue["meta"]["profile"] == [DETECTED_ISSUE_PROFILE]
+            assert validator.validate(issue).errors == (), path.name
+            checked += 1
+    assert checked > 0

@@ -12,6 +12,7 @@ import pytest
 import yaml
 from compiled_guide import CM_BASE, CS_BASE, IG_FOLDER, ROOT, SD_BASE, VS_BASE, CompiledGuide
 
+from adapter.coordination.codes import FindingCode
 from adapter.model.codes import CODE_SYSTEMS, DOMAIN_OF_AREA, Domain, DomainArea, Modality, Role
 from adapter.types import FhirJson
 
@@ -33,6 +34,7 @@ OWN_CODE_SYSTEMS = {
         "discharge-aftercare",
     },
     "activity-type": {"intervention", "action"},
+    "coordination-finding": {code.value for code in FindingCode},
     "handover-event": {"care-plan-handover"},
     "handover-input": {
         "consent",
@@ -197,6 +199,7 @@ EXTENSION_CONTEXTS: dict[str, set[str]] = {
     # Nested in care-plan-review: its context is that extension, not an element (checked below).
     **used_on(set(), "top-outcome"),
     **used_on({"Organization"}, "single-point-of-contact"),
+    **used_on({"DetectedIssue"}, "finding-expression", "finding-source"),
 }
 
 # The ValueSet each coded value is bound to (required): (extension id, sub-extension or None) -> id.
