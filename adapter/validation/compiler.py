@@ -137,6 +137,8 @@ def _freeze(node: _Node, source: str, *, is_root: bool = False) -> ElementRecord
         is_choice=name.endswith("[x]"),
         needed=int(element.get("min", 0)) > 0 or any(s.min > 0 for s in slices),
         child_index=_child_index(children),
+        child_positions={name: children.index(child) for name, (child, _) in _child_index(children).items()},
+        needed_positions=tuple(i for i, child in enumerate(children) if child.needed),
     )
 
 

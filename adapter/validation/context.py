@@ -69,6 +69,10 @@ class Context:
     regex_cache: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
     resource_types: dict[str, bool] = field(default_factory=dict)
     active_constraints: dict[int, tuple[Constraint, ...]] = field(default_factory=dict)
+    plans: dict[tuple[int, str | None, int], object] = field(default_factory=dict)
+    """Per-element walk plans, worked out once (see the walker)."""
+    valid_primitives: set[tuple[str, str]] = field(default_factory=set)
+    """(type code, string value) pairs whose JSON type and lexical form were checked and found good."""
     # Example hosts (example.org, example.com) in uri/url values: fine in examples, an error when
     # the caller says the instances are real content (the reference validator's -examples off).
     allow_example_urls: bool = True

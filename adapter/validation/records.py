@@ -121,6 +121,10 @@ class ElementRecord:
     """Must the instance say something here: min > 0, or a slice with min > 0."""
     child_index: Mapping[str, tuple[ElementRecord, str | None]] = field(default_factory=dict)
     """JSON property name -> (child, type code for a choice property such as valueQuantity)."""
+    child_positions: Mapping[str, int] = field(default_factory=dict)
+    """JSON property name -> position of its element in ``children`` (the walk keeps their order)."""
+    needed_positions: tuple[int, ...] = ()
+    """Positions of the children that are ``needed``: checked even when the instance omits them."""
     value_alternatives: tuple[str, ...] = ()
     """Extensions that may stand in for an absent primitive value (R5 valueAlternatives)."""
     narrative_language: str | None = None

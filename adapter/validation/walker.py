@@ -9,6 +9,7 @@ only decides which element definition applies to which piece of JSON and where i
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from adapter.outcome import Issue, Severity
@@ -42,6 +43,9 @@ from adapter.validation.slicing import assign_slices, check_discriminators
 from adapter.validation.xhtml import check_narrative, check_no_language_sections
 
 __all__ = ["MAX_DEPTH", "Context", "Item", "Scope", "Walker"]
+
+VALID_PRIMITIVES_HELD = 100_000
+"""How many (type, lexical form) pairs found valid are remembered before the memory is cleared."""
 
 QUANTITIES = frozenset({"Quantity", "Age", "Count", "Distance", "Duration", "Money", "SimpleQuantity"})
 
@@ -305,16 +309,11 @@ class Walker:
         self, element: ElementRecord, code: str, item: Item, structure: StructureRecord, scope: Scope
     ) -> None:
         value, path = item.value, item.path
-        if value is not None:
-            problem = primitives.json_type_issue(code, value, path)
-            if problem is not None:
-                self.add([problem])
-            else:
-                self.add(primitives.check_format(code, value, path, self.context.regex_for))
-                if not self.context.allow_example_urls and code in primitives.URL_TYPES:
-                    self.add(primitives.check_example_url(value, path))
-                if element.has_limits:
-                    self.add(values.check_limits(element, code, value, path))
+        if value is not None and self._primitive_value(code, value, path):
+            if not self.context.allow_example_urls and code in primitives.URL_TYPES:
+                self.add(primitives.check_example_url(value, path))
+            if element.has_limits:
+                self.add(values.check_limits(element, code, value, path))
         if item.extras is not None:
             if not isinstance(item.extras, dict):
                 self.add([expected_object(path, "primitive extension")])
@@ -332,6 +331,24 @@ class Walker:
         if (value is None or value == "") and extras_only_id:
             self.add([ele_1(path)])
 
+    def _primitive_value(self, code: str, value: Any, path: str) -> bool:
+        """JSON type and lexical form of one primitive value; False when the JSON type is wrong."""
+        known = self.context.valid_primitives
+        if type(value) is str and (code, value) in known:
+            return True  # this lexical form of this type was checked before and found good
+        problem = primitives.json_type_issue(code, value, path)
+        if problem is not None:
+            self.add([problem])
+            return False
+        found = list(primitives.check_format(code, value, path, self.context.regex_for))
+        if found:
+            self.add(found)
+        elif type(value) is str:
+            if len(known) > VALID_PRIMITIVES_HELD:
+                known.clear()
+            known.add((code, value))
+        return True
+
     def _complex(
         self, element: ElementRecord, code: str | None, item: Item, structure: StructureRecord, scope: Scope
     ) -> None:
@@ -339,7 +356,8 @@ class Walker:
         if not isinstance(value, dict):
             self.add([expected_object(path, code or "element")])
             return
-        holder = self._holder(element, code, structure)
+        plan = self._complex_plan(element, code, structure)
+        holder = plan.holder
         if holder is None:
             self.add(
                 [
@@ -352,7 +370,10 @@ class Walker:
                 ]
             )
             return
-        if not any(k != "id" for k in value):
+        for key in value:
+            if key != "id":
+                break
+        else:
             self.add([ele_1(path)])
         self._depth += 1
         try:
@@ -362,23 +383,20 @@ class Walker:
             # A value whose definition is a profile (an extension by its url, a typed profile) is
             # walked against that profile alone: its snapshot already holds the base type's rules,
             # and walking both would double the work at every level of nesting.
-            if element.types and code != "Extension":
-                self._unknown_profiles(element, code, path)
-            definition = None if element.children else self._definition(element, code, value, path, scope)
-            if definition is not None and definition is not structure:
-                self.structure(definition, value, path, scope)
-                return
-            for url in (p for t in element.types if t.code == code for p in t.profiles if "#" in p):
+            for url in plan.unknown_profiles:
+                # A profile the definitions do not hold cannot be checked: say so at each value.
+                self.add([Issue.error("not-found", "type.profile-unknown", f"Unknown profile {url}", path)])
+            if not element.children:
+                definition = self._definition(plan.candidates, element, code, value, path, scope)
+                if definition is not None and definition is not structure:
+                    self.structure(definition, value, path, scope)
+                    return
+            for part in plan.parts:
                 # One element of another profile (profile-element): its rules apply as well.
-                part = self.context.library.structure(url)
-                if part is not None:
-                    self.structure(part, value, path, scope)
-            if code in QUANTITIES and element.has_limits:
-                self.add(values.check_limits(element, code, value, path))
-            # Where an extension may sit is named by the element's definition path, or by the
-            # element a content reference points at (OperationDefinition.parameter.part).
-            defined_at = (element.content_reference or "").rpartition("#")[2] or element.base_path
-            self._parents.append(Parent(element.path, defined_at, code, value))
+                self.structure(part, value, path, scope)
+            if plan.quantity_limits:
+                self.add(values.check_limits(element, code or "Quantity", value, path))
+            self._parents.append(Parent(element.path, plan.defined_at, code, value))
             try:
                 self._object(holder, value, path, structure, scope, is_resource=element is structure.root)
             finally:
@@ -388,6 +406,39 @@ class Walker:
                 self._invariants(holder, item, code, scope)
         finally:
             self._depth -= 1
+
+    def _complex_plan(
+        self, element: ElementRecord, code: str | None, structure: StructureRecord
+    ) -> _ComplexPlan:
+        """What the walk of a complex value of this element needs, worked out once per element."""
+        key = (id(element), code, id(structure))
+        plan = self.context.plans.get(key)
+        if isinstance(plan, _ComplexPlan) and plan.element is element and plan.structure is structure:
+            return plan
+        library = self.context.library
+        declared = [p for t in element.types if t.code == code for p in t.profiles]
+        unknown = ()
+        if element.types and code != "Extension":
+            unknown = tuple(url for url in declared if library.structure(url) is None)
+        parts = tuple(
+            found for url in declared if "#" in url and (found := library.structure(url)) is not None
+        )
+        candidates = tuple(found for url in declared if (found := library.structure(url)) is not None)
+        # Where an extension may sit is named by the element's definition path, or by the
+        # element a content reference points at (OperationDefinition.parameter.part).
+        defined_at = (element.content_reference or "").rpartition("#")[2] or element.base_path
+        plan = _ComplexPlan(
+            element=element,
+            structure=structure,
+            holder=self._holder(element, code, structure),
+            unknown_profiles=unknown,
+            candidates=candidates,
+            parts=parts,
+            defined_at=defined_at,
+            quantity_limits=code in QUANTITIES and element.has_limits,
+        )
+        self.context.plans[key] = plan
+        return plan
 
     def _holder(
         self, element: ElementRecord, code: str | None, structure: StructureRecord
@@ -403,25 +454,20 @@ class Walker:
             return found or structure.by_id.get(target)
         return self._type_root(code) if code else None
 
-    def _unknown_profiles(self, element: ElementRecord, code: str | None, path: str) -> None:
-        # A profile the definitions do not hold cannot be checked: say so at each value.
-        for type_ref in element.types:
-            if type_ref.code == code:
-                for url in type_ref.profiles:
-                    if self.context.library.structure(url) is None:
-                        text = f"Unknown profile {url}"
-                        self.add([Issue.error("not-found", "type.profile-unknown", text, path)])
-
     def _type_root(self, code: str) -> ElementRecord | None:
         found = self.context.library.structure(code)
         return found.root if found is not None else None
 
     def _definition(
-        self, element: ElementRecord, code: str | None, value: FhirJson, path: str, scope: Scope
+        self,
+        candidates: Sequence[StructureRecord],
+        element: ElementRecord,
+        code: str | None,
+        value: FhirJson,
+        path: str,
+        scope: Scope,
     ) -> StructureRecord | None:
         """The profile this value must meet instead of its bare type, if one applies."""
-        declared = [p for t in element.types if t.code == code for p in t.profiles]
-        candidates = [s for s in (self.context.library.structure(url) for url in declared) if s is not None]
         if len(candidates) > 1:
             # Several profiles: the value must meet one of them. The first it meets is walked; if
             # it meets none, that is an error and each profile's own issues say why.
@@ -456,25 +502,35 @@ class Walker:
         is_resource: bool = False,
         primitive: bool = False,
     ) -> None:
-        index = holder.child_index
+        positions = holder.child_positions
+        children = holder.children
+        # Only the children the instance names, and those it must name, are walked, in the
+        # definition's order.
+        wanted = set(holder.needed_positions)
         for key in data:
             name = key[1:] if key.startswith("_") else key
-            if (is_resource and key == "resourceType") or (
-                name in index and not (primitive and name == "value")
-            ):
+            position = positions.get(name)
+            if position is not None and not (primitive and name == "value"):
+                wanted.add(position)
                 continue
-            if any(disallowed_type(c, name, self.context.is_type) for c in holder.children):
-                continue  # reported with the element it belongs to (choice.type-not-allowed)
+            if is_resource and key == "resourceType":
+                continue
+            choice = next(
+                (i for i, c in enumerate(children) if disallowed_type(c, name, self.context.is_type)), None
+            )
+            if choice is not None:
+                wanted.add(choice)  # reported with the element it belongs to (choice.type-not-allowed)
+                continue
             self.add(
                 [Issue.error("structure", "type.unknown-element", f"Unrecognized property '{key}'", path)]
             )
-        for child in holder.children:
+        for position in sorted(wanted):
+            child = children[position]
             if primitive and child.name == "value":
                 continue
-            if not (child.needed or child.is_choice or child.name in data or "_" + child.name in data):
-                continue  # absent and optional, slices included: nothing to check
             items, disallowed, issues = element_items(child, data, path, self.context.is_type)
-            self.add(issues)
+            if issues:
+                self.add(issues)
             self._child(child, items, path, structure, scope, disallowed)
 
     def _child(
@@ -575,6 +631,24 @@ class Walker:
                         )
                     ]
                 )
+
+
+@dataclass(frozen=True, slots=True)
+class _ComplexPlan:
+    """The parts of a complex element's walk that depend only on its definition."""
+
+    element: ElementRecord
+    structure: StructureRecord
+    holder: ElementRecord | None
+    """The element whose children describe the value's properties."""
+    unknown_profiles: tuple[str, ...]
+    """Profiles the element names for this type that the definitions do not hold."""
+    candidates: tuple[StructureRecord, ...]
+    """Profiles the element names for this type (the value must meet one of them)."""
+    parts: tuple[StructureRecord, ...]
+    """Single elements of other profiles (profile-element) whose rules apply as well."""
+    defined_at: str
+    quantity_limits: bool
 
 
 class _ResourceTypes:
