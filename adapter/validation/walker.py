@@ -417,7 +417,7 @@ class Walker:
             return plan
         library = self.context.library
         declared = [p for t in element.types if t.code == code for p in t.profiles]
-        unknown = ()
+        unknown: tuple[str, ...] = ()
         if element.types and code != "Extension":
             unknown = tuple(url for url in declared if library.structure(url) is None)
         parts = tuple(
