@@ -7,8 +7,7 @@ Each function returns the values it found (as :class:`Item`) and the issues with
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from adapter.outcome import Issue
 from adapter.types import FhirJson
@@ -18,9 +17,10 @@ KnownType = Callable[[str], bool]
 """Is this a type code the definitions hold?"""
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One value of an element in the instance: the JSON value, its ``_name`` twin, and where."""
+class Item(NamedTuple):
+    """One value of an element in the instance: the JSON value, its ``_name`` twin, and where.
+
+    A named tuple rather than a dataclass: one is made for every value walked."""
 
     value: Any
     extras: Any
@@ -95,6 +95,8 @@ def property_items(
 ) -> tuple[list[Item], list[Issue]]:
     """The values of one JSON property and its ``_key`` twin, with their shape issues."""
     raw, extras = data.get(key), data.get("_" + key)
+    if extras is None and raw is not None and not child.is_array and type(raw) is not list:
+        return [Item(raw, None, path, code)], []  # the common case: one value, no twin
     if raw is None and extras is None:
         if key in data or "_" + key in data:
             return [], [Issue.error("structure", "json.null", f"Property '{key}' is null", path)]

@@ -245,6 +245,39 @@ def check_discriminators(definition: dict[str, Any], path: str) -> list[Issue]:
     return issues
 
 
+_URL_SLICES: dict[int, tuple[ElementRecord, dict[str, ElementRecord] | None]] = {}
+"""Extension slices by url, per sliced element (by id; the entry holds the element, so the id
+cannot be reused while it is here)."""
+
+
+def _extension_slices(element: ElementRecord) -> dict[str, ElementRecord] | None:
+    """For extensions sliced by ``url`` alone, each slice by its extension's url (the first slice
+    wins, as in the ordered search); None when the slicing is any other, or a slice has no url."""
+    held = _URL_SLICES.get(id(element))
+    if held is not None and held[0] is element:
+        return held[1]
+    slicing = element.slicing
+    found: dict[str, ElementRecord] | None = None
+    if (
+        slicing is not None
+        and element.name in ("extension", "modifierExtension")
+        and [(d.kind, d.path) for d in slicing.discriminators] in ([("value", "url")], [("pattern", "url")])
+    ):
+        found = {}
+        for sliced in element.slices:
+            url = _extension_url(sliced, _no_roots)
+            if url is None:
+                found = None
+                break
+            found.setdefault(url, sliced)
+    _URL_SLICES[id(element)] = (element, found)
+    return found
+
+
+def _no_roots(url: str) -> ElementRecord | None:
+    return None
+
+
 def assign_slices(
     element: ElementRecord,
     items: Sequence[Item],
@@ -261,8 +294,14 @@ def assign_slices(
     issues: list[Issue] = []
     matched: list[ElementRecord | None] = []
     unsupported: set[str] = set()
+    by_url = _extension_slices(element)
     for item in items:
         hit: ElementRecord | None = None
+        if by_url is not None:
+            # Extensions sliced by url (nearly every slicing met): the url names the slice.
+            url = item.value.get("url") if isinstance(item.value, dict) else None
+            matched.append(by_url.get(url) if isinstance(url, str) else None)
+            continue
         for sliced in element.slices:
             answers = [
                 _matches(resolve, in_value_set, sliced, rule, item, roots, conforms)

@@ -542,6 +542,13 @@ class Walker:
         scope: Scope,
         disallowed: int = 0,
     ) -> None:
+        if child.slicing is None or not child.slices:
+            count = len(items) + disallowed
+            if count < child.min or (child.max is not None and count > child.max):
+                self.add(check_cardinality(child, count, path, structure.url))
+            for item in items:
+                self.element_value(child, item, structure, scope)
+            return
         assigned: list[ElementRecord] = [child] * len(items)
         if child.slicing is not None and child.slices:
             matched, slice_issues = assign_slices(
