@@ -526,8 +526,30 @@ class Walker:
             )
         for position in sorted(wanted):
             child = children[position]
-            if primitive and child.name == "value":
+            name = child.name
+            if primitive and name == "value":
                 continue
+            if (
+                not child.is_choice
+                and (raw := data.get(name)) is not None
+                and "_" + name not in data
+                and (child.slicing is None or not child.slices)
+            ):
+                # The common cases - values with no twins and no slicing - walked without building
+                # the general shape (element_items gives the same items and issues, slower).
+                if not child.is_array and type(raw) is not list:
+                    if child.min > 1 or (child.max is not None and child.max < 1):
+                        self.add(check_cardinality(child, 1, path, structure.url))
+                    self.element_value(child, Item(raw, None, f"{path}.{name}", None), structure, scope)
+                    continue
+                if child.is_array and type(raw) is list and raw and None not in raw:
+                    count = len(raw)
+                    if count < child.min or (child.max is not None and count > child.max):
+                        self.add(check_cardinality(child, count, path, structure.url))
+                    for index, value in enumerate(raw):
+                        item = Item(value, None, f"{path}.{name}[{index}]", None)
+                        self.element_value(child, item, structure, scope)
+                    continue
             items, disallowed, issues = element_items(child, data, path, self.context.is_type)
             if issues:
                 self.add(issues)
