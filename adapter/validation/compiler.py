@@ -137,9 +137,17 @@ def _freeze(node: _Node, source: str, *, is_root: bool = False) -> ElementRecord
         is_choice=name.endswith("[x]"),
         needed=int(element.get("min", 0)) > 0 or any(s.min > 0 for s in slices),
         child_index=_child_index(children),
-        child_positions={name: children.index(child) for name, (child, _) in _child_index(children).items()},
+        child_positions=_child_positions(children),
         needed_positions=tuple(i for i, child in enumerate(children) if child.needed),
     )
+
+
+def _child_positions(children: tuple[ElementRecord, ...]) -> Mapping[str, int]:
+    # Both the property and its primitive-extension twin (``_name``) name the child.
+    positions: dict[str, int] = {}
+    for name, (child, _) in _child_index(children).items():
+        positions[name] = positions["_" + name] = children.index(child)
+    return positions
 
 
 def _child_index(children: Iterable[ElementRecord]) -> Mapping[str, tuple[ElementRecord, str | None]]:

@@ -122,7 +122,7 @@ class ElementRecord:
     child_index: Mapping[str, tuple[ElementRecord, str | None]] = field(default_factory=dict)
     """JSON property name -> (child, type code for a choice property such as valueQuantity)."""
     child_positions: Mapping[str, int] = field(default_factory=dict)
-    """JSON property name -> position of its element in ``children`` (the walk keeps their order)."""
+    """JSON property name (and its ``_name`` twin) -> position of its element in ``children``."""
     needed_positions: tuple[int, ...] = ()
     """Positions of the children that are ``needed``: checked even when the instance omits them."""
     value_alternatives: tuple[str, ...] = ()

@@ -508,6 +508,10 @@ class Walker:
         # definition's order.
         wanted = set(holder.needed_positions)
         for key in data:
+            position = positions.get(key)
+            if position is not None and not primitive:
+                wanted.add(position)
+                continue
             name = key[1:] if key.startswith("_") else key
             position = positions.get(name)
             if position is not None and not (primitive and name == "value"):
