@@ -14,14 +14,46 @@ The names in ``__all__`` are the public surface; everything else is private to t
 
 from __future__ import annotations
 
-from adapter.coordination import check_coordination, responsible_for_coordination
-from adapter.definitions import Definitions
-from adapter.errors import AdapterError, DefinitionNotFound, InvalidFhir, InvalidRecord, UnsupportedFormat
-from adapter.fhir import MappingResult, from_fhir, read_resource, to_fhir, write_resource
-from adapter.handover import build_handover, receive_handover
-from adapter.model import ClientRecord, dump_record, load_record
-from adapter.outcome import Issue, OperationOutcome
-from adapter.validation import Validator, validate
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from adapter.coordination import check_coordination, responsible_for_coordination
+    from adapter.definitions import Definitions
+    from adapter.errors import AdapterError, DefinitionNotFound, InvalidFhir, InvalidRecord, UnsupportedFormat
+    from adapter.fhir import MappingResult, from_fhir, read_resource, to_fhir, write_resource
+    from adapter.handover import build_handover, receive_handover
+    from adapter.model import ClientRecord, dump_record, load_record
+    from adapter.outcome import Issue, OperationOutcome
+    from adapter.validation import Validator, validate
+
+# Each public name is imported from its room when first used, so that importing one room
+# (``adapter.validation`` for a validator's cold start) does not load them all.
+_HOMES = {
+    "check_coordination": "adapter.coordination",
+    "responsible_for_coordination": "adapter.coordination",
+    "Definitions": "adapter.definitions",
+    "AdapterError": "adapter.errors",
+    "DefinitionNotFound": "adapter.errors",
+    "InvalidFhir": "adapter.errors",
+    "InvalidRecord": "adapter.errors",
+    "UnsupportedFormat": "adapter.errors",
+    "MappingResult": "adapter.fhir",
+    "from_fhir": "adapter.fhir",
+    "read_resource": "adapter.fhir",
+    "to_fhir": "adapter.fhir",
+    "write_resource": "adapter.fhir",
+    "build_handover": "adapter.handover",
+    "receive_handover": "adapter.handover",
+    "ClientRecord": "adapter.model",
+    "dump_record": "adapter.model",
+    "load_record": "adapter.model",
+    "Issue": "adapter.outcome",
+    "OperationOutcome": "adapter.outcome",
+    "Validator": "adapter.validation",
+    "validate": "adapter.validation",
+}
+
 
 __all__ = [
     "AdapterError",
@@ -47,3 +79,16 @@ __all__ = [
     "validate",
     "write_resource",
 ]
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'adapter' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
