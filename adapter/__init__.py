@@ -15,9 +15,9 @@ The names in ``__all__`` are the public surface; everything else is private to t
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+import typing
 
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
     from adapter.coordination import check_coordination, responsible_for_coordination
     from adapter.definitions import Definitions
     from adapter.errors import AdapterError, DefinitionNotFound, InvalidFhir, InvalidRecord, UnsupportedFormat
