@@ -619,9 +619,12 @@ class Walker:
     # -- invariants ---------------------------------------------------------------------------
 
     def _invariants(self, element: ElementRecord, item: Item, code: str | None, scope: Scope) -> None:
-        if not element.constraints or item.value is None:
+        if item.value is None:
             return
-        for constraint in self.context.constraints_of(element):
+        active = self.context.active_constraints.get(id(element))
+        if active is None:
+            active = self.context.constraints_of(element)
+        for constraint in active:
             native = NATIVE_CHECKS.get(constraint.key)
             if native is not None:
                 self.add(native(item.value, item.path))
