@@ -1,0 +1,183 @@
+"""Rules the HL7 reference validator applies that the fhir-test-cases comparison brought to light,
+each shown with a small instance of its own and the issue's ``expression``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapter.definitions import Definitions, MemorySource
+from adapter.validation import Validator
+
+BASE = "http://hl7.org/fhir/StructureDefinition/"
+TEST = "https://example.test/StructureDefinition/"
+XHTML = 'xmlns="http://www.w3.org/1999/xhtml"'
+
+
+def profile(name: str, kind: str, elements: list[dict[str, Any]]) -> dict[str, Any]:
+    """A differential-only StructureDefinition on a core type."""
+    return {
+        "resourceType": "StructureDefinition",
+        "url": TEST + name,
+        "name": name,
+        "status": "draft",
+        "kind": "resource",
+        "abstract": False,
+        "type": kind,
+        "baseDefinition": BASE + kind,
+        "derivation": "constraint",
+        "differential": {"element": [{"id": kind, "path": kind}, *elements]},
+    }
+
+
+def validator(*definitions: dict[str, Any]) -> Validator:
+    return Validator(Definitions.core_only().with_source(MemorySource(list(definitions), name="test")))
+
+
+def test_narrative_source_control_wants_every_piece_of_text_labelled() -> None:
+    control = {
+        "url": "http://hl7.org/fhir/StructureDefinition/narrative-source-control",
+        "valueCode": "error",
+    }
+    sourced = profile(
+        "sourced", "Patient", [{"id": "Patient.text", "path": "Patient.text", "extension": [control]}]
+    )
+    checker = validator(sourced)
+
+    def found(div: str) -> list[tuple[str, str | None, str]]:
+        patient = {"resourceType": "Patient", "text": {"status": "generated", "div": div}}
+        outcome = checker.validate(patient, profiles=[sourced["url"]])
+        return [(i.message_id, i.expression, i.text) for i in outcome.errors]
+
+    labelled = (
+        f'<div {XHTML}><h1 class="boilerplate">Plan</h1><table><tr><td class="generated">Ann</td></tr>'
+        '</table><p class="additional">Seen</p></div>'
+    )
+    assert found(labelled) == []
+    bare = f'<div {XHTML}>Loose words<p class="generated">Ann</p><ul><li>No <b>source</b></li></ul></div>'
+    issues = found(bare)
+    assert [(m, e) for m, e, _ in issues] == [("xhtml.source-unlabelled", "Patient.text")] * 2
+    assert "'Loose words'" in issues[0][2] and "'No source'" in issues[1][2]
+    # Without the profile the same narrative is fine.
+    assert not checker.validate(
+        {"resourceType": "Patient", "text": {"status": "generated", "div": bare}}
+    ).errors
+
+
+def obligation_profile(name: str, base: str, *, marked: bool = True) -> dict[str, Any]:
+    made = profile(name, "Patient", [{"id": "Patient.active", "path": "Patient.active", "mustSupport": True}])
+    made["baseDefinition"] = base
+    if marked:
+        made["extension"] = [
+            {"url": "http://hl7.org/fhir/StructureDefinition/obligation-profile", "valueBoolean": True}
+        ]
+    return made
+
+
+def test_inherited_obligations_come_from_obligation_profiles_on_the_same_base() -> None:
+    same_base = obligation_profile("op-same", BASE + "Patient")
+    other_base = obligation_profile("op-other", TEST + "op-same")
+    unmarked = obligation_profile("op-unmarked", BASE + "Patient", marked=False)
+    checker = validator(same_base, other_base, unmarked)
+    inheriting = profile(
+        "inheriting", "Patient", [{"id": "Patient.active", "path": "Patient.active", "min": 1}]
+    )
+    inheriting["extension"] = [
+        {"url": "http://hl7.org/fhir/StructureDefinition/inherit-obligations", "valueCanonical": p["url"]}
+        for p in (same_base, unmarked, other_base)
+    ]
+    found = {(i.message_id, i.expression) for i in checker.validate(inheriting).errors}
+    assert found == {
+        ("obligations.not-obligation-profile", "StructureDefinition.extension[1]"),
+        ("obligations.different-base", "StructureDefinition.extension[2]"),
+    }
+
+
+def parameters_profile(name: str, slices: list[tuple[str, int, str, list[dict[str, Any]]]]) -> dict[str, Any]:
+    """A Parameters profile with one slice per (parameter name, min, max, value[x] types)."""
+    elements: list[dict[str, Any]] = [
+        {
+            "id": "Parameters.parameter",
+            "path": "Parameters.parameter",
+            "slicing": {"discriminator": [{"type": "value", "path": "name"}], "rules": "open"},
+        }
+    ]
+    for slice_name, low, high, types in slices:
+        at = f"Parameters.parameter:{slice_name}"
+        elements += [
+            {"id": at, "path": "Parameters.parameter", "sliceName": slice_name, "min": low, "max": high},
+            {"id": f"{at}.name", "path": "Parameters.parameter.name", "fixedString": slice_name},
+            {"id": f"{at}.value[x]", "path": "Parameters.parameter.value[x]", "type": types},
+            {"id": f"{at}.resource", "path": "Parameters.parameter.resource", "max": "0"},
+        ]
+    return profile(name, "Parameters", elements)
+
+
+def test_an_operations_input_profile_agrees_with_its_parameters() -> None:
+    target = BASE + "Patient"
+    inputs = parameters_profile(
+        "plan-in",
+        [
+            ("plan", 1, "1", [{"code": "Reference", "targetProfile": [target]}]),
+            ("since", 0, "1", [{"code": "date"}]),
+            ("extra", 0, "1", [{"code": "string"}]),
+        ],
+    )
+    operation = {
+        "resourceType": "OperationDefinition",
+        "url": "https://example.test/OperationDefinition/plan-summary",
+        "name": "PlanSummary",
+        "status": "draft",
+        "kind": "operation",
+        "code": "plan-summary",
+        "system": False,
+        "type": True,
+        "instance": False,
+        "resource": ["CarePlan"],
+        "inputProfile": inputs["url"],
+        "parameter": [
+            {"name": "plan", "use": "in", "min": 0, "max": "1", "type": "Reference"},
+            {"name": "since", "use": "in", "min": 0, "max": "1", "type": "dateTime"},
+            {"name": "format", "use": "in", "min": 0, "max": "1", "type": "code"},
+            {"name": "summary", "use": "out", "min": 1, "max": "1", "type": "CarePlan"},
+        ],
+    }
+    outcome = validator(inputs).validate(operation)
+    found = sorted((i.message_id, i.expression) for i in outcome.errors)
+    assert found == [
+        ("operation.profile-min", "OperationDefinition.inputProfile.parameter[0]"),
+        ("operation.profile-target-extra", "OperationDefinition.inputProfile.parameter[0]"),
+        ("operation.profile-type-extra", "OperationDefinition.inputProfile.parameter[1]"),
+        ("operation.profile-type-missing", "OperationDefinition.inputProfile.parameter[1]"),
+    ]
+    warnings = sorted((i.message_id, i.expression) for i in outcome.issues if i.severity == "warning")
+    assert ("operation.profile-extra-parameter", "OperationDefinition.inputProfile") in warnings
+    assert (
+        "operation.profile-missing-parameter",
+        "OperationDefinition.inputProfile.parameter[2]",
+    ) in warnings
+
+
+def test_opd_3_lets_a_resource_typed_parameter_name_a_target_profile() -> None:
+    def parameter(kind: str) -> dict[str, Any]:
+        return {
+            "name": "p",
+            "use": "in",
+            "min": 0,
+            "max": "1",
+            "type": kind,
+            "targetProfile": [BASE + "Patient"],
+        }
+
+    operation = {
+        "resourceType": "OperationDefinition",
+        "name": "Check",
+        "status": "draft",
+        "kind": "operation",
+        "code": "check",
+        "system": True,
+        "type": False,
+        "instance": False,
+        "parameter": [parameter("Patient"), parameter("Reference"), parameter("string")],
+    }
+    found = {(i.message_id, i.expression) for i in validator().validate(operation).errors}
+    assert found == {("invariant.opd-3", "OperationDefinition.parameter[2]")}
