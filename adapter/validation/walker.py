@@ -40,6 +40,7 @@ from adapter.validation.records import (
 from adapter.validation.references import check_reference
 from adapter.validation.shape import Item, disallowed_type, element_items
 from adapter.validation.slicing import assign_slices, check_discriminators
+from adapter.validation.vital_signs import required_vital_signs_profile
 from adapter.validation.xhtml import check_narrative, check_narrative_controls
 
 __all__ = ["MAX_DEPTH", "Context", "Item", "Scope", "Walker"]
@@ -115,6 +116,11 @@ class Walker:
         meta = data.get("meta")
         declared = meta.get("profile", []) if isinstance(meta, dict) else []
         wanted = [*(p for p in declared if isinstance(p, str)), *profiles]
+        if (
+            vital := required_vital_signs_profile(data, wanted, self.context.library.definitions)
+        ) is not None:
+            self.add([vital.note(here)])
+            wanted.append(vital.url)
         if resource_type == "Bundle" and self.context.bundle_profiles:
             self._note_entry_profiles(data)
         with resolving(own_scope.resolve):

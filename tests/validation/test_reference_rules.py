@@ -181,3 +181,103 @@ def test_opd_3_lets_a_resource_typed_parameter_name_a_target_profile() -> None:
     }
     found = {(i.message_id, i.expression) for i in validator().validate(operation).errors}
     assert found == {("invariant.opd-3", "OperationDefinition.parameter[2]")}
+
+
+def observation(system: str, code: str, **more: Any) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                        "code": "vital-signs",
+                    }
+                ]
+            }
+        ],
+        "code": {"coding": [{"system": system, "code": code}]},
+        "subject": {"reference": "Patient/p1"},
+        "effectiveDateTime": "2024-05-01T09:00:00Z",
+        **more,
+    }
+
+
+def test_a_vital_sign_code_puts_the_observation_under_its_vital_signs_profile() -> None:
+    temperature = {"value": 36.6, "unit": "Cel", "system": "http://unitsofmeasure.org", "code": "Cel"}
+    checker = validator()
+    by_loinc = checker.validate(observation("http://loinc.org", "8310-5", valueQuantity=temperature))
+    assert not by_loinc.errors
+    notes = [(i.message_id, i.expression) for i in by_loinc.issues if i.severity == "information"]
+    assert ("vital-signs.profile-applied", "Observation") in notes
+    # SNOMED CT's body temperature concept calls for the same profile, whose slice wants LOINC 8310-5.
+    by_snomed = checker.validate(
+        observation("http://snomed.info/sct", "276885007", valueQuantity=temperature)
+    )
+    found = {(i.message_id, i.expression) for i in by_snomed.errors}
+    assert found == {("slicing.min", "Observation.code")}
+    assert "bodytemp" in next(
+        i.text for i in by_snomed.issues if i.message_id == "vital-signs.profile-applied"
+    )
+    # A code outside the table asks for no profile.
+    other = checker.validate(observation("http://loinc.org", "2339-0", valueQuantity=temperature))
+    assert not [i for i in other.issues if i.message_id == "vital-signs.profile-applied"]
+
+
+def test_blood_pressure_components_find_their_slices_by_the_code_in_a_required_coding_slice() -> None:
+    def component(code: str, value: int) -> dict[str, Any]:
+        return {
+            "code": {"coding": [{"system": "http://loinc.org", "code": code}]},
+            "valueQuantity": {
+                "value": value,
+                "unit": "mmHg",
+                "system": "http://unitsofmeasure.org",
+                "code": "mm[Hg]",
+            },
+        }
+
+    pressure = observation(
+        "http://loinc.org", "85354-9", component=[component("8480-6", 120), component("8462-4", 80)]
+    )
+    assert not validator().validate(pressure).errors
+    systolic_only = observation("http://loinc.org", "85354-9", component=[component("8480-6", 120)])
+    found = {(i.message_id, i.expression) for i in validator().validate(systolic_only).errors}
+    # One component: the DiastolicBP slice is missing (and bp wants two components).
+    assert found == {("slicing.min", "Observation"), ("cardinality.min", "Observation")}
+    diastolic = [i.text for i in validator().validate(systolic_only).errors if i.message_id == "slicing.min"]
+    assert ["DiastolicBP" in text for text in diastolic] == [True]
+
+
+def test_vital_signs_component_units_are_an_extensible_binding() -> None:
+    flow = {"value": 2, "unit": "L/min", "system": "http://unitsofmeasure.org", "code": "L/min"}
+    saturation = {"value": 97, "unit": "%", "system": "http://unitsofmeasure.org", "code": "%"}
+    oxygen = observation(
+        "http://loinc.org",
+        "2708-6",
+        valueQuantity=saturation,
+        component=[
+            {"code": {"coding": [{"system": "http://loinc.org", "code": "3151-8"}]}, "valueQuantity": flow}
+        ],
+    )
+    outcome = validator().validate(oxygen)
+    assert not outcome.errors
+    units = [i for i in outcome.issues if "ucum-vitals-common" in i.text]
+    assert [(i.severity, i.expression) for i in units][:1] == [
+        ("warning", "Observation.component[0].value.ofType(Quantity)")
+    ]
+
+
+def test_a_core_profile_as_target_profile_names_the_type_it_profiles() -> None:
+    # vitalsigns profiles Observation: a reference to an Observation fits Reference(vitalsigns).
+    derived = observation(
+        "http://loinc.org",
+        "8867-4",
+        valueQuantity={"value": 60, "unit": "/min", "system": "http://unitsofmeasure.org", "code": "/min"},
+        derivedFrom=[{"reference": "#source"}],
+        contained=[
+            {**observation("http://loinc.org", "8867-4"), "id": "source", "dataAbsentReason": {"text": "no"}}
+        ],
+    )
+    found = {(i.message_id, i.expression) for i in validator().validate(derived).errors}
+    assert not {f for f in found if f[0] == "reference.target-type"}
