@@ -254,6 +254,12 @@ def check_reference(
             literal = None  # "Organization/https://..." is neither relative nor absolute
         if literal is not None:
             target_type = literal["type"]
+        elif scope.bundle is not None and ":" not in reference and "/" not in reference:
+            # Inside a Bundle a relative reference is resolved as [type]/[id] against the entry's
+            # fullUrl; one that names no type cannot be resolved at all.
+            text = f"Relative URLs must be of the format [ResourceName]/[id]. Encountered {reference}"
+            yield Issue.error("invalid", "reference.relative-format", text, path)
+            return
         elif not reference.startswith(("urn:uuid:", "urn:oid:", "http://", "https://")) or (
             "://" in reference and not reference.startswith(("http://", "https://"))
         ):

@@ -281,3 +281,57 @@ def test_a_core_profile_as_target_profile_names_the_type_it_profiles() -> None:
     )
     found = {(i.message_id, i.expression) for i in validator().validate(derived).errors}
     assert not {f for f in found if f[0] == "reference.target-type"}
+
+
+def test_a_transaction_entry_with_relative_references_needs_a_full_url() -> None:
+    patient = {"resourceType": "Patient", "id": "p1"}
+    plan = {
+        "resourceType": "CarePlan",
+        "status": "active",
+        "intent": "plan",
+        "subject": {"reference": "Patient/p1"},
+    }
+    request = {"method": "POST", "url": "CarePlan"}
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {"resource": patient, "request": {"method": "PUT", "url": "Patient/p1"}},
+            {"resource": plan, "request": request},
+        ],
+    }
+    found = {(i.message_id, i.expression) for i in validator().validate(bundle).errors}
+    assert found == {
+        ("bundle.fullurl-needed", "Bundle.entry[1]"),
+        ("bundle.relative-without-fullurl", "Bundle.entry[1].resource.subject"),
+    }
+    bundle["entry"][0]["fullUrl"] = "https://example.test/fhir/Patient/p1"
+    bundle["entry"][1]["fullUrl"] = "urn:uuid:0b6e3c52-8b1b-4c0e-9d55-0c3b2f0e6a11"
+    with_urls = {i.message_id for i in validator().validate(bundle).errors}
+    assert not with_urls & {"bundle.fullurl-needed", "bundle.relative-without-fullurl"}
+
+
+def test_inside_a_bundle_a_relative_reference_names_a_type_and_an_id() -> None:
+    listing = {
+        "resourceType": "List",
+        "status": "current",
+        "mode": "working",
+        "entry": [{"item": {"reference": "p1"}}, {"item": {"reference": "Patient/p1"}}],
+    }
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"fullUrl": "https://example.test/fhir/List/l1", "resource": {**listing, "id": "l1"}},
+            {
+                "fullUrl": "https://example.test/fhir/Patient/p1",
+                "resource": {"resourceType": "Patient", "id": "p1"},
+            },
+        ],
+    }
+    found = {(i.message_id, i.expression) for i in validator().validate(bundle).errors}
+    assert found == {("reference.relative-format", "Bundle.entry[0].resource.entry[0].item")}
+    # Outside a Bundle the same reference is only suspicious.
+    alone = validator().validate(listing)
+    assert not alone.errors
+    assert ("reference.syntax", "List.entry[0].item") in {(i.message_id, i.expression) for i in alone.issues}
