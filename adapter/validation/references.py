@@ -187,9 +187,18 @@ def _ambiguous(
 
 
 def check_reference(
-    element: ElementRecord, value: FhirJson, path: str, scope: Scope, library: StructureLibrary
+    element: ElementRecord,
+    value: FhirJson,
+    path: str,
+    scope: Scope,
+    library: StructureLibrary,
+    trust_urls: bool = True,
 ) -> Iterable[Issue]:
-    """Resolve a Reference where it can be resolved locally, then check the target's type."""
+    """Resolve a Reference where it can be resolved locally, then check the target's type.
+
+    A reference that cannot be resolved here has only its URL to say what it points at;
+    ``trust_urls`` (the reference validator's assumeValidRestReferences, off by default there)
+    takes ``Group/1`` to name a Group and checks that type against the element's targets."""
     reference = value.get("reference")
     if not isinstance(reference, str) or not reference:
         return
@@ -248,6 +257,7 @@ def check_reference(
                 path,
             )
             return
+    known = target_type is not None  # the target was found: its own type, not its URL's
     if target_type is None:
         literal = LITERAL.search(reference.split("?", 1)[0])
         if "://" in reference and not reference.startswith(("http://", "https://")):
@@ -278,6 +288,8 @@ def check_reference(
             f"The reference's type '{declared}' does not match its target type '{target_type}'",
             path,
         )
+    if not known and not trust_urls:
+        return
     allowed = allowed_types(element, library)
     if target_type is not None and allowed and target_type not in allowed and library.structure(target_type):
         yield Issue.error(

@@ -263,7 +263,8 @@ class Walker:
                 value_set = own or (self._value_sets[-1] if self._value_sets else None)
                 self.add(check_coding_systems(self.context.terminology, value, item.path, value_set))
             if code == "Reference" and isinstance(value, dict):
-                self.add(check_reference(element, value, item.path, scope, self.context.library))
+                trust = self.context.assume_valid_rest_references
+                self.add(check_reference(element, value, item.path, scope, self.context.library, trust))
             if code == "Attachment":
                 self.add(check_attachment(value, item.path))
             if code == "Narrative" and isinstance(value, dict):

@@ -335,3 +335,43 @@ def test_inside_a_bundle_a_relative_reference_names_a_type_and_an_id() -> None:
     alone = validator().validate(listing)
     assert not alone.errors
     assert ("reference.syntax", "List.entry[0].item") in {(i.message_id, i.expression) for i in alone.issues}
+
+
+def test_an_unresolved_references_url_names_its_type_only_when_urls_are_trusted() -> None:
+    patients_only = profile(
+        "patients-only",
+        "Observation",
+        [
+            {
+                "id": "Observation.subject",
+                "path": "Observation.subject",
+                "type": [{"code": "Reference", "targetProfile": [BASE + "Patient"]}],
+            }
+        ],
+    )
+    group_subject = {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"text": "weight"},
+        "subject": {"reference": "Group/12345"},
+    }
+    definitions = Definitions.core_only().with_source(MemorySource([patients_only], name="test"))
+
+    def found(trust: bool) -> set[tuple[str, str | None]]:
+        checker = Validator(definitions, assume_valid_rest_references=trust)
+        outcome = checker.validate(group_subject, profiles=[patients_only["url"]])
+        return {(i.message_id, i.expression) for i in outcome.errors}
+
+    assert found(True) == {("reference.target-type", "Observation.subject")}
+    assert found(False) == set()
+    # A target that resolves is checked whatever the setting: its own type is known.
+    contained = {
+        **group_subject,
+        "contained": [{"resourceType": "Group", "id": "g", "type": "person", "actual": True}],
+        "subject": {"reference": "#g"},
+    }
+    checker = Validator(definitions, assume_valid_rest_references=False)
+    outcome = checker.validate(contained, profiles=[patients_only["url"]])
+    assert ("reference.target-type", "Observation.subject") in {
+        (i.message_id, i.expression) for i in outcome.errors
+    }
