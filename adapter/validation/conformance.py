@@ -108,6 +108,13 @@ def _supporting(folder: Path, names: Sequence[str]) -> tuple[list[dict[str, Any]
     return resources, urls
 
 
+def _listed(value: Any) -> tuple[str, ...]:
+    """A flag given as one string or a list of them."""
+    if isinstance(value, str):
+        return (value,)
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+
 def run_case(root: Path, case: dict[str, Any]) -> CaseResult:
     """Validate one case's instance (base step, then profile step) and compare with the reference."""
     folder = root / "files"
@@ -121,6 +128,7 @@ def run_case(root: Path, case: dict[str, Any]) -> CaseResult:
         bundle_profiles=[(rule["rule"], rule["profile"])] if isinstance(rule, dict) else (),
         # The reference's default: an unresolved reference's URL does not say its target's type.
         assume_valid_rest_references=flags.get("assumeValidRestReferences", False),
+        allowed_extension_domains=_listed(flags.get("allowed-extension-domain")),
     )
     loaded = load_file(folder / case["resource"])
     profile_name = case.get("profile")

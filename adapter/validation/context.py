@@ -80,6 +80,9 @@ class Context:
     # assumeValidRestReferences is off by default; ours is on: a care plan's references to
     # services outside the bundle are RESTful, and a wrong type there is worth an error.
     assume_valid_rest_references: bool = True
+    # URL prefixes whose extensions need no definition (the reference validator's
+    # -allowed-extension-domain): a service's own extensions the caller knows of.
+    allowed_extension_domains: tuple[str, ...] = ()
 
     def is_resource_type(self, code: str) -> bool:
         """Is this type code a resource type (answered once per code)?"""

@@ -375,3 +375,28 @@ def test_an_unresolved_references_url_names_its_type_only_when_urls_are_trusted(
     assert ("reference.target-type", "Observation.subject") in {
         (i.message_id, i.expression) for i in outcome.errors
     }
+
+
+def test_extensions_from_an_allowed_domain_need_no_definition() -> None:
+    plan = {
+        "resourceType": "CarePlan",
+        "status": "active",
+        "intent": "plan",
+        "subject": {"reference": "Patient/p1"},
+        "extension": [
+            {"url": "https://fhir.example-trust.test/StructureDefinition/keyworker-band", "valueString": "B"},
+            {"url": "https://elsewhere.test/StructureDefinition/unknown", "valueString": "x"},
+        ],
+    }
+    strict = {(i.message_id, i.expression) for i in Validator().validate(plan).errors}
+    assert strict == {
+        ("extension.unknown", "CarePlan.extension[0]"),
+        ("extension.unknown", "CarePlan.extension[1]"),
+    }
+    trusting = Validator(allowed_extension_domains=["https://fhir.example-trust.test/StructureDefinition"])
+    outcome = trusting.validate(plan)
+    assert {(i.message_id, i.expression) for i in outcome.errors} == {
+        ("extension.unknown", "CarePlan.extension[1]")
+    }
+    notes = {(i.message_id, i.expression) for i in outcome.issues if i.severity == "information"}
+    assert ("extension.unknown-allowed", "CarePlan.extension[0]") in notes
