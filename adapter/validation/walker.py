@@ -116,9 +116,8 @@ class Walker:
         meta = data.get("meta")
         declared = meta.get("profile", []) if isinstance(meta, dict) else []
         wanted = [*(p for p in declared if isinstance(p, str)), *profiles]
-        if (
-            vital := required_vital_signs_profile(data, wanted, self.context.library.definitions)
-        ) is not None:
+        vital = required_vital_signs_profile(data, wanted, self.context.library.definitions)
+        if vital is not None:
             self.add([vital.note(here)])
             wanted.append(vital.url)
         if resource_type == "Bundle" and self.context.bundle_profiles:
