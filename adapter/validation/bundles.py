@@ -146,6 +146,35 @@ def _references(resource: FhirJson) -> Iterable[str]:
             stack.extend(current)
 
 
+def _relative_without_base(resource: FhirJson, path: str) -> Iterable[Issue]:
+    """A relative reference is resolved against its entry's fullUrl (R4 Bundle, "Resolving
+    references in Bundles"): where a transaction or batch entry has none, the entry cannot do
+    without it, and each such reference is reported too."""
+    found = _references_at(resource, f"{path}.resource")
+    relative = [where for where, reference in found if ":" not in reference]
+    if not relative:
+        return
+    yield Issue.error("required", "bundle.fullurl-needed", "Bundle entry missing fullUrl", path)
+    for where in relative:
+        text = "Relative Reference appears inside Bundle whose entry is missing a fullUrl"
+        yield Issue.error("required", "bundle.relative-without-fullurl", text, where)
+
+
+def _references_at(value: Any, path: str, *, top: bool = True) -> Iterable[tuple[str, str]]:
+    """(FHIRPath, reference) of each literal, non-local Reference.reference, in document order; a
+    Bundle inside (contained) resolves its own references and is not entered."""
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _references_at(item, f"{path}[{index}]", top=False)
+    elif isinstance(value, dict) and (top or value.get("resourceType") != "Bundle"):
+        reference = value.get("reference")
+        if isinstance(reference, str) and reference and not reference.startswith("#"):
+            yield path, reference
+        for key, item in value.items():
+            if isinstance(item, dict | list):
+                yield from _references_at(item, f"{path}.{key}", top=False)
+
+
 def _entry(entry: FhirJson, path: str, kind: Any, resource_types: Container[str]) -> Iterable[Issue]:
     full_url = entry.get("fullUrl")
     resource = entry.get("resource")
@@ -158,6 +187,8 @@ def _entry(entry: FhirJson, path: str, kind: Any, resource_types: Container[str]
                 "the identity of the resource in the entry",
                 path,
             )
+        elif isinstance(resource, dict):
+            yield from _relative_without_base(resource, path)
         return
     if not isinstance(full_url, str):
         return

@@ -127,6 +127,7 @@ def _freeze(node: _Node, source: str, *, is_root: bool = False) -> ElementRecord
         max_value=_prefixed(element, "maxValue"),
         content_reference=element.get("contentReference"),
         narrative_language=_extension_code(element, NARRATIVE_LANGUAGE_CONTROL),
+        narrative_source=_extension_code(element, NARRATIVE_SOURCE_CONTROL),
         value_alternatives=tuple(
             str(e.get("valueCanonical"))
             for e in element.get("extension", [])
@@ -205,6 +206,7 @@ VALUE_ALTERNATIVES = (
     "http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.valueAlternatives"
 )
 NARRATIVE_LANGUAGE_CONTROL = "http://hl7.org/fhir/StructureDefinition/narrative-language-control"
+NARRATIVE_SOURCE_CONTROL = "http://hl7.org/fhir/StructureDefinition/narrative-source-control"
 
 
 def _extension_code(element: FhirJson, url: str) -> str | None:

@@ -79,6 +79,14 @@ class Context:
     # Profiles for Bundle entries, chosen by the caller: (resource type, index among the entries of
     # that type or None for all of them, profile URL) - the reference validator's -bundle option.
     bundle_profiles: tuple[tuple[str, int | None, str], ...] = ()
+    # Whether a reference that cannot be resolved is taken to name its target's type by its URL
+    # (Group/1 is a Group) and checked against the allowed targets. The reference validator's
+    # assumeValidRestReferences is off by default; ours is on: a care plan's references to
+    # services outside the bundle are RESTful, and a wrong type there is worth an error.
+    assume_valid_rest_references: bool = True
+    # URL prefixes whose extensions need no definition (the reference validator's
+    # -allowed-extension-domain): a service's own extensions the caller knows of.
+    allowed_extension_domains: tuple[str, ...] = ()
 
     def is_resource_type(self, code: str) -> bool:
         """Is this type code a resource type (answered once per code)?"""

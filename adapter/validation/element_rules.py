@@ -11,6 +11,7 @@ from typing import Any
 
 from adapter.outcome import Issue
 from adapter.validation.invariants import contained_unreferenced, start_before_end
+from adapter.validation.operations import check_opd_3
 from adapter.validation.records import ElementRecord
 
 MAX_DEPTH = 200
@@ -179,8 +180,9 @@ NATIVE_CHECKS = {
     "bdl-4": check_bdl_4,
     "bdl-7": check_bdl_7,
     "bdl-8": check_bdl_8,
+    "opd-3": check_opd_3,
 }
-"""Invariants (from SKIPPED) this module evaluates, by key."""
+"""Invariants evaluated natively, by key (those in SKIPPED, and opd-3 as R5 corrected it)."""
 
 
 def check_attachment(value: Any, path: str) -> list[Issue]:

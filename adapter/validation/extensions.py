@@ -153,6 +153,11 @@ def extension_definition(
     elif definition is None and _is_example(url):
         text = f"The extension {url} is an example URL with no definition, so it was not checked"
         issues.append(Issue.warning("not-found", "extension.unknown-example", text, path))
+    elif definition is None and url.startswith(context.allowed_extension_domains):
+        # The caller vouches for this domain's extensions (the reference validator's
+        # -allowed-extension-domain): an unknown one there is not an error, only unchecked.
+        text = f"The extension {url} is from an allowed domain but has no definition, so it was not checked"
+        issues.append(Issue("information", "not-found", "extension.unknown-allowed", text, path))
     elif definition is None:
         text = f"The extension {url} could not be found so is not allowed here"
         issues.append(Issue.error("structure", "extension.unknown", text, path))

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from adapter.types import FhirJson
 from adapter.validation.compiler import compile_structure
+from adapter.validation.corrections import corrected
 from adapter.validation.records import StructureRecord
 from adapter.validation.snapshot import SnapshotProblem, generate_snapshot
 from adapter.validation.terminology import DefinitionLookup
@@ -90,7 +91,7 @@ class StructureLibrary:
             return None
         snapshot = definition.get("snapshot", {}).get("element")
         if snapshot:
-            found: list[FhirJson] | None = list(snapshot)
+            found: list[FhirJson] | None = corrected(definition, snapshot)
         else:
             found = self._generate(url, definition)
         self._elements[url] = found

@@ -129,6 +129,8 @@ class ElementRecord:
     """Extensions that may stand in for an absent primitive value (R5 valueAlternatives)."""
     narrative_language: str | None = None
     """A profile's narrative-language-control on a Narrative (``_no``: no language sections)."""
+    narrative_source: str | None = None
+    """A profile's narrative-source-control on a Narrative: every piece of text says its source."""
 
     @property
     def has_limits(self) -> bool:

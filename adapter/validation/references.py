@@ -124,12 +124,13 @@ def _allowed_types(element: ElementRecord, library: StructureLibrary) -> set[str
             continue
         for target in type_ref.target_profiles:
             url = target.split("|", 1)[0]
-            if url.startswith(CORE_PREFIX) and "/" not in url[len(CORE_PREFIX) :]:
-                allowed.add(url[len(CORE_PREFIX) :])
-                continue
+            # A core URL names a type (Patient) or a core profile of one (vitalsigns: Observation):
+            # the definition says which; without it, the URL's tail is taken as the type.
             structure = library.structure(url)
             if structure is not None:
                 allowed.add(structure.type)
+            elif url.startswith(CORE_PREFIX) and "/" not in url[len(CORE_PREFIX) :]:
+                allowed.add(url[len(CORE_PREFIX) :])
     return set() if {"Resource", "DomainResource"} & allowed else allowed
 
 
@@ -186,9 +187,18 @@ def _ambiguous(
 
 
 def check_reference(
-    element: ElementRecord, value: FhirJson, path: str, scope: Scope, library: StructureLibrary
+    element: ElementRecord,
+    value: FhirJson,
+    path: str,
+    scope: Scope,
+    library: StructureLibrary,
+    trust_urls: bool = True,
 ) -> Iterable[Issue]:
-    """Resolve a Reference where it can be resolved locally, then check the target's type."""
+    """Resolve a Reference where it can be resolved locally, then check the target's type.
+
+    A reference that cannot be resolved here has only its URL to say what it points at;
+    ``trust_urls`` (the reference validator's assumeValidRestReferences, off by default there)
+    takes ``Group/1`` to name a Group and checks that type against the element's targets."""
     reference = value.get("reference")
     if not isinstance(reference, str) or not reference:
         return
@@ -247,12 +257,19 @@ def check_reference(
                 path,
             )
             return
+    known = target_type is not None  # the target was found: its own type, not its URL's
     if target_type is None:
         literal = LITERAL.search(reference.split("?", 1)[0])
         if "://" in reference and not reference.startswith(("http://", "https://")):
             literal = None  # "Organization/https://..." is neither relative nor absolute
         if literal is not None:
             target_type = literal["type"]
+        elif scope.bundle is not None and ":" not in reference and "/" not in reference:
+            # Inside a Bundle a relative reference is resolved as [type]/[id] against the entry's
+            # fullUrl; one that names no type cannot be resolved at all.
+            text = f"Relative URLs must be of the format [ResourceName]/[id]. Encountered {reference}"
+            yield Issue.error("invalid", "reference.relative-format", text, path)
+            return
         elif not reference.startswith(("urn:uuid:", "urn:oid:", "http://", "https://")) or (
             "://" in reference and not reference.startswith(("http://", "https://"))
         ):
@@ -271,6 +288,8 @@ def check_reference(
             f"The reference's type '{declared}' does not match its target type '{target_type}'",
             path,
         )
+    if not known and not trust_urls:
+        return
     allowed = allowed_types(element, library)
     if target_type is not None and allowed and target_type not in allowed and library.structure(target_type):
         yield Issue.error(

@@ -81,8 +81,11 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _element_at(element: ElementRecord, path: str, roots: Structures) -> ElementRecord | None:
-    """The slice's element definition a discriminator path points at."""
+def _element_at(
+    element: ElementRecord, path: str, roots: Structures, *, required_slices: bool = False
+) -> ElementRecord | None:
+    """The slice's element definition a discriminator path points at. With ``required_slices``,
+    a step onto a sliced element goes into its first required slice (min >= 1) when it has one."""
     current: ElementRecord | None = element
     for step in _steps(path):
         if current is None:
@@ -117,6 +120,8 @@ def _element_at(element: ElementRecord, path: str, roots: Structures) -> Element
             continue
         name = step.removesuffix("[x]")
         current = next((c for c in holder.children if c.name in (name, name + "[x]")), None)
+        if required_slices and current is not None:
+            current = next((s for s in current.slices if s.min >= 1), current)
     return current
 
 
@@ -172,6 +177,10 @@ def _matches(
         target = _element_at(sliced, rule.path, roots)
         if target is None:
             return None
+        if target.fixed is None and target.pattern is None and target.binding is None:
+            # The value may sit in a required slice on the way (bp's component:SystolicBP fixes
+            # code.coding:SBPCode.code, not code.coding.code): every member has that value.
+            target = _element_at(sliced, rule.path, roots, required_slices=True) or target
         if target.fixed is not None:
             return any(equals(target.fixed, v) for v, _ in found)
         if target.pattern is not None:

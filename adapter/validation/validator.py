@@ -31,9 +31,14 @@ class Validator:
         *,
         allow_example_urls: bool = True,
         bundle_profiles: Sequence[tuple[str, str]] = (),
+        assume_valid_rest_references: bool = True,
+        allowed_extension_domains: Sequence[str] = (),
     ) -> None:
         """``bundle_profiles``: (rule, profile URL) pairs that put Bundle entries under a profile; a
-        rule is a resource type and optionally which entry of that type, from 0 (``Patient:0``)."""
+        rule is a resource type and optionally which entry of that type, from 0 (``Patient:0``).
+        ``assume_valid_rest_references``: an unresolved reference's type is read from its URL
+        (``Group/1``) and checked against the element's allowed targets.
+        ``allowed_extension_domains``: URL prefixes whose extensions may be used without a definition."""
         self.definitions = definitions if definitions is not None else Definitions.default()
         library = StructureLibrary(self.definitions)
         self.context = Context(
@@ -42,6 +47,8 @@ class Validator:
             invariants=Invariants(),
             allow_example_urls=allow_example_urls,
             bundle_profiles=tuple(_bundle_rule(rule, url) for rule, url in bundle_profiles),
+            assume_valid_rest_references=assume_valid_rest_references,
+            allowed_extension_domains=tuple(allowed_extension_domains),
         )
 
     def validate(self, resource: Any, *, profiles: Sequence[str] = ()) -> OperationOutcome:

@@ -18,6 +18,7 @@ from adapter.validation import primitives, values
 from adapter.validation.bindings import check_bindable, check_binding, check_coding_systems, codes_of
 from adapter.validation.bundles import check_bundle
 from adapter.validation.context import Context, Scope
+from adapter.validation.definition_rules import check_definition
 from adapter.validation.element_rules import (
     MAX_DEPTH,
     NATIVE_CHECKS,
@@ -40,7 +41,8 @@ from adapter.validation.records import (
 from adapter.validation.references import check_reference
 from adapter.validation.shape import Item, disallowed_type, element_items
 from adapter.validation.slicing import assign_slices, check_discriminators
-from adapter.validation.xhtml import check_narrative, check_no_language_sections
+from adapter.validation.vital_signs import required_vital_signs_profile
+from adapter.validation.xhtml import check_narrative, check_narrative_controls
 
 __all__ = ["MAX_DEPTH", "Context", "Item", "Scope", "Walker"]
 
@@ -118,6 +120,10 @@ class Walker:
         meta = data.get("meta")
         declared = meta.get("profile", []) if isinstance(meta, dict) else []
         wanted = [*(p for p in declared if isinstance(p, str)), *profiles]
+        vital = required_vital_signs_profile(data, wanted, self.context.library.definitions)
+        if vital is not None:
+            self.add([vital.note(here)])
+            wanted.append(vital.url)
         if resource_type == "Bundle" and self.context.bundle_profiles:
             self._note_entry_profiles(data)
         with resolving(own_scope.resolve):
@@ -127,6 +133,7 @@ class Walker:
                 self.structure(base, data, here, own_scope)
             if resource_type == "Bundle":
                 self.add(check_bundle(data, here, _ResourceTypes(self.context.library)))
+            self.add(check_definition(data, here, self.context.library))
             if resource_type == "StructureDefinition" and data.get("derivation") == "constraint":
                 # A constraint's differential must fit its base; a specialization defines new elements.
                 self.add(self._differential(data, here))
@@ -259,13 +266,13 @@ class Walker:
                 value_set = own or (self._value_sets[-1] if self._value_sets else None)
                 self.add(check_coding_systems(self.context.terminology, value, item.path, value_set))
             if code == "Reference" and isinstance(value, dict):
-                self.add(check_reference(element, value, item.path, scope, self.context.library))
+                trust = self.context.assume_valid_rest_references
+                self.add(check_reference(element, value, item.path, scope, self.context.library, trust))
             if code == "Attachment":
                 self.add(check_attachment(value, item.path))
             if code == "Narrative" and isinstance(value, dict):
                 self.add(check_narrative(value, item.path, scope.contained))
-                if element.narrative_language == "_no":
-                    self.add(check_no_language_sections(value, item.path, structure.url))
+                self.add(check_narrative_controls(element, value, item.path, structure.url))
         self._invariants(element, item, code, scope)
 
     def _is_resource_type(self, code: str) -> bool:
