@@ -125,6 +125,10 @@ class ElementRecord:
     """JSON property name (and its ``_name`` twin) -> position of its element in ``children``."""
     needed_positions: tuple[int, ...] = ()
     """Positions of the children that are ``needed``: checked even when the instance omits them."""
+    single_code: str | None = None
+    """The type code when the element allows exactly one type."""
+    plain: bool = False
+    """Not a choice and not sliced: its values can be walked without the general shape."""
     value_alternatives: tuple[str, ...] = ()
     """Extensions that may stand in for an absent primitive value (R5 valueAlternatives)."""
     narrative_language: str | None = None

@@ -231,7 +231,7 @@ class Walker:
     ) -> None:
         """One value of one element: fixed/pattern, then its type's checks, then invariants."""
         value = item.value
-        code = item.type_code or (element.types[0].code if len(element.types) == 1 else None)
+        code = item.type_code or element.single_code
         if code is None and isinstance(value, dict) and isinstance(value.get("resourceType"), str):
             # An element that may hold one of several resource types: the resource says which.
             code = value["resourceType"]
@@ -242,7 +242,11 @@ class Walker:
             self.add(values.check_pattern(element, value, item.path, source))
         if code in PRIMITIVE_TYPES or (code is None and not isinstance(value, dict)):
             self._primitive(element, code or "string", item, structure, scope)
-        elif element is not structure.root and (
+            if element.binding is not None and code is not None:
+                self.add(check_binding(self.context.terminology, element, code, value, item.path))
+            self._invariants(element, item, code, scope)
+            return
+        if element is not structure.root and (
             code in RESOURCE_TYPES_ABSTRACT or (code is not None and self._is_resource_type(code))
         ):
             self._contained_resource(element, item, scope)
@@ -540,12 +544,7 @@ class Walker:
             name = child.name
             if primitive and name == "value":
                 continue
-            if (
-                not child.is_choice
-                and (raw := data.get(name)) is not None
-                and "_" + name not in data
-                and (child.slicing is None or not child.slices)
-            ):
+            if child.plain and (raw := data.get(name)) is not None and "_" + name not in data:
                 # The common cases - values with no twins and no slicing - walked without building
                 # the general shape (element_items gives the same items and issues, slower).
                 if not child.is_array and type(raw) is not list:
@@ -626,11 +625,11 @@ class Walker:
     # -- invariants ---------------------------------------------------------------------------
 
     def _invariants(self, element: ElementRecord, item: Item, code: str | None, scope: Scope) -> None:
-        if item.value is None:
-            return
         active = self.context.active_constraints.get(id(element))
         if active is None:
             active = self.context.constraints_of(element)
+        if not active or item.value is None:
+            return
         for constraint in active:
             native = NATIVE_CHECKS.get(constraint.key)
             if native is not None:
