@@ -320,6 +320,14 @@ class Walker:
         self, element: ElementRecord, code: str, item: Item, structure: StructureRecord, scope: Scope
     ) -> None:
         value, path = item.value, item.path
+        if (
+            item.extras is None
+            and type(value) is str
+            and (code, value) in self.context.valid_primitives
+            and not element.has_limits
+            and self.context.allow_example_urls
+        ):
+            return  # the common case: a string met before in this type's lexical form, nothing more
         if value is not None and self._primitive_value(code, value, path):
             if not self.context.allow_example_urls and code in primitives.URL_TYPES:
                 self.add(primitives.check_example_url(value, path))
