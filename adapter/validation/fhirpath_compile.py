@@ -376,10 +376,12 @@ class _Compiler:
         self, node: Mapping[str, Any], focus: Static, this: Static
     ) -> tuple[Fn, Static]:
         a, a_type, b, b_type = self._binary(node, focus, this)
+        test = COMPARISONS[node["terminalNodeText"][0]]
+        if all(isinstance(t, str) and is_type(t, "Quantity") for t in (a_type, b_type)):
+            return _compare_quantities(a, b, test), "System.Boolean"
         for static in (a_type, b_type):
             if not (static in PRIMITIVES or static in LITERAL_TYPES):
                 raise Unsupported(f"a comparison of values of type {static}")
-        test = COMPARISONS[node["terminalNodeText"][0]]
         temporal = _temporal(a_type, b_type)
 
         def comparison(items: list[Any], env: Env) -> list[Any]:
@@ -446,6 +448,16 @@ class _Compiler:
         if isinstance(static, tuple):
             raise Unsupported(f"'{operator}' on a choice element")
         return _type_test(source, static, wanted, "is" if operator == "is" else "as")
+
+
+def _compare_quantities(a: Fn, b: Fn, test: Callable[[int], bool]) -> Fn:
+    """``low <= high`` on Quantities (rng-2): see :func:`fv.compare_quantities`."""
+
+    def comparison(items: list[Any], env: Env) -> list[Any]:
+        order = fv.compare_quantities(a(items, env), b(items, env))
+        return [] if order is None else [test(order)]
+
+    return comparison
 
 
 def _in_strings(element: Fn, listed: frozenset[str]) -> Fn:
@@ -853,6 +865,19 @@ def _combine(
     ), owner if owner == other_type else None
 
 
+def _intersect(
+    compiler: _Compiler, params: list[Any], source: Fn, owner: Static, this: Static
+) -> tuple[Fn, Static]:
+    other, _ = compiler.expression(params[0], NO_FOCUS, this)
+
+    def run(items: list[Any], env: Env) -> list[Any]:
+        # The items of the input also in the argument, each once (FHIRPath's equality).
+        wanted = {fv.identity(item) for item in other(items, env)}
+        return [item for item in _distinct(source(items, env)) if fv.identity(item) in wanted]
+
+    return run, owner
+
+
 def _trace(
     compiler: _Compiler, params: list[Any], source: Fn, owner: Static, this: Static
 ) -> tuple[Fn, Static]:
@@ -887,6 +912,7 @@ FUNCTIONS: Mapping[tuple[str, int], Builder] = {
     ("resolve", 0): _resolve,
     ("memberOf", 1): _member_of,
     ("combine", 1): _combine,
+    ("intersect", 1): _intersect,
     ("trace", 1): _trace,
     ("trace", 2): _trace,
 }

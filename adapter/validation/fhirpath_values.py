@@ -122,6 +122,25 @@ def compare(left: list[Any], right: list[Any], temporal: str) -> int | None:
     return (x > y) - (x < y)
 
 
+UCUM = "http://unitsofmeasure.org"
+
+
+def compare_quantities(left: list[Any], right: list[Any]) -> int | None:
+    """The order of two single Quantities in the same UCUM unit, None when either is empty.
+    Other units need UCUM conversion, and a comparator makes a value uncertain: deferred."""
+    a, b = singleton(left, "a comparison"), singleton(right, "a comparison")
+    if a is None or b is None:
+        return None
+    if not (isinstance(a, dict) and isinstance(b, dict)):
+        raise EvaluationError("a Quantity comparison needs Quantities")
+    same_unit = a.get("system") == b.get("system") == UCUM and a.get("code") == b.get("code") is not None
+    x, y = a.get("value"), b.get("value")
+    if not same_unit or "comparator" in a or "comparator" in b or not (is_number(x) and is_number(y)):
+        raise Defer("Quantities in other units, with a comparator or without a value")
+    first, second = Decimal(str(x)), Decimal(str(y))
+    return (first > second) - (first < second)
+
+
 def identity(item: Any) -> str:
     """A key equal for equal items, for distinct() and isDistinct()."""
     value = bare(item)
