@@ -61,12 +61,21 @@ class Unsupported(Exception):
 
 @dataclass(slots=True)
 class Env:
-    """One evaluation's variables, ``$this``, and the hooks resolve() and memberOf() use."""
+    """One evaluation's focus, variables (as given: a value, a list or None), ``$this``, and the
+    hooks resolve() and memberOf() use."""
 
-    variables: Mapping[str, list[Any]]
+    focus: list[Any]
+    variables: Mapping[str, Any]
     this: list[Any]
     resolve: Callable[[Any], Any] | None = None
     member_of: Callable[[list[Any], str], list[Any]] | None = None
+
+    def variable(self, name: str) -> list[Any]:
+        """%name as a collection (%context is the focus unless the caller names it)."""
+        if name == "context" and name not in self.variables:
+            return self.focus
+        value = self.variables.get(name)
+        return value if isinstance(value, list) else [] if value is None else [value]
 
 
 Fn = Callable[[list[Any], Env], list[Any]]
@@ -87,9 +96,7 @@ class Native:
         member_of: Callable[[list[Any], str], list[Any]] | None = None,
     ) -> list[Any]:
         items = [] if focus is None else [focus]
-        named = {k: v if isinstance(v, list) else [] if v is None else [v] for k, v in variables.items()}
-        named.setdefault("context", items)
-        return self.run(items, Env(named, items, resolve, member_of))
+        return self.run(items, Env(items, variables, items, resolve, member_of))
 
 
 def compile_fhirpath(expression: str, focus_type: str) -> Native:
@@ -228,9 +235,9 @@ class _Compiler:
             ucum = ["http://unitsofmeasure.org"]
             return (lambda items, env: ucum), "System.String"
         if name in ("resource", "rootResource"):
-            return (lambda items, env: env.variables.get(name, [])), RESOURCE
+            return (lambda items, env: env.variable(name)), RESOURCE
         if name == "context":
-            return (lambda items, env: env.variables["context"]), self.focus_type
+            return (lambda items, env: env.variable(name)), self.focus_type
         raise Unsupported(f"the variable %{name}")
 
     # -- invocations ---------------------------------------------------------------------------

@@ -193,6 +193,10 @@ class Invariants:
         expression = constraint.expression
         if expression is None:
             return "has no FHIRPath expression"
+        # A compiled closure answers faster than the short cuts below can look for one.
+        answer = self._run_native(expression, node, type_path, resource, root)
+        if answer is not None:
+            return answer
         if expression not in self._names:
             self._names[expression] = focus_names(expression)
         names = self._names[expression]
@@ -231,18 +235,29 @@ class Invariants:
             return f"failed to evaluate: {type(problem).__name__}: {problem}"
 
     def _run(self, expression: str, node: Any, type_path: str, resource: Any, root: Any) -> bool | str:
+        answer = self._run_native(expression, node, type_path, resource, root)
+        return (
+            answer
+            if answer is not None
+            else self._run_fhirpathpy(expression, node, type_path, resource, root)
+        )
+
+    def _run_native(
+        self, expression: str, node: Any, type_path: str, resource: Any, root: Any
+    ) -> bool | str | None:
+        """The closures' answer, or None when there are none or they defer to fhirpathpy."""
         is_resource = isinstance(node, dict) and "resourceType" in node
         focus_type = str(node["resourceType"]) if is_resource else type_path
         native = self.native(expression, focus_type) if self.use_native and focus_type else None
-        if native is not None:
-            try:
-                variables = {"resource": resource, "rootResource": root}
-                return _truthy([bare(v) for v in native(node, variables, RESOLVER.get(), _member_of)])
-            except Defer:
-                pass  # a value the closures leave to fhirpathpy
-            except Exception as problem:  # evaluation errors are reported, never raised
-                return f"failed to evaluate: {type(problem).__name__}: {problem}"
-        return self._run_fhirpathpy(expression, node, type_path, resource, root)
+        if native is None:
+            return None
+        try:
+            variables = {"resource": resource, "rootResource": root}
+            return _truthy(native(node, variables, RESOLVER.get(), _member_of))
+        except Defer:
+            return None  # a value the closures leave to fhirpathpy
+        except Exception as problem:  # evaluation errors are reported, never raised
+            return f"failed to evaluate: {type(problem).__name__}: {problem}"
 
     def _run_fhirpathpy(
         self, expression: str, node: Any, type_path: str, resource: Any, root: Any
@@ -441,4 +456,4 @@ def _instant(text: str) -> dt.datetime | None:
 
 def _truthy(result: list[Any]) -> bool:
     # An empty result does not fail an invariant (bdl-8 on an entry with no fullUrl); a false does.
-    return all(item is not False for item in result)
+    return all(item is not False and bare(item) is not False for item in result)
