@@ -12,6 +12,11 @@ expression. A value the closures will not decide at run time (a date compared wi
 precision) raises :class:`~adapter.validation.fhirpath_values.Defer`, and the caller asks
 fhirpathpy for that one evaluation.
 
+The closures follow the FHIRPath specification where fhirpathpy 2.2.4 departs from it: a primitive
+and its ``_name`` extension are one item (fhirpathpy counts two, so ``gender = 'male'`` is false
+beside a ``_gender``), and ``=`` compares every item of two collections (fhirpathpy only the first).
+Quantities in one UCUM unit are ordered (rng-2), which fhirpathpy cannot do at all.
+
     >>> native = compile_fhirpath("name.where(use = 'official').exists()", "Patient")
     >>> native({"resourceType": "Patient", "name": [{"use": "official"}]}, {})
     [True]
@@ -277,7 +282,7 @@ class _Compiler:
         key = next((k for k, t in static if is_type(t, wanted)), None)
         if key is None:
             return (lambda items, env: []), None
-        owner, _ = _member_parts(left)
+        owner = _owner(left)
         parent = self.expression(owner, focus, this)[0] if owner is not None else _itself
         keys = tuple(k for k, _ in static)
 
@@ -500,14 +505,15 @@ def _function_name(invocation: Mapping[str, Any]) -> str | None:
     return _text(invocation["children"][0]["children"][0])
 
 
-def _member_parts(node: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, str]:
-    """The owner expression and member name of ``owner.member`` (owner None: the focus)."""
+def _owner(node: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The owner expression of ``owner.member`` (None: the member is read from the focus)."""
     if node["type"] == "InvocationExpression" and node["children"][1]["type"] == "MemberInvocation":
-        return node["children"][0], _text(node["children"][1]["children"][0])
+        owner: Mapping[str, Any] = node["children"][0]
+        return owner
     if node["type"] == "TermExpression":
         term = node["children"][0]
         if term["type"] == "InvocationTerm" and term["children"][0]["type"] == "MemberInvocation":
-            return None, _text(term["children"][0]["children"][0])
+            return None
     raise Unsupported("a type function on a choice reached other than by name")
 
 

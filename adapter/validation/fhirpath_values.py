@@ -60,11 +60,6 @@ def to_boolean(items: list[Any]) -> bool | None:
     return value if isinstance(value, bool) else True
 
 
-def boolean(answer: bool | None) -> list[Any]:
-    """A three-valued answer as a collection: unknown is empty."""
-    return [] if answer is None else [answer]
-
-
 TEMPORAL_TEXT = re.compile(r"^(\d{4}(-\d{2}(-\d{2})?)?(T.*)?|\d{2}:\d{2}(:\d{2}.*)?)$")
 DATE_ONLY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 

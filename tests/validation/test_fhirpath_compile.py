@@ -84,6 +84,7 @@ class Comparing(Invariants):
         self.reference = Invariants(native=False)
         self.differences: list[tuple[str, str, object, object]] = []
         self.evaluations = 0
+        self.native_evaluations = 0
 
     def evaluate(
         self, constraint: Constraint, node: Any, type_path: str, resource: Any, root: Any
@@ -91,6 +92,9 @@ class Comparing(Invariants):
         ours = super().evaluate(constraint, node, type_path, resource, root)
         theirs = self.reference.evaluate(constraint, node, type_path, resource, root)
         self.evaluations += 1
+        is_resource = isinstance(node, dict) and "resourceType" in node
+        focus_type = str(node["resourceType"]) if is_resource else type_path
+        self.native_evaluations += self.native(str(constraint.expression), focus_type) is not None
         answered_natively = constraint.key in ANSWERED_ONLY_NATIVELY and isinstance(theirs, str)
         if _kind(ours) != _kind(theirs) and not answered_natively:
             self.differences.append((str(constraint.expression), type_path, ours, theirs))
@@ -108,7 +112,7 @@ def test_native_invariants_answer_as_fhirpathpy_on_the_fixture_bundles(bundle: P
     validator.context.invariants = comparing
     validator.validate(json.loads(bundle.read_text()))
     assert comparing.evaluations > 10
-    assert sum(n is not None for n in comparing._native.values()) > 5
+    assert comparing.native_evaluations == comparing.evaluations  # every one of them compiles
     assert comparing.differences == []
 
 
