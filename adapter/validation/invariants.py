@@ -1,10 +1,12 @@
-"""FHIRPath invariants (dom-*, ele-1, ext-1 and each resource's own) through fhirpathpy.
+"""FHIRPath invariants (dom-*, ele-1, ext-1 and each resource's own): compiled to Python closures
+where :mod:`adapter.validation.fhirpath_compile` supports every node of the expression, through
+fhirpathpy otherwise (and for the rare value a closure defers).
 
-Each expression is compiled once and cached. Two invariants every element carries are evaluated
-natively because they are checked on every node and only ask about JSON structure: ele-1 (a value
-or children) and ext-1 (an extension has a value or sub-extensions, not both). Expressions that
-fhirpathpy cannot parse, or that need what a local validator does not have, are named in
-:data:`SKIPPED` with the reason, and reported as information - never passed silently.
+Each expression is compiled once (per focus type) and cached. Two invariants every element
+carries are evaluated by hand because they are checked on every node and only ask about JSON
+structure: ele-1 (a value or children) and ext-1 (an extension has a value or sub-extensions, not
+both). Expressions that fhirpathpy cannot parse, or that need what a local validator does not
+have, are named in :data:`SKIPPED` with the reason, and reported as information - never passed silently.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import fhirpathpy
 from fhirpathpy.engine.nodes import ResourceNode
 from fhirpathpy.models import models
 
+from adapter.validation.fhirpath_compile import Native, Unsupported, compile_fhirpath
+from adapter.validation.fhirpath_values import Defer, bare
 from adapter.validation.records import Constraint
 
 R4_MODEL: Mapping[str, Any] = models["r4"]
@@ -144,9 +148,14 @@ Compiled = Callable[[Any, Mapping[str, Any]], list[Any]]
 
 
 class Invariants:
-    """Compiled FHIRPath invariants, cached by expression."""
+    """Compiled FHIRPath invariants, cached by expression.
 
-    def __init__(self) -> None:
+    ``native=False`` evaluates everything through fhirpathpy (the differential tests compare).
+    """
+
+    def __init__(self, native: bool = True) -> None:
+        self.use_native = native
+        self._native: dict[tuple[str, str], Native | None] = {}
         self._compiled: dict[str, Compiled | str] = {}
         self._constants: dict[str, dict[str, list[str]]] = {}
         self._names: dict[str, frozenset[str] | None] = {}
@@ -166,6 +175,17 @@ class Invariants:
             self._compiled[expression] = found
         return found
 
+    def native(self, expression: str, focus_type: str) -> Native | None:
+        """The expression as Python closures for a focus of this type, or None when the native
+        compiler does not support all of it (fhirpathpy evaluates it then)."""
+        key = (expression, focus_type)
+        if key not in self._native:
+            try:
+                self._native[key] = compile_fhirpath(expression, focus_type)
+            except Unsupported:
+                self._native[key] = None
+        return self._native[key]
+
     def evaluate(
         self, constraint: Constraint, node: Any, type_path: str, resource: Any, root: Any
     ) -> bool | str:
@@ -173,6 +193,10 @@ class Invariants:
         expression = constraint.expression
         if expression is None:
             return "has no FHIRPath expression"
+        # A compiled closure answers faster than the short cuts below can look for one.
+        answer = self._run_native(expression, node, type_path, resource, root)
+        if answer is not None:
+            return answer
         if expression not in self._names:
             self._names[expression] = focus_names(expression)
         names = self._names[expression]
@@ -191,6 +215,16 @@ class Invariants:
 
     def select(self, expression: str, resource: Any) -> list[Any] | str:
         """The values an expression selects from a resource, or why it could not be evaluated."""
+        kind = resource.get("resourceType") if isinstance(resource, dict) else None
+        native = self.native(expression, kind) if self.use_native and isinstance(kind, str) else None
+        if native is not None:
+            try:
+                variables = {"resource": resource, "rootResource": resource}
+                return [bare(v) for v in native(resource, variables, RESOLVER.get(), _member_of)]
+            except Defer:
+                pass  # fhirpathpy decides this one
+            except Exception as problem:  # evaluation errors are reported, never raised
+                return f"failed to evaluate: {type(problem).__name__}: {problem}"
         compiled = self.compiled(expression)
         if isinstance(compiled, str):
             return compiled
@@ -201,6 +235,33 @@ class Invariants:
             return f"failed to evaluate: {type(problem).__name__}: {problem}"
 
     def _run(self, expression: str, node: Any, type_path: str, resource: Any, root: Any) -> bool | str:
+        answer = self._run_native(expression, node, type_path, resource, root)
+        return (
+            answer
+            if answer is not None
+            else self._run_fhirpathpy(expression, node, type_path, resource, root)
+        )
+
+    def _run_native(
+        self, expression: str, node: Any, type_path: str, resource: Any, root: Any
+    ) -> bool | str | None:
+        """The closures' answer, or None when there are none or they defer to fhirpathpy."""
+        is_resource = isinstance(node, dict) and "resourceType" in node
+        focus_type = str(node["resourceType"]) if is_resource else type_path
+        native = self.native(expression, focus_type) if self.use_native and focus_type else None
+        if native is None:
+            return None
+        try:
+            variables = {"resource": resource, "rootResource": root}
+            return _truthy(native(node, variables, RESOLVER.get(), _member_of))
+        except Defer:
+            return None  # a value the closures leave to fhirpathpy
+        except Exception as problem:  # evaluation errors are reported, never raised
+            return f"failed to evaluate: {type(problem).__name__}: {problem}"
+
+    def _run_fhirpathpy(
+        self, expression: str, node: Any, type_path: str, resource: Any, root: Any
+    ) -> bool | str:
         compiled = self.compiled(expression)
         if isinstance(compiled, str):
             return compiled
@@ -395,4 +456,4 @@ def _instant(text: str) -> dt.datetime | None:
 
 def _truthy(result: list[Any]) -> bool:
     # An empty result does not fail an invariant (bdl-8 on an entry with no fullUrl); a false does.
-    return all(item is not False for item in result)
+    return all(item is not False and bare(item) is not False for item in result)
