@@ -124,6 +124,9 @@ ALLOWED_ATTRIBUTES = frozenset(
     }
 )
 
+_ALLOWED_TAGS = frozenset(f"{{{XHTML}}}{name}" for name in ALLOWED_ELEMENTS)
+_XHTML_A = f"{{{XHTML}}}a"
+
 HYPERLINK_SCHEMES = frozenset({"http", "https", "ftp", "mailto", "tel", "data"})
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -255,19 +258,23 @@ def check_narrative(
                 where,
             )
         )
-    if not "".join(str(t) for t in root.itertext()).strip() and len(root) == 0:
+    if len(root) == 0 and not "".join(str(t) for t in root.itertext()).strip():
         issues.append(Issue.error("invalid", "xhtml.empty", "The narrative div must not be empty", where))
-    for node in root.iter():
-        if not isinstance(node.tag, str):
-            continue
-        namespace, _, name = node.tag.rpartition("}")
-        if namespace.lstrip("{") != XHTML or name not in ALLOWED_ELEMENTS:
+    anchors: set[str] = set()
+    links: list[str] = []
+    # One pass over the elements (comments and processing instructions are not elements).
+    for node in root.iter(etree.Element):
+        tag = node.tag
+        name = str(tag).rpartition("}")[2]
+        if tag not in _ALLOWED_TAGS:
             issues.append(
                 Issue.error(
                     "invalid", "xhtml.element", f"The element '{name}' is not allowed in a narrative", where
                 )
             )
-        for attribute in node.attrib:
+        for attribute in node.keys():  # noqa: SIM118 - lxml's keys() is cheaper than iterating attrib
+            if attribute in ALLOWED_ATTRIBUTES:
+                continue
             local = str(attribute).rpartition("}")[2]
             if local not in ALLOWED_ATTRIBUTES:
                 issues.append(
@@ -278,17 +285,16 @@ def check_narrative(
                         where,
                     )
                 )
+        for key in ("id", "name"):
+            found = node.get(key)
+            if found is not None:
+                anchors.add(str(found))
         if name == "a":
-            issues.extend(_hyperlink(str(node.get("href", "")), where))
-    anchors = {
-        str(v)
-        for n in root.iter()
-        if isinstance(n.tag, str)
-        for k, v in n.attrib.items()
-        if k in ("id", "name")
-    }
-    for node in root.iter(f"{{{XHTML}}}a"):
-        href = str(node.get("href", ""))
+            href = str(node.get("href", ""))
+            issues.extend(_hyperlink(href, where))
+            if tag == _XHTML_A:
+                links.append(href)
+    for href in links:
         if href.startswith("#") and len(href) > 1 and href[1:] not in anchors and href[1:] not in targets:
             issues.append(
                 Issue.error(
