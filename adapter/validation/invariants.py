@@ -396,17 +396,18 @@ def contained_unreferenced(resource: Mapping[str, Any]) -> list[int]:
     mentioned = set(_strings(outside))
     # Narrative links and images (href="#id", src="#id") refer to contained resources too.
     narrative = [s for s in mentioned if s.startswith("<")]
-    for item in contained:
-        mentioned |= {s for s in _strings(item) if s == "#"}
+    inside = [set(_strings(item)) for item in contained]  # each contained resource's strings, once
+    if any("#" in strings for strings in inside):
+        mentioned.add("#")
     unreferenced = []
     for index, item in enumerate(contained):
         if not isinstance(item, dict):
             continue
-        refers_to_container = "#" in set(_strings(item))
+        refers_to_container = "#" in inside[index]
         named = f"#{item.get('id')}"
-        others = (s for i, other in enumerate(contained) if i != index for s in _strings(other))
         in_narrative = any(f'"{named}"' in div or f"'{named}'" in div for div in narrative)
-        if not (named in mentioned or refers_to_container or in_narrative or named in set(others)):
+        in_others = any(named in strings for i, strings in enumerate(inside) if i != index)
+        if not (named in mentioned or refers_to_container or in_narrative or in_others):
             unreferenced.append(index)
     return unreferenced
 
