@@ -526,15 +526,22 @@ class Walker:
         # Only the children the instance names, and those it must name, are walked, in the
         # definition's order.
         wanted = set(holder.needed_positions)
+        chosen: dict[int, str] = {}  # a choice element's one typed property (valueQuantity)
+        crowded: set[int] = set()  # choice elements named more than once, or with a twin
         for key in data:
             position = positions.get(key)
             if position is not None and not primitive:
                 wanted.add(position)
+                if children[position].is_choice:
+                    if position in chosen or key.startswith("_"):
+                        crowded.add(position)
+                    chosen[position] = key
                 continue
             name = key[1:] if key.startswith("_") else key
             position = positions.get(name)
             if position is not None and not (primitive and name == "value"):
                 wanted.add(position)
+                crowded.add(position)
                 continue
             if is_resource and key == "resourceType":
                 continue
@@ -543,6 +550,7 @@ class Walker:
             )
             if choice is not None:
                 wanted.add(choice)  # reported with the element it belongs to (choice.type-not-allowed)
+                crowded.add(choice)
                 continue
             self.add(
                 [Issue.error("structure", "type.unknown-element", f"Unrecognized property '{key}'", path)]
@@ -568,6 +576,22 @@ class Walker:
                         item = Item(value, None, f"{path}.{name}[{index}]", None)
                         self.element_value(child, item, structure, scope)
                     continue
+            if (
+                child.is_choice
+                and position not in crowded
+                and (key := chosen.get(position)) is not None
+                and (child.slicing is None or not child.slices)
+                and not child.is_array
+                and (raw := data[key]) is not None
+                and type(raw) is not list
+            ):
+                # One typed property of a choice element, no twin: as element_items would give it.
+                if child.min > 1 or (child.max is not None and child.max < 1):
+                    self.add(check_cardinality(child, 1, path, structure.url))
+                code = holder.child_index[key][1]
+                item = Item(raw, None, f"{path}.{name[:-3]}.ofType({code})", code)
+                self.element_value(child, item, structure, scope)
+                continue
             items, disallowed, issues = element_items(child, data, path, self.context.is_type)
             if issues:
                 self.add(issues)
