@@ -588,8 +588,8 @@ class Walker:
                 # One typed property of a choice element, no twin: as element_items would give it.
                 if child.min > 1 or (child.max is not None and child.max < 1):
                     self.add(check_cardinality(child, 1, path, structure.url))
-                code = holder.child_index[key][1]
-                item = Item(raw, None, f"{path}.{name[:-3]}.ofType({code})", code)
+                typed = holder.child_index[key][1]
+                item = Item(raw, None, f"{path}.{name[:-3]}.ofType({typed})", typed)
                 self.element_value(child, item, structure, scope)
                 continue
             items, disallowed, issues = element_items(child, data, path, self.context.is_type)
