@@ -579,16 +579,16 @@ class Walker:
             if (
                 child.is_choice
                 and position not in crowded
-                and (key := chosen.get(position)) is not None
+                and (typed_key := chosen.get(position)) is not None
                 and (child.slicing is None or not child.slices)
                 and not child.is_array
-                and (raw := data[key]) is not None
+                and (raw := data[typed_key]) is not None
                 and type(raw) is not list
             ):
                 # One typed property of a choice element, no twin: as element_items would give it.
                 if child.min > 1 or (child.max is not None and child.max < 1):
                     self.add(check_cardinality(child, 1, path, structure.url))
-                typed = holder.child_index[key][1]
+                typed = holder.child_index[typed_key][1]
                 item = Item(raw, None, f"{path}.{name[:-3]}.ofType({typed})", typed)
                 self.element_value(child, item, structure, scope)
                 continue
