@@ -125,6 +125,8 @@ class ElementRecord:
     """JSON property name (and its ``_name`` twin) -> position of its element in ``children``."""
     needed_positions: tuple[int, ...] = ()
     """Positions of the children that are ``needed``: checked even when the instance omits them."""
+    has_invariants: bool = False
+    """Holds a constraint other than ele-1 (which the walk checks by hand at every element)."""
     single_code: str | None = None
     """The type code when the element allows exactly one type."""
     plain: bool = False

@@ -244,7 +244,8 @@ class Walker:
             self._primitive(element, code or "string", item, structure, scope)
             if element.binding is not None and code is not None:
                 self.add(check_binding(self.context.terminology, element, code, value, item.path))
-            self._invariants(element, item, code, scope)
+            if element.has_invariants:
+                self._invariants(element, item, code, scope)
             return
         if element is not structure.root and (
             code in RESOURCE_TYPES_ABSTRACT or (code is not None and self._is_resource_type(code))
@@ -277,7 +278,8 @@ class Walker:
             if code == "Narrative" and isinstance(value, dict):
                 self.add(check_narrative(value, item.path, scope.contained))
                 self.add(check_narrative_controls(element, value, item.path, structure.url))
-        self._invariants(element, item, code, scope)
+        if element.has_invariants:
+            self._invariants(element, item, code, scope)
 
     def _is_resource_type(self, code: str) -> bool:
         return self.context.is_resource_type(code)
@@ -420,7 +422,7 @@ class Walker:
                 self._object(holder, value, path, structure, scope, is_resource=element is structure.root)
             finally:
                 self._parents.pop()
-            if holder is not element and code is not None:
+            if holder is not element and code is not None and holder.has_invariants:
                 # The type's own invariants (per-1 on Period, ref-1 on Reference...) live on its root.
                 self._invariants(holder, item, code, scope)
         finally:
