@@ -8,8 +8,7 @@ A context of kind ``element`` names an element path (``Patient.name``) or a type
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from adapter.outcome import Issue
 from adapter.types import FhirJson
@@ -19,9 +18,10 @@ if TYPE_CHECKING:
     from adapter.validation.context import Context
 
 
-@dataclass(frozen=True, slots=True)
-class Parent:
-    """The element an extension sits in: its definition path, its type, and its JSON value."""
+class Parent(NamedTuple):
+    """The element an extension sits in: its definition path, its type, and its JSON value.
+
+    A named tuple: one is made for every complex value walked."""
 
     path: str
     base_path: str

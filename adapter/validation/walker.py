@@ -407,7 +407,7 @@ class Walker:
             for url in plan.unknown_profiles:
                 # A profile the definitions do not hold cannot be checked: say so at each value.
                 self.add([Issue.error("not-found", "type.profile-unknown", f"Unknown profile {url}", path)])
-            if not element.children:
+            if not element.children and (plan.candidates or code == "Extension"):
                 definition = self._definition(plan.candidates, element, code, value, path, scope)
                 if definition is not None and definition is not structure:
                     self.structure(definition, value, path, scope)
