@@ -143,6 +143,8 @@ def _freeze(node: _Node, source: str, *, is_root: bool = False) -> ElementRecord
         child_index=_child_index(children),
         child_positions=_child_positions(children),
         needed_positions=tuple(i for i, child in enumerate(children) if child.needed),
+        choice_positions=frozenset(i for i, child in enumerate(children) if child.is_choice),
+        twin="_" + name,
     )
 
 

@@ -123,6 +123,10 @@ class ElementRecord:
     """JSON property name -> (child, type code for a choice property such as valueQuantity)."""
     child_positions: Mapping[str, int] = field(default_factory=dict)
     """JSON property name (and its ``_name`` twin) -> position of its element in ``children``."""
+    choice_positions: frozenset[int] = frozenset()
+    """Positions of the children that are choice elements (``value[x]``)."""
+    twin: str = ""
+    """The JSON name of this element's primitive-extension twin (``_name``)."""
     needed_positions: tuple[int, ...] = ()
     """Positions of the children that are ``needed``: checked even when the instance omits them."""
     has_invariants: bool = False

@@ -377,7 +377,13 @@ class Walker:
         if not isinstance(value, dict):
             self.add([expected_object(path, code or "element")])
             return
-        plan = self._complex_plan(element, code, structure)
+        plan = self.context.plans.get((id(element), code, id(structure)))
+        if (
+            not isinstance(plan, _ComplexPlan)
+            or plan.element is not element
+            or plan.structure is not structure
+        ):
+            plan = self._complex_plan(element, code, structure)
         holder = plan.holder
         if holder is None:
             self.add(
@@ -433,9 +439,6 @@ class Walker:
     ) -> _ComplexPlan:
         """What the walk of a complex value of this element needs, worked out once per element."""
         key = (id(element), code, id(structure))
-        plan = self.context.plans.get(key)
-        if isinstance(plan, _ComplexPlan) and plan.element is element and plan.structure is structure:
-            return plan
         library = self.context.library
         declared = [p for t in element.types if t.code == code for p in t.profiles]
         unknown: tuple[str, ...] = ()
@@ -527,6 +530,7 @@ class Walker:
         children = holder.children
         # Only the children the instance names, and those it must name, are walked, in the
         # definition's order.
+        choices = holder.choice_positions
         wanted = set(holder.needed_positions)
         chosen: dict[int, str] = {}  # a choice element's one typed property (valueQuantity)
         crowded: set[int] = set()  # choice elements named more than once, or with a twin
@@ -534,7 +538,7 @@ class Walker:
             position = positions.get(key)
             if position is not None and not primitive:
                 wanted.add(position)
-                if children[position].is_choice:
+                if position in choices:
                     if position in chosen or key.startswith("_"):
                         crowded.add(position)
                     chosen[position] = key
@@ -562,7 +566,7 @@ class Walker:
             name = child.name
             if primitive and name == "value":
                 continue
-            if child.plain and (raw := data.get(name)) is not None and "_" + name not in data:
+            if child.plain and (raw := data.get(name)) is not None and child.twin not in data:
                 # The common cases - values with no twins and no slicing - walked without building
                 # the general shape (element_items gives the same items and issues, slower).
                 if not child.is_array and type(raw) is not list:
