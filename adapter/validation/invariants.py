@@ -23,6 +23,7 @@ from fhirpathpy.engine.nodes import ResourceNode
 from fhirpathpy.models import models
 
 from adapter.validation.fhirpath_compile import Native, Unsupported, compile_fhirpath
+from adapter.validation.fhirpath_model import CHOICE_NAMES
 from adapter.validation.fhirpath_values import Defer, bare
 from adapter.validation.records import Constraint
 
@@ -193,13 +194,20 @@ class Invariants:
         expression = constraint.expression
         if expression is None:
             return "has no FHIRPath expression"
+        if expression not in self._names:
+            self._names[expression] = focus_names(expression)
+        names = self._names[expression]
+        if names is not None and isinstance(node, dict) and not _present(node, names):
+            # None of the children the expression reads is here (``contained`` for dom-2..5 on
+            # most resources): the answer on an empty node, computed once per type.
+            key = (expression, type_path)
+            if key not in self._on_absent:
+                self._on_absent[key] = self._run(expression, {}, type_path, resource, root)
+            return self._on_absent[key]
         # A compiled closure answers faster than the short cuts below can look for one.
         answer = self._run_native(expression, node, type_path, resource, root)
         if answer is not None:
             return answer
-        if expression not in self._names:
-            self._names[expression] = focus_names(expression)
-        names = self._names[expression]
         if expression not in self._sufficient:
             self._sufficient[expression] = sufficient_tests(expression)
         if isinstance(node, dict) and any(_holds(node, test) for test in self._sufficient[expression]):
@@ -377,6 +385,15 @@ def _holds(node: dict[str, Any], test: tuple[str, str]) -> bool:
     kind, name = test
     present = _mentions(node, frozenset({name}))
     return present if kind == "present" else not present
+
+
+def _present(node: dict[str, Any], names: frozenset[str]) -> bool:
+    """Might the node hold one of these children? A few dict lookups; a name that may be a
+    choice element (``value`` as ``valueQuantity``) needs the key scan of :func:`_mentions`."""
+    for name in names:
+        if name in node or "_" + name in node:
+            return True
+    return not names.isdisjoint(CHOICE_NAMES) and _mentions(node, names)
 
 
 def _mentions(node: dict[str, Any], names: frozenset[str]) -> bool:
