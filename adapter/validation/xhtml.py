@@ -260,40 +260,34 @@ def check_narrative(
         )
     if len(root) == 0 and not "".join(str(t) for t in root.itertext()).strip():
         issues.append(Issue.error("invalid", "xhtml.empty", "The narrative div must not be empty", where))
-    anchors: set[str] = set()
     links: list[str] = []
     # One pass over the elements (comments and processing instructions are not elements).
     for node in root.iter(etree.Element):
         tag = node.tag
-        name = str(tag).rpartition("}")[2]
         if tag not in _ALLOWED_TAGS:
-            issues.append(
-                Issue.error(
-                    "invalid", "xhtml.element", f"The element '{name}' is not allowed in a narrative", where
-                )
-            )
+            name = str(tag).rpartition("}")[2]
+            text = f"The element '{name}' is not allowed in a narrative"
+            issues.append(Issue.error("invalid", "xhtml.element", text, where))
         for attribute in node.keys():  # noqa: SIM118 - lxml's keys() is cheaper than iterating attrib
-            if attribute in ALLOWED_ATTRIBUTES:
-                continue
-            local = str(attribute).rpartition("}")[2]
-            if local not in ALLOWED_ATTRIBUTES:
-                issues.append(
-                    Issue.error(
-                        "invalid",
-                        "xhtml.attribute",
-                        f"The attribute '{local}' on '{name}' is not allowed in a narrative",
-                        where,
-                    )
-                )
-        for key in ("id", "name"):
-            found = node.get(key)
-            if found is not None:
-                anchors.add(str(found))
-        if name == "a":
+            if attribute not in ALLOWED_ATTRIBUTES:
+                local = str(attribute).rpartition("}")[2]
+                if local not in ALLOWED_ATTRIBUTES:
+                    name = str(tag).rpartition("}")[2]
+                    text = f"The attribute '{local}' on '{name}' is not allowed in a narrative"
+                    issues.append(Issue.error("invalid", "xhtml.attribute", text, where))
+        if tag == _XHTML_A or (isinstance(tag, str) and (tag == "a" or tag.endswith("}a"))):
             href = str(node.get("href", ""))
             issues.extend(_hyperlink(href, where))
             if tag == _XHTML_A:
                 links.append(href)
+    # Anchors are gathered only when there is a local link to look them up for.
+    anchors: set[str] = set()
+    if any(href.startswith("#") for href in links):
+        for node in root.iter(etree.Element):
+            for key in ("id", "name"):
+                found = node.get(key)
+                if found is not None:
+                    anchors.add(str(found))
     for href in links:
         if href.startswith("#") and len(href) > 1 and href[1:] not in anchors and href[1:] not in targets:
             issues.append(
