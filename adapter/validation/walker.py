@@ -62,7 +62,6 @@ class Walker:
         self._depth = 0
         self._reported_skips: set[tuple[str, str | None]] = set()
         self._parents: list[Parent] = []
-        self._memo: dict[tuple[str, str, int], bool | str] = {}
         self._value_sets: list[str] = []
         self._entry_profiles: dict[int, list[str]] = {}
         """Profiles the caller put on Bundle entries, by id() of the entry's resource."""
@@ -666,23 +665,21 @@ class Walker:
         active = self.context.active_constraints.get(id(element))
         if active is None:
             active = self.context.constraints_of(element)
-        if not active or item.value is None:
+        value = item.value
+        if not active or value is None:
             return
+        type_path = code if code and code not in ("BackboneElement", "Element") else element.path
+        evaluate = self.context.invariants.evaluate
         for constraint in active:
             native = NATIVE_CHECKS.get(constraint.key)
             if native is not None:
-                self.add(native(item.value, item.path))
+                found = native(value, item.path)
+                if found:
+                    self.add(found)
                 continue
             if constraint.key in SKIPPED:
                 continue
-            type_path = code if code and code not in ("BackboneElement", "Element") else element.path
-            # The same node meets the same invariant when the base and a profile both carry it.
-            memo_key = (constraint.expression or constraint.key, type_path, id(item.value))
-            outcome = self._memo.get(memo_key)
-            if outcome is None:
-                invariants = self.context.invariants
-                outcome = invariants.evaluate(constraint, item.value, type_path, scope.resource, scope.root)
-                self._memo[memo_key] = outcome
+            outcome = evaluate(constraint, value, type_path, scope.resource, scope.root)
             if outcome is True:
                 continue
             if outcome is False:
