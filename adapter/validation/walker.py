@@ -247,7 +247,15 @@ class Walker:
                 self._invariants(element, item, code, scope)
             return
         if element is not structure.root and (
-            code in RESOURCE_TYPES_ABSTRACT or (code is not None and self._is_resource_type(code))
+            code in RESOURCE_TYPES_ABSTRACT
+            or (
+                code is not None
+                and (
+                    known
+                    if (known := self.context.resource_types.get(code)) is not None
+                    else self._is_resource_type(code)
+                )
+            )
         ):
             self._contained_resource(element, item, scope)
             return
