@@ -137,6 +137,7 @@ def _freeze(node: _Node, source: str, *, is_root: bool = False) -> ElementRecord
         slices=slices,
         is_choice=name.endswith("[x]"),
         single_code=types[0].code if len(types) == 1 else None,
+        one_allowed=int(element.get("min", 0)) <= 1 and raw_max != "0",
         has_invariants=any(c.get("key") != "ele-1" for c in element.get("constraint", [])),
         plain=not name.endswith("[x]") and not (element.get("slicing") and slices),
         needed=int(element.get("min", 0)) > 0 or any(s.min > 0 for s in slices),

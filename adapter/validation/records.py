@@ -133,6 +133,8 @@ class ElementRecord:
     """Holds a constraint other than ele-1 (which the walk checks by hand at every element)."""
     single_code: str | None = None
     """The type code when the element allows exactly one type."""
+    one_allowed: bool = True
+    """A single value meets this element's cardinality (min <= 1 <= max)."""
     plain: bool = False
     """Not a choice and not sliced: its values can be walked without the general shape."""
     value_alternatives: tuple[str, ...] = ()

@@ -545,7 +545,7 @@ class Walker:
             position = positions.get(key)
             if position is not None and not primitive:
                 wanted.add(position)
-                if position in choices:
+                if choices and position in choices:
                     if position in chosen or key.startswith("_"):
                         crowded.add(position)
                     chosen[position] = key
@@ -568,7 +568,8 @@ class Walker:
             self.add(
                 [Issue.error("structure", "type.unknown-element", f"Unrecognized property '{key}'", path)]
             )
-        for position in sorted(wanted):
+        element_value = self.element_value
+        for position in sorted(wanted) if len(wanted) > 1 else wanted:
             child = children[position]
             name = child.name
             if primitive and name == "value":
@@ -577,9 +578,9 @@ class Walker:
                 # The common cases - values with no twins and no slicing - walked without building
                 # the general shape (element_items gives the same items and issues, slower).
                 if not child.is_array and type(raw) is not list:
-                    if child.min > 1 or (child.max is not None and child.max < 1):
+                    if not child.one_allowed:
                         self.add(check_cardinality(child, 1, path, structure.url))
-                    self.element_value(child, Item(raw, None, f"{path}.{name}", None), structure, scope)
+                    element_value(child, Item(raw, None, f"{path}.{name}", None), structure, scope)
                     continue
                 if child.is_array and type(raw) is list and raw and None not in raw:
                     count = len(raw)
@@ -587,7 +588,7 @@ class Walker:
                         self.add(check_cardinality(child, count, path, structure.url))
                     for index, value in enumerate(raw):
                         item = Item(value, None, f"{path}.{name}[{index}]", None)
-                        self.element_value(child, item, structure, scope)
+                        element_value(child, item, structure, scope)
                     continue
             if (
                 child.is_choice
