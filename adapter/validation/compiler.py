@@ -13,6 +13,7 @@ from typing import Any
 
 from adapter.types import FhirJson
 from adapter.validation.records import (
+    PRIMITIVE_TYPES,
     Binding,
     Constraint,
     ContextRule,
@@ -107,6 +108,22 @@ def _freeze(node: _Node, source: str, *, is_root: bool = False) -> ElementRecord
     base_max = str(element.get("base", {}).get("max", raw_max))
     base_path = str(element.get("base", {}).get("path", path))
     types = tuple(_type_ref(t, base_path) for t in element.get("type", []))
+    bare_primitive = (
+        types[0].code
+        if len(types) == 1
+        and types[0].code in PRIMITIVE_TYPES
+        and not types[0].profiles
+        and not children
+        and not slices
+        and not any(key.startswith(("fixed", "pattern", "minValue", "maxValue")) for key in element)
+        and "maxLength" not in element
+        and "binding" not in element
+        and all(c.get("key") == "ele-1" for c in element.get("constraint", []))
+        and not any(
+            isinstance(e, dict) and e.get("url") == VALUE_ALTERNATIVES for e in element.get("extension", [])
+        )
+        else None
+    )
     return ElementRecord(
         id=node.id,
         path=path,
@@ -138,6 +155,7 @@ def _freeze(node: _Node, source: str, *, is_root: bool = False) -> ElementRecord
         is_choice=name.endswith("[x]"),
         single_code=types[0].code if len(types) == 1 else None,
         one_allowed=int(element.get("min", 0)) <= 1 and raw_max != "0",
+        bare_primitive=bare_primitive,
         has_invariants=any(c.get("key") != "ele-1" for c in element.get("constraint", [])),
         plain=not name.endswith("[x]") and not (element.get("slicing") and slices),
         needed=int(element.get("min", 0)) > 0 or any(s.min > 0 for s in slices),

@@ -133,6 +133,9 @@ class ElementRecord:
     """Holds a constraint other than ele-1 (which the walk checks by hand at every element)."""
     single_code: str | None = None
     """The type code when the element allows exactly one type."""
+    bare_primitive: str | None = None
+    """The primitive type code when a value here needs only its type's lexical check: one primitive
+    type, no fixed or pattern value, binding, limits, children or invariants beyond ele-1."""
     one_allowed: bool = True
     """A single value meets this element's cardinality (min <= 1 <= max)."""
     plain: bool = False

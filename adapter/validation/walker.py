@@ -569,6 +569,7 @@ class Walker:
                 [Issue.error("structure", "type.unknown-element", f"Unrecognized property '{key}'", path)]
             )
         element_value = self.element_value
+        known = self.context.valid_primitives
         for position in sorted(wanted) if len(wanted) > 1 else wanted:
             child = children[position]
             name = child.name
@@ -577,9 +578,12 @@ class Walker:
             if child.plain and (raw := data.get(name)) is not None and child.twin not in data:
                 # The common cases - values with no twins and no slicing - walked without building
                 # the general shape (element_items gives the same items and issues, slower).
+                bare = child.bare_primitive if self.context.allow_example_urls else None
                 if not child.is_array and type(raw) is not list:
                     if not child.one_allowed:
                         self.add(check_cardinality(child, 1, path, structure.url))
+                    if bare is not None and type(raw) is str and (bare, raw) in known:
+                        continue  # a bare primitive in a form already checked good: nothing more
                     element_value(child, Item(raw, None, f"{path}.{name}", None), structure, scope)
                     continue
                 if child.is_array and type(raw) is list and raw and None not in raw:
@@ -587,6 +591,8 @@ class Walker:
                     if count < child.min or (child.max is not None and count > child.max):
                         self.add(check_cardinality(child, count, path, structure.url))
                     for index, value in enumerate(raw):
+                        if bare is not None and type(value) is str and (bare, value) in known:
+                            continue
                         item = Item(value, None, f"{path}.{name}[{index}]", None)
                         element_value(child, item, structure, scope)
                     continue
