@@ -71,6 +71,8 @@ class Context:
     active_constraints: dict[int, tuple[Constraint, ...]] = field(default_factory=dict)
     plans: dict[tuple[int, str | None, int], object] = field(default_factory=dict)
     """Per-element walk plans, worked out once (see the walker)."""
+    bound_primitives: set[tuple[int, str]] = field(default_factory=set)
+    """(id of an element record, string value) pairs whose binding check found nothing to say."""
     valid_primitives: set[tuple[str, str]] = field(default_factory=set)
     """(type code, string value) pairs whose JSON type and lexical form were checked and found good."""
     # Example hosts (example.org, example.com) in uri/url values: fine in examples, an error when

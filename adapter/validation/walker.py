@@ -242,7 +242,7 @@ class Walker:
         if code in PRIMITIVE_TYPES or (code is None and not isinstance(value, dict)):
             self._primitive(element, code or "string", item, structure, scope)
             if element.binding is not None and code is not None:
-                self.add(check_binding(self.context.terminology, element, code, value, item.path))
+                self._primitive_binding(element, code, value, item.path)
             if element.has_invariants:
                 self._invariants(element, item, code, scope)
             return
@@ -358,6 +358,20 @@ class Walker:
         extras_only_id = not isinstance(item.extras, dict) or not set(item.extras) - {"id"}
         if (value is None or value == "") and extras_only_id:
             self.add([ele_1(path)])
+
+    def _primitive_binding(self, element: ElementRecord, code: str, value: Any, path: str) -> None:
+        """A bound primitive (a status code): a value found in its value set is remembered."""
+        known = self.context.bound_primitives
+        key = (id(element), value) if type(value) is str else None
+        if key is not None and key in known:
+            return
+        found = list(check_binding(self.context.terminology, element, code, value, path))
+        if found:
+            self.add(found)
+        elif key is not None:
+            if len(known) > VALID_PRIMITIVES_HELD:
+                known.clear()
+            known.add(key)
 
     def _primitive_value(self, code: str, value: Any, path: str) -> bool:
         """JSON type and lexical form of one primitive value; False when the JSON type is wrong."""
