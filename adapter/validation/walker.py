@@ -444,11 +444,17 @@ class Walker:
                 self.structure(part, value, path, scope)
             if plan.quantity_limits:
                 self.add(values.check_limits(element, code or "Quantity", value, path))
-            self._parents.append(Parent(element.path, plan.defined_at, code, value))
-            try:
-                self._object(holder, value, path, structure, scope, is_resource=element is structure.root)
-            finally:
-                self._parents.pop()
+            is_resource = element is structure.root
+            if code == "Extension" or "extension" in value or "modifierExtension" in value:
+                # Extensions are checked against where they sit: this value is their parent (and an
+                # extension encloses whatever extensions its value carries).
+                self._parents.append(Parent(element.path, plan.defined_at, code, value))
+                try:
+                    self._object(holder, value, path, structure, scope, is_resource=is_resource)
+                finally:
+                    self._parents.pop()
+            else:
+                self._object(holder, value, path, structure, scope, is_resource=is_resource)
             if holder is not element and code is not None and holder.has_invariants:
                 # The type's own invariants (per-1 on Period, ref-1 on Reference...) live on its root.
                 self._invariants(holder, item, code, scope)
