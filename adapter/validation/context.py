@@ -27,6 +27,8 @@ class Scope:
     bundle: BundleIndex | None = None
     contained: Mapping[str, FhirJson] = field(default_factory=dict)
     full_url: str | None = None
+    element_ids: dict[str, Any] = field(default_factory=dict)
+    """The element ids met so far in this resource, each with the JSON object that carries it."""
 
     def resolve(self, reference: Any) -> FhirJson | None:
         """The resource a reference points at, if this resource or its Bundle holds it."""

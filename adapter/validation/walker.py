@@ -346,6 +346,8 @@ class Walker:
             if not isinstance(item.extras, dict):
                 self.add([expected_object(path, "primitive extension")])
             else:
+                if "id" in item.extras:
+                    self._element_id(item.extras, path, scope)
                 holder = element if element.children else self._type_root(code)
                 if holder is not None:
                     self._parents.append(Parent(element.path, element.base_path, code, item.extras))
@@ -423,6 +425,9 @@ class Walker:
                 break
         else:
             self.add([ele_1(path)])
+        if "id" in value and "resourceType" not in value and code != "ElementDefinition":
+            # (A StructureDefinition's snapshot and differential repeat their element ids by design.)
+            self._element_id(value, path, scope)
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -460,6 +465,17 @@ class Walker:
                 self._invariants(holder, item, code, scope)
         finally:
             self._depth -= 1
+
+    def _element_id(self, value: FhirJson, path: str, scope: Scope) -> None:
+        """Element ids are unique within their resource (R4 Element.id): a second element with the
+        same id is an error where it stands. A value walked twice (a slice and its element) is one."""
+        element_id = value["id"]
+        if not isinstance(element_id, str):
+            return
+        first = scope.element_ids.setdefault(element_id, value)
+        if first is not value:
+            text = f"Duplicate id value '{element_id}': element ids must be unique within a resource"
+            self.add([Issue.error("business-rule", "element.id-duplicate", text, path)])
 
     def _complex_plan(
         self, element: ElementRecord, code: str | None, structure: StructureRecord

@@ -881,3 +881,26 @@ def test_a_bound_concept_with_text_only_is_named_as_giving_no_code() -> None:
     [issue] = validate(condition).errors
     assert (issue.message_id, issue.expression) == ("binding.required", "Condition.clinicalStatus")
     assert issue.text.startswith("No code is given from the value set 'Condition Clinical Status Codes'")
+
+
+def test_element_ids_are_unique_within_a_resource() -> None:
+    patient = {
+        "resourceType": "Patient",
+        "identifier": [{"id": "2", "system": "https://example.test/mrn", "value": "1"}],
+        "name": [{"id": "2", "family": "Muster"}, {"id": "3", "family": "Meier"}],
+        "gender": "female",
+        "_gender": {"id": "3"},
+    }
+    assert errors(patient) == {
+        ("element.id-duplicate", "Patient.name[0]"),
+        ("element.id-duplicate", "Patient.gender"),
+    }
+    # Each contained resource is a resource of its own, and a StructureDefinition's snapshot and
+    # differential repeat their element ids by design.
+    contained = {
+        "resourceType": "Patient",
+        "name": [{"id": "n", "family": "Muster"}],
+        "contained": [{"resourceType": "Patient", "id": "p", "name": [{"id": "n", "family": "Meier"}]}],
+        "link": [{"other": {"reference": "#p"}, "type": "seealso"}],
+    }
+    assert not {e for e in errors(contained) if e[0] == "element.id-duplicate"}
