@@ -132,6 +132,18 @@ HYPERLINK_SCHEMES = frozenset({"http", "https", "ftp", "mailto", "tel", "data"})
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
+def _parsed_div(narrative: dict[str, Any]) -> etree._Element | None:
+    """A narrative's div, parsed; None when there is none or it is not well-formed XHTML (which
+    check_narrative reports)."""
+    div = narrative.get("div")
+    if not isinstance(div, str):
+        return None
+    try:
+        return etree.fromstring(div.encode(), _PARSER)
+    except etree.XMLSyntaxError:
+        return None
+
+
 def narrative_ids(div: str) -> list[str]:
     """The id attributes of the elements in one narrative div (empty when it is not XHTML)."""
     try:
@@ -167,13 +179,9 @@ def check_narrative_sources(narrative: dict[str, Any], path: str, profile: str) 
     The extension's value names a severity (hint, warning, error), yet the reference validator
     reports an error whatever it names (fhir-test-cases xhtml-ctrl-source1: value ``warning``, two
     errors); the error is kept so both agree on whether a resource is valid."""
-    div = narrative.get("div")
-    if not isinstance(div, str):
+    root = _parsed_div(narrative)
+    if root is None:
         return []
-    try:
-        root = etree.fromstring(div.encode(), _PARSER)
-    except etree.XMLSyntaxError:
-        return []  # reported by check_narrative
     return [
         Issue.error(
             "business-rule",
@@ -207,13 +215,9 @@ def _unlabelled(node: Any) -> list[str]:
 def check_no_language_sections(narrative: dict[str, Any], path: str, profile: str) -> list[Issue]:
     """A profile's narrative-language-control ``_no``: the div has no language sections (no
     element inside it carries lang or xml:lang)."""
-    div = narrative.get("div")
-    if not isinstance(div, str):
+    root = _parsed_div(narrative)
+    if root is None:
         return []
-    try:
-        root = etree.fromstring(div.encode(), _PARSER)
-    except etree.XMLSyntaxError:
-        return []  # reported by check_narrative
     languages: list[str] = []
     for node in root.iterdescendants():
         if not isinstance(node.tag, str):

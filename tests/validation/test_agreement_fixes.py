@@ -5,32 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from validation_builders import BASE, TEST, profile, validator
+
 from adapter.definitions import Definitions, MemorySource
 from adapter.validation import Validator, validate
 from adapter.validation.inputs import load_file
-
-BASE = "http://hl7.org/fhir/StructureDefinition/"
-TEST = "https://example.test/StructureDefinition/"
-
-
-def profile(name: str, kind: str, elements: list[dict[str, Any]]) -> dict[str, Any]:
-    """A differential-only StructureDefinition on a core type."""
-    return {
-        "resourceType": "StructureDefinition",
-        "url": TEST + name,
-        "name": name,
-        "status": "draft",
-        "kind": "resource",
-        "abstract": False,
-        "type": kind,
-        "baseDefinition": BASE + kind,
-        "derivation": "constraint",
-        "differential": {"element": [{"id": kind, "path": kind}, *elements]},
-    }
-
-
-def validator(*definitions: dict[str, Any]) -> Validator:
-    return Validator(Definitions.core_only().with_source(MemorySource(list(definitions), name="test")))
 
 
 def errors(resource: Any, **options: Any) -> set[tuple[str, str | None]]:

@@ -5,32 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from validation_builders import BASE, TEST, profile, validator
+
 from adapter.definitions import Definitions, MemorySource
 from adapter.validation import Validator
 
-BASE = "http://hl7.org/fhir/StructureDefinition/"
-TEST = "https://example.test/StructureDefinition/"
 XHTML = 'xmlns="http://www.w3.org/1999/xhtml"'
-
-
-def profile(name: str, kind: str, elements: list[dict[str, Any]]) -> dict[str, Any]:
-    """A differential-only StructureDefinition on a core type."""
-    return {
-        "resourceType": "StructureDefinition",
-        "url": TEST + name,
-        "name": name,
-        "status": "draft",
-        "kind": "resource",
-        "abstract": False,
-        "type": kind,
-        "baseDefinition": BASE + kind,
-        "derivation": "constraint",
-        "differential": {"element": [{"id": kind, "path": kind}, *elements]},
-    }
-
-
-def validator(*definitions: dict[str, Any]) -> Validator:
-    return Validator(Definitions.core_only().with_source(MemorySource(list(definitions), name="test")))
 
 
 def test_narrative_source_control_wants_every_piece_of_text_labelled() -> None:
