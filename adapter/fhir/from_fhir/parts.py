@@ -43,18 +43,28 @@ class Parts:
         target = self.imp.resolve(reference, source, ("Condition",))
         return None if target is None else self.need(target)
 
+    def _begin(
+        self, target: Target, ids: dict[int, str | None], parts: list[FhirJson], field: str, kind: str
+    ) -> tuple[Node, str, FhirJson, str | None]:
+        """Start reading one Goal or Condition into a new entry of ``plan.<field>``: remember where
+        it came from and its local id (so each resource is read once), and read its id and subject."""
+        imp = self.imp
+        node = imp.node(target)
+        canonical = f"plan.{field}[{len(parts)}]"
+        imp.where[canonical] = node.path
+        out: FhirJson = {}
+        parts.append(out)
+        part_id = local_id(node, kind)
+        ids[id(target)] = part_id
+        node.take("subject")
+        imp.put(out, canonical, "id", part_id, f"{node.path}.identifier")
+        return node, canonical, out, part_id
+
     def goal(self, target: Target) -> str | None:
         if id(target) in self._goal_ids:
             return self._goal_ids[id(target)]
         imp = self.imp
-        node = imp.node(target)
-        canonical = f"plan.goals[{len(self.goals)}]"
-        imp.where[canonical] = node.path
-        out: FhirJson = {}
-        self.goals.append(out)
-        goal_id = self._goal_ids[id(target)] = local_id(node, "Goal")
-        node.take("subject")
-        imp.put(out, canonical, "id", goal_id, f"{node.path}.identifier")
+        node, canonical, out, goal_id = self._begin(target, self._goal_ids, self.goals, "goals", "Goal")
         _domain_and_area(imp, node, out, canonical)
         description = node.child("description")
         imp.put(
@@ -107,14 +117,7 @@ class Parts:
         if id(target) in self._need_ids:
             return self._need_ids[id(target)]
         imp = self.imp
-        node = imp.node(target)
-        canonical = f"plan.needs[{len(self.needs)}]"
-        imp.where[canonical] = node.path
-        out: FhirJson = {}
-        self.needs.append(out)
-        need_id = self._need_ids[id(target)] = local_id(node, "Condition")
-        node.take("subject")
-        imp.put(out, canonical, "id", need_id, f"{node.path}.identifier")
+        node, canonical, out, need_id = self._begin(target, self._need_ids, self.needs, "needs", "Condition")
         imp.fixed_all(node.children("category"), "need-category")
         clinical = node.child("clinicalStatus")
         imp.fixed(clinical, "need-clinical-status")
