@@ -92,6 +92,27 @@ def compile_fhirpath(expression: str, focus_type: str) -> Native:
     return Native(expression, run)
 
 
+def _three_valued(a: Fn, b: Fn, *, decides: tuple[bool, bool], answer: bool) -> Fn:
+    """FHIRPath's three-valued ``or`` / ``and`` / ``implies``: the left side having ``decides[0]``,
+    or the right side having ``decides[1]``, gives ``answer`` (the right side is then not needed
+    when the left decides); both sides having the other values give ``not answer``; anything
+    else (an empty side) gives empty.
+
+    or: (True, True) -> True; and: (False, False) -> False; implies: (False, True) -> True."""
+    left_decides, right_decides = decides
+
+    def run(items: list[Any], env: Env) -> list[Any]:
+        x = fv.to_boolean(a(items, env))
+        if x is left_decides:
+            return [answer]
+        y = fv.to_boolean(b(items, env))
+        if y is right_decides:
+            return [answer]
+        return [not answer] if x is (not left_decides) and y is (not right_decides) else []
+
+    return run
+
+
 class _Compiler:
     """One compilation: the AST in, closures and static types out."""
 
@@ -254,38 +275,17 @@ class _Compiler:
 
             return xor, "System.Boolean"
 
-        def either(items: list[Any], env: Env) -> list[Any]:
-            x = fv.to_boolean(a(items, env))
-            if x is True:
-                return [True]
-            y = fv.to_boolean(b(items, env))
-            return [True] if y is True else [False] if x is False and y is False else []
-
-        return either, "System.Boolean"
+        return _three_valued(a, b, decides=(True, True), answer=True), "System.Boolean"
 
     def _AndExpression(self, node: Mapping[str, Any], focus: Static, this: Static) -> tuple[Fn, Static]:
         a, _, b, _ = self._binary(node, focus, this)
 
-        def both(items: list[Any], env: Env) -> list[Any]:
-            x = fv.to_boolean(a(items, env))
-            if x is False:
-                return [False]
-            y = fv.to_boolean(b(items, env))
-            return [False] if y is False else [True] if x is True and y is True else []
-
-        return both, "System.Boolean"
+        return _three_valued(a, b, decides=(False, False), answer=False), "System.Boolean"
 
     def _ImpliesExpression(self, node: Mapping[str, Any], focus: Static, this: Static) -> tuple[Fn, Static]:
         a, _, b, _ = self._binary(node, focus, this)
 
-        def implies(items: list[Any], env: Env) -> list[Any]:
-            x = fv.to_boolean(a(items, env))
-            if x is False:
-                return [True]
-            y = fv.to_boolean(b(items, env))
-            return [True] if y is True else [False] if x is True and y is False else []
-
-        return implies, "System.Boolean"
+        return _three_valued(a, b, decides=(False, True), answer=True), "System.Boolean"
 
     def _EqualityExpression(self, node: Mapping[str, Any], focus: Static, this: Static) -> tuple[Fn, Static]:
         a, a_type, b, b_type = self._binary(node, focus, this)
