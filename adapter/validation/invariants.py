@@ -204,7 +204,7 @@ class Invariants:
             if key not in self._on_absent:
                 self._on_absent[key] = self._run(expression, {}, type_path, resource, root)
             return self._on_absent[key]
-        # A compiled closure answers faster than the short cuts below can look for one.
+        # A compiled closure answers faster than the sufficient tests below can look for one.
         answer = self._run_native(expression, node, type_path, resource, root)
         if answer is not None:
             return answer
@@ -212,14 +212,8 @@ class Invariants:
             self._sufficient[expression] = sufficient_tests(expression)
         if isinstance(node, dict) and any(_holds(node, test) for test in self._sufficient[expression]):
             return True
-        if names is not None and isinstance(node, dict) and not _mentions(node, names):
-            # The expression reads only these children of its focus and none is present: its
-            # answer is the same as on an empty node, which is computed once per type.
-            key = (expression, type_path)
-            if key not in self._on_absent:
-                self._on_absent[key] = self._run(expression, {}, type_path, resource, root)
-            return self._on_absent[key]
-        return self._run(expression, node, type_path, resource, root)
+        # The closures declined this one (none compiled, or a value they leave to fhirpathpy).
+        return self._run_fhirpathpy(expression, node, type_path, resource, root)
 
     def select(self, expression: str, resource: Any) -> list[Any] | str:
         """The values an expression selects from a resource, or why it could not be evaluated."""

@@ -247,15 +247,7 @@ class Walker:
                 self._invariants(element, item, code, scope)
             return
         if element is not structure.root and (
-            code in RESOURCE_TYPES_ABSTRACT
-            or (
-                code is not None
-                and (
-                    known
-                    if (known := self.context.resource_types.get(code)) is not None
-                    else self._is_resource_type(code)
-                )
-            )
+            code in RESOURCE_TYPES_ABSTRACT or (code is not None and self.context.is_resource_type(code))
         ):
             self._contained_resource(element, item, scope)
             return
@@ -287,9 +279,6 @@ class Walker:
                 self.add(check_narrative_controls(element, value, item.path, structure.url))
         if element.has_invariants:
             self._invariants(element, item, code, scope)
-
-    def _is_resource_type(self, code: str) -> bool:
-        return self.context.is_resource_type(code)
 
     def _contained_resource(self, element: ElementRecord, item: Item, scope: Scope) -> None:
         allowed = [t.code for t in element.types if t.code not in RESOURCE_TYPES_ABSTRACT]
@@ -669,20 +658,18 @@ class Walker:
             for item in items:
                 self.element_value(child, item, structure, scope)
             return
-        assigned: list[ElementRecord] = [child] * len(items)
-        if child.slicing is not None and child.slices:
-            matched, slice_issues = assign_slices(
-                child,
-                items,
-                self._conforms,
-                self._type_root,
-                structure.url,
-                path,
-                self._in_value_set,
-                scope.resolve,
-            )
-            self.add(slice_issues)
-            assigned = [m or child for m in matched]
+        matched, slice_issues = assign_slices(
+            child,
+            items,
+            self._conforms,
+            self._type_root,
+            structure.url,
+            path,
+            self._in_value_set,
+            scope.resolve,
+        )
+        self.add(slice_issues)
+        assigned = [m or child for m in matched]
         self.add(check_cardinality(child, len(items) + disallowed, path, structure.url))
         for item, element in zip(items, assigned, strict=True):
             self.element_value(element, item, structure, scope)
