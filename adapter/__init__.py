@@ -21,11 +21,12 @@ if typing.TYPE_CHECKING:
     from adapter.coordination import check_coordination, responsible_for_coordination
     from adapter.definitions import Definitions
     from adapter.errors import AdapterError, DefinitionNotFound, InvalidFhir, InvalidRecord, UnsupportedFormat
-    from adapter.fhir import MappingResult, from_fhir, read_resource, to_fhir, write_resource
+    from adapter.fhir import MappingResult, from_fhir, to_fhir
     from adapter.handover import build_handover, receive_handover
     from adapter.model import ClientRecord, dump_record, load_record
     from adapter.outcome import Issue, OperationOutcome
     from adapter.validation import Validator, validate
+    from adapter.wire import read_resource, write_resource
 
 # Each public name is imported from its room when first used, so that importing one room
 # (``adapter.validation`` for a validator's cold start) does not load them all.
@@ -40,9 +41,9 @@ _HOMES = {
     "UnsupportedFormat": "adapter.errors",
     "MappingResult": "adapter.fhir",
     "from_fhir": "adapter.fhir",
-    "read_resource": "adapter.fhir",
+    "read_resource": "adapter.wire",
     "to_fhir": "adapter.fhir",
-    "write_resource": "adapter.fhir",
+    "write_resource": "adapter.wire",
     "build_handover": "adapter.handover",
     "receive_handover": "adapter.handover",
     "ClientRecord": "adapter.model",

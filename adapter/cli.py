@@ -36,13 +36,13 @@ from adapter.dialects.command import convert as convert_between_systems
 from adapter.dialects.command import systems_command
 from adapter.errors import AdapterError, UnsupportedFormat
 from adapter.fhir import from_fhir, to_fhir
-from adapter.fhir.wire import read_resource, write_resource
 from adapter.handover.command import handover, keygen, receive
 from adapter.handover.journey import prison_release_journey
 from adapter.model import ClientRecord, dump_record, load_record
 from adapter.types import FhirJson
 from adapter.validation import Validator
 from adapter.validation.command import validate_command
+from adapter.wire import read_resource, write_resource
 
 app = typer.Typer(
     help="Move drug-treatment care plans between services as FHIR R4, with consent and provenance.",

@@ -26,7 +26,7 @@ from fhir.resources.R4B.bundle import Bundle
 from adapter.dialects import load_system, read, systems
 from adapter.fhir import to_fhir
 from adapter.fhir.terminology import Terminology
-from adapter.fhir.wire import write_resource
+from adapter.wire import write_resource
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "systems"
 

@@ -1,6 +1,6 @@
-"""FHIR wire formats: adapter.fhir.wire side by side with fhir.resources (R4B models), same run.
+"""FHIR wire formats: adapter.wire side by side with fhir.resources (R4B models), same run.
 
-    .venv/bin/python benchmarks/wire.py                      # the 22 R4 examples in tests/fhir/wire/data
+    .venv/bin/python benchmarks/wire.py                      # the 22 R4 examples in tests/wire/data
     .venv/bin/python benchmarks/wire.py --folder DIR --repeat 3
     .venv/bin/python benchmarks/wire.py --json-only          # how the JSON reader was chosen
     .venv/bin/python benchmarks/wire.py --round-trip --folder DIR   # lossless over a whole package
@@ -25,7 +25,7 @@ import orjson
 from lxml import etree
 
 from adapter.errors import InvalidFhir
-from adapter.fhir.wire import FhirDecimal, json_to_xml, read_json, write_json, xml_to_json
+from adapter.wire import FhirDecimal, json_to_xml, read_json, write_json, xml_to_json
 
 DEFAULT_FOLDER = Path(__file__).resolve().parents[1] / "tests" / "fhir" / "wire" / "data"
 NUMBER = re.compile(rb'"value"\s*:\s*(-?\d[\d.eE+-]*)')
@@ -115,7 +115,7 @@ def pipeline_table(documents: list[bytes], repeat: int) -> None:
         print(f"\nfhir.resources (R4B models) accepted {theirs_count} of {mine_count} R4 documents;")
         print("its times are for those only, so the ratio flatters it slightly.")
     print("\ndecimals whose text changed over the pipeline:")
-    print(f"  adapter.fhir.wire: {changed_decimals(documents, mine_out)}")
+    print(f"  adapter.wire: {changed_decimals(documents, mine_out)}")
     if theirs_count == mine_count:
         print(f"  fhir.resources:    {changed_decimals(documents, theirs_out)}")
     else:

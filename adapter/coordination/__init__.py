@@ -1,16 +1,17 @@
 """Care co-ordination by the guidance: who co-ordinates a client's care, and what is missing or due.
 
-    >>> from adapter.coordination import FixedClock, check_coordination
+    >>> from adapter.clock import FixedClock
+    >>> from adapter.coordination import check_coordination
     >>> report = check_coordination(record, today=FixedClock(date(2026, 5, 1)))
     >>> report.decision.role, [f.code for f in report.findings]
 
-Pure functions of a canonical record and a day (a :class:`Clock`); every rule and finding cites its
-seed section. :func:`operation_outcome` and :func:`detected_issues` render a report as FHIR R4.
+Pure functions of a canonical record and a day (an :class:`adapter.clock.Clock`); every rule and
+finding cites its seed section. :func:`operation_outcome` and :func:`detected_issues` render a
+report as FHIR R4.
 """
 
 from __future__ import annotations
 
-from adapter.coordination.clock import Clock, FixedClock, SystemClock
 from adapter.coordination.codes import FINDING_CODE_SYSTEM, FINDING_DEFINITIONS, FindingCode
 from adapter.coordination.fhir import detected_issues, operation_outcome
 from adapter.coordination.findings import CHECKS, CoordinationReport, Finding, check_coordination
@@ -28,14 +29,11 @@ __all__ = [
     "FINDING_DEFINITIONS",
     "RULES",
     "Candidate",
-    "Clock",
     "CoordinationDecision",
     "CoordinationReport",
     "Finding",
     "FindingCode",
-    "FixedClock",
     "Source",
-    "SystemClock",
     "check_coordination",
     "detected_issues",
     "operation_outcome",

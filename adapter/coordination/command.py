@@ -21,7 +21,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from adapter.coordination.clock import Clock, FixedClock, SystemClock
+from adapter.clock import Clock, FixedClock, SystemClock
 from adapter.coordination.fhir import operation_outcome
 from adapter.coordination.findings import CoordinationReport, check_coordination
 from adapter.errors import InvalidRecord

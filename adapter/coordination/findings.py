@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from adapter.clock import Clock
 from adapter.coordination import situation, sources
-from adapter.coordination.clock import Clock
 from adapter.coordination.codes import FINDING_DEFINITIONS, FindingCode
 from adapter.coordination.responsibility import (
     DISPLACED_BY_ALTERNATIVE_ARRANGEMENT,

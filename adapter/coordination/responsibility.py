@@ -49,8 +49,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from adapter.clock import Clock
 from adapter.coordination import situation, sources
-from adapter.coordination.clock import Clock
 from adapter.coordination.sources import Source
 from adapter.model import CareTeamMember, ClientRecord
 from adapter.model.codes import CpaLevel, DrrKind, Role, Tier

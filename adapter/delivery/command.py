@@ -24,7 +24,7 @@ from rich.table import Table
 from adapter.delivery.deliverer import Deliverer, RetryPolicy
 from adapter.delivery.outbox import OutboxEntry, OutboxStatus, open_outbox
 from adapter.errors import AdapterError
-from adapter.fhir import read_resource
+from adapter.wire import read_resource
 
 EXIT_NOT_DELIVERED = 1
 EXIT_BAD_INPUT = 2

@@ -31,12 +31,12 @@ from dataclasses import dataclass
 
 import httpx
 
+from adapter.clock import Clock, SystemClock
 from adapter.delivery.errors import DeliveryError
 from adapter.delivery.outbox import Attempt, OutboxEntry, OutboxStatus, SqlOutbox
 from adapter.errors import InvalidFhir
-from adapter.fhir import read_json, write_json
-from adapter.handover import InstantClock, SystemInstant
 from adapter.types import FhirJson
+from adapter.wire import read_json, write_json
 
 Sleeper = Callable[[float], None]
 """Waits the given number of seconds (``time.sleep``; a recorder in tests)."""
@@ -116,13 +116,13 @@ class Deliverer:
         client: httpx.Client,
         outbox: SqlOutbox,
         *,
-        clock: InstantClock | None = None,
+        clock: Clock | None = None,
         sleep: Sleeper = time.sleep,
         policy: RetryPolicy | None = None,
     ) -> None:
         self.client = client
         self.outbox = outbox
-        self.clock = clock if clock is not None else SystemInstant()
+        self.clock = clock if clock is not None else SystemClock()
         self.sleep = sleep
         self.policy = policy if policy is not None else RetryPolicy()
 

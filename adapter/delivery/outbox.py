@@ -28,11 +28,11 @@ from sqlalchemy import Column, Engine, Integer, MetaData, Row, String, Table, Te
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from adapter.delivery.errors import DeliveryError
-from adapter.fhir import read_json, write_json
 from adapter.handover import message_problem
 from adapter.outcome import Issue, OperationOutcome
 from adapter.store import StoreError, open_store
 from adapter.types import FhirJson
+from adapter.wire import read_json, write_json
 
 
 class OutboxStatus(StrEnum):

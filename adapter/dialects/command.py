@@ -60,7 +60,7 @@ class FileResult:
 def _as_fhir(record: ClientRecord, wire: str) -> bytes:
     # Imported here: the FHIR mapper is its own room, needed only for this target.
     from adapter.fhir import to_fhir
-    from adapter.fhir.wire import write_resource
+    from adapter.wire import write_resource
 
     return write_resource(to_fhir(record), "xml" if wire == "xml" else "json")
 

@@ -79,7 +79,7 @@ class FhirDialect:
     def read_records(self, data: bytes) -> list[Conversion]:
         """The one client record in a FHIR bundle, cut down to what the system keeps."""
         from adapter.fhir import from_fhir
-        from adapter.fhir.wire import read_resource
+        from adapter.wire import read_resource
 
         try:
             result = from_fhir(read_resource(data, max_bytes=self.max_bytes))
@@ -92,7 +92,7 @@ class FhirDialect:
     def write_record(self, record: ClientRecord) -> Written:
         """The part of ``record`` the system keeps, as a FHIR bundle; the rest reported as losses."""
         from adapter.fhir import to_fhir
-        from adapter.fhir.wire import write_resource
+        from adapter.wire import write_resource
 
         canonical = dump_record(record)
         missing = [path for path in self.requires if paths.get(canonical, path) is None]

@@ -1,6 +1,6 @@
 """Parsing a system's XML from outside, through the adapter's one hardened parser.
 
-:func:`adapter.fhir.wire.parse_untrusted_xml` refuses DOCTYPEs (XXE, billion laughs, quadratic
+:func:`adapter.wire.parse_untrusted_xml` refuses DOCTYPEs (XXE, billion laughs, quadratic
 blow-up), never resolves entities, loads DTDs or touches the network, keeps huge_tree off, and
 bounds size and depth. Here it gets this room's own limits - a system record is one client, so
 smaller than a FHIR bundle may be - and raises InvalidSystemRecord.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from adapter.dialects.errors import InvalidSystemRecord
-from adapter.fhir.wire import parse_untrusted_xml as parse_hardened
+from adapter.wire import parse_untrusted_xml as parse_hardened
 
 
 @dataclass(frozen=True, slots=True)

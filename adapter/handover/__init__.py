@@ -2,9 +2,9 @@
 receipt, acknowledgement and the handover Task's life.
 
     >>> message = build_handover(record, destination="Y02345", reason=HandoverReason.PRISON_RELEASE,
-    ...                          sender="NTI", clock=FixedInstant(at), signer=signer, store=store)
+    ...                          sender="NTI", clock=FixedClock(at), signer=signer, store=store)
     >>> ack = receive_handover(message, store=store, trust=TrustList({"NTI": signer.verifier()}),
-    ...                        clock=FixedInstant(at), as_organisation="Y02345")
+    ...                        clock=FixedClock(at), as_organisation="Y02345")
     >>> ack.code, ack.task_status
     ('ok', <TaskStatus.ACCEPTED: 'accepted'>)
 
@@ -16,7 +16,6 @@ the CJIT of the release area, which decides whether to take the client on.
 from __future__ import annotations
 
 from adapter.handover.build import build_handover, endpoint_of, sign_message
-from adapter.handover.clock import FixedInstant, InstantClock, SystemInstant
 from adapter.handover.codes import HandoverEvent, HandoverInput, HandoverReason, TaskStatus
 from adapter.handover.consent import covering_consent
 from adapter.handover.errors import HandoverRefused, MessageRefused, TransitionRefused
@@ -37,16 +36,13 @@ __all__ = [
     "Acknowledgement",
     "Ed25519Signer",
     "Ed25519Verifier",
-    "FixedInstant",
     "HandoverEvent",
     "HandoverInput",
     "HandoverReason",
     "HandoverRefused",
-    "InstantClock",
     "MessageRefused",
     "Minimisation",
     "Signer",
-    "SystemInstant",
     "TaskStatus",
     "TransitionRefused",
     "TrustList",

@@ -1,7 +1,7 @@
 """Building a DIR-style handover message: consent gate, minimisation, FHIR message Bundle, signature.
 
     >>> message = build_handover(record, destination="Y02345", reason=HandoverReason.PRISON_RELEASE,
-    ...                          sender="NTI", clock=FixedInstant(at), signer=signer)
+    ...                          sender="NTI", clock=FixedClock(at), signer=signer)
     >>> [e["resource"]["resourceType"] for e in message["entry"][:3]]
     ['MessageHeader', 'Task', 'Provenance']
 
@@ -23,10 +23,10 @@ import uuid
 from collections.abc import Mapping
 from datetime import datetime
 
+from adapter.clock import Clock, FixedClock
 from adapter.coordination import check_coordination
 from adapter.fhir import to_fhir
 from adapter.fhir.narrative import brief
-from adapter.handover.clock import FixedInstant, InstantClock
 from adapter.handover.codes import (
     HANDOVER_EVENT_SYSTEM,
     HANDOVER_REASON_SYSTEM,
@@ -111,13 +111,13 @@ def _rule(record: ClientRecord, destination: Organisation | None) -> tuple[Minim
     ]
 
 
-def _plan_errors(record: ClientRecord, clock: FixedInstant) -> list[Issue]:
+def _plan_errors(record: ClientRecord, clock: FixedClock) -> list[Issue]:
     report = check_coordination(record, today=clock)
     return [finding.to_issue() for finding in report.findings if finding.is_error]
 
 
 def _consent(
-    record: ClientRecord, destination: OdsCode, reason: HandoverReason, clock: FixedInstant
+    record: ClientRecord, destination: OdsCode, reason: HandoverReason, clock: FixedClock
 ) -> tuple[ConsentToShare | None, list[Issue]]:
     try:
         return covering_consent(record, destination, reason, clock.today()), []
@@ -254,7 +254,7 @@ def build_handover(
     destination: OdsCode,
     reason: HandoverReason,
     sender: OdsCode,
-    clock: InstantClock,
+    clock: Clock,
     signer: Signer,
     store: Store | None = None,
     endpoints: Mapping[OdsCode, str] | None = None,
@@ -265,7 +265,7 @@ def build_handover(
     when the plan may not or cannot be handed over; see the module docstring.
     """
     at = clock.now()
-    day = FixedInstant(at)
+    day = FixedClock(at)
     sender_org, issues = _organisation(record, sender, "sender")
     destination_org, found = _organisation(record, destination, "destination")
     issues += found

@@ -23,12 +23,12 @@ import typer
 from rich.console import Console
 
 from adapter.atomic import write_atomically
+from adapter.clock import Clock, FixedClock, SystemClock
 from adapter.dialects import read as read_system
 from adapter.dialects import write as write_system
 from adapter.errors import AdapterError
-from adapter.fhir import from_fhir, read_resource, write_resource
+from adapter.fhir import from_fhir
 from adapter.handover.build import build_handover
-from adapter.handover.clock import FixedInstant, InstantClock, SystemInstant
 from adapter.handover.codes import HandoverReason
 from adapter.handover.receive import receive_handover
 from adapter.handover.rules import default_reasons
@@ -37,6 +37,7 @@ from adapter.model import ClientRecord, load_record
 from adapter.outcome import OperationOutcome
 from adapter.store import Store, open_store
 from adapter.types import FhirJson, OdsCode
+from adapter.wire import read_resource, write_resource
 
 EXIT_REFUSED = 1
 EXIT_BAD_INPUT = 2
@@ -56,11 +57,11 @@ def _print_outcome(outcome: OperationOutcome, what: str) -> None:
         _err.print(f"  {issue}", markup=False)
 
 
-def _clock(at: str | None) -> InstantClock:
+def _clock(at: str | None) -> Clock:
     if at is None:
-        return SystemInstant()
+        return SystemClock()
     try:
-        return FixedInstant(datetime.fromisoformat(at))
+        return FixedClock(datetime.fromisoformat(at))
     except ValueError:
         raise typer.BadParameter(
             f"expected an instant with its offset, got {at!r}", param_hint="--at"

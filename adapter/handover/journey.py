@@ -22,14 +22,14 @@ import orjson
 from rich.console import Console
 
 from adapter.atomic import write_atomically
+from adapter.clock import FixedClock
 from adapter.coordination import check_coordination
 from adapter.dialects import read as read_system
 from adapter.dialects import systems
 from adapter.dialects import write as write_system
 from adapter.errors import AdapterError
-from adapter.fhir import read_json, to_fhir, write_json
+from adapter.fhir import to_fhir
 from adapter.handover.build import build_handover
-from adapter.handover.clock import FixedInstant
 from adapter.handover.codes import HandoverReason
 from adapter.handover.receive import Acknowledgement, receive_handover
 from adapter.handover.signing import Ed25519Signer, TrustList
@@ -37,6 +37,7 @@ from adapter.model import ClientRecord, load_record
 from adapter.store import open_store
 from adapter.types import FhirJson
 from adapter.validation import validate
+from adapter.wire import read_json, write_json
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 CARAT_EXPORT = FIXTURES / "systems" / "carat" / "02-carat-release.csv"
@@ -93,7 +94,7 @@ def _carat_export(run: _Run) -> ClientRecord | None:
     return record
 
 
-def _checked(run: _Run, record: ClientRecord, clock: FixedInstant) -> bool:
+def _checked(run: _Run, record: ClientRecord, clock: FixedClock) -> bool:
     report = check_coordination(record, today=clock)
     errors = [f for f in report.findings if f.is_error]
     detail = f"care co-ordination: {report.decision.role or 'a decision is needed'}; "
@@ -112,7 +113,7 @@ def _validated(run: _Run, record: ClientRecord) -> bool:
     return run.step("validated", outcome.ok, detail)
 
 
-def _consent_gate(run: _Run, record: ClientRecord, clock: FixedInstant, signer: Ed25519Signer) -> None:
+def _consent_gate(run: _Run, record: ClientRecord, clock: FixedClock, signer: Ed25519Signer) -> None:
     try:
         build_handover(
             record,
@@ -130,7 +131,7 @@ def _consent_gate(run: _Run, record: ClientRecord, clock: FixedInstant, signer: 
 
 
 def _send(
-    run: _Run, record: ClientRecord, *, to: str, name: str, clock: FixedInstant, signer: Ed25519Signer
+    run: _Run, record: ClientRecord, *, to: str, name: str, clock: FixedClock, signer: Ed25519Signer
 ) -> FhirJson | None:
     try:
         message = build_handover(
@@ -162,7 +163,7 @@ def _receive(
     name: str,
     system: str,
     trust: TrustList,
-    clock: FixedInstant,
+    clock: FixedClock,
     step: str,
 ) -> Acknowledgement:
     store_path = run.out_dir / f"{name.lower()}.db"
@@ -195,7 +196,7 @@ def prison_release_journey(
 
     Stops at the first step that fails (the Journey says which)."""
     run = _Run(out_dir, console or Console(highlight=False))
-    clock = FixedInstant(at)
+    clock = FixedClock(at)
     carat_key = Ed25519Signer.generate(CARAT)
     run.write("trust", f"trust/{CARAT}.pub.pem", carat_key.verifier().public_pem())
     trust = TrustList({CARAT: carat_key.verifier()})

@@ -32,11 +32,11 @@ from datetime import datetime
 
 import orjson
 
+from adapter.clock import Clock, FixedClock
 from adapter.errors import InvalidFhir
 from adapter.fhir import from_fhir
 from adapter.fhir.narrative import brief
 from adapter.handover.build import MESSAGE_NAMESPACE, PROVENANCE_INDEX, endpoint_of
-from adapter.handover.clock import FixedInstant, InstantClock
 from adapter.handover.codes import (
     ACKNOWLEDGEMENT_HEADER_PROFILE,
     HANDOVER_REASON_SYSTEM,
@@ -273,7 +273,7 @@ def _reason(task: FhirJson) -> HandoverReason | None:
     return None
 
 
-def _import(message: _Message, us: OdsCode, clock: FixedInstant) -> tuple[ClientRecord | None, list[Issue]]:
+def _import(message: _Message, us: OdsCode, clock: FixedClock) -> tuple[ClientRecord | None, list[Issue]]:
     try:
         record = from_fhir(message.bundle).record
     except InvalidFhir as error:
@@ -357,7 +357,7 @@ def _refused(
 
 
 def receive_handover(
-    message: FhirJson, *, store: Store, trust: TrustList, clock: InstantClock, as_organisation: OdsCode
+    message: FhirJson, *, store: Store, trust: TrustList, clock: Clock, as_organisation: OdsCode
 ) -> Acknowledgement:
     """Check, import and keep a handover addressed to ``as_organisation``; the acknowledgement.
 
@@ -377,7 +377,7 @@ def receive_handover(
     if issues or signature_issues:
         return _refused(found, as_organisation, issues + signature_issues, store, at)
     assert task_index is not None and sender is not None
-    record, problems = _import(found, as_organisation, FixedInstant(at))
+    record, problems = _import(found, as_organisation, FixedClock(at))
     # requested -> received (authenticated, addressed to us) -> accepted | rejected (table-checked).
     status = TaskStatus.ACCEPTED if record is not None else TaskStatus.REJECTED
     for current, new in ((TaskStatus.REQUESTED, TaskStatus.RECEIVED), (TaskStatus.RECEIVED, status)):

@@ -9,7 +9,7 @@ removed, written as JSON with:
 
 - object keys sorted by code point, no whitespace between tokens, UTF-8 without escaping non-ASCII;
 - decimals in the lexical form they have on the wire (``45.0`` stays ``45.0``: FHIR decimals keep
-  their precision, adapter.fhir.wire.FhirDecimal), other numbers, strings and literals as JSON
+  their precision, adapter.wire.FhirDecimal), other numbers, strings and literals as JSON
   writes them;
 - arrays in their order (order is meaningful in FHIR).
 
@@ -38,8 +38,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from adapter.fhir import FhirDecimal
 from adapter.types import FhirJson, OdsCode
+from adapter.wire import FhirDecimal
 
 JWS_ALGORITHM = "EdDSA"
 

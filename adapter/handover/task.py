@@ -11,7 +11,7 @@ seen the client), refusing moves the table does not allow.
 
 from __future__ import annotations
 
-from adapter.handover.clock import InstantClock
+from adapter.clock import Clock
 from adapter.handover.codes import TaskStatus
 from adapter.handover.errors import TransitionRefused
 from adapter.handover.rules import task_transitions
@@ -42,7 +42,7 @@ def check_transition(current: TaskStatus | None, new: str, expression: str = "Ta
 
 
 def advance_task(
-    store: Store, task_id: str, status: TaskStatus, *, reason: str | None = None, clock: InstantClock
+    store: Store, task_id: str, status: TaskStatus, *, reason: str | None = None, clock: Clock
 ) -> TaskState:
     """Move the stored handover Task ``task_id`` to ``status`` (a rejection needs a reason)."""
     state = store.get_task(task_id)

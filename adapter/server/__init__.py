@@ -17,7 +17,6 @@ from adapter.server.app import create_app
 from adapter.server.deps import (
     CallerDep,
     ClockDep,
-    ServerClock,
     SettingsDep,
     StoreDep,
     TrustDep,
@@ -37,7 +36,6 @@ __all__ = [
     "CallerDep",
     "ClockDep",
     "HttpProblem",
-    "ServerClock",
     "Settings",
     "SettingsDep",
     "StoreDep",

@@ -11,7 +11,8 @@ import logging
 
 from fastapi import FastAPI
 
-from adapter.handover import SystemInstant, TrustList
+from adapter.clock import SystemClock
+from adapter.handover import TrustList
 from adapter.server.handlers import install_problem_handlers
 from adapter.server.routes import ROUTERS
 from adapter.server.settings import Settings
@@ -44,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         log.warning("no trust folder at %s: every handover will be refused", settings.trust_dir)
         app.state.trust = TrustList()
     app.state.validator = Validator()
-    app.state.clock = SystemInstant()
+    app.state.clock = SystemClock()
     install_problem_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -3,17 +3,17 @@
     @router.get("/CarePlan/{plan_id}")
     def read(plan_id: str, store: StoreDep, caller: CallerDep) -> Response: ...
 
-Tests swap any of them with ``app.dependency_overrides[get_clock] = lambda: FixedInstant(at)``.
+Tests swap any of them with ``app.dependency_overrides[get_clock] = lambda: FixedClock(at)``.
 """
 
 from __future__ import annotations
 
 import hmac
-from datetime import date, datetime
-from typing import Annotated, Protocol
+from typing import Annotated
 
 from fastapi import Depends, Request
 
+from adapter.clock import Clock
 from adapter.handover import TrustList
 from adapter.server.http_problem import HttpProblem
 from adapter.server.settings import Settings
@@ -21,14 +21,6 @@ from adapter.server.wire import read_body
 from adapter.store import Store
 from adapter.types import FhirJson, OdsCode
 from adapter.validation import Validator
-
-
-class ServerClock(Protocol):
-    """The instant a message is received at, and the day co-ordination is judged on."""
-
-    def now(self) -> datetime: ...
-
-    def today(self) -> date: ...
 
 
 def get_settings(request: Request) -> Settings:
@@ -51,8 +43,8 @@ def get_trust(request: Request) -> TrustList:
     return trust
 
 
-def get_clock(request: Request) -> ServerClock:
-    clock: ServerClock = request.app.state.clock
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
     return clock
 
 
@@ -86,6 +78,6 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
 ValidatorDep = Annotated[Validator, Depends(get_validator)]
 TrustDep = Annotated[TrustList, Depends(get_trust)]
-ClockDep = Annotated[ServerClock, Depends(get_clock)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
 CallerDep = Annotated[OdsCode, Depends(get_caller)]
 FhirBodyDep = Annotated[FhirJson, Depends(get_fhir_body)]

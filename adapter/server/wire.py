@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from fastapi import Request, Response
 
-from adapter.fhir import read_resource, write_resource
-from adapter.fhir.wire import WireFormat
 from adapter.server.http_problem import HttpProblem
 from adapter.types import FhirJson
+from adapter.wire import WireFormat, read_resource, write_resource
 
 MEDIA_TYPES: dict[str, WireFormat] = {
     "application/fhir+json": "json",

@@ -46,12 +46,13 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql import ColumnElement
 
-from adapter.fhir import care_plan_id, read_json, write_json
+from adapter.fhir import care_plan_id
 from adapter.model import ClientRecord, dump_record, load_record
 from adapter.store.errors import DuplicateMessage, StoreError
 from adapter.store.index import patient_identifiers
 from adapter.store.records import Receipt, Refusal, StoredAnswer, TaskState
 from adapter.types import FhirJson, OdsCode
+from adapter.wire import read_json, write_json
 
 metadata = MetaData()
 

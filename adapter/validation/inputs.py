@@ -13,8 +13,8 @@ from typing import Any
 import orjson
 
 from adapter.errors import AdapterError
-from adapter.fhir.wire import read_xml_collecting
 from adapter.outcome import Issue, OperationOutcome
+from adapter.wire import read_xml_collecting
 
 MAX_BYTES = 50 * 1024 * 1024
 """Files larger than this are refused before they are read (no FHIR resource comes near it)."""

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from adapter.definitions import Definitions, FolderSource
-from adapter.fhir.wire import read_json
 from adapter.outcome import Issue
 from adapter.types import FhirJson
 from adapter.validation.validator import Validator
+from adapter.wire import read_json
 
 UK_CORE = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-"
 PROFILED_TYPES = frozenset(

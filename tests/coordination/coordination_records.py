@@ -12,7 +12,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from adapter.coordination import CoordinationReport, FixedClock, check_coordination
+from adapter.clock import FixedClock
+from adapter.coordination import CoordinationReport, check_coordination
 from adapter.model import ClientRecord, load_record
 
 TODAY = date(2026, 5, 1)

@@ -10,9 +10,9 @@ from coordination_records import CLOCK, Data, build, report
 from fhir.resources.R4B.detectedissue import DetectedIssue
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 
+from adapter.clock import FixedClock
 from adapter.coordination import (
     FINDING_CODE_SYSTEM,
-    FixedClock,
     check_coordination,
     detected_issues,
     operation_outcome,

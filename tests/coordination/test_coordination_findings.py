@@ -7,7 +7,8 @@ from datetime import date
 
 from coordination_records import CLOCK, Data, build, found, intervention, member, report
 
-from adapter.coordination import CHECKS, FINDING_DEFINITIONS, FindingCode, FixedClock, check_coordination
+from adapter.clock import FixedClock
+from adapter.coordination import CHECKS, FINDING_DEFINITIONS, FindingCode, check_coordination
 from adapter.coordination.findings import DISCHARGE_TOP_WINDOW
 
 

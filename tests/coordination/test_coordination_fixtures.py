@@ -13,7 +13,8 @@ from typing import Any
 import orjson
 import pytest
 
-from adapter.coordination import CoordinationReport, FixedClock, check_coordination
+from adapter.clock import FixedClock
+from adapter.coordination import CoordinationReport, check_coordination
 from adapter.model import ClientRecord, dump_record, load_record
 from adapter.model.codes import Role
 

@@ -7,7 +7,8 @@ from datetime import date
 
 from coordination_records import CLOCK, Data, build, intervention, member
 
-from adapter.coordination import RULES, FixedClock, Source, responsible_for_coordination
+from adapter.clock import FixedClock
+from adapter.coordination import RULES, Source, responsible_for_coordination
 from adapter.model.codes import Role
 
 

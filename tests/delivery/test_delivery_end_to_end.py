@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from adapter.delivery import Deliverer, OutboxStatus, open_outbox, process_message_url
 from adapter.delivery.command import TOKEN_ENV, outbox, send
-from adapter.fhir import read_json, write_json
 from adapter.store import open_store
+from adapter.wire import read_json, write_json
 from delivery.live import LiveServer
 
 NHS = "https://fhir.nhs.uk/Id/nhs-number"

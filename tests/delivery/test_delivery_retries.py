@@ -21,8 +21,8 @@ from adapter.delivery import (
     open_outbox,
     process_message_url,
 )
-from adapter.fhir import read_json, write_json
 from adapter.types import FhirJson
+from adapter.wire import read_json, write_json
 
 BASE = "https://cjit.example/fhir/"
 MESSAGE_ID = "0b5a3f62-7d1e-5a51-9d0e-2f4c7a9e1b11"

@@ -174,7 +174,7 @@ def test_a_role_the_cpa_system_lacks_is_an_approximation_reported_as_a_loss() ->
 
 def test_gp_system_reports_what_a_full_bundle_holds_that_it_does_not_keep() -> None:
     from adapter.fhir import to_fhir
-    from adapter.fhir.wire import write_resource
+    from adapter.wire import write_resource
 
     original = client("03-gp-shared-care")
     conversion = read("gp-shared-care", write_resource(to_fhir(original), "json"))

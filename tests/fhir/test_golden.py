@@ -10,9 +10,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from adapter.fhir import from_fhir, json_to_xml, read_json, to_fhir, write_json, xml_to_json
+from adapter.fhir import from_fhir, to_fhir
 from adapter.model import ClientRecord, load_record
 from adapter.types import FhirJson
+from adapter.wire import json_to_xml, read_json, write_json, xml_to_json
 
 ROOT = Path(__file__).resolve().parents[2] / "fixtures"
 CLIENTS = sorted((ROOT / "clients").glob("*.json"))

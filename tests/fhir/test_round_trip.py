@@ -10,8 +10,9 @@ from bundle_checks import check_bundle
 from fhir_strategies import client_records
 from hypothesis import HealthCheck, given, settings
 
-from adapter.fhir import from_fhir, json_to_xml, read_json, to_fhir, write_json, xml_to_json
+from adapter.fhir import from_fhir, to_fhir
 from adapter.model import ClientRecord, load_record
+from adapter.wire import json_to_xml, read_json, write_json, xml_to_json
 
 FIXTURES = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "clients").glob("*.json"))
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

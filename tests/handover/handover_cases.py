@@ -10,10 +10,11 @@ from typing import Any
 
 import orjson
 
-from adapter.fhir import read_json, write_json
-from adapter.handover import Ed25519Signer, FixedInstant, HandoverReason, TrustList, build_handover
+from adapter.clock import FixedClock
+from adapter.handover import Ed25519Signer, HandoverReason, TrustList, build_handover
 from adapter.model import ClientRecord, load_record
 from adapter.types import FhirJson
+from adapter.wire import read_json, write_json
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "clients"
 
@@ -27,14 +28,14 @@ def fixture(name: str) -> ClientRecord:
     return load_record(fixture_data(name))
 
 
-def recorded_clock(record: ClientRecord) -> FixedInstant:
+def recorded_clock(record: ClientRecord) -> FixedClock:
     """The instant the holding system recorded the plan: the day each fixture's plan is in order."""
     assert record.recorded_at is not None
-    return FixedInstant(record.recorded_at)
+    return FixedClock(record.recorded_at)
 
 
-def at(text: str) -> FixedInstant:
-    return FixedInstant(datetime.fromisoformat(text))
+def at(text: str) -> FixedClock:
+    return FixedClock(datetime.fromisoformat(text))
 
 
 @dataclass(frozen=True)

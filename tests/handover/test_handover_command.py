@@ -11,10 +11,10 @@ import typer
 from handover_cases import FIXTURES
 from typer.testing import CliRunner
 
-from adapter.fhir import read_json
 from adapter.handover import canonical_form
 from adapter.handover.command import handover, keygen, receive
 from adapter.handover.journey import prison_release_journey
+from adapter.wire import read_json
 
 app = typer.Typer()
 app.command("handover")(handover)

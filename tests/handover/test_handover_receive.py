@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 from handover_cases import ROUTES, Keys, at, recorded_clock
 
-from adapter.fhir import read_json, write_json
+from adapter.clock import FixedClock
 from adapter.handover import (
     Acknowledgement,
-    FixedInstant,
     MessageRefused,
     TaskStatus,
     TransitionRefused,
@@ -24,6 +23,7 @@ from adapter.handover import (
 )
 from adapter.store import SqlStore, open_store
 from adapter.types import FhirJson
+from adapter.wire import read_json, write_json
 
 ROUTE = ROUTES[0]  # CARAT (NTI) -> CJIT (Y02345) at release
 RECORD = ROUTE.record()
@@ -54,7 +54,7 @@ def message(keys: Keys) -> FhirJson:
 
 
 def _receive(
-    message: FhirJson, store: SqlStore, keys: Keys, *, us: str = "Y02345", clock: FixedInstant = CLOCK
+    message: FhirJson, store: SqlStore, keys: Keys, *, us: str = "Y02345", clock: FixedClock = CLOCK
 ) -> Acknowledgement:
     return receive_handover(message, store=store, trust=keys.trust("NTI"), clock=clock, as_organisation=us)
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from handover_cases import ROUTES, Keys, Route, built_message, recorded_clock
 
-from adapter.fhir import read_json, read_resource, write_json, write_resource
 from adapter.handover import (
     HandoverReason,
     TaskStatus,
@@ -22,6 +21,7 @@ from adapter.handover.codes import HANDOVER_REASON_SYSTEM
 from adapter.model import ClientRecord
 from adapter.store import open_store
 from adapter.types import FhirJson
+from adapter.wire import read_json, read_resource, write_json, write_resource
 
 
 def _build(route: Route, keys: Keys) -> tuple[ClientRecord, FhirJson]:

@@ -9,10 +9,10 @@ from pathlib import Path
 import orjson
 from handover_cases import ROUTES, Keys, built_message
 
-from adapter.fhir import FhirDecimal, read_json, write_json
 from adapter.handover import Ed25519Signer, Ed25519Verifier, TrustList, canonical_form
 from adapter.handover.signing import detached_jws
 from adapter.types import FhirJson
+from adapter.wire import FhirDecimal, read_json, write_json
 
 
 def _message(keys: Keys) -> FhirJson:

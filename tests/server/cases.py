@@ -8,11 +8,12 @@ from pathlib import Path
 import orjson
 from fastapi import FastAPI
 
-from adapter.fhir import read_json, write_json
-from adapter.handover import Ed25519Signer, FixedInstant, HandoverReason, build_handover
+from adapter.clock import FixedClock
+from adapter.handover import Ed25519Signer, HandoverReason, build_handover
 from adapter.model import ClientRecord, load_record
 from adapter.server import Settings, create_app, get_clock
 from adapter.types import FhirJson
+from adapter.wire import read_json, write_json
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "clients" / "02-carat-release.json"
 CARAT, CJIT, GP, STRANGER = "NTI", "Y02345", "B82017", "Y09999"
@@ -24,11 +25,11 @@ def record() -> ClientRecord:
     return load_record(orjson.loads(FIXTURE.read_bytes()))
 
 
-def clock() -> FixedInstant:
+def clock() -> FixedClock:
     """The morning the plan was recorded: its consent is in force and it has no co-ordination errors."""
     recorded = record().recorded_at
     assert recorded is not None
-    return FixedInstant(recorded)
+    return FixedClock(recorded)
 
 
 def handover_message(signer: Ed25519Signer, destination: str = CJIT) -> FhirJson:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from adapter.fhir import read_json, read_resource, write_json
 from adapter.model.identifiers import PRISON_NUMBER_SYSTEM
 from adapter.types import FhirJson
+from adapter.wire import read_json, read_resource, write_json
 from server.cases import NHS_NUMBER, bearer
 
 NHS = "https://fhir.nhs.uk/Id/nhs-number"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from adapter.fhir import json_to_xml, read_json, read_resource, write_json
 from adapter.handover import Ed25519Signer
 from adapter.store import open_store
 from adapter.types import FhirJson
+from adapter.wire import json_to_xml, read_json, read_resource, write_json
 from server.cases import CJIT, bearer, cjit_app
 
 FHIR_JSON = {"Content-Type": "application/fhir+json"}

@@ -8,12 +8,14 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from adapter.fhir import read_json, read_resource, to_fhir, write_json
-from adapter.handover import Ed25519Signer, FixedInstant
+from adapter.clock import FixedClock
+from adapter.fhir import to_fhir
+from adapter.handover import Ed25519Signer
 from adapter.server import get_clock, get_store
 from adapter.store import Store
 from adapter.types import FhirJson
 from adapter.validation import validate
+from adapter.wire import read_json, read_resource, write_json
 from server.cases import bearer, cjit_app, record
 
 FHIR_JSON = {"Content-Type": "application/fhir+json"}
@@ -86,7 +88,7 @@ def test_check_names_who_coordinates(client: TestClient) -> None:
 
 def test_check_finds_a_review_overdue_on_the_servers_day(tmp_path: Path, signer: Ed25519Signer) -> None:
     app = cjit_app(tmp_path, signer)
-    app.dependency_overrides[get_clock] = lambda: FixedInstant(datetime(2027, 6, 1, 9, 0, tzinfo=UTC))
+    app.dependency_overrides[get_clock] = lambda: FixedClock(datetime(2027, 6, 1, 9, 0, tzinfo=UTC))
     with TestClient(app) as late:
         status, outcome = post(late, "/CarePlan/$check", read_json(write_json(to_fhir(record()))))
     assert status == 200

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 import adapter.server
-from adapter.fhir import read_json
 from adapter.server import Settings, create_app
+from adapter.wire import read_json
 
 
 def test_create_app_reads_the_environment(

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from adapter.errors import InvalidFhir, InvalidRecord
-from adapter.fhir.wire import DEFAULT_MAX_BYTES, json_to_xml, parse_untrusted_xml, read_resource
 from adapter.outcome import Issue
+from adapter.wire import DEFAULT_MAX_BYTES, json_to_xml, parse_untrusted_xml, read_resource
 
 PATIENT = '<Patient xmlns="http://hl7.org/fhir"><name><family value="Zoë"/></name></Patient>'
 

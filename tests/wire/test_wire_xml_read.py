@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from adapter.errors import InvalidFhir
-from adapter.fhir.wire import FhirDecimal, xml_to_json
-from adapter.fhir.wire.xml_reader import read_xml_collecting
 from adapter.outcome import Issue
+from adapter.wire import FhirDecimal, xml_to_json
+from adapter.wire.xml_reader import read_xml_collecting
 
 FHIR = 'xmlns="http://hl7.org/fhir"'
 

@@ -32,8 +32,8 @@ from typing import Any
 from lxml import etree
 
 from adapter.errors import AdapterError, InvalidFhir
-from adapter.fhir.wire.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_XML_DEPTH, LIBXML2_MAX_DEPTH, check_size
 from adapter.outcome import Issue, OperationOutcome
+from adapter.wire.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_XML_DEPTH, LIBXML2_MAX_DEPTH, check_size
 
 _PROLOG_WINDOW = 64 * 1024
 _DECLARED_ENCODING = re.compile(r"""<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")

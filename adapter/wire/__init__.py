@@ -1,6 +1,6 @@
 """FHIR R4 on the wire: JSON and XML with exact lexical fidelity, and safe XML parsing.
 
-    >>> from adapter.fhir.wire import read_resource, write_resource
+    >>> from adapter.wire import read_resource, write_resource
     >>> patient = read_resource(b'{"resourceType": "Patient", "id": "p1"}')
     >>> write_resource(patient, "xml", indent=False).splitlines()[1]
     b'<Patient xmlns="http://hl7.org/fhir"><id value="p1"/></Patient>'
@@ -20,14 +20,14 @@ OperationOutcome, never a parser's own exception.
 
 from __future__ import annotations
 
-from adapter.fhir.wire.fhir_decimal import FhirDecimal
-from adapter.fhir.wire.formats import WireFormat, read_resource, sniff_format, write_resource
-from adapter.fhir.wire.json_codec import read_json, write_json
-from adapter.fhir.wire.layout import FHIR_NS, XHTML_NS, Kind, Layout, Layouts, Slot, core_layouts
-from adapter.fhir.wire.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_XML_DEPTH
-from adapter.fhir.wire.safe_xml import parse_untrusted_xml
-from adapter.fhir.wire.xml_reader import XmlReading, read_xml_collecting, xml_to_json
-from adapter.fhir.wire.xml_writer import json_to_xml
+from adapter.wire.fhir_decimal import FhirDecimal
+from adapter.wire.formats import WireFormat, read_resource, sniff_format, write_resource
+from adapter.wire.json_codec import read_json, write_json
+from adapter.wire.layout import FHIR_NS, XHTML_NS, Kind, Layout, Layouts, Slot, core_layouts
+from adapter.wire.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_XML_DEPTH
+from adapter.wire.safe_xml import parse_untrusted_xml
+from adapter.wire.xml_reader import XmlReading, read_xml_collecting, xml_to_json
+from adapter.wire.xml_writer import json_to_xml
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

@@ -31,12 +31,12 @@ from typing import Any
 from lxml import etree
 
 from adapter.errors import InvalidFhir
-from adapter.fhir.wire.fhir_decimal import DECIMAL_LEXICAL, FhirDecimal
-from adapter.fhir.wire.layout import FHIR_NS, XHTML_NS, JsonKind, Kind, Layout, Layouts, Slot, core_layouts
-from adapter.fhir.wire.limits import LIBXML2_MAX_DEPTH
-from adapter.fhir.wire.safe_xml import parse_untrusted_xml
 from adapter.outcome import Issue, OperationOutcome
 from adapter.types import FhirJson, FhirPath
+from adapter.wire.fhir_decimal import DECIMAL_LEXICAL, FhirDecimal
+from adapter.wire.layout import FHIR_NS, XHTML_NS, JsonKind, Kind, Layout, Layouts, Slot, core_layouts
+from adapter.wire.limits import LIBXML2_MAX_DEPTH
+from adapter.wire.safe_xml import parse_untrusted_xml
 
 _XHTML_DIV = "{" + XHTML_NS + "}div"
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -8,8 +8,8 @@ import pytest
 from lxml import etree
 
 from adapter.errors import InvalidFhir
-from adapter.fhir.wire import FhirDecimal, json_to_xml, read_json
 from adapter.outcome import Issue
+from adapter.wire import FhirDecimal, json_to_xml, read_json
 
 FHIR = 'xmlns="http://hl7.org/fhir"'
 

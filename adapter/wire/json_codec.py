@@ -22,7 +22,7 @@ newline, so "a line indented past the limit" is one substring search. Writing is
 ``FhirDecimal`` as an ``orjson.Fragment``.
 
 Measured with ``benchmarks/wire.py --json-only`` (CPU time, best of 10, the 22 R4 examples in
-tests/fhir/wire/data, 0.15 MB): orjson.loads 410 MB/s, json.loads 218 MB/s, this reader 120 MB/s,
+tests/wire/data, 0.15 MB): orjson.loads 410 MB/s, json.loads 218 MB/s, this reader 120 MB/s,
 orjson + regex + walk 35 MB/s; over the whole R4 examples package (5,220 files, 74 MB): 149, 129,
 78 and 45 MB/s.
 """
@@ -37,10 +37,10 @@ from typing import Any
 import orjson
 
 from adapter.errors import InvalidFhir
-from adapter.fhir.wire.fhir_decimal import DECIMAL_LEXICAL, FhirDecimal
-from adapter.fhir.wire.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_JSON_DEPTH, ORJSON_MAX_DEPTH, check_size
 from adapter.outcome import Issue, OperationOutcome
 from adapter.types import FhirJson, FhirPath
+from adapter.wire.fhir_decimal import DECIMAL_LEXICAL, FhirDecimal
+from adapter.wire.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_JSON_DEPTH, ORJSON_MAX_DEPTH, check_size
 
 _INT64_MIN = -(2**63)
 _UINT64_MAX = 2**64 - 1

@@ -27,12 +27,12 @@ from typing import Any, cast
 from lxml import etree
 
 from adapter.errors import InvalidFhir
-from adapter.fhir.wire.fhir_decimal import FhirDecimal
-from adapter.fhir.wire.layout import FHIR_NS, JsonKind, Kind, Layout, Layouts, Slot, core_layouts
-from adapter.fhir.wire.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_XML_DEPTH
-from adapter.fhir.wire.safe_xml import parse_untrusted_xml
 from adapter.outcome import Issue, OperationOutcome
 from adapter.types import FhirJson, FhirPath
+from adapter.wire.fhir_decimal import FhirDecimal
+from adapter.wire.layout import FHIR_NS, JsonKind, Kind, Layout, Layouts, Slot, core_layouts
+from adapter.wire.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_XML_DEPTH
+from adapter.wire.safe_xml import parse_untrusted_xml
 
 _FHIR = "{" + FHIR_NS + "}"
 _EXTENSION_TAG = _FHIR + "extension"

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from adapter.errors import InvalidFhir
-from adapter.fhir.wire import FhirDecimal, read_json, write_json
 from adapter.outcome import Issue
+from adapter.wire import FhirDecimal, read_json, write_json
 
 
 def refused(data: bytes, **limits: int) -> list[Issue]:

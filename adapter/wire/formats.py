@@ -12,11 +12,11 @@ import codecs
 from typing import Literal, get_args
 
 from adapter.errors import InvalidFhir, UnsupportedFormat
-from adapter.fhir.wire.json_codec import read_json, write_json
-from adapter.fhir.wire.limits import DEFAULT_MAX_BYTES
-from adapter.fhir.wire.xml_reader import xml_to_json
-from adapter.fhir.wire.xml_writer import json_to_xml
 from adapter.types import FhirJson
+from adapter.wire.json_codec import read_json, write_json
+from adapter.wire.limits import DEFAULT_MAX_BYTES
+from adapter.wire.xml_reader import xml_to_json
+from adapter.wire.xml_writer import json_to_xml
 
 WireFormat = Literal["json", "xml"]
 _FORMATS: tuple[str, ...] = get_args(WireFormat)

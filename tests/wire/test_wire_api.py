@@ -1,13 +1,13 @@
-"""The public surface of adapter.fhir.wire: what it exports, format sniffing, the compiled layouts."""
+"""The public surface of adapter.wire: what it exports, format sniffing, the compiled layouts."""
 
 from __future__ import annotations
 
 import pytest
 
-import adapter.fhir.wire as wire
+import adapter.wire as wire
 from adapter.definitions import Definitions
 from adapter.errors import InvalidFhir, UnsupportedFormat
-from adapter.fhir.wire import Kind, Layouts, core_layouts, read_resource, sniff_format, write_resource
+from adapter.wire import Kind, Layouts, core_layouts, read_resource, sniff_format, write_resource
 
 PATIENT_JSON = b'{"resourceType": "Patient", "id": "su1", "active": true}'
 PATIENT_XML = b'<Patient xmlns="http://hl7.org/fhir"><id value="su1"/><active value="true"/></Patient>'

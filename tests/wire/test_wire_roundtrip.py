@@ -16,8 +16,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from adapter.fhir.wire import FhirDecimal, json_to_xml, read_json, write_json, xml_to_json
-from adapter.fhir.wire.fhir_decimal import DECIMAL_LEXICAL
+from adapter.wire import FhirDecimal, json_to_xml, read_json, write_json, xml_to_json
+from adapter.wire.fhir_decimal import DECIMAL_LEXICAL
 
 DATA = Path(__file__).parent / "data"
 EXAMPLES = sorted(DATA.glob("*.json"))
