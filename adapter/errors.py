@@ -4,7 +4,9 @@ AdapterError                     (base; .outcome: OperationOutcome)
 ├── InvalidRecord                a canonical care-plan record breaks the model's rules
 ├── InvalidFhir                  FHIR input that cannot be read or mapped
 ├── UnsupportedFormat            a file format or system the adapter does not know
-└── DefinitionNotFound           a profile, value set or code system that no source provides
+├── DefinitionNotFound           a profile, value set or code system that no source provides
+├── SettingsError                a CAREPLAN_* setting is missing or malformed, or unsafe to run with
+└── PackageDataMissing           data that ships with the adapter (IG, mappings, fixtures) is not found
 """
 
 from __future__ import annotations
@@ -38,3 +40,11 @@ class UnsupportedFormat(AdapterError):
 
 class DefinitionNotFound(AdapterError):
     """A conformance resource (profile, value set, code system) is not available."""
+
+
+class SettingsError(AdapterError):
+    """A setting is missing, malformed or unsafe; each issue names the setting and the form expected."""
+
+
+class PackageDataMissing(AdapterError):
+    """A folder of data that ships with the adapter cannot be found (a broken install or setting)."""

@@ -26,14 +26,13 @@ from adapter.coordination.codes import FINDING_CODE_SYSTEM, FINDING_DEFINITIONS
 from adapter.coordination.findings import CoordinationReport, Finding
 from adapter.coordination.responsibility import CoordinationDecision
 from adapter.model import ClientRecord
-from adapter.model.codes import CANONICAL_BASE
 from adapter.model.identifiers import NHS_NUMBER_SYSTEM
 from adapter.outcome import Issue, OperationOutcome
 from adapter.types import FhirJson
+from adapter.urls import DETECTED_ISSUE_PROFILE, FINDING_EXPRESSION_EXTENSION, FINDING_SOURCE_EXTENSION
 
-EXPRESSION_EXTENSION = f"{CANONICAL_BASE}/StructureDefinition/finding-expression"
-SOURCE_EXTENSION = f"{CANONICAL_BASE}/StructureDefinition/finding-source"
-DETECTED_ISSUE_PROFILE = f"{CANONICAL_BASE}/StructureDefinition/CoordinationFindingIssue"
+EXPRESSION_EXTENSION = FINDING_EXPRESSION_EXTENSION
+SOURCE_EXTENSION = FINDING_SOURCE_EXTENSION
 
 DETECTED_ISSUE_SEVERITY = {"fatal": "high", "error": "high", "warning": "moderate", "information": "low"}
 """Issue severity -> DetectedIssue.severity (detectedissue-severity)."""

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from adapter.definitions.sources import FolderSource, MemorySource, PackageSource, Source, ZipSource
 from adapter.errors import DefinitionNotFound
+from adapter.packaged import ig_folder
 from adapter.types import FhirJson
 
 __all__ = [
@@ -32,11 +33,6 @@ __all__ = [
 
 CORE_ZIP = Path(__file__).parent / "data" / "r4-core.zip"
 CORE_PREFIX = "http://hl7.org/fhir/StructureDefinition/"
-
-
-def ig_folder() -> Path:
-    """The compiled implementation guide (ig/fsh-generated/resources) beside the package."""
-    return Path(__file__).resolve().parents[2] / "ig" / "fsh-generated" / "resources"
 
 
 def source_for_path(path: Path) -> Source:

@@ -195,6 +195,36 @@ class SqlOutbox:
         with self.engine.connect() as connection:
             return [_entry(row) for row in connection.execute(query).all()]
 
+    def requeue(self, message_id: str, *, destination: str | None = None) -> OutboxEntry:
+        """Put a ``failed`` entry back to ``pending`` with a fresh count of attempts, to ``destination``
+        when given (a corrected URL). Raises DeliveryError when the entry is missing or not failed: a
+        delivered or rejected message has its answer, and a pending one is already queued."""
+        entry = self.entry(message_id)
+        if entry is None:
+            raise DeliveryError.single(
+                "not-found", "delivery.not-queued", f"message {message_id} is not in the outbox"
+            )
+        if entry.status is not OutboxStatus.FAILED:
+            raise DeliveryError.single(
+                "business-rule",
+                "delivery.not-failed",
+                f"message {message_id} is {entry.status.value}, not failed: only a failed entry is retried",
+            )
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(outbox_table)
+                .where(outbox_table.c.message_id == message_id)
+                .where(outbox_table.c.status == OutboxStatus.FAILED.value)
+                .values(
+                    status=OutboxStatus.PENDING.value,
+                    attempts=0,
+                    destination=destination or entry.destination,
+                )
+            )
+        requeued = self.entry(message_id)
+        assert requeued is not None  # checked above; entries are never deleted
+        return requeued
+
     def record_attempt(self, message_id: str, attempt: Attempt) -> OutboxEntry:
         """Count one attempt and what it came to (one transaction, before any wait for the next)."""
         answer = None if attempt.answer is None else write_json(attempt.answer, indent=False).decode()

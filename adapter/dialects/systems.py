@@ -13,7 +13,6 @@ Adding a system is adding such a folder: nothing here names one.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,14 +33,14 @@ from adapter.dialects.results import Dialect
 from adapter.dialects.safe_xml import Limits
 from adapter.dialects.table import Field, Group, Table, compile_table
 from adapter.dialects.xml_format import XmlReader, XmlWriter, load_schema
+from adapter.packaged import mappings_folder
 
 FORMATS = ("xml", "csv", "fhir")
 
 
 def default_mappings() -> Path:
-    """The mappings folder: $CAREPLAN_MAPPINGS, else the repository's mappings/."""
-    configured = os.environ.get("CAREPLAN_MAPPINGS")
-    return Path(configured) if configured else Path(__file__).resolve().parents[2] / "mappings"
+    """The mappings folder that ships with the adapter (or $CAREPLAN_MAPPINGS): see adapter.packaged."""
+    return mappings_folder()
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,12 +47,13 @@ from adapter.handover.minimise import minimise, rule_for
 from adapter.handover.rules import Minimisation
 from adapter.handover.signing import Signer, canonical_form, detached_jws
 from adapter.model import ClientRecord, ConsentToShare, Organisation
-from adapter.model.codes import CANONICAL_BASE, OrganisationKind
+from adapter.model.codes import OrganisationKind
 from adapter.outcome import Issue, OperationOutcome
 from adapter.store import Refusal, Store
 from adapter.types import FhirJson, OdsCode
+from adapter.urls import MESSAGE_NAMESPACE_URL, SINGLE_POINT_OF_CONTACT_EXTENSION
 
-MESSAGE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, f"{CANONICAL_BASE}/handover")
+MESSAGE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, MESSAGE_NAMESPACE_URL)
 PROVENANCE_INDEX = 2
 """The handover Provenance is always the third entry (after the MessageHeader and the Task)."""
 
@@ -167,7 +168,7 @@ def _task(
 
 def _contact(organization: FhirJson) -> str:
     for extension in organization.get("extension") or []:
-        if str(extension.get("url", "")).endswith("/single-point-of-contact"):
+        if extension.get("url") == SINGLE_POINT_OF_CONTACT_EXTENSION:
             return str(extension["valueString"])
     return str(organization.get("name", "the receiving team"))
 

@@ -8,19 +8,35 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from adapter.model.codes import CANONICAL_BASE, CODE_SYSTEM_BASE
+from adapter.urls import (
+    ACKNOWLEDGEMENT_HEADER_PROFILE,
+    HANDOVER_EVENT_SYSTEM,
+    HANDOVER_INPUT_SYSTEM,
+    HANDOVER_REASON_SYSTEM,
+    HEADER_PROFILE,
+    MESSAGE_PROFILE,
+    ODS_SYSTEM,
+    PRESCRIBING_EXTENSION,
+    PROVENANCE_PROFILE,
+    TASK_PROFILE,
+)
 
-HANDOVER_REASON_SYSTEM = CODE_SYSTEM_BASE + "handover-reason"
-HANDOVER_EVENT_SYSTEM = CODE_SYSTEM_BASE + "handover-event"
-HANDOVER_INPUT_SYSTEM = CODE_SYSTEM_BASE + "handover-input"
-PROFILE_BASE = f"{CANONICAL_BASE}/StructureDefinition/"
-MESSAGE_PROFILE = PROFILE_BASE + "HandoverMessage"
-HEADER_PROFILE = PROFILE_BASE + "HandoverMessageHeader"
-TASK_PROFILE = PROFILE_BASE + "HandoverTask"
-PROVENANCE_PROFILE = PROFILE_BASE + "HandoverProvenance"
-ACKNOWLEDGEMENT_HEADER_PROFILE = PROFILE_BASE + "HandoverAcknowledgementHeader"
-PRESCRIBING_EXTENSION = PROFILE_BASE + "handover-prescribing"
-ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code"
+__all__ = [
+    "ACKNOWLEDGEMENT_HEADER_PROFILE",
+    "HANDOVER_EVENT_SYSTEM",
+    "HANDOVER_INPUT_SYSTEM",
+    "HANDOVER_REASON_SYSTEM",
+    "HEADER_PROFILE",
+    "MESSAGE_PROFILE",
+    "ODS_SYSTEM",
+    "PRESCRIBING_EXTENSION",
+    "PROVENANCE_PROFILE",
+    "TASK_PROFILE",
+    "HandoverEvent",
+    "HandoverInput",
+    "HandoverReason",
+    "TaskStatus",
+]
 
 
 class HandoverReason(StrEnum):

@@ -5,11 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from adapter.handover.codes import ODS_SYSTEM
-from adapter.model.codes import CANONICAL_BASE
 from adapter.types import FhirJson, OdsCode
-
-CONSENT_ID_SYSTEM = f"{CANONICAL_BASE}/Id/consent"
-MEMBER_ID_SYSTEM = f"{CANONICAL_BASE}/Id/care-team-member"
 
 
 def resources(bundle: FhirJson, resource_type: str) -> Iterator[tuple[int, FhirJson]]:

@@ -19,11 +19,12 @@ from adapter.handover.codes import (
     HandoverInput,
     HandoverReason,
 )
-from adapter.handover.entries import CONSENT_ID_SYSTEM, MEMBER_ID_SYSTEM, full_url, identified
+from adapter.handover.entries import full_url, identified
 from adapter.handover.entries import organisation_index as org_index
 from adapter.model import ClientRecord, ConsentToShare
 from adapter.model.codes import ActivityStatus, RiskArea, RiskLevel, Role, code_system_url
 from adapter.types import FhirJson, OdsCode
+from adapter.urls import CONSENT_ID_SYSTEM, MEMBER_ID_SYSTEM
 
 UCUM = "http://unitsofmeasure.org"
 CURRENT = frozenset({ActivityStatus.NOT_STARTED, ActivityStatus.SCHEDULED, ActivityStatus.IN_PROGRESS})

@@ -301,7 +301,10 @@ def _answer(
     message: _Message, us: OdsCode, outcome: OperationOutcome, status: TaskStatus | None, at: datetime
 ) -> FhirJson:
     code = "ok" if outcome.ok else "fatal-error"
-    ack_id = str(uuid.uuid5(MESSAGE_NAMESPACE, f"{message.message_id}|ack|{us}"))
+    # Each answer has an id of its own: a refusal and a later acceptance of the same message id (after
+    # the sender fixed it) must not look like one acknowledgement. The same answer keeps its id.
+    said = hashlib.sha256(orjson.dumps(outcome.to_fhir(), option=orjson.OPT_SORT_KEYS)).hexdigest()
+    ack_id = str(uuid.uuid5(MESSAGE_NAMESPACE, f"{message.message_id}|ack|{us}|{code}|{said}"))
     outcome_id = str(uuid.uuid5(MESSAGE_NAMESPACE, f"{ack_id}|outcome"))
     header: FhirJson = {
         "resourceType": "MessageHeader",

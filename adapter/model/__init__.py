@@ -90,6 +90,7 @@ __all__ = [
     "dump_record",
     "is_valid_nhs_number",
     "is_valid_pnc_id",
+    "load_json_record",
     "load_record",
     "record_problems",
 ]
@@ -133,6 +134,26 @@ def load_record(data: Any) -> ClientRecord:
         return ClientRecord.model_validate(data)
     except ValidationError as error:
         raise InvalidRecord(OperationOutcome.of(_issues(error))) from None
+
+
+def load_json_record(data: bytes) -> ClientRecord:
+    """A canonical record from JSON text: text that is not JSON, or JSON that is not an object, is
+    an InvalidRecord naming where it breaks."""
+    import orjson
+
+    try:
+        parsed = orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        issue = Issue.error("structure", "model.not-json", f"not JSON: {error}")
+        raise InvalidRecord(OperationOutcome.of([issue])) from None
+    if not isinstance(parsed, dict):
+        issue = Issue.error(
+            "structure",
+            "model.not-object",
+            f"expected a JSON object (a client record), got {type(parsed).__name__}",
+        )
+        raise InvalidRecord(OperationOutcome.of([issue])) from None
+    return load_record(parsed)
 
 
 def dump_record(record: ClientRecord) -> FhirJson:

@@ -47,6 +47,11 @@ def is_valid_pnc_id(value: str) -> bool:
     return _PNC_CHECK_LETTERS[number % 23] == letter
 
 
+def is_valid_ods_code(value: str) -> bool:
+    """An ODS organisation code's form: 3 to 10 upper-case letters or digits."""
+    return bool(_ODS.match(value))
+
+
 def _nhs_number(value: str) -> str:
     if not is_valid_nhs_number(value):
         raise ValueError("expected a 10-digit NHS number with a valid modulus-11 check digit")

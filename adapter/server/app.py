@@ -12,10 +12,12 @@ import logging
 from fastapi import FastAPI
 
 from adapter.clock import SystemClock
+from adapter.errors import SettingsError
 from adapter.handover import TrustList
+from adapter.outcome import OperationOutcome
 from adapter.server.handlers import install_problem_handlers
 from adapter.server.routes import ROUTERS
-from adapter.server.settings import Settings
+from adapter.server.settings import Settings, load_settings, readiness
 from adapter.store import open_store
 from adapter.validation import Validator
 
@@ -25,9 +27,14 @@ log = logging.getLogger("adapter.server")
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The FastAPI app for ``settings`` (None: read from the ``CAREPLAN_*`` environment).
 
-    Raises ValueError when the tokens file or a trusted key cannot be read: a server that would turn
-    every caller away should not start."""
-    settings = settings if settings is not None else Settings()
+    Raises SettingsError when a setting is missing or malformed, the tokens file or a trusted key
+    cannot be read, or (unless ``insecure_dev``) there are no tokens or no trust folder: a server that
+    would turn every caller away, or refuse every handover, should not start."""
+    settings = settings if settings is not None else load_settings()
+    callers = settings.callers()
+    problems = readiness(settings, callers)
+    if problems:
+        raise SettingsError(OperationOutcome.of(problems))
     app = FastAPI(
         title=f"care-plan adapter ({settings.ods})",
         summary="FHIR R4 facade: handover messages in, care plans out, validation and co-ordination checks.",
@@ -36,10 +43,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=None,
     )
     app.state.settings = settings
-    app.state.callers = settings.callers()
+    app.state.callers = callers
     app.state.store = open_store(settings.database_url)
     if settings.trust_dir.is_dir():
-        app.state.trust = TrustList.from_directory(settings.trust_dir)
+        try:
+            app.state.trust = TrustList.from_directory(settings.trust_dir)
+        except (OSError, ValueError) as error:
+            raise SettingsError.single(
+                "invalid",
+                "settings.trust",
+                f"CAREPLAN_TRUST_DIR: cannot load a key: {error}",
+                "CAREPLAN_TRUST_DIR",
+            ) from None
     else:
         # Safe (every handover is refused as from an untrusted sender) but surely not what was meant.
         log.warning("no trust folder at %s: every handover will be refused", settings.trust_dir)

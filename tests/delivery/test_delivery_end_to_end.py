@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-import typer
 from server.cases import CJIT, NHS_NUMBER, bearer, clock, handover_message
 from typer.testing import CliRunner
 
 from adapter.delivery import Deliverer, OutboxStatus, open_outbox, process_message_url
-from adapter.delivery.command import TOKEN_ENV, outbox, send
+from adapter.cli import app
+from adapter.cli.outbox import TOKEN_ENV
 from adapter.store import open_store
 from adapter.wire import read_json, write_json
 from delivery.live import LiveServer
@@ -62,9 +62,6 @@ def test_prison_release_handover_delivered_end_to_end(live_server: LiveServer, t
 
 
 def test_send_and_outbox_commands(live_server: LiveServer, tmp_path: Path) -> None:
-    app = typer.Typer()
-    app.command("send")(send)
-    app.command("outbox")(outbox)
     file = tmp_path / "handover.json"
     file.write_bytes(write_json(handover_message(live_server.signer)))
     db = str(tmp_path / "carat.db")

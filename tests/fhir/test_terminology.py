@@ -8,9 +8,10 @@ from typing import Any
 import orjson
 import pytest
 
-from adapter.definitions import Definitions, ig_folder
+from adapter.definitions import Definitions
 from adapter.fhir.terminology import DATA, DefinitionsDisplays, Terminology, derived_display
 from adapter.model.codes import CODE_SYSTEMS, Modality, Role, Tier, code_system_url
+from adapter.packaged import ig_folder
 
 MODALITY = "intervention-modality-to-snomed"
 

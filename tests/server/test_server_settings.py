@@ -9,7 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 import adapter.server
+from adapter.errors import SettingsError
 from adapter.server import Settings, create_app
+from adapter.server.settings import load_settings
 from adapter.wire import read_json
 
 
@@ -23,6 +25,7 @@ def test_create_app_reads_the_environment(
     monkeypatch.setenv("CAREPLAN_TRUST_DIR", str(tmp_path / "no-keys-yet"))
     monkeypatch.setenv("CAREPLAN_TOKENS", '{"from-env": "NTI", "both": "Y02345"}')
     monkeypatch.setenv("CAREPLAN_TOKENS_FILE", str(tokens))
+    monkeypatch.setenv("CAREPLAN_INSECURE_DEV", "true")  # no trust folder yet: a developer's machine
     app = create_app()
     assert app.state.settings.ods == "Y06789"
     assert app.state.callers == {"from-env": "NTI", "from-file": "B82017", "both": "Y03456"}
@@ -38,9 +41,45 @@ def test_a_bad_tokens_file_stops_the_server_starting(tmp_path: Path) -> None:
     tokens = tmp_path / "tokens.json"
     tokens.write_bytes(b'["not", "a", "mapping"]')
     settings = Settings(ods="Y02345", database_url=":memory:", tokens_file=tokens)
-    with pytest.raises(ValueError, match="JSON object"):
+    with pytest.raises(SettingsError, match="CAREPLAN_TOKENS_FILE: .*JSON object of strings"):
         create_app(settings)
 
+
+@pytest.mark.parametrize(
+    ("tokens", "trust", "refused"),
+    [
+        ({}, True, ["CAREPLAN_TOKENS"]),
+        ({"t": "NTI"}, False, ["CAREPLAN_TRUST_DIR"]),
+        ({}, False, ["CAREPLAN_TOKENS", "CAREPLAN_TRUST_DIR"]),
+    ],
+)
+def test_no_tokens_or_no_trust_folder_refuses_to_start_unless_insecure_dev(
+    tmp_path: Path, tokens: dict[str, str], trust: bool, refused: list[str]
+) -> None:
+    folder = tmp_path / "trust"
+    if trust:
+        folder.mkdir()
+    settings = Settings(ods="Y02345", database_url=":memory:", tokens=tokens, trust_dir=folder)
+    with pytest.raises(SettingsError) as error:
+        create_app(settings)
+    assert [issue.expression for issue in error.value.outcome.issues] == refused
+    assert create_app(settings.model_copy(update={"insecure_dev": True})).state.settings.insecure_dev
+
+
+def test_settings_errors_name_the_variable_and_the_form(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CAREPLAN_ODS", raising=False)
+    with pytest.raises(SettingsError) as unset:
+        load_settings()
+    assert [(i.expression, i.text) for i in unset.value.outcome.issues] == [
+        ("CAREPLAN_ODS", "CAREPLAN_ODS: not set; expected this organisation's ODS code, e.g. Y02345")
+    ]
+    monkeypatch.setenv("CAREPLAN_ODS", "Y02345")
+    monkeypatch.setenv("CAREPLAN_TOKENS", "not json")
+    with pytest.raises(SettingsError) as malformed:
+        load_settings()
+    (issue,) = malformed.value.outcome.issues
+    assert issue.expression == "CAREPLAN_TOKENS"
+    assert issue.text.startswith("CAREPLAN_TOKENS: not understood; expected a JSON object")
 
 def test_the_ods_code_is_required(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CAREPLAN_ODS", raising=False)

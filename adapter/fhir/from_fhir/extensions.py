@@ -9,8 +9,8 @@ from adapter.fhir.from_fhir.context import Import
 from adapter.fhir.from_fhir.node import Node
 from adapter.fhir.from_fhir.parties import Parties
 from adapter.fhir.references import Target
-from adapter.fhir.urls import extension_url
 from adapter.types import FhirJson
+from adapter.urls import extension_url
 
 
 class ExtensionReader:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from adapter.fhir.from_fhir.context import Import
 from adapter.fhir.from_fhir.node import Node
 from adapter.fhir.references import Target
-from adapter.fhir.urls import LOCAL_ID_SYSTEMS, extension_url
 from adapter.model.codes import OrganisationKind, Role
 from adapter.model.identifiers import NHS_NUMBER_SYSTEM, ODS_SYSTEM, PNC_ID_SYSTEM, PRISON_NUMBER_SYSTEM
 from adapter.types import FhirJson
+from adapter.urls import LOCAL_ID_SYSTEMS, extension_url
 
 ROLE_MAP = "care-team-role-to-snomed"
 _MEMBER_TYPES = ("PractitionerRole", "Practitioner")

@@ -8,9 +8,9 @@ from adapter.fhir.from_fhir.extensions import ExtensionReader
 from adapter.fhir.from_fhir.node import Node
 from adapter.fhir.from_fhir.parties import Parties, local_id
 from adapter.fhir.references import Target
-from adapter.fhir.urls import extension_url
 from adapter.model.codes import ConsentPurpose, Domain, DomainArea
 from adapter.types import FhirJson
+from adapter.urls import extension_url
 
 GOAL_ACHIEVEMENT = "http://terminology.hl7.org/CodeSystem/goal-achievement"
 PROBLEM_MAP = "snomed-problem-to-domain"

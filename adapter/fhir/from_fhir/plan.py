@@ -11,9 +11,9 @@ from adapter.fhir.from_fhir.node import Node
 from adapter.fhir.from_fhir.parties import Parties, local_id
 from adapter.fhir.from_fhir.parts import Parts
 from adapter.fhir.references import Target
-from adapter.fhir.urls import extension_url
 from adapter.model.codes import Domain, Modality, Role, Tier, code_system_url
 from adapter.types import FhirJson
+from adapter.urls import extension_url
 
 MODALITY_MAP = "intervention-modality-to-snomed"
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from adapter.fhir.ids import client_identity, resource_id
 from adapter.fhir.terminology import Terminology
-from adapter.fhir.urls import LOCAL_ID_SYSTEMS, extension_url, profile_url
 from adapter.model.record import Address, ClientRecord, PersonName
 from adapter.types import FhirJson
+from adapter.urls import LOCAL_ID_SYSTEMS, extension_url, profile_url
 
 
 @dataclass

@@ -10,8 +10,8 @@ from pydantic import BaseModel
 
 from adapter.fhir.extensions import Complex, Part
 from adapter.fhir.to_fhir.context import Context, period
-from adapter.fhir.urls import extension_url
 from adapter.types import FhirJson
+from adapter.urls import extension_url
 
 
 def _value(ctx: Context, part: Part, value: Any) -> Any:

@@ -7,16 +7,15 @@ from datetime import date
 
 from fastapi import APIRouter, Request, Response
 
-from adapter.model.codes import CANONICAL_BASE
 from adapter.server.deps import ClockDep, SettingsDep
 from adapter.server.settings import Settings
 from adapter.server.wire import ANSWER_TYPES, fhir_response
 from adapter.types import FhirJson
+from adapter.urls import CHECK_OPERATION
 
 router = APIRouter(tags=["metadata"])
 
 SOFTWARE_VERSION = "0.1.0"
-CHECK_OPERATION = f"{CANONICAL_BASE}/OperationDefinition/CarePlan-check"
 """Our own operation; the others are R4 core's OperationDefinitions."""
 
 

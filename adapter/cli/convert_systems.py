@@ -1,4 +1,4 @@
-"""Bodies of the ``careplan convert`` and ``careplan systems`` commands (registered in adapter/cli.py).
+"""``careplan convert SRC --from SYSTEM --to SYSTEM|fhir|fhir-xml``: between services' own formats.
 
     careplan convert exports/ --from carat --to cjit-dir --out handover/
     careplan convert A4821KD.xml --from cjit-dir --to fhir
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import orjson
 import typer
@@ -23,8 +23,17 @@ from rich.progress import Progress
 from rich.table import Table
 
 from adapter.atomic import write_atomically
+from adapter.cli.io import (
+    EXIT_BAD_INPUT,
+    escape,
+    fail,
+    prepare_folder,
+    prepare_output,
+    print_outcome,
+    write_output,
+)
 from adapter.dialects.engine import Loss
-from adapter.dialects.systems import System, load_system, systems
+from adapter.dialects.systems import System, load_system
 from adapter.errors import AdapterError
 from adapter.model import ClientRecord
 from adapter.outcome import Issue
@@ -122,18 +131,7 @@ def _summary(results: list[FileResult]) -> Table:
     return table
 
 
-def convert(
-    src: Annotated[Path, typer.Argument(help="a file in the source system's format, or a folder of them")],
-    from_system: Annotated[str, typer.Option("--from", help="the source system (see `careplan systems`)")],
-    to: Annotated[str, typer.Option("--to", help="a target system, or fhir / fhir-xml for a FHIR Bundle")],
-    out: Annotated[Path, typer.Option("--out", help="the folder to write into")] = Path("."),
-    report: Annotated[
-        Path | None,
-        typer.Option(
-            "--report", help="also write a JSON report: per file, unmapped fields, losses, problems"
-        ),
-    ] = None,
-) -> None:
+def convert_between_systems(src: Path, from_system: str, to: str, out: Path, report: Path | None) -> None:
     """Convert care plans from one service's system format to another's, or to FHIR."""
     console, errors = Console(), Console(stderr=True, highlight=False, soft_wrap=True)
     try:
@@ -141,13 +139,16 @@ def convert(
         if to not in FHIR_TARGETS:
             load_system(to)
     except AdapterError as error:
-        for issue in error.outcome.issues:
-            errors.print(f"error: {issue.text}")
-        raise typer.Exit(2) from None
+        print_outcome(error.outcome)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     if not src.exists():
-        errors.print(f"error: {src}: no such file or folder")
-        raise typer.Exit(2)
+        fail(f"{src}: no such file or folder")
     sources = _sources(src, origin)
+    if not sources:
+        fail(f"{src}: no .{origin.extension} files in this folder for {from_system}")
+    prepare_folder(out)
+    if report is not None:
+        prepare_output(report)
     results: list[FileResult] = []
     with Progress(console=errors, transient=True) as progress:
         task = progress.add_task(f"{origin.info.name} -> {to}", total=len(sources))
@@ -158,21 +159,10 @@ def convert(
     for result in results:
         for issue in result.problems:
             where = f" @ {issue.expression}" if issue.expression else ""
-            errors.print(f"{result.source}: {issue.severity}: {issue.text}{where}")
+            errors.print(escape(f"{result.source}: {issue.severity}: {issue.text}{where}"), markup=False)
     if report is not None:
-        write_atomically(report, orjson.dumps([r.to_json() for r in results], option=orjson.OPT_INDENT_2))
+        write_output(report, orjson.dumps([r.to_json() for r in results], option=orjson.OPT_INDENT_2))
     failed = sum(not result.ok for result in results)
     console.print(f"{len(results) - failed} converted, {failed} failed")
     if failed or not results:
         raise typer.Exit(1)
-
-
-def systems_command() -> None:
-    """List the systems the adapter reads and writes, with their formats."""
-    table = Table(title="systems")
-    for column in ("name", "format", "version", "title"):
-        table.add_column(column)
-    for info in systems():
-        table.add_row(info.name, info.format, info.version, info.title)
-    table.add_row("fhir", "fhir-json", "R4", "FHIR R4 transaction Bundle (target only; also fhir-xml)")
-    Console().print(table)

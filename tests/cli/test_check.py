@@ -8,21 +8,10 @@ from pathlib import Path
 
 import orjson
 import pytest
-import typer
-from coordination_records import CLEAN, Data, intervention
+from coordination.coordination_records import CLEAN, Data, intervention
 from typer.testing import CliRunner
 
-from adapter.coordination.command import check
-
-app = typer.Typer()
-
-
-@app.callback()
-def _careplan() -> None:
-    """Stands in for the real ``careplan`` app, which registers the same body."""
-
-
-app.command("check")(check)
+from adapter.cli import app
 
 
 def write(tmp_path: Path, name: str, change: Callable[[Data], object] | None = None) -> Path:
@@ -105,7 +94,7 @@ def test_bad_input_in_json_carries_the_model_outcome(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"{not json", "not JSON"), (None, "cannot read the file")],
+    [(b"{not json", "not JSON"), (None, "no such file")],
 )
 def test_unreadable_or_not_json(tmp_path: Path, content: bytes | None, message: str) -> None:
     path = tmp_path / "x.json"

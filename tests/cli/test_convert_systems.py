@@ -6,16 +6,12 @@ import shutil
 from pathlib import Path
 
 import orjson
-import typer
 from typer.testing import CliRunner
 
 from adapter.dialects import read
-from adapter.dialects.command import convert, systems_command
+from adapter.cli import app
 from dialects.helpers import SYSTEMS_FIXTURES
 
-app = typer.Typer()
-app.command("convert")(convert)
-app.command("systems")(systems_command)
 runner = CliRunner()
 
 # What the drug-use profile of client 02 holds (CARAT has no field for any of it).

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from adapter.cli import app
 from adapter.model import load_record
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "clients"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "clients"
 runner = CliRunner()
 
 
@@ -33,7 +33,7 @@ def test_convert_bad_record_names_the_field_and_writes_nothing(tmp_path: Path) -
     source, target = tmp_path / "bad.json", tmp_path / "out.json"
     source.write_bytes(orjson.dumps(data))
     result = runner.invoke(app, ["convert", str(source), str(target)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "service_user.nhs_number" in result.stderr
     assert "modulus-11" in result.stderr
     assert not target.exists()
@@ -51,7 +51,7 @@ def test_convert_broken_fhir_reference_is_an_operation_outcome_line(tmp_path: Pa
     plan["subject"]["reference"] = "urn:uuid:00000000-0000-0000-0000-000000000000"
     bundle_path.write_bytes(orjson.dumps(bundle))
     result = runner.invoke(app, ["convert", str(bundle_path), str(tmp_path / "c.json"), "--to", "canonical"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "error: Bundle.entry[0].resource.subject: " in result.stderr
     assert "does not resolve" in result.stderr
     assert not (tmp_path / "c.json").exists()

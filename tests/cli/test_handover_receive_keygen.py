@@ -7,19 +7,14 @@ from pathlib import Path
 
 import orjson
 import pytest
-import typer
-from handover_cases import FIXTURES
 from typer.testing import CliRunner
 
 from adapter.handover import canonical_form
-from adapter.handover.command import handover, keygen, receive
-from adapter.handover.journey import prison_release_journey
+from adapter.cli import app
+from adapter.cli.journey import prison_release_journey
 from adapter.wire import read_json
 
-app = typer.Typer()
-app.command("handover")(handover)
-app.command("receive")(receive)
-app.command("keygen")(keygen)
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "clients"
 runner = CliRunner()
 RELEASE = str(FIXTURES / "02-carat-release.json")
 AT = "2026-11-25T10:30:00+00:00"
@@ -114,7 +109,10 @@ def test_a_refused_handover_exits_1_naming_the_problem(keys: Path, tmp_path: Pat
         ],
     )
     assert refused.exit_code == 1
-    assert "handover to B82017 refused" in refused.output and "@ consents[0].purposes" in refused.output
+    assert (
+        "handover to B82017 refused" in refused.output
+        and "error: consents[0].purposes: consent" in refused.output
+    )
     from adapter.store import open_store
 
     assert [r.counterpart for r in open_store(db).list_refusals()] == ["B82017"]
@@ -125,18 +123,18 @@ def test_no_key_or_unreadable_input_exits_2(tmp_path: Path, monkeypatch: pytest.
     no_key = runner.invoke(app, ["handover", RELEASE, "--to", "Y02345"])
     assert no_key.exit_code == 2 and "no signing key" in no_key.output
     missing = runner.invoke(app, ["handover", str(tmp_path / "nope.json"), "--to", "Y02345"])
-    assert missing.exit_code == 2 and "cannot read" in missing.output
+    assert missing.exit_code == 2 and "nope.json: no such file" in missing.output
     (tmp_path / "bad.json").write_text("{}")
     unreadable = runner.invoke(
         app, ["receive", str(tmp_path / "bad.json"), "--as", "Y02345", "--db", ":memory:"]
     )
-    assert unreadable.exit_code == 2 and "not FHIR" in unreadable.output
+    assert unreadable.exit_code == 2 and "not a FHIR message" in unreadable.output
     (tmp_path / "patient.json").write_text('{"resourceType": "Patient"}')
     not_a_message = runner.invoke(
         app, ["receive", str(tmp_path / "patient.json"), "--as", "Y02345", "--db", ":memory:"]
     )
     assert not_a_message.exit_code == 1 and "refused" in not_a_message.output
-    assert "a handover message is a FHIR Bundle @ Bundle" in not_a_message.output
+    assert "error: a handover message is a FHIR Bundle" in not_a_message.output
 
 
 def test_receiving_a_message_for_someone_else_exits_1(keys: Path, tmp_path: Path) -> None:

@@ -1,17 +1,15 @@
 """``careplan check FILE...``: who co-ordinates each client's care, and what is missing or due.
 
     $ careplan check fixtures/clients/*.json --today 2026-11-25
-    $ careplan check record.json --format json      # a FHIR Bundle of OperationOutcomes
+    $ careplan check plan.xml export.csv --from carat --format json   # a FHIR Bundle of OperationOutcomes
 
+Any record format is read (canonical JSON, FHIR JSON or XML; a system's format with ``--from``).
 Exit status: 0 when no finding is an error, 1 when any is, 2 when any file cannot be read as a
-canonical record (that file gets a one-line message naming the field; the others are still checked).
-The command body lives here; ``adapter.cli`` registers it.
+record (that file gets a one-line message naming the field; the others are still checked).
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -21,18 +19,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from adapter.clock import Clock, FixedClock, SystemClock
+from adapter.cli.io import EXIT_BAD_INPUT, CommandFailed, escape, read_record
+from adapter.cli.io import day_clock as _clock
 from adapter.coordination.fhir import operation_outcome
 from adapter.coordination.findings import CoordinationReport, check_coordination
-from adapter.errors import InvalidRecord
-from adapter.model import ClientRecord, load_record
+from adapter.errors import AdapterError
+from adapter.model import ClientRecord
 from adapter.outcome import Issue, OperationOutcome
 from adapter.types import FhirJson
 
 EXIT_FINDING_ERROR = 1
-EXIT_BAD_INPUT = 2
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SEVERITY_STYLE = {"fatal": "bold red", "error": "red", "warning": "yellow", "information": "cyan"}
 
 
@@ -50,36 +47,22 @@ class _BadInput(Exception):
         self.line = line
 
 
-def _clock(today: str | None) -> Clock:
-    if today is None:
-        return SystemClock()
+def _read(path: Path, from_system: str | None) -> ClientRecord:
     try:
-        if not _ISO_DATE.match(today):
-            raise ValueError(today)
-        return FixedClock(date.fromisoformat(today))
-    except ValueError:
-        raise typer.BadParameter(f"expected a date YYYY-MM-DD, got {today!r}", param_hint="--today") from None
-
-
-def _read(path: Path) -> ClientRecord:
-    try:
-        data = orjson.loads(path.read_bytes())
-    except OSError as error:
-        issue = Issue.error("not-found", "coordination.unreadable", f"cannot read the file: {error.strerror}")
-        raise _BadInput(OperationOutcome.of([issue]), issue.text) from None
-    except orjson.JSONDecodeError as error:
-        issue = Issue.error("structure", "coordination.not-json", f"not JSON: {error}")
-        raise _BadInput(OperationOutcome.of([issue]), issue.text) from None
-    try:
-        return load_record(data)
-    except InvalidRecord as error:
+        return read_record(path, from_system=from_system).record
+    except AdapterError as error:
         first = error.outcome.issues[0]
-        where = first.expression or "record"
-        text = first.text if first.text.startswith(where) else f"{where}: {first.text}"
         more = len(error.outcome.issues) - 1
-        raise _BadInput(
-            error.outcome, f"invalid record: {text}" + (f" (+{more} more)" if more else "")
-        ) from None
+        if first.expression:
+            where = first.expression
+            text = first.text if first.text.startswith(where) else f"{where}: {first.text}"
+            line = f"invalid record: {text}"
+        else:
+            line = first.text
+        raise _BadInput(error.outcome, line + (f" (+{more} more)" if more else "")) from None
+    except CommandFailed as unreadable:
+        issue = Issue.error("structure", "cli.unreadable", unreadable.line)
+        raise _BadInput(OperationOutcome.of([issue]), unreadable.line) from None
 
 
 def _holder_names(report: CoordinationReport) -> str:
@@ -118,8 +101,13 @@ def _print_report(console: Console, path: Path, record: ClientRecord, report: Co
     console.print(table)
 
 
-def check(
-    files: Annotated[list[Path], typer.Argument(help="Canonical JSON client records.", show_default=False)],
+def command(
+    files: Annotated[
+        list[Path], typer.Argument(help="Client records in any format we read.", show_default=False)
+    ],
+    from_system: Annotated[
+        str | None, typer.Option("--from", help="The files are in this system's format (careplan systems).")
+    ] = None,
     today: Annotated[
         str | None,
         typer.Option("--today", metavar="YYYY-MM-DD", help="Judge as of this day (default: today's date)."),
@@ -135,9 +123,10 @@ def check(
     exit_code = 0
     for path in files:
         try:
-            record = _read(path)
+            record = _read(path, from_system)
         except _BadInput as bad:
-            err.print(f"{path}: {bad.line}", markup=False)
+            line = bad.line if bad.line.startswith(str(path)) else f"{path}: {bad.line}"
+            err.print(escape(line), markup=False)
             entries.append({"fullUrl": path.resolve().as_uri(), "resource": bad.outcome.to_fhir()})
             exit_code = EXIT_BAD_INPUT
             continue

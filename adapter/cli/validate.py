@@ -1,4 +1,4 @@
-"""The body of ``careplan validate PATH... [--profile URL] [--ig DIR|package.tgz] [--format text|json]``.
+"""``careplan validate PATH... [--profile URL] [--ig DIR|package.tgz] [--format text|json]``.
 
 Exit status: 0 when no file has an error, 1 when any has, 2 when the command itself cannot run
 (an --ig that is neither a folder nor a package). Folders are searched for .json, .ndjson and .xml
@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from adapter.cli.io import EXIT_BAD_INPUT, fail, print_outcome
 from adapter.definitions import Definitions, source_for_path
 from adapter.errors import AdapterError
 from adapter.outcome import Issue, OperationOutcome
@@ -109,7 +110,7 @@ def _print_text(console: Console, results: Sequence[FileOutcome]) -> None:
     console.print(_summary(results))
 
 
-def validate_command(
+def command(
     paths: Annotated[list[Path], typer.Argument(help="FHIR JSON/XML files or folders to validate")],
     profile: Annotated[
         list[str] | None, typer.Option("--profile", help="canonical URL of a profile to validate against")
@@ -121,11 +122,14 @@ def validate_command(
 ) -> None:
     """Validate FHIR R4 resources against the base spec, our IG and any profiles; exit 1 on errors."""
     err = Console(stderr=True)
+    for path in paths:
+        if not path.exists():
+            fail(f"{path}: no such file or folder")
     try:
         validator = Validator(_definitions(ig or []))
     except AdapterError as problem:
-        err.print(f"[red]error[/red]: {problem}")
-        raise typer.Exit(2) from None
+        print_outcome(problem.outcome, "--ig")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     files = list(instance_files(paths))
     results: list[FileOutcome] = []
     show_progress = any(p.is_dir() for p in paths) and fmt is OutputFormat.text

@@ -6,14 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from adapter.validation import inputs
-from adapter.validation.command import validate_command
+from adapter.cli import app
 
-app = typer.Typer()
-app.command()(validate_command)
 runner = CliRunner()
 
 GOOD = {
@@ -27,7 +24,7 @@ GOOD = {
 
 def test_a_folder_of_good_resources_exits_zero(tmp_path: Path) -> None:
     (tmp_path / "goal.json").write_text(json.dumps(GOOD))
-    result = runner.invoke(app, [str(tmp_path)])
+    result = runner.invoke(app, ["validate", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "goal.json" in result.output
 
@@ -39,7 +36,7 @@ def test_errors_exit_one_and_json_lists_each_file(tmp_path: Path) -> None:
     broken.write_text('{"resourceType": "Goal", ')
     rootless = tmp_path / "list.json"
     rootless.write_text("[1, 2]")
-    result = runner.invoke(app, [str(bad), str(broken), str(rootless), "--format", "json"])
+    result = runner.invoke(app, ["validate", str(bad), str(broken), str(rootless), "--format", "json"])
     assert result.exit_code == 1
     report = {Path(r["file"]).name: r["outcome"]["issue"] for r in json.loads(result.stdout)}
     assert report["bad.json"][0]["expression"] == ["Goal.lifecycleStatus"]
@@ -50,12 +47,14 @@ def test_errors_exit_one_and_json_lists_each_file(tmp_path: Path) -> None:
 def test_unknown_profile_and_bad_ig_are_errors_not_tracebacks(tmp_path: Path) -> None:
     good = tmp_path / "goal.json"
     good.write_text(json.dumps(GOOD))
-    unknown = runner.invoke(app, [str(good), "--profile", "https://example.test/StructureDefinition/none"])
+    unknown = runner.invoke(
+        app, ["validate", str(good), "--profile", "https://example.test/StructureDefinition/none"]
+    )
     assert unknown.exit_code == 1
     assert "profile.unknown" in unknown.output
     not_an_ig = tmp_path / "notes.txt"
     not_an_ig.write_text("hello")
-    bad_ig = runner.invoke(app, [str(good), "--ig", str(not_an_ig)])
+    bad_ig = runner.invoke(app, ["validate", str(good), "--ig", str(not_an_ig)])
     assert bad_ig.exit_code == 2
     assert bad_ig.exception is None or isinstance(bad_ig.exception, SystemExit)
 
@@ -65,7 +64,7 @@ def test_deep_nesting_and_huge_files_are_fatal_issues(
 ) -> None:
     deep = tmp_path / "deep.json"
     deep.write_text('{"resourceType": "Patient", "extension": ' + "[" * 10_000 + "]" * 10_000 + "}")
-    result = runner.invoke(app, [str(deep), "--format", "json"])
+    result = runner.invoke(app, ["validate", str(deep), "--format", "json"])
     assert result.exit_code == 1
     issue = json.loads(result.stdout)[0]["outcome"]["issue"][0]
     assert issue["severity"] == "fatal"
@@ -74,7 +73,7 @@ def test_deep_nesting_and_huge_files_are_fatal_issues(
     huge = tmp_path / "huge.json"
     huge.write_text(json.dumps(GOOD))
     monkeypatch.setattr(inputs, "MAX_BYTES", 10)
-    result = runner.invoke(app, [str(huge), "--format", "json"])
+    result = runner.invoke(app, ["validate", str(huge), "--format", "json"])
     assert result.exit_code == 1
     assert (
         json.loads(result.stdout)[0]["outcome"]["issue"][0]["details"]["coding"][0]["code"]

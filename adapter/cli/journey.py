@@ -1,4 +1,4 @@
-"""The prison-release journey, step by step, on fixture client 02 (``careplan demo`` runs it).
+"""The prison-release journey of ``careplan demo``, step by step, on fixture client 02.
 
     >>> journey = prison_release_journey(Path("out/journey"))
     >>> [step.name for step in journey.steps]
@@ -29,20 +29,25 @@ from adapter.dialects import systems
 from adapter.dialects import write as write_system
 from adapter.errors import AdapterError
 from adapter.fhir import to_fhir
-from adapter.handover.build import build_handover
-from adapter.handover.codes import HandoverReason
-from adapter.handover.receive import Acknowledgement, receive_handover
-from adapter.handover.signing import Ed25519Signer, TrustList
+from adapter.handover import (
+    Acknowledgement,
+    Ed25519Signer,
+    HandoverReason,
+    TrustList,
+    build_handover,
+    receive_handover,
+)
 from adapter.model import ClientRecord, load_record
+from adapter.packaged import fixtures_folder
 from adapter.store import open_store
 from adapter.types import FhirJson
 from adapter.validation import validate
 from adapter.wire import read_json, write_json
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-CARAT_EXPORT = FIXTURES / "systems" / "carat" / "02-carat-release.csv"
-CANONICAL = FIXTURES / "clients" / "02-carat-release.json"
-JOURNEY_INSTANT = datetime(2026, 11, 25, 10, 30, tzinfo=UTC)
+FIXTURES_AS_OF = datetime(2026, 11, 25, 10, 30, tzinfo=UTC)
+"""The instant the fixture clients are written as of (fixtures/README.md): the demo runs as of it, so
+that it gives the same answers on any calendar day. Every date in the fixtures is relative to it."""
+JOURNEY_INSTANT = FIXTURES_AS_OF
 CARAT, CJIT, GP = "NTI", "Y02345", "B82017"
 
 
@@ -83,14 +88,17 @@ class _Run:
 
 
 def _carat_export(run: _Run) -> ClientRecord | None:
-    if CARAT_EXPORT.exists():
-        conversion = read_system("carat", CARAT_EXPORT.read_bytes())
-        detail = f"{CARAT_EXPORT.name} read as plan {conversion.record.plan.id}"
+    fixtures = fixtures_folder()
+    carat_export = fixtures / "systems" / "carat" / "02-carat-release.csv"
+    canonical = fixtures / "clients" / "02-carat-release.json"
+    if carat_export.exists():
+        conversion = read_system("carat", carat_export.read_bytes())
+        detail = f"{carat_export.name} read as plan {conversion.record.plan.id}"
         detail += f" ({len(conversion.unmapped)} source fields not mapped)"
         run.step("CARAT export", True, detail)
         return conversion.record
-    record = load_record(orjson.loads(CANONICAL.read_bytes()))
-    run.step("CARAT export", True, f"{CANONICAL.name} (canonical record) read as plan {record.plan.id}")
+    record = load_record(orjson.loads(canonical.read_bytes()))
+    run.step("CARAT export", True, f"{canonical.name} (canonical record) read as plan {record.plan.id}")
     return record
 
 

@@ -1,0 +1,133 @@
+"""``careplan handover SRC --to ODS``: a signed DIR-style handover message, through the consent gate.
+
+    $ careplan keygen NTI --out keys/
+    $ careplan handover plan.json --to Y02345 --key keys/NTI.key.pem --out handover.json
+    $ careplan handover export.csv --from carat --to Y02345 --reason prison-release --key ...
+    $ careplan handover plan.json --to Y02345 --key ... --at 2026-11-25T10:30:00+00:00   # as of an instant
+
+Exit status: 0 written; 1 refused (each problem on a line with where it is); 2 unreadable input,
+key or option. Everything is checked before the message is built; the output's folder is made first.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from adapter.cli.io import (
+    EXIT_REFUSED,
+    fail,
+    instant_clock,
+    prepare_output,
+    print_outcome,
+    read_record,
+    say,
+    write_output,
+)
+from adapter.errors import AdapterError
+from adapter.handover.build import build_handover
+from adapter.handover.codes import HandoverReason
+from adapter.handover.rules import default_reasons
+from adapter.handover.signing import Ed25519Signer
+from adapter.model import ClientRecord
+from adapter.store import open_store
+from adapter.types import OdsCode
+from adapter.wire import write_resource
+
+KEY_ENV = "CAREPLAN_SIGNING_KEY"
+
+
+def _reason(
+    record: ClientRecord, sender: OdsCode, destination: OdsCode, given: HandoverReason | None
+) -> HandoverReason:
+    if given is not None:
+        return given
+    kinds = {o.ods_code: o.kind for o in record.organisations}
+    if destination not in kinds:
+        fail(
+            f"--to: {destination} is not an organisation in this record; "
+            f"expected one of {', '.join(sorted(kinds))}"
+        )
+    sender_kind, destination_kind = kinds.get(sender), kinds.get(destination)
+    reason = (
+        default_reasons().get((sender_kind, destination_kind)) if sender_kind and destination_kind else None
+    )
+    if reason is None:
+        fail(
+            f"--reason: no usual handover reason from {sender_kind or sender} to "
+            f"{destination_kind or destination}; give one"
+        )
+    return reason
+
+
+def command(
+    src: Annotated[
+        Path, typer.Argument(help="The plan: canonical JSON, FHIR JSON/XML, or a system's format.")
+    ],
+    to: Annotated[str, typer.Option("--to", help="ODS code of the receiving organisation.")],
+    key: Annotated[
+        Path | None,
+        typer.Option("--key", help=f"Sender's Ed25519 private key (PEM); default ${KEY_ENV}."),
+    ] = None,
+    reason: Annotated[
+        HandoverReason | None, typer.Option("--reason", help="Why (default: the usual one for the pair).")
+    ] = None,
+    from_system: Annotated[
+        str | None, typer.Option("--from", help="SRC is in this system's format (see careplan systems).")
+    ] = None,
+    sender: Annotated[
+        str | None, typer.Option("--sender", help="ODS code of the sender (default: the episode's provider).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the message here (.json or .xml).")] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Store (path or URL) to record a refusal in.")
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Build as of this instant (ISO 8601 with offset; default: now)."),
+    ] = None,
+) -> None:
+    """Hand a care plan over to another service as a signed FHIR message (consent gate, minimisation)."""
+    clock = instant_clock(at)
+    if out is not None:
+        prepare_output(out)
+    try:
+        record = read_record(src, from_system=from_system).record
+    except AdapterError as error:
+        print_outcome(error.outcome, src)
+        fail(f"{src}: not a care-plan record we can read")
+    key_path = key or (Path(os.environ[KEY_ENV]) if os.environ.get(KEY_ENV) else None)
+    if key_path is None:
+        fail(f"no signing key: give --key or set {KEY_ENV} (careplan keygen makes one)")
+    from_ods = sender or (record.episode.provider if record.episode else record.organisations[0].ods_code)
+    try:
+        signer = Ed25519Signer.from_pem(key_path, from_ods)
+    except (OSError, ValueError) as error:
+        fail(f"{key_path}: not an Ed25519 private key: {error}")
+    try:
+        message = build_handover(
+            record,
+            destination=to,
+            reason=_reason(record, from_ods, to, reason),
+            sender=from_ods,
+            clock=clock,
+            signer=signer,
+            store=open_store(db) if db else None,
+        )
+    except AdapterError as refused:
+        say(f"handover to {to} refused:")
+        print_outcome(refused.outcome)
+        if at is None:
+            say(f"(built as of {clock.now().isoformat()}; give --at to build as of another instant)")
+        raise typer.Exit(EXIT_REFUSED) from None
+    as_xml = out is not None and out.suffix.lower() == ".xml"
+    data = write_resource(message, "xml" if as_xml else "json")
+    message_id = message["entry"][0]["resource"]["id"]
+    if out is None:
+        typer.echo(data.decode())
+    else:
+        write_output(out, data)
+        say(f"handover {message_id} to {to} written to {out}")

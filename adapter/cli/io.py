@@ -1,0 +1,217 @@
+"""What every command shares: reading a record in any format we know, writing output whole or not at
+all, printing problems one line each, and reading ``--today`` / ``--at``.
+
+    record = read_record(Path("plan.xml")).record                 # canonical, FHIR JSON or FHIR XML
+    record = read_record(Path("export.csv"), from_system="carat").record
+    target = prepare_output(Path("out/plan.json"))                # before any work: folder made or refused
+    write_output(target, data)
+
+Exit status across commands: 0 done; 1 refused or findings with errors; 2 the input, an option or a
+setting is wrong (the command did nothing).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, NoReturn
+
+import typer
+from typer import _click as click  # typer vendors click: its contexts and errors are these
+
+if TYPE_CHECKING:
+    from adapter.clock import Clock
+    from adapter.model import ClientRecord
+    from adapter.outcome import Issue, OperationOutcome
+
+EXIT_REFUSED = 1
+EXIT_BAD_INPUT = 2
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+"""The same limit the FHIR readers apply (adapter.wire.limits): a larger file is refused unread."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class Form(StrEnum):
+    """What a file holds."""
+
+    CANONICAL = "canonical"
+    FHIR_JSON = "fhir-json"
+    FHIR_XML = "fhir-xml"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRead:
+    """A record read from a file: the record, the form it was in, and what was not mapped."""
+
+    record: ClientRecord
+    form: Form
+    unmapped: tuple[Issue, ...] = ()
+
+
+class CommandFailed(click.ClickException):
+    """One line for the user and the exit status; click prints it (escaped) and exits."""
+
+    def __init__(self, line: str, exit_code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(line)
+        self.line = line
+        self.exit_code = exit_code
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(escape(self.line), err=True)
+
+
+def escape(text: str) -> str:
+    """``text`` with control characters shown as escapes: input quoted in a message never reaches
+    the terminal raw (an ESC sequence could clear the screen or retitle the window)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def say(line: str) -> None:
+    """One line on stderr, escaped."""
+    typer.echo(escape(line), err=True)
+
+
+def fail(line: str, exit_code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """End the command with ``exit_code``, printing ``line`` (escaped) on stderr."""
+    raise CommandFailed(line, exit_code)
+
+
+def print_outcome(outcome: OperationOutcome, where: object | None = None) -> None:
+    """Each issue on its own line: ``where: severity: expression: text`` (escaped)."""
+    prefix = f"{where}: " if where is not None else ""
+    for issue in outcome.issues:
+        at = f"{issue.expression}: " if issue.expression and issue.expression not in issue.text else ""
+        say(f"{prefix}{issue.severity}: {at}{issue.text}")
+
+
+def read_input(path: Path, *, what: str = "file") -> bytes:
+    """The bytes of an input file; a missing, unreadable, folder, empty or oversized input fails the
+    command with one line naming it."""
+    if path.is_dir():
+        fail(f"{path}: is a folder; expected a {what}")
+    if not path.exists():
+        fail(f"{path}: no such file; expected a {what}")
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            fail(f"{path}: {size} bytes, more than the limit of {MAX_INPUT_BYTES}")
+        data = path.read_bytes()
+    except OSError as error:
+        fail(f"{path}: cannot read: {error.strerror or error}")
+    if not data.strip():
+        fail(f"{path}: is empty; expected a {what}")
+    return data
+
+
+def sniff_form(path: Path, data: bytes) -> Form:
+    """Canonical JSON, FHIR JSON or FHIR XML, by content (an extension only breaks ties)."""
+    from adapter.wire import sniff_format
+
+    sniffed = sniff_format(data)
+    if sniffed == "xml" or (sniffed is None and path.suffix.lower() == ".xml"):
+        return Form.FHIR_XML
+    head = data[:4096]
+    return Form.FHIR_JSON if re.search(rb'"resourceType"\s*:', head) else Form.CANONICAL
+
+
+def read_record(path: Path, *, from_system: str | None = None) -> RecordRead:
+    """The canonical record in ``path``: canonical JSON, FHIR JSON or XML, or (with ``from_system``)
+    that system's own format. Problems raise AdapterError with an OperationOutcome."""
+    data = read_input(path, what="care-plan record")
+    if from_system is not None:
+        from adapter.dialects import read as read_system
+
+        conversion = read_system(from_system, data)
+        from adapter.outcome import Issue
+
+        unmapped = tuple(
+            Issue(
+                "information", "informational", "dialects.unmapped", f"{from_system} field not mapped", where
+            )
+            for where in conversion.unmapped
+        )
+        return RecordRead(conversion.record, Form.CANONICAL, unmapped)
+    form = sniff_form(path, data)
+    if form is Form.CANONICAL:
+        from adapter.model import load_json_record
+
+        return RecordRead(load_json_record(data), form)
+    from adapter.fhir import from_fhir
+    from adapter.wire import read_resource
+
+    result = from_fhir(read_resource(data, "xml" if form is Form.FHIR_XML else "json"))
+    return RecordRead(result.record, form, tuple(result.unmapped))
+
+
+def prepare_output(path: Path) -> Path:
+    """Make the folder ``path`` will be written into, or fail the command before any work is done."""
+    if path.is_dir():
+        fail(f"{path}: is a folder; expected a file name")
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        fail(f"{path}: cannot create the folder {folder}: {error.strerror or error}")
+    return path
+
+
+def prepare_folder(folder: Path) -> Path:
+    """Make the output folder ``folder``, or fail the command before any work is done."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        fail(f"{folder}: cannot create the folder: {error.strerror or error}")
+    return folder
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all (a temporary file renamed into place)."""
+    from adapter.atomic import write_atomically
+
+    try:
+        write_atomically(path, data)
+    except OSError as error:
+        fail(f"{path}: cannot write: {error.strerror or error}")
+
+
+def day_clock(today: str | None) -> Clock:
+    """``--today YYYY-MM-DD`` as a fixed clock; without it, the system clock (the day in England)."""
+    from adapter.clock import FixedClock, SystemClock
+
+    if today is None:
+        return SystemClock()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", today):
+        raise typer.BadParameter(f"expected a date YYYY-MM-DD, got {escape(today)!r}", param_hint="--today")
+    try:
+        return FixedClock(date.fromisoformat(today))
+    except ValueError:
+        raise typer.BadParameter(f"not a calendar date: {today!r}", param_hint="--today") from None
+
+
+def instant_clock(at: str | None) -> Clock:
+    """``--at`` (an ISO 8601 instant with its offset) as a fixed clock; without it, the system clock."""
+    from adapter.clock import FixedClock, SystemClock
+
+    if at is None:
+        return SystemClock()
+    try:
+        instant = datetime.fromisoformat(at)
+    except ValueError:
+        instant = None
+    if instant is None or instant.tzinfo is None:
+        raise typer.BadParameter(
+            f"expected an instant with its UTC offset (2026-11-25T10:30:00+00:00), got {escape(at)!r}",
+            param_hint="--at",
+        )
+    return FixedClock(instant)
+
+
+def judged_on(clock: Clock, given: str | None, option: str) -> str:
+    """A note for the user when a command judged dates by the machine's clock."""
+    if given is not None:
+        return ""
+    return f"(judged as of {clock.today().isoformat()}, today; give {option} to judge as of another day)"
