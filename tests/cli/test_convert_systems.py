@@ -6,11 +6,11 @@ import shutil
 from pathlib import Path
 
 import orjson
+from dialects.helpers import SYSTEMS_FIXTURES
 from typer.testing import CliRunner
 
-from adapter.dialects import read
 from adapter.cli import app
-from dialects.helpers import SYSTEMS_FIXTURES
+from adapter.dialects import read
 
 runner = CliRunner()
 

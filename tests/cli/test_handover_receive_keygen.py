@@ -9,9 +9,9 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
-from adapter.handover import canonical_form
 from adapter.cli import app
 from adapter.cli.journey import prison_release_journey
+from adapter.handover import canonical_form
 from adapter.wire import read_json
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "clients"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from adapter.validation import inputs
 from adapter.cli import app
+from adapter.validation import inputs
 
 runner = CliRunner()
 

@@ -9,9 +9,9 @@ import httpx
 from server.cases import CJIT, NHS_NUMBER, bearer, clock, handover_message
 from typer.testing import CliRunner
 
-from adapter.delivery import Deliverer, OutboxStatus, open_outbox, process_message_url
 from adapter.cli import app
 from adapter.cli.outbox import TOKEN_ENV
+from adapter.delivery import Deliverer, OutboxStatus, open_outbox, process_message_url
 from adapter.store import open_store
 from adapter.wire import read_json, write_json
 from delivery.live import LiveServer

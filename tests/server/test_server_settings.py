@@ -41,7 +41,7 @@ def test_a_bad_tokens_file_stops_the_server_starting(tmp_path: Path) -> None:
     tokens = tmp_path / "tokens.json"
     tokens.write_bytes(b'["not", "a", "mapping"]')
     settings = Settings(ods="Y02345", database_url=":memory:", tokens_file=tokens)
-    with pytest.raises(SettingsError, match="CAREPLAN_TOKENS_FILE: .*JSON object of strings"):
+    with pytest.raises(SettingsError, match=r"CAREPLAN_TOKENS_FILE: .*JSON object of strings"):
         create_app(settings)
 
 
@@ -80,6 +80,7 @@ def test_settings_errors_name_the_variable_and_the_form(monkeypatch: pytest.Monk
     (issue,) = malformed.value.outcome.issues
     assert issue.expression == "CAREPLAN_TOKENS"
     assert issue.text.startswith("CAREPLAN_TOKENS: not understood; expected a JSON object")
+
 
 def test_the_ods_code_is_required(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CAREPLAN_ODS", raising=False)
