@@ -11,6 +11,7 @@ Exit status: 0 nothing failed; 1 an entry failed or was rejected; 2 a wrong opti
 from __future__ import annotations
 
 import os
+import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -95,7 +96,9 @@ def _show(queue: SqlOutbox, status: str | None) -> None:
             last,
             entry.ack_code or entry.last_error or "-",
         )
-    Console(highlight=False, soft_wrap=True).print(table)
+    # Piped (a log, another program) the table is not wrapped to 80 columns: ids stay whole.
+    console = Console(highlight=False) if sys.stdout.isatty() else Console(highlight=False, width=200)
+    console.print(table)
     if any(entry.status in (OutboxStatus.FAILED, OutboxStatus.REJECTED) for entry in entries):
         raise typer.Exit(EXIT_REFUSED)
 

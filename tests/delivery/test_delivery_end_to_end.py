@@ -85,3 +85,48 @@ def test_send_and_outbox_commands(live_server: LiveServer, tmp_path: Path) -> No
     )
     assert unauthorised.exit_code == 1
     assert "HTTP 401" in unauthorised.stderr
+    assert f"no token was sent: set {TOKEN_ENV}" in unauthorised.stderr
+    wrong_token = runner.invoke(
+        app,
+        ["send", str(file), "--to-url", live_server.base_url, "--db", str(tmp_path / "third.db")],
+        env={TOKEN_ENV: "not-issued"},
+    )
+    assert wrong_token.exit_code == 1
+    assert f"the receiver refused our token: set {TOKEN_ENV}" in wrong_token.stderr
+
+
+def test_a_failed_entry_is_retried_to_a_corrected_url(live_server: LiveServer, tmp_path: Path) -> None:
+    file = tmp_path / "handover.json"
+    message = handover_message(live_server.signer)
+    message_id = message["entry"][0]["resource"]["id"]
+    file.write_bytes(write_json(message))
+    db = str(tmp_path / "carat.db")
+    runner = CliRunner()
+    env = {TOKEN_ENV: "carat-token"}
+    mistyped = live_server.base_url + "/no-such-base"
+    failed = runner.invoke(app, ["send", str(file), "--to-url", mistyped, "--db", db], env=env)
+    assert failed.exit_code == 1 and ": failed after 1 attempt; HTTP 404" in failed.stderr
+
+    again = runner.invoke(app, ["send", str(file), "--to-url", mistyped, "--db", db], env=env)
+    assert again.exit_code == 2 and f"careplan outbox retry {message_id} tries again" in again.stderr
+    elsewhere = runner.invoke(app, ["send", str(file), "--to-url", live_server.base_url, "--db", db], env=env)
+    assert elsewhere.exit_code == 2
+    assert f"careplan outbox retry {message_id} --to-url {live_server.base_url}" in elsewhere.stderr
+
+    listed = runner.invoke(app, ["outbox", "--db", db, "list", "--status", "failed"])
+    assert listed.exit_code == 1 and message_id in listed.stdout
+
+    retried = runner.invoke(
+        app, ["outbox", "--db", db, "retry", message_id, "--to-url", live_server.base_url], env=env
+    )
+    assert retried.exit_code == 0, retried.output
+    assert f"message {message_id} -> {live_server.base_url}: delivered (ok) after 1 attempt" in retried.stderr
+    entry = open_outbox(db).entry(message_id)
+    assert entry is not None and (entry.status, entry.destination) == (
+        OutboxStatus.DELIVERED,
+        live_server.base_url,
+    )
+
+    delivered_again = runner.invoke(app, ["outbox", "--db", db, "retry", message_id], env=env)
+    assert delivered_again.exit_code == 2
+    assert f"message {message_id} is delivered, not failed" in delivered_again.stderr

@@ -21,7 +21,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from adapter.fhir import to_fhir
+from adapter.fhir import care_plan_id, to_fhir
 from adapter.model import ClientRecord
 from adapter.model.codes import ConsentStatus
 from adapter.server.deps import CallerDep, ClockDep, SettingsDep, StoreDep
@@ -29,10 +29,11 @@ from adapter.server.http_problem import HttpProblem
 from adapter.server.wire import fhir_response
 from adapter.store import Store
 from adapter.types import FhirJson, OdsCode
+from adapter.urls import CARE_PLAN_ID_SYSTEM
 
 router = APIRouter(tags=["CarePlan"])
 
-SEARCH_PARAMETERS = ("patient.identifier", "_format")
+SEARCH_PARAMETERS = ("patient.identifier", "identifier", "_format")
 """What ``GET /CarePlan`` understands; anything else is refused rather than silently ignored."""
 
 
@@ -49,8 +50,16 @@ def may_read(record: ClientRecord, caller: OdsCode, holder: OdsCode, today: date
     )
 
 
-def _found(store: Store, holder: OdsCode, token: str | None) -> list[ClientRecord]:
-    """The plans the holder keeps for the patient named by the FHIR token (every plan for None)."""
+def _found(
+    store: Store, holder: OdsCode, token: str | None, plan_token: str | None = None
+) -> list[ClientRecord]:
+    """The plans the holder keeps for the patient named by the FHIR token, and with the plan
+    identifier named by ``plan_token`` (every plan for neither)."""
+    if plan_token is not None:
+        system, _, value = plan_token.rpartition("|")
+        plan = store.get_plan(holder, value) if system in ("", CARE_PLAN_ID_SYSTEM) else None
+        found = [plan] if plan is not None else []
+        return [p for p in found if token is None or p in _found(store, holder, token)]
     if token is None:
         return store.list_plans(holder)
     # FHIR token search: "system|value", "|value" (no system), or "value" (any system).
@@ -78,6 +87,17 @@ def read_care_plan(
     record = store.find_plan(settings.ods, plan_id)
     if record is not None and may_read(record, caller, settings.ods, clock.today()):
         return fhir_response(request, _care_plan(to_fhir(record)))
+    # A plan's local id (plan-nti-a4821kd) is not its FHIR id: say which it is, to a caller who may read it.
+    local = store.get_plan(settings.ods, plan_id)
+    if local is not None and may_read(local, caller, settings.ods, clock.today()):
+        raise HttpProblem.single(
+            404,
+            "not-found",
+            "careplan.local-id",
+            f"{plan_id} is a local plan id, not a FHIR id: read it as CarePlan/{care_plan_id(local)}, "
+            f"or search CarePlan?identifier={CARE_PLAN_ID_SYSTEM}|{plan_id}",
+            "CarePlan.id",
+        )
     raise HttpProblem.single(
         404, "not-found", "careplan.unknown", f"no CarePlan {plan_id} here", "CarePlan.id"
     )
@@ -93,6 +113,9 @@ def search_care_plans(
     patient_identifier: Annotated[
         str | None, Query(alias="patient.identifier", description="system|value, e.g. the NHS number.")
     ] = None,
+    identifier: Annotated[
+        str | None, Query(description="the plan's own identifier: system|value, or the local plan id.")
+    ] = None,
 ) -> Response:
     """A searchset Bundle of the CarePlans (with what they reference) for the patient named."""
     unknown = sorted(set(request.query_params) - set(SEARCH_PARAMETERS))
@@ -101,12 +124,13 @@ def search_care_plans(
             400,
             "not-supported",
             "search.unknown-parameter",
-            f"unknown search parameter {', '.join(unknown)}; CarePlan is searched by patient.identifier",
+            f"unknown search parameter {', '.join(unknown)}; CarePlan is searched by patient.identifier "
+            "or identifier",
         )
     entries: list[FhirJson] = []
     matched = 0
     today = clock.today()
-    for record in _found(store, settings.ods, patient_identifier):
+    for record in _found(store, settings.ods, patient_identifier, identifier):
         if not may_read(record, caller, settings.ods, today):
             continue
         matched += 1
