@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from adapter.cli.io import EXIT_BAD_INPUT, CommandFailed, escape, read_record
+from adapter.cli.io import EXIT_BAD_INPUT, CommandFailed, escape, judged_on, read_record
 from adapter.cli.io import day_clock as _clock
 from adapter.coordination.fhir import operation_outcome
 from adapter.coordination.findings import CoordinationReport, check_coordination
@@ -118,7 +118,9 @@ def command(
 ) -> None:
     """Who co-ordinates each client's care, and what is missing or due (exit 1 on any error)."""
     clock = _clock(today)
-    out, err = Console(highlight=False), Console(stderr=True, highlight=False)
+    out, err = Console(highlight=False), Console(stderr=True, highlight=False, soft_wrap=True)
+    if today is None:
+        err.print(judged_on(clock, today, "--today YYYY-MM-DD"), markup=False)
     entries: list[FhirJson] = []
     exit_code = 0
     for path in files:
