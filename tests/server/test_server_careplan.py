@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from adapter.model.identifiers import PRISON_NUMBER_SYSTEM
 from adapter.types import FhirJson
+from adapter.urls import CARE_PLAN_ID_SYSTEM
 from adapter.wire import read_json, read_resource, write_json
 from server.cases import NHS_NUMBER, bearer
 
@@ -91,6 +92,38 @@ def test_an_unknown_id_is_404_naming_the_id(received: TestClient) -> None:
     outcome = read_json(response.content)
     assert outcome["issue"][0]["expression"] == ["CarePlan.id"]
     assert "no-such-plan" in outcome["issue"][0]["diagnostics"]
+
+
+def test_a_local_plan_id_is_answered_with_the_fhir_id_to_read(received: TestClient) -> None:
+    _, visible = search(received, "gp-token", "")
+    plan = next(e["resource"] for e in visible["entry"] if e["search"]["mode"] == "match")
+    response = received.get("/CarePlan/plan-nti-a4821kd", headers=bearer("gp-token"))
+    assert response.status_code == 404
+    (issue,) = read_json(response.content)["issue"]
+    assert issue["expression"] == ["CarePlan.id"]
+    assert issue["diagnostics"].startswith(
+        f"plan-nti-a4821kd is a local plan id, not a FHIR id: read it as CarePlan/{plan['id']}"
+    )
+    # To an organisation no consent names, the local id is as unknown as any other.
+    hidden = received.get("/CarePlan/plan-nti-a4821kd", headers=bearer("stranger-token"))
+    assert "local plan id" not in read_json(hidden.content)["issue"][0]["diagnostics"]
+
+
+@pytest.mark.parametrize(
+    ("query", "total"),
+    [
+        (f"identifier={CARE_PLAN_ID_SYSTEM}|plan-nti-a4821kd", 1),
+        ("identifier=plan-nti-a4821kd", 1),
+        ("identifier=urn:other|plan-nti-a4821kd", 0),
+        (f"identifier=plan-nti-a4821kd&patient.identifier={NHS}|{NHS_NUMBER}", 1),
+        ("identifier=plan-nti-a4821kd&patient.identifier=" + NHS + "|9990000018", 0),
+    ],
+)
+def test_a_plan_is_searched_by_its_own_identifier(received: TestClient, query: str, total: int) -> None:
+    status, bundle = search(received, "gp-token", query)
+    assert (status, bundle["total"]) == (200, total)
+    hidden_status, hidden = search(received, "stranger-token", query)
+    assert (hidden_status, hidden["total"]) == (200, 0)
 
 
 def test_an_unknown_search_parameter_is_400(received: TestClient) -> None:
