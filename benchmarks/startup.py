@@ -4,8 +4,9 @@ fhir.resources (R4B) importing and parsing the same file, each in the same run.
     .venv/bin/python benchmarks/startup.py [FILE] [--runs 11]
 
 FILE is one FHIR JSON resource (default: the CarePlan of fixtures/golden/02-carat-release, written to
-a temporary file). Every row is a fresh process, timed from launch to exit; the median and the
-fastest of the runs are printed in milliseconds. Rows:
+a temporary file). Every row is a fresh process, timed from launch to exit: the median and fastest
+wall-clock time, and the median CPU time (user + system, from the kernel's account of the child),
+in milliseconds. CPU time is the steadier figure on a machine shared with other work. Rows:
 
 - ``python -c pass``: the interpreter alone, the floor under every other row;
 - ``import adapter.validation``: the validator's own import;
@@ -20,6 +21,7 @@ Shared machines are noisy: compare rows of one run, never runs of different days
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -56,15 +58,19 @@ def _rows(file: Path) -> list[tuple[str, list[str]]]:
     ]
 
 
-def _time(command: list[str], runs: int) -> list[float]:
-    times = []
+def _time(command: list[str], runs: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds of each run."""
+    wall, cpu = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(command, capture_output=True, check=False)
-        times.append((time.perf_counter() - start) * 1000)
+        wall.append((time.perf_counter() - start) * 1000)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append((after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000)
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(command)} exited {done.returncode}: {done.stderr.decode()[-300:]}")
-    return times
+    return wall, cpu
 
 
 def _default_file(folder: Path) -> Path:
@@ -83,10 +89,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         file = args.file or _default_file(Path(folder))
         print(f"{file.name}: {file.stat().st_size} bytes; {args.runs} runs of each, milliseconds")
-        print(f"{'':42} {'median':>8} {'fastest':>8}")
+        print(f"{'':42} {'wall med':>9} {'fastest':>8} {'CPU med':>8}")
         for label, command in _rows(file):
-            times = _time(command, args.runs)
-            print(f"{label:42} {statistics.median(times):8.0f} {min(times):8.0f}")
+            wall, cpu = _time(command, args.runs)
+            print(f"{label:42} {statistics.median(wall):9.0f} {min(wall):8.0f} {statistics.median(cpu):8.0f}")
 
 
 if __name__ == "__main__":
