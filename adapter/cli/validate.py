@@ -126,10 +126,12 @@ def command(
         if not path.exists():
             fail(f"{path}: no such file or folder")
     try:
-        validator = Validator(_definitions(ig or []))
+        definitions = _definitions(ig or [])
+        validator = Validator(definitions)
     except AdapterError as problem:
         print_outcome(problem.outcome, "--ig")
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    print_outcome(OperationOutcome.of(definitions.issues), "--ig")
     files = list(instance_files(paths))
     results: list[FileOutcome] = []
     show_progress = any(p.is_dir() for p in paths) and fmt is OutputFormat.text
