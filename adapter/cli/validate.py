@@ -1,4 +1,8 @@
-"""``careplan validate PATH... [--profile URL] [--ig DIR|package.tgz] [--format text|json]``.
+"""``careplan validate PATH... [--profile URL] [--ig DIR|package|FILE] [--tx URL] [--format text|json]``.
+
+``--ig`` takes any FHIR package layout (see adapter.definitions.source_for_path); what it skips is
+printed on stderr. ``--tx`` names a FHIR terminology server asked about codes from systems not held
+here; without it, such codes are listed as unchecked (information issues in ``--format json``).
 
 Exit status: 0 when no file has an error, 1 when any has, 2 when the command itself cannot run
 (an --ig that is neither a folder nor a package). Folders are searched for .json, .ndjson and .xml
@@ -119,6 +123,12 @@ def command(
         list[Path] | None, typer.Option("--ig", help="extra definitions: a folder or a FHIR package .tgz")
     ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.text,
+    tx: Annotated[
+        str | None,
+        typer.Option(
+            "--tx", help="base URL of a FHIR terminology server for SNOMED CT, LOINC, dm+d... codes"
+        ),
+    ] = None,
 ) -> None:
     """Validate FHIR R4 resources against the base spec, our IG and any profiles; exit 1 on errors."""
     err = Console(stderr=True)
@@ -127,7 +137,7 @@ def command(
             fail(f"{path}: no such file or folder")
     try:
         definitions = _definitions(ig or [])
-        validator = Validator(definitions)
+        validator = Validator(definitions, terminology_server=tx)
     except AdapterError as problem:
         print_outcome(problem.outcome, "--ig")
         raise typer.Exit(EXIT_BAD_INPUT) from None

@@ -111,3 +111,40 @@ def test_ig_folder_of_xml_profiles_is_read_and_applied(tmp_path: Path) -> None:
     assert "README.md: skipped" in result.stderr
     goal.write_text(json.dumps({**GOOD, "note": [{"text": "agreed"}]}))
     assert runner.invoke(app, args).exit_code == 0
+
+
+def test_tx_names_a_terminology_server(tmp_path: Path) -> None:
+    from tests.validation.terminology_server import terminology_server
+
+    coded = {
+        **GOOD,
+        "category": [
+            {
+                "coding": [
+                    {"system": "https://fhir.careplan-adapter.org/CodeSystem/care-plan-domain", "code": "x"}
+                ]
+            }
+        ],
+    }
+    goal = tmp_path / "goal.json"
+    goal.write_text(json.dumps(coded))
+    # the default chain holds our IG, so the code is judged here; the server is asked only about
+    # systems that are not held (a code system the caller's IG names but does not carry)
+    unchecked = {
+        **coded,
+        "category": [{"coding": [{"system": "http://snomed.info/sct", "code": "720174008"}]}],
+    }
+    snomed = tmp_path / "snomed.json"
+    snomed.write_text(json.dumps(unchecked))
+    result = runner.invoke(app, ["validate", str(snomed), "--format", "json"])
+    assert result.exit_code == 0
+    issues = json.loads(result.stdout)[0]["outcome"]["issue"]
+    assert [i["details"]["coding"][0]["code"] for i in issues] == ["terminology.unchecked"]
+    with terminology_server() as (url, requests):
+        result = runner.invoke(app, ["validate", str(snomed), "--tx", url, "--format", "json"])
+    assert requests == ["CodeSystem/$validate-code"]
+    issues = json.loads(result.stdout)[0]["outcome"]["issue"]
+    # our test server holds no SNOMED CT: it says so, and the code is reported as not checked
+    assert [i["details"]["coding"][0]["code"] for i in issues] == ["terminology.unavailable"]
+    assert result.exit_code == 0
+    assert runner.invoke(app, ["validate", str(goal)]).exit_code == 1
