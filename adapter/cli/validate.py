@@ -16,13 +16,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
 from rich.console import Console
-from rich.progress import Progress
-from rich.table import Table
 
 from adapter.cli.io import EXIT_BAD_INPUT, fail, print_outcome
 from adapter.definitions import Definitions, source_for_path
@@ -30,6 +28,9 @@ from adapter.errors import AdapterError
 from adapter.outcome import Issue, OperationOutcome
 from adapter.validation.inputs import load_file
 from adapter.validation.validator import Validator
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 SUFFIXES = (".json", ".ndjson", ".xml")
 
@@ -79,6 +80,8 @@ def _definitions(ig: Sequence[Path]) -> Definitions:
 
 
 def _summary(results: Sequence[FileOutcome]) -> Table:
+    from rich.table import Table  # imported when a summary is printed: one file's run starts sooner
+
     table = Table(title="Validation summary")
     table.add_column("file", overflow="fold")
     table.add_column("resources", justify="right")
@@ -145,11 +148,16 @@ def command(
     files = list(instance_files(paths))
     results: list[FileOutcome] = []
     show_progress = any(p.is_dir() for p in paths) and fmt is OutputFormat.text
-    with Progress(console=err, transient=True, disable=not show_progress) as progress:
-        task = progress.add_task("validating", total=len(files))
-        for path, shown_as in files:
-            results.append(validate_file(validator, path, profile or [], shown_as))
-            progress.advance(task)
+    if show_progress:
+        from rich.progress import Progress  # only folders show progress
+
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("validating", total=len(files))
+            for path, shown_as in files:
+                results.append(validate_file(validator, path, profile or [], shown_as))
+                progress.advance(task)
+    else:
+        results.extend(validate_file(validator, path, profile or [], shown_as) for path, shown_as in files)
     if fmt is OutputFormat.json:
         report = [{"file": str(r.path), "outcome": r.outcome.to_fhir()} for r in results]
         sys.stdout.write(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n")

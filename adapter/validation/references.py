@@ -126,9 +126,9 @@ def _allowed_types(element: ElementRecord, library: StructureLibrary) -> set[str
             url = target.split("|", 1)[0]
             # A core URL names a type (Patient) or a core profile of one (vitalsigns: Observation):
             # the definition says which; without it, the URL's tail is taken as the type.
-            structure = library.structure(url)
-            if structure is not None:
-                allowed.add(structure.type)
+            declared = library.declared(url)
+            if declared is not None:
+                allowed.add(declared[0])
             elif url.startswith(CORE_PREFIX) and "/" not in url[len(CORE_PREFIX) :]:
                 allowed.add(url[len(CORE_PREFIX) :])
     return set() if {"Resource", "DomainResource"} & allowed else allowed
