@@ -63,10 +63,9 @@ class BundleIndex:
     def full_url_of(self, resource: FhirJson) -> str | None:
         return self.full_urls.get(id(resource))
 
-    def resolve(self, reference: str, base_full_url: str | None, *, strict: bool = False) -> FhirJson | None:
+    def resolve(self, reference: str, base_full_url: str | None) -> FhirJson | None:
         """The entry a reference points at, by the Bundle resolution rules (None if absent): the
-        entry whose fullUrl is the reference's :func:`target_url`. ``strict`` is accepted for the
-        document and message callers; the rule is the same for every entry."""
+        entry whose fullUrl is the reference's :func:`target_url`."""
         target = target_url(reference, base_full_url)
         return self.by_full_url.get(target) if target is not None else None
 
@@ -229,7 +228,7 @@ def check_reference(
         target_type = _type_of(target)
     elif scope.bundle is not None:
         strict = scope.bundle.head is not None and scope.bundle.head == id(scope.resource)
-        resolved = scope.bundle.resolve(reference, scope.full_url, strict=strict)
+        resolved = scope.bundle.resolve(reference, scope.full_url)
         if resolved is not None:
             yield from _ambiguous(scope.bundle, resolved, reference, path, strict=strict)
             target_type = _type_of(resolved)
