@@ -125,3 +125,45 @@ def test_an_entry_with_the_same_type_and_id_elsewhere_is_a_warning_outside_docum
     assert errors_of(outcome) == []
     warned = [(i.message_id, i.expression) for i in outcome.issues if i.severity == "warning"]
     assert ("reference.bundle-possible-match", "Bundle.entry[0].resource.subject") in warned
+
+
+# --- Identifier (InstanceValidator.checkIdentifier) ---
+
+
+def _patient_with(identifier: dict[str, str]) -> dict[str, Any]:
+    return {"resourceType": "Patient", "id": "p1", "text": _narrative("p"), "identifier": [identifier]}
+
+
+def test_identifier_system_is_absolute() -> None:
+    checker = validator()
+    for good in ("https://fhir.nhs.uk/Id/nhs-number", "urn:oid:2.16.840.1.113883.2.1.4.1", "ldap:o=nhs"):
+        assert errors_of(checker.validate(_patient_with({"system": good, "value": "1"}))) == []
+    found = errors_of(checker.validate(_patient_with({"system": "nhs-number", "value": "1"})))
+    assert found == [("identifier.system-relative", "Patient.identifier[0].system")]
+
+
+def test_uri_and_uuid_identifier_values() -> None:
+    checker = validator()
+    uri = {"system": "urn:ietf:rfc:3986"}
+    assert (
+        errors_of(
+            checker.validate(_patient_with({**uri, "value": "urn:uuid:5f1b0e8a-3c3d-4a8e-9f55-0c2b7e1d4a61"}))
+        )
+        == []
+    )
+    assert errors_of(checker.validate(_patient_with({**uri, "value": "file:relative/x"}))) == [
+        ("identifier.uri-value", "Patient.identifier[0].value")
+    ]
+    assert errors_of(checker.validate(_patient_with({**uri, "value": "5f1b0e8a"}))) == [
+        ("identifier.uri-value", "Patient.identifier[0].value")
+    ]
+    uuid = {"system": "https://tools.ietf.org/html/rfc4122"}
+    for warned in ("5f1b0e8a-3c3d-4a8e-9f55-0c2b7e1d4a61", "urn:uuid:5f1b0e8a-3c3d-4a8e-9f55-0c2b7e1d4a61"):
+        outcome = checker.validate(_patient_with({**uuid, "value": warned}))
+        assert errors_of(outcome) == []
+        assert [i.expression for i in outcome.issues if i.message_id.startswith("identifier.uuid")] == [
+            "Patient.identifier[0].value"
+        ]
+    assert errors_of(checker.validate(_patient_with({**uuid, "value": "not-a-uuid"}))) == [
+        ("identifier.uuid-value", "Patient.identifier[0].value")
+    ]
