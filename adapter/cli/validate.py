@@ -1,4 +1,8 @@
-"""``careplan validate PATH... [--profile URL] [--ig DIR|package.tgz] [--format text|json]``.
+"""``careplan validate PATH... [--profile URL] [--ig DIR|package|FILE] [--tx URL] [--format text|json]``.
+
+``--ig`` takes any FHIR package layout (see adapter.definitions.source_for_path); what it skips is
+printed on stderr. ``--tx`` names a FHIR terminology server asked about codes from systems not held
+here; without it, such codes are listed as unchecked (information issues in ``--format json``).
 
 Exit status: 0 when no file has an error, 1 when any has, 2 when the command itself cannot run
 (an --ig that is neither a folder nor a package). Folders are searched for .json, .ndjson and .xml
@@ -12,13 +16,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
 from rich.console import Console
-from rich.progress import Progress
-from rich.table import Table
 
 from adapter.cli.io import EXIT_BAD_INPUT, fail, print_outcome
 from adapter.definitions import Definitions, source_for_path
@@ -26,6 +28,9 @@ from adapter.errors import AdapterError
 from adapter.outcome import Issue, OperationOutcome
 from adapter.validation.inputs import load_file
 from adapter.validation.validator import Validator
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 SUFFIXES = (".json", ".ndjson", ".xml")
 
@@ -75,6 +80,8 @@ def _definitions(ig: Sequence[Path]) -> Definitions:
 
 
 def _summary(results: Sequence[FileOutcome]) -> Table:
+    from rich.table import Table  # imported when a summary is printed: one file's run starts sooner
+
     table = Table(title="Validation summary")
     table.add_column("file", overflow="fold")
     table.add_column("resources", justify="right")
@@ -119,6 +126,12 @@ def command(
         list[Path] | None, typer.Option("--ig", help="extra definitions: a folder or a FHIR package .tgz")
     ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.text,
+    tx: Annotated[
+        str | None,
+        typer.Option(
+            "--tx", help="base URL of a FHIR terminology server for SNOMED CT, LOINC, dm+d... codes"
+        ),
+    ] = None,
 ) -> None:
     """Validate FHIR R4 resources against the base spec, our IG and any profiles; exit 1 on errors."""
     err = Console(stderr=True)
@@ -126,18 +139,25 @@ def command(
         if not path.exists():
             fail(f"{path}: no such file or folder")
     try:
-        validator = Validator(_definitions(ig or []))
+        definitions = _definitions(ig or [])
+        validator = Validator(definitions, terminology_server=tx)
     except AdapterError as problem:
         print_outcome(problem.outcome, "--ig")
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    print_outcome(OperationOutcome.of(definitions.issues), "--ig")
     files = list(instance_files(paths))
     results: list[FileOutcome] = []
     show_progress = any(p.is_dir() for p in paths) and fmt is OutputFormat.text
-    with Progress(console=err, transient=True, disable=not show_progress) as progress:
-        task = progress.add_task("validating", total=len(files))
-        for path, shown_as in files:
-            results.append(validate_file(validator, path, profile or [], shown_as))
-            progress.advance(task)
+    if show_progress:
+        from rich.progress import Progress  # only folders show progress
+
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("validating", total=len(files))
+            for path, shown_as in files:
+                results.append(validate_file(validator, path, profile or [], shown_as))
+                progress.advance(task)
+    else:
+        results.extend(validate_file(validator, path, profile or [], shown_as) for path, shown_as in files)
     if fmt is OutputFormat.json:
         report = [{"file": str(r.path), "outcome": r.outcome.to_fhir()} for r in results]
         sys.stdout.write(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n")

@@ -14,14 +14,24 @@ from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
 
-from adapter.definitions.sources import FolderSource, MemorySource, PackageSource, Source, ZipSource
+from adapter.definitions.sources import (
+    FileSource,
+    FolderSource,
+    MemorySource,
+    PackageSource,
+    Source,
+    ZipSource,
+    is_gzip_tar,
+)
 from adapter.errors import DefinitionNotFound
+from adapter.outcome import Issue
 from adapter.packaged import ig_folder
 from adapter.types import FhirJson
 
 __all__ = [
     "CORE_ZIP",
     "Definitions",
+    "FileSource",
     "FolderSource",
     "MemorySource",
     "PackageSource",
@@ -36,16 +46,24 @@ CORE_PREFIX = "http://hl7.org/fhir/StructureDefinition/"
 
 
 def source_for_path(path: Path) -> Source:
-    """A source for a folder of JSON resources or a FHIR package .tgz."""
+    """A source for any FHIR package layout, told apart by content: an NPM package (a gzip tar, any
+    name), a folder (plain, an unpacked package, or its ``package/`` folder) or one resource file,
+    JSON or XML. What is skipped is in the source's ``issues``."""
     if path.is_dir():
         return FolderSource(path)
-    if path.suffix in (".tgz", ".gz"):
+    if not path.is_file():
+        raise DefinitionNotFound.single(
+            "not-found", "definitions.source", f"{path}: no such file or folder of FHIR definitions"
+        )
+    if is_gzip_tar(path):
         return PackageSource(path)
-    raise DefinitionNotFound.single(
-        "not-found",
-        "definitions.source",
-        f"{path}: expected a folder of FHIR JSON resources or a package .tgz",
-    )
+    single = FileSource(path)
+    if next(single.urls(), None) is None:
+        why = "; ".join(issue.text for issue in single.issues)
+        raise DefinitionNotFound.single(
+            "not-found", "definitions.source", f"{path}: no FHIR definitions ({why})"
+        )
+    return single
 
 
 @cache
@@ -55,7 +73,9 @@ def _core() -> ZipSource:
 
 @cache
 def _ig() -> FolderSource:
-    return FolderSource(ig_folder())
+    source = FolderSource(ig_folder())
+    source.issues.clear()  # our IG's examples sit beside its definitions by design
+    return source
 
 
 class Definitions:
@@ -75,6 +95,11 @@ class Definitions:
 
     def with_source(self, source: Source) -> Definitions:
         return Definitions([*self.sources, source])
+
+    @property
+    def issues(self) -> list[Issue]:
+        """What the sources skipped or could not read (information issues)."""
+        return [i for source in self.sources for i in getattr(source, "issues", ())]
 
     def get(self, url: str) -> FhirJson | None:
         for source in self.sources:

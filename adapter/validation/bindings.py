@@ -1,7 +1,10 @@
 """Terminology bindings: required (error) and extensible (warning), answered by local expansions.
 
 When the value set names a code system the definitions do not hold (SNOMED CT, LOINC, UCUM...),
-the answer is "cannot tell": a warning that says which system was not available, never an error.
+the answer is "cannot tell": a warning that says which system was not available, never an error -
+unless the caller named a terminology service, which is then asked (``$expand``/``$validate-code``).
+A Coding from such a system is checked by the service too; without one, an information issue names
+the code that went unchecked.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 from adapter.outcome import Issue
 from adapter.validation.records import ElementRecord
 from adapter.validation.terminology import Expansion, Membership, Terminology
+from adapter.validation.terminology_service import CodeQuestion
 
 CHECKED_STRENGTHS = frozenset({"required", "extensible"})
 
@@ -76,15 +80,21 @@ def check_binding(
     if "yes" in answers:
         return
     if "unknown" in answers:
-        yield Issue(
-            "warning",
-            "not-supported",
-            "binding.unverifiable",
-            f"The code {_describe(pairs)} could not be checked against the value set '{expansion.name}' "
-            f"({expansion.url}): its code system ({_systems(expansion)}) is not available locally",
-            path,
-        )
-        return
+        unknown = [pair for pair, answer in zip(pairs, answers, strict=True) if answer == "unknown"]
+        verdict, reason = _ask_service(terminology, unknown, binding.value_set)
+        if verdict is True:
+            return
+        if verdict is None:
+            yield Issue(
+                "warning",
+                "not-supported",
+                "binding.unverifiable",
+                f"The code {_describe(pairs)} could not be checked against the value set '{expansion.name}' "
+                f"({expansion.url}): its code system ({_systems(expansion)}) is not available locally"
+                + (f", and {reason}" if reason else " and no terminology service was named"),
+                path,
+            )
+            return
     if binding.strength == "required" and pairs and all(system is None for system, _ in pairs):
         # A bare code names no system, and none of the value set's systems has it.
         yield Issue.error(
@@ -95,6 +105,23 @@ def check_binding(
             path,
         )
     yield _not_in(binding.strength, pairs, expansion, path)
+
+
+def _ask_service(
+    terminology: Terminology, pairs: list[tuple[str | None, str]], value_set: str
+) -> tuple[bool | None, str]:
+    """The terminology service's verdict on the codes the local definitions cannot judge: True when
+    one is in the value set, False when the service says none is, None (and why) when it cannot tell
+    or there is no service."""
+    service = terminology.service
+    if service is None:
+        return None, ""
+    answers = [service.check(CodeQuestion(system, code, None, value_set)) for system, code in pairs]
+    if any(a.valid for a in answers):
+        return True, ""
+    if answers and all(a.valid is False for a in answers):
+        return False, ""
+    return None, "; ".join(a.message for a in answers if a.valid is None)
 
 
 def _additional_required(
@@ -194,6 +221,7 @@ def check_coding_systems(
         return
     concepts = terminology.code_system(system)
     if concepts is None:
+        yield from _external_code(terminology, system, code, value.get("display"), path)
         return
     concept = concepts.get(code)
     if concept is None:
@@ -216,6 +244,41 @@ def check_coding_systems(
             f"Wrong Display Name '{display}' for {system}#{code}. Valid display is "
             f"'{concept.get('display', '')}'",
             f"{path}.display",
+        )
+
+
+def _external_code(
+    terminology: Terminology, system: str, code: str, display: Any, path: str
+) -> Iterable[Issue]:
+    """A code from a system not held here (SNOMED CT, LOINC, dm+d...): asked of the terminology
+    service when one was named; otherwise an information issue says it went unchecked."""
+    described = f"'{system}#{code}'"
+    service = terminology.service
+    if service is None:
+        yield Issue(
+            "information",
+            "not-supported",
+            "terminology.unchecked",
+            f"The code {described} was not checked: the code system is not held here and no "
+            "terminology service was named (--tx)",
+            path,
+        )
+        return
+    answer = service.check(CodeQuestion(system, code, display if isinstance(display, str) else None, None))
+    if answer.valid is False:
+        yield Issue.error(
+            "code-invalid",
+            "coding.invalid-external",
+            f"The code {described} is not valid according to the terminology service"
+            + (f": {answer.message}" if answer.message else ""),
+            path,
+        )
+    elif answer.valid is None:
+        yield Issue.warning(
+            "not-supported",
+            "terminology.unavailable",
+            f"The code {described} could not be checked: {answer.message}",
+            path,
         )
 
 

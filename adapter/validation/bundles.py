@@ -63,7 +63,7 @@ def _unreachable(bundle: FhirJson, entries: list[Any], path: str) -> Iterable[Is
             continue
         full_url = index.full_url_of(resource)
         for reference in _references(resource):
-            target = index.resolve(reference, full_url, strict=source == 0)
+            target = index.resolve(reference, full_url)
             if target is not None and id(target) in position and position[id(target)] != source:
                 linked[source].add(position[id(target)])
                 linked[position[id(target)]].add(source)

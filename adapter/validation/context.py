@@ -96,8 +96,8 @@ class Context:
         """Is this type code a resource type (answered once per code)?"""
         known = self.resource_types.get(code)
         if known is None:
-            found = self.library.structure(code)
-            known = self.resource_types[code] = found is not None and found.kind == "resource"
+            found = self.library.declared(code)
+            known = self.resource_types[code] = found is not None and found[1] == "resource"
         return known
 
     def is_type(self, code: str) -> bool:

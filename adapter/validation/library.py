@@ -43,6 +43,15 @@ class StructureLibrary:
             self._structures[url] = self._compile(url)
         return self._structures[url]
 
+    def declared(self, url_or_type: str) -> tuple[str, str] | None:
+        """The (type, kind) a StructureDefinition declares, read without compiling it: what a
+        reference target or a resource-type question needs (compiling Patient to learn that it is a
+        resource costs more than the rest of a small resource's walk)."""
+        definition = self.definitions.get(canonical(url_or_type))
+        if definition is None or definition.get("resourceType") != "StructureDefinition":
+            return None
+        return str(definition.get("type", "")), str(definition.get("kind", ""))
+
     def _compile(self, url: str) -> StructureRecord | None:
         if "#" in url:
             # One element of a profile (elementdefinition-profile-element): that element as root.

@@ -63,40 +63,11 @@ class BundleIndex:
     def full_url_of(self, resource: FhirJson) -> str | None:
         return self.full_urls.get(id(resource))
 
-    def resolve(self, reference: str, base_full_url: str | None, *, strict: bool = False) -> FhirJson | None:
-        """The entry a reference points at, by the Bundle resolution rules (None if absent).
-        ``strict``: the document and message rules, as the reference validator reads the
-        references of a Composition or MessageHeader - "Type/id" from an entry named by a URN does
-        not reach an entry named by another URN."""
-        reference = reference.split("/_history/", 1)[0]
-        if reference in self.by_full_url:
-            return self.by_full_url[reference]
-        literal = LITERAL.search(reference)
-        if literal is None or "://" in reference:
-            return None
-        if base_full_url and "://" in base_full_url:
-            base = LITERAL.search(base_full_url)
-            if base is not None:
-                absolute = base_full_url[: base.start()] + "/" + reference
-                if absolute in self.by_full_url:
-                    return self.by_full_url[absolute]
-        found = self.by_type_and_id.get((literal["type"], literal["id"]))
-        if found is not None and strict and self._urn_to_urn(base_full_url, found):
-            # From an entry named by a URN, "Type/id" has no base to be read against: an entry
-            # that is itself named by another URN is not what it points at, whatever its id.
-            found = None
-        # An entry whose fullUrl is urn:uuid:<id> is what "Type/<id>" points at, as the HL7 validator
-        # resolves it (and then checks that the type matches).
-        return found if found is not None else self.by_full_url.get("urn:uuid:" + literal["id"])
-
-    def _urn_to_urn(self, base_full_url: str | None, target: FhirJson) -> bool:
-        target_url = self.full_urls.get(id(target))
-        return bool(
-            base_full_url
-            and base_full_url.startswith("urn:")
-            and target_url
-            and target_url.startswith("urn:")
-        )
+    def resolve(self, reference: str, base_full_url: str | None) -> FhirJson | None:
+        """The entry a reference points at, by the Bundle resolution rules (None if absent): the
+        entry whose fullUrl is the reference's :func:`target_url`."""
+        target = target_url(reference, base_full_url)
+        return self.by_full_url.get(target) if target is not None else None
 
     def near_miss(self, reference: str) -> str | None:
         """The fullUrl of an entry with the type and id a relative reference names, when the
@@ -106,6 +77,37 @@ class BundleIndex:
             return None
         found = self.by_type_and_id.get((literal["type"], literal["id"]))
         return self.full_urls.get(id(found)) if found is not None else None
+
+
+def target_url(reference: str, base_full_url: str | None) -> str | None:
+    """The fullUrl a reference inside a Bundle entry names (FHIR R4 Bundle, "Resolving references
+    in Bundles", as the reference validator's BaseValidator.getFromBundle applies it):
+
+    - an absolute reference (``http(s)://``, ``urn:``) names itself;
+    - a relative one (``Type/id`` or ``Type/id/_history/v``) is read against the entry's fullUrl:
+      a RESTful fullUrl gives its base (the fullUrl less its last two segments:
+      ``http://a.org/fhir/Observation/1`` -> ``http://a.org/fhir/``), so ``Patient/p1`` names
+      ``http://a.org/fhir/Patient/p1``; a URN fullUrl gives its prefix (``urn:uuid:``) and the
+      reference's id is appended (``urn:uuid:<id>``);
+    - an entry without a fullUrl, or a reference of any other shape, names nothing.
+
+    The version of a ``_history`` reference is left to the caller (several entries may share a
+    fullUrl, told apart by meta.versionId). An entry that merely has the same type and id under
+    another fullUrl is *not* what the reference names."""
+    unversioned = reference.split("/_history/", 1)[0]
+    if "://" in unversioned or unversioned.startswith("urn:"):
+        return unversioned
+    if not base_full_url:
+        return None
+    parts = unversioned.split("/")
+    if len(parts) != 2 or not all(parts):
+        return None
+    if base_full_url.startswith("urn:"):
+        return base_full_url.rpartition(":")[0] + ":" + parts[1]
+    segments = base_full_url.split("/")
+    if len(segments) < 3:
+        return None
+    return "/".join(segments[:-2]) + "/" + unversioned
 
 
 def allowed_types(element: ElementRecord, library: StructureLibrary) -> frozenset[str]:
@@ -126,9 +128,9 @@ def _allowed_types(element: ElementRecord, library: StructureLibrary) -> set[str
             url = target.split("|", 1)[0]
             # A core URL names a type (Patient) or a core profile of one (vitalsigns: Observation):
             # the definition says which; without it, the URL's tail is taken as the type.
-            structure = library.structure(url)
-            if structure is not None:
-                allowed.add(structure.type)
+            declared = library.declared(url)
+            if declared is not None:
+                allowed.add(declared[0])
             elif url.startswith(CORE_PREFIX) and "/" not in url[len(CORE_PREFIX) :]:
                 allowed.add(url[len(CORE_PREFIX) :])
     return set() if {"Resource", "DomainResource"} & allowed else allowed
@@ -226,7 +228,7 @@ def check_reference(
         target_type = _type_of(target)
     elif scope.bundle is not None:
         strict = scope.bundle.head is not None and scope.bundle.head == id(scope.resource)
-        resolved = scope.bundle.resolve(reference, scope.full_url, strict=strict)
+        resolved = scope.bundle.resolve(reference, scope.full_url)
         if resolved is not None:
             yield from _ambiguous(scope.bundle, resolved, reference, path, strict=strict)
             target_type = _type_of(resolved)
@@ -249,6 +251,16 @@ def check_reference(
                 path,
             )
             return
+        elif (near := scope.bundle.near_miss(reference)) is not None:
+            # The reference validator's BUNDLE_BUNDLE_POSSIBLE_MATCH_WRONG_FU: a warning beside
+            # whatever the reference's own URL then says.
+            yield Issue.warning(
+                "not-found",
+                "reference.bundle-possible-match",
+                f"The reference {reference} names {target_url(reference, scope.full_url)}, which no entry "
+                f"has; the entry with fullUrl {near} has the same type and id but is not what it names",
+                path,
+            )
         elif reference.startswith("urn:"):
             yield Issue.warning(
                 "not-found",

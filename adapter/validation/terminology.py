@@ -4,7 +4,8 @@ Expansion is local: ``compose.include`` of whole systems, concept lists, ``is-a`
 ``descendent-of`` / ``=`` filters and imported value sets, less ``compose.exclude``. A system the
 chain does not hold (SNOMED CT, LOINC, UCUM...) is *unavailable*, not empty: membership questions
 about it get the answer "cannot tell", which the binding checks turn into a warning, never an error.
-Expansions are cached per URL.
+Expansions are cached per URL. A terminology service the caller names
+(:mod:`adapter.validation.terminology_service`) is then asked about what cannot be told here.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from adapter.types import FhirJson
+from adapter.validation.terminology_service import CodeLookup
 
 Membership = Literal["yes", "no", "unknown"]
 
@@ -92,10 +94,17 @@ def _value_set_displays(value_set: FhirJson | None) -> dict[tuple[str, str], fro
 class Terminology:
     """Expands value sets and answers code questions from the definitions chain."""
 
-    def __init__(self, definitions: DefinitionLookup, local: Mapping[str, FhirJson] | None = None) -> None:
+    def __init__(
+        self,
+        definitions: DefinitionLookup,
+        local: Mapping[str, FhirJson] | None = None,
+        service: CodeLookup | None = None,
+    ) -> None:
         self.definitions = definitions
         self.local: Mapping[str, FhirJson] = local if local is not None else {}
         """Value sets found outside the definitions chain (contained in profiles), by canonical."""
+        self.service = service
+        """The terminology service the caller named, asked about codes of systems not held here."""
         self._expansions: dict[str, Expansion] = {}
         self._systems: dict[str, dict[str, FhirJson] | None] = {}
         self._displays: dict[str, dict[tuple[str, str], frozenset[str]]] = {}

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adapter.definitions import Definitions
 from adapter.outcome import Issue, OperationOutcome
 from adapter.validation.invariants import Invariants, checking_membership
 from adapter.validation.library import StructureLibrary
 from adapter.validation.terminology import Terminology
+from adapter.validation.terminology_service import CodeLookup, terminology_service
 from adapter.validation.walker import Context, Walker
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class Validator:
@@ -33,17 +37,24 @@ class Validator:
         bundle_profiles: Sequence[tuple[str, str]] = (),
         assume_valid_rest_references: bool = True,
         allowed_extension_domains: Sequence[str] = (),
+        terminology_server: str | httpx.Client | CodeLookup | None = None,
     ) -> None:
         """``bundle_profiles``: (rule, profile URL) pairs that put Bundle entries under a profile; a
         rule is a resource type and optionally which entry of that type, from 0 (``Patient:0``).
         ``assume_valid_rest_references``: an unresolved reference's type is read from its URL
         (``Group/1``) and checked against the element's allowed targets.
-        ``allowed_extension_domains``: URL prefixes whose extensions may be used without a definition."""
+        ``allowed_extension_domains``: URL prefixes whose extensions may be used without a definition.
+        ``terminology_server``: a FHIR terminology server's base URL (or an ``httpx.Client`` for it, or
+        any :class:`CodeLookup`) asked about codes from systems not held here; answers are cached."""
         self.definitions = definitions if definitions is not None else Definitions.default()
         library = StructureLibrary(self.definitions)
         self.context = Context(
             library=library,
-            terminology=Terminology(self.definitions, local=library.contained_value_sets),
+            terminology=Terminology(
+                self.definitions,
+                local=library.contained_value_sets,
+                service=terminology_service(terminology_server),
+            ),
             invariants=Invariants(),
             allow_example_urls=allow_example_urls,
             bundle_profiles=tuple(_bundle_rule(rule, url) for rule, url in bundle_profiles),

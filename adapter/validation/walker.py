@@ -30,6 +30,7 @@ from adapter.validation.element_rules import (
     too_deep,
 )
 from adapter.validation.extensions import Parent, extension_definition
+from adapter.validation.identifiers import check_identifier
 from adapter.validation.invariants import SKIPPED, resolving
 from adapter.validation.library import StructureLibrary
 from adapter.validation.records import (
@@ -274,6 +275,8 @@ class Walker:
                 self.add(check_reference(element, value, item.path, scope, self.context.library, trust))
             if code == "Attachment":
                 self.add(check_attachment(value, item.path))
+            if code == "Identifier":
+                self.add(check_identifier(value, item.path))
             if code == "Narrative" and isinstance(value, dict):
                 self.add(check_narrative(value, item.path, scope.contained))
                 self.add(check_narrative_controls(element, value, item.path, structure.url))

@@ -17,8 +17,11 @@ What is refused, and why:
 - input over ``max_bytes``, checked before parsing;
 - elements nested deeper than ``max_depth`` (libxml2 itself stops at 256 without ``huge_tree``,
   which is never enabled);
-- encodings other than UTF-8 and UTF-16, and a declared encoding that contradicts the bytes (a
-  UTF-16 byte-order mark under ``encoding="UTF-8"``, or UTF-8 bytes under ``encoding="UTF-16"``).
+- UTF-32 and encodings no codec knows, and a declared encoding that contradicts the bytes (a
+  UTF-16 byte-order mark under ``encoding="UTF-8"`` or ``"ISO-8859-1"``, or UTF-8 bytes under
+  ``encoding="UTF-16"``). Other declared encodings (ISO-8859-1, windows-1252...) are read as
+  declared, as XML 1.0 (4.3.3) allows and the HL7 reference validator does; characters outside
+  the Basic Multilingual Plane are read whatever the encoding.
 """
 
 from __future__ import annotations
@@ -107,11 +110,18 @@ def _check_declared_encoding(prolog: str, codec: str, error: type[AdapterError])
     elif family in ("utf-16", "utf16", "utf-16le", "utf-16be"):
         family = "utf-16"
     else:
-        raise error.single(
-            "not-supported",
-            "xml.encoding",
-            f"the XML declares encoding {name!r}; only UTF-8 and UTF-16 are accepted",
-        )
+        # Any other encoding the XML declares is read as declared (XML 1.0 section 4.3.3: a
+        # processor may read encodings beyond the two it must; the HL7 reference validator reads
+        # ISO-8859-1, windows-1252...). Its bytes must be single-byte-compatible, as the ASCII
+        # declaration just read shows; UTF-32 stays refused above.
+        if family.startswith(("utf-32", "utf32", "ucs-4", "ucs4")) or not _known_encoding(name):
+            raise error.single(
+                "not-supported",
+                "xml.encoding",
+                f"the XML declares encoding {name!r}, which is not a known encoding (or is UTF-32); "
+                "send UTF-8 or UTF-16",
+            )
+        family = "utf-8"
     actual = "utf-16" if codec.startswith("utf-16") else "utf-8"
     if family != actual:
         raise error.single(
@@ -120,6 +130,14 @@ def _check_declared_encoding(prolog: str, codec: str, error: type[AdapterError])
             f"the XML declares encoding {name!r} but its bytes are {actual.upper()}"
             + (" (byte-order mark)" if codec in ("utf-16", "utf-8-sig") else ""),
         )
+
+
+def _known_encoding(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
 
 
 def _starts_with_doctype(prolog: str) -> bool:

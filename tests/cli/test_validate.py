@@ -79,3 +79,72 @@ def test_deep_nesting_and_huge_files_are_fatal_issues(
         json.loads(result.stdout)[0]["outcome"]["issue"][0]["details"]["coding"][0]["code"]
         == "input.too-large"
     )
+
+
+def test_ig_folder_of_xml_profiles_is_read_and_applied(tmp_path: Path) -> None:
+    from adapter.wire import write_resource
+
+    profile = {
+        "resourceType": "StructureDefinition",
+        "url": "https://example.test/StructureDefinition/noted-goal",
+        "name": "NotedGoal",
+        "status": "draft",
+        "kind": "resource",
+        "abstract": False,
+        "type": "Goal",
+        "baseDefinition": "http://hl7.org/fhir/StructureDefinition/Goal",
+        "derivation": "constraint",
+        "differential": {"element": [{"id": "Goal.note", "path": "Goal.note", "min": 1}]},
+    }
+    ig = tmp_path / "ig"
+    ig.mkdir()
+    (ig / "StructureDefinition-noted-goal.xml").write_bytes(write_resource(profile, "xml"))
+    (ig / "README.md").write_text("not a resource")
+    goal = tmp_path / "goal.json"
+    goal.write_text(json.dumps(GOOD))
+    args = ["validate", str(goal), "--ig", str(ig), "--profile", profile["url"], "--format", "json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    issues = json.loads(result.stdout)[0]["outcome"]["issue"]
+    errors = [i for i in issues if i["severity"] == "error"]
+    assert len(errors) == 1 and "Goal.note" in errors[0]["diagnostics"], errors
+    assert "README.md: skipped" in result.stderr
+    goal.write_text(json.dumps({**GOOD, "note": [{"text": "agreed"}]}))
+    assert runner.invoke(app, args).exit_code == 0
+
+
+def test_tx_names_a_terminology_server(tmp_path: Path) -> None:
+    from tests.validation.terminology_server import terminology_server
+
+    coded = {
+        **GOOD,
+        "category": [
+            {
+                "coding": [
+                    {"system": "https://fhir.careplan-adapter.org/CodeSystem/care-plan-domain", "code": "x"}
+                ]
+            }
+        ],
+    }
+    goal = tmp_path / "goal.json"
+    goal.write_text(json.dumps(coded))
+    # the default chain holds our IG, so the code is judged here; the server is asked only about
+    # systems that are not held (a code system the caller's IG names but does not carry)
+    unchecked = {
+        **coded,
+        "category": [{"coding": [{"system": "http://snomed.info/sct", "code": "720174008"}]}],
+    }
+    snomed = tmp_path / "snomed.json"
+    snomed.write_text(json.dumps(unchecked))
+    result = runner.invoke(app, ["validate", str(snomed), "--format", "json"])
+    assert result.exit_code == 0
+    issues = json.loads(result.stdout)[0]["outcome"]["issue"]
+    assert [i["details"]["coding"][0]["code"] for i in issues] == ["terminology.unchecked"]
+    with terminology_server() as (url, requests):
+        result = runner.invoke(app, ["validate", str(snomed), "--tx", url, "--format", "json"])
+    assert requests == ["CodeSystem/$validate-code"]
+    issues = json.loads(result.stdout)[0]["outcome"]["issue"]
+    # our test server holds no SNOMED CT: it says so, and the code is reported as not checked
+    assert [i["details"]["coding"][0]["code"] for i in issues] == ["terminology.unavailable"]
+    assert result.exit_code == 0
+    assert runner.invoke(app, ["validate", str(goal)]).exit_code == 1

@@ -205,6 +205,30 @@ def test_a_vital_sign_code_puts_the_observation_under_its_vital_signs_profile() 
     assert not [i for i in other.issues if i.message_id == "vital-signs.profile-applied"]
 
 
+def _applied(outcome: Any) -> list[str]:
+    return [
+        i.text.split("(")[1].split(")")[0]
+        for i in outcome.issues
+        if i.message_id == "vital-signs.profile-applied"
+    ]
+
+
+def test_which_vital_signs_profile_follows_the_reference_validators_code_groups() -> None:
+    # ObservationValidator: LOINC groups are tried before SNOMED CT groups, whatever the coding order;
+    # its lists go beyond the specification's one code per profile (8480-6 systolic -> bp).
+    both = observation("http://snomed.info/sct", "276885007")
+    both["code"]["coding"].append({"system": "http://loinc.org", "code": "8867-4"})
+    assert _applied(validator().validate(both)) == ["http://hl7.org/fhir/StructureDefinition/heartrate"]
+    systolic = observation("http://loinc.org", "8480-6")
+    assert _applied(validator().validate(systolic)) == ["http://hl7.org/fhir/StructureDefinition/bp"]
+    # SNOMED CT respiratory rate codes: the reference names no profile for them, so none applies
+    assert _applied(validator().validate(observation("http://snomed.info/sct", "86290005"))) == []
+    # an Observation already claiming the profile (or one derived from it) is not told again
+    claimed = observation("http://loinc.org", "8867-4")
+    claimed["meta"] = {"profile": ["http://hl7.org/fhir/StructureDefinition/heartrate"]}
+    assert _applied(validator().validate(claimed)) == []
+
+
 def test_blood_pressure_components_find_their_slices_by_the_code_in_a_required_coding_slice() -> None:
     def component(code: str, value: int) -> dict[str, Any]:
         return {

@@ -167,11 +167,28 @@ def test_a_declared_encoding_that_contradicts_the_bytes_is_refused() -> None:
     assert "line 1, column 99" in issue.text
 
 
-def test_encodings_other_than_utf8_and_utf16_are_not_supported() -> None:
-    issue = refused(('<?xml version="1.0" encoding="ISO-8859-1"?>' + PATIENT).encode("latin-1"))
+def test_a_declared_single_byte_encoding_is_read_as_declared() -> None:
+    # XML 1.0 4.3.3: encodings beyond UTF-8 and UTF-16 may be read; the HL7 reference validator does
+    for encoding in ("ISO-8859-1", "windows-1252", "iso-8859-15"):
+        data = (f'<?xml version="1.0" encoding="{encoding}"?>' + PATIENT).encode(encoding)
+        assert read_resource(data)["name"] == [{"family": "Zoë"}]
+
+
+def test_utf32_and_unknown_encodings_are_not_supported() -> None:
+    issue = refused(('<?xml version="1.0" encoding="x-no-such-code"?>' + PATIENT).encode())
+    assert (issue.code, issue.message_id) == ("not-supported", "xml.encoding")
+    issue = refused(('<?xml version="1.0" encoding="UTF-32"?>' + PATIENT).encode())
     assert (issue.code, issue.message_id) == ("not-supported", "xml.encoding")
     issue = refused(PATIENT.encode("utf-32"))
     assert (issue.code, issue.message_id) == ("not-supported", "xml.encoding")
+    issue = refused(('<?xml version="1.0" encoding="ISO-8859-1"?>' + PATIENT).encode("utf-16"))
+    assert issue.message_id == "xml.encoding-mismatch"
+
+
+def test_characters_beyond_the_basic_multilingual_plane_are_read() -> None:
+    text = "Zo\U0001f600"
+    for encoded in (PATIENT.replace("Zoë", text).encode(), PATIENT.replace("Zoë", text).encode("utf-16")):
+        assert read_resource(encoded)["name"] == [{"family": text}]
 
 
 def test_malformed_xml_names_line_and_column() -> None:

@@ -1,0 +1,169 @@
+"""Rules taken from the FHIR R4 specification and the HL7 reference validator's source, each tested
+with small instances written from the rule (never files of the HL7 test set)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapter.validation.inputs import read_xml
+from tests.validation.validation_builders import validator
+
+XHTML = "http://www.w3.org/1999/xhtml"
+
+
+def errors_of(outcome: Any) -> list[tuple[str, str | None]]:
+    return [(i.message_id, i.expression) for i in outcome.issues if i.is_error]
+
+
+def test_xml_in_a_declared_single_byte_encoding_is_validated_whole() -> None:
+    # XML 1.0 4.3.3 lets a processor read encodings beyond UTF-8/UTF-16; the reference validator
+    # reads ISO-8859-1 and validates the resource, so a bad value after the first non-ASCII byte
+    # is still found.
+    text = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?><Patient xmlns="http://hl7.org/fhir">'
+        '<name><family value="Müller"/></name><gender value="femme"/></Patient>'
+    )
+    resource, problems = read_xml(text.encode("latin-1"))
+    assert problems == [] and resource is not None
+    assert resource["name"] == [{"family": "Müller"}]
+    assert ("binding.required", "Patient.gender") in errors_of(validator().validate(resource))
+
+
+def test_characters_outside_the_basic_multilingual_plane_are_valid_string_content() -> None:
+    # R4 string: any Unicode character is allowed (the regex [ \\r\\n\\t\\S]+); U+1F600 is one character.
+    text = '<Patient xmlns="http://hl7.org/fhir"><name><family value="Zo\U0001f600"/></name></Patient>'
+    resource, problems = read_xml(text.encode())
+    assert problems == []
+    assert errors_of(validator().validate(resource)) == []
+
+
+# --- Resolving references in Bundles (R4 bundle.html#references; BaseValidator.getFromBundle) ---
+
+
+def test_the_full_url_a_reference_names() -> None:
+    from adapter.validation.references import target_url
+
+    restful = "http://a.example/fhir/Observation/o1"
+    assert target_url("Patient/p1", restful) == "http://a.example/fhir/Patient/p1"
+    assert target_url("Patient/p1/_history/2", restful) == "http://a.example/fhir/Patient/p1"
+    assert target_url("Patient/p1", "urn:uuid:9d6f0c1e-1b7a-4a4e-9a57-3a4b5c6d7e8f") == "urn:uuid:p1"
+    assert target_url("http://b.example/fhir/Patient/p1", restful) == "http://b.example/fhir/Patient/p1"
+    assert target_url("urn:uuid:abc", None) == "urn:uuid:abc"
+    assert target_url("Patient/p1", None) is None  # no fullUrl: nothing to read it against
+    assert target_url("p1", restful) is None  # not [type]/[id]
+
+
+def _narrative(text: str) -> dict[str, str]:
+    return {"status": "generated", "div": f'<div xmlns="{XHTML}">{text}</div>'}
+
+
+def _document(subject_url: str, subject_full_url: str, composition_full_url: str) -> dict[str, Any]:
+    composition = {
+        "resourceType": "Composition",
+        "id": "c1",
+        "text": _narrative("c"),
+        "status": "final",
+        "type": {"text": "note"},
+        "subject": {"reference": subject_url},
+        "date": "2024-05-01",
+        "author": [{"display": "A. Keyworker"}],
+        "title": "Note",
+    }
+    patient = {"resourceType": "Patient", "id": "p1", "text": _narrative("p")}
+    return {
+        "resourceType": "Bundle",
+        "identifier": {
+            "system": "urn:ietf:rfc:3986",
+            "value": "urn:uuid:0b7d4f4e-8e8e-4c9b-9a53-2f1d7c9e6a11",
+        },
+        "type": "document",
+        "timestamp": "2024-05-01T10:00:00Z",
+        "entry": [
+            {"fullUrl": composition_full_url, "resource": composition},
+            {"fullUrl": subject_full_url, "resource": patient},
+        ],
+    }
+
+
+def test_a_relative_reference_reaches_only_the_entry_its_base_names() -> None:
+    checker = validator()
+    same_base = _document(
+        "Patient/p1", "http://a.example/fhir/Patient/p1", "http://a.example/fhir/Composition/c1"
+    )
+    assert errors_of(checker.validate(same_base)) == []
+    other_base = _document(
+        "Patient/p1", "http://b.example/fhir/Patient/p1", "http://a.example/fhir/Composition/c1"
+    )
+    found = errors_of(checker.validate(other_base))
+    assert ("reference.bundle-fullurl-rules", "Bundle.entry[0].resource.subject") in found
+    # from a URN-named entry, Patient/p1 names urn:uuid:p1
+    by_urn = _document("Patient/p1", "urn:uuid:p1", "urn:uuid:6a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+    assert errors_of(checker.validate(by_urn)) == []
+
+
+def test_an_entry_with_the_same_type_and_id_elsewhere_is_a_warning_outside_documents() -> None:
+    observation = {
+        "resourceType": "Observation",
+        "id": "o1",
+        "text": _narrative("o"),
+        "status": "final",
+        "code": {"text": "weight"},
+        "subject": {"reference": "Patient/p1"},
+    }
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"fullUrl": "http://a.example/fhir/Observation/o1", "resource": observation},
+            {
+                "fullUrl": "http://b.example/fhir/Patient/p1",
+                "resource": {"resourceType": "Patient", "id": "p1", "text": _narrative("p")},
+            },
+        ],
+    }
+    outcome = validator().validate(bundle)
+    assert errors_of(outcome) == []
+    warned = [(i.message_id, i.expression) for i in outcome.issues if i.severity == "warning"]
+    assert ("reference.bundle-possible-match", "Bundle.entry[0].resource.subject") in warned
+
+
+# --- Identifier (InstanceValidator.checkIdentifier) ---
+
+
+def _patient_with(identifier: dict[str, str]) -> dict[str, Any]:
+    return {"resourceType": "Patient", "id": "p1", "text": _narrative("p"), "identifier": [identifier]}
+
+
+def test_identifier_system_is_absolute() -> None:
+    checker = validator()
+    for good in ("https://fhir.nhs.uk/Id/nhs-number", "urn:oid:2.16.840.1.113883.2.1.4.1", "ldap:o=nhs"):
+        assert errors_of(checker.validate(_patient_with({"system": good, "value": "1"}))) == []
+    found = errors_of(checker.validate(_patient_with({"system": "nhs-number", "value": "1"})))
+    assert found == [("identifier.system-relative", "Patient.identifier[0].system")]
+
+
+def test_uri_and_uuid_identifier_values() -> None:
+    checker = validator()
+    uri = {"system": "urn:ietf:rfc:3986"}
+    assert (
+        errors_of(
+            checker.validate(_patient_with({**uri, "value": "urn:uuid:5f1b0e8a-3c3d-4a8e-9f55-0c2b7e1d4a61"}))
+        )
+        == []
+    )
+    assert errors_of(checker.validate(_patient_with({**uri, "value": "file:relative/x"}))) == [
+        ("identifier.uri-value", "Patient.identifier[0].value")
+    ]
+    assert errors_of(checker.validate(_patient_with({**uri, "value": "5f1b0e8a"}))) == [
+        ("identifier.uri-value", "Patient.identifier[0].value")
+    ]
+    uuid = {"system": "https://tools.ietf.org/html/rfc4122"}
+    for warned in ("5f1b0e8a-3c3d-4a8e-9f55-0c2b7e1d4a61", "urn:uuid:5f1b0e8a-3c3d-4a8e-9f55-0c2b7e1d4a61"):
+        outcome = checker.validate(_patient_with({**uuid, "value": warned}))
+        assert errors_of(outcome) == []
+        assert [i.expression for i in outcome.issues if i.message_id.startswith("identifier.uuid")] == [
+            "Patient.identifier[0].value"
+        ]
+    assert errors_of(checker.validate(_patient_with({**uuid, "value": "not-a-uuid"}))) == [
+        ("identifier.uuid-value", "Patient.identifier[0].value")
+    ]
