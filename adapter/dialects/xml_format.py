@@ -124,7 +124,12 @@ def _schema_issues(schema: etree.XMLSchema, tree: etree._ElementTree) -> list[Is
         return []
     issues: list[Issue] = []
     for entry in schema.error_log:  # type: ignore[attr-defined]  # iterable at run time; stubs lag
-        hits = tree.xpath(entry.path) if entry.path else []
+        try:
+            hits = tree.xpath(entry.path) if entry.path else []
+        except etree.XPathError:
+            # libxml2 writes an element of another namespace with its document prefix (/s:Root/x:Bad),
+            # which is no XPath here: its path is then shown as libxml2 wrote it.
+            hits = []
         found = hits[0] if isinstance(hits, list) and hits else None
         where = Locations().of(found) if isinstance(found, etree._Element) else entry.path
         line = f" (line {entry.line})" if entry.line else ""
