@@ -62,6 +62,10 @@ class TableDialect:
         """
         sources = self.reader.parse(data)
         mapped = [map_source(self.table, source.root, source.leaves) for source in sources]
+        mapped = [
+            Mapped(one.canonical, one.origins, one.unmapped, (*source.notes, *one.issues))
+            for source, one in zip(sources, mapped, strict=True)
+        ]
         issues = [issue for one in mapped for issue in one.issues if issue.is_error]
         if issues:
             raise InvalidSystemRecord.of(issues)
