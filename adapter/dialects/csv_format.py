@@ -74,7 +74,7 @@ class RecordType:
     required: frozenset[str] = frozenset()
 
 
-@dataclass
+@dataclass(slots=True)
 class CsvNode:
     """One row of the export, with its child rows by record type."""
 

@@ -254,3 +254,52 @@ def test_formula_escaping_covers_leading_blanks_and_semicolon_locales(text: str)
     for segment in inner.split(";") if not quoted else [inner]:
         assert segment.lstrip(" \u3000")[:1] not in FORMULA_STARTS
     assert unescape_cell(inner) == text
+
+
+def test_a_conversion_whose_output_passes_its_bound_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from adapter.cli import convert_systems
+
+    export = tmp_path / "export.csv"
+    export.write_bytes((SYSTEMS / "carat" / "exports" / "02-release-with-sessions.csv").read_bytes())
+    monkeypatch.setattr(convert_systems, "MAX_OUTPUT_RATIO", 1)
+    monkeypatch.setattr(convert_systems, "MIN_OUTPUT_ALLOWANCE", 1)
+    result = runner.invoke(
+        app, ["convert", str(export), "--from", "carat", "--to", "fhir", "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 1 and "times the input" in result.output
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_conversion_stages_every_output_and_leaves_none_on_a_later_failure(tmp_path: Path) -> None:
+    lines = CARAT.decode().split("\n")
+    client = next(line for line in lines if line.startswith("CLIENT,"))
+    second = (
+        client.replace("A4821KD", "B1234CD")
+        .replace("plan-nti-a4821kd", "plan-b")
+        .replace("19/02/1988", "31/02/1988")
+    )
+    lines.insert(lines.index(client) + 1, second)
+    export = tmp_path / "two.csv"
+    export.write_text("\n".join(lines), encoding="utf-8")
+    result = runner.invoke(
+        app, ["convert", str(export), "--from", "carat", "--to", "cjit-dir", "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 1 and "CLIENT@3.date_of_birth" in result.output
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_an_oversized_source_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from adapter.cli import convert_systems
+
+    export = tmp_path / "big.csv"
+    export.write_bytes(CARAT)
+    monkeypatch.setattr(convert_systems, "MAX_INPUT_BYTES", 100)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read before its size was checked"))
+    result = runner.invoke(
+        app, ["convert", str(export), "--from", "carat", "--to", "fhir", "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 1 and "more than the limit" in result.output
