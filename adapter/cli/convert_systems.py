@@ -53,6 +53,7 @@ class FileResult:
     unmapped: tuple[str, ...] = ()
     losses: tuple[Loss, ...] = ()
     problems: tuple[Issue, ...] = ()
+    warnings: tuple[Issue, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -66,6 +67,7 @@ class FileResult:
             "unmapped": list(self.unmapped),
             "losses": [{"path": loss.path, "reason": loss.reason} for loss in self.losses],
             "problems": [issue.to_fhir() for issue in self.problems],
+            "warnings": [issue.to_fhir() for issue in self.warnings],
         }
 
 
@@ -98,6 +100,7 @@ def convert_file(source: Path, origin: System, target: str, out: Path) -> FileRe
     staged: list[tuple[Path, Path]] = []
     losses: list[Loss] = []
     unmapped: list[str] = []
+    warnings: list[Issue] = []
     try:
         data = _read_source(source)
         limit = max(MAX_OUTPUT_RATIO * len(data), MIN_OUTPUT_ALLOWANCE)
@@ -121,6 +124,7 @@ def convert_file(source: Path, origin: System, target: str, out: Path) -> FileRe
             staged.append((_stage(path, output), path))
             losses += [Loss(f"[{index}].{loss.path}", loss.reason) for loss in lost]
             unmapped += conversion.unmapped
+            warnings += [issue for issue in conversion.issues.issues if issue not in warnings]
     except AdapterError as error:
         _discard(staged)
         return FileResult(source, problems=error.outcome.issues)
@@ -134,7 +138,9 @@ def convert_file(source: Path, origin: System, target: str, out: Path) -> FileRe
         losses = [Loss(loss.path.removeprefix("[0]."), loss.reason) for loss in losses]
     for temporary, path in staged:
         os.replace(temporary, path)
-    return FileResult(source, tuple(path for _, path in staged), tuple(unmapped), tuple(losses))
+    return FileResult(
+        source, tuple(path for _, path in staged), tuple(unmapped), tuple(losses), warnings=tuple(warnings)
+    )
 
 
 MAX_OUTPUT_RATIO = 40
@@ -230,7 +236,7 @@ def convert_between_systems(src: Path, from_system: str, to: str, out: Path, rep
             progress.advance(task)
     console.print(_summary(results))
     for result in results:
-        for issue in result.problems:
+        for issue in (*result.problems, *result.warnings):
             where = f" @ {issue.expression}" if issue.expression else ""
             errors.print(escape(f"{result.source}: {issue.severity}: {issue.text}{where}"), markup=False)
     if report is not None:

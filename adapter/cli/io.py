@@ -134,7 +134,7 @@ def read_record(path: Path, *, from_system: str | None = None) -> RecordRead:
             )
             for where in conversion.unmapped
         )
-        return RecordRead(conversion.record, Form.CANONICAL, unmapped)
+        return RecordRead(conversion.record, Form.CANONICAL, (*conversion.issues.issues, *unmapped))
     form = sniff_form(path, data)
     if form is Form.CANONICAL:
         from adapter.model import load_json_record

@@ -171,12 +171,18 @@ def test_an_empty_csv_is_an_error_not_a_conversion(tmp_path: Path) -> None:
     assert "no client records" in result.output
 
 
-def test_a_csv_without_an_optional_column_says_so() -> None:
+def test_a_csv_without_an_optional_column_says_so(tmp_path: Path) -> None:
     data = CARAT.replace(b",nhs_number", b"", 1).replace(b"A4821KD,9990629072,", b"A4821KD,", 1)
     conversion = read("carat", data)
     assert conversion.record.service_user.nhs_number is None
     warnings = [issue for issue in conversion.issues.issues if issue.message_id == "dialects.column-absent"]
     assert [issue.expression for issue in warnings] == ["CLIENT.nhs_number"]
+    source = tmp_path / "export.csv"
+    source.write_bytes(data)
+    result = runner.invoke(
+        app, ["convert", str(source), "--from", "carat", "--to", "cjit-dir", "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 0 and "no nhs_number column" in result.output
 
 
 def test_xml_given_to_the_csv_reader_is_one_clear_line(tmp_path: Path) -> None:
