@@ -11,6 +11,7 @@ AdapterError                         (base; .outcome: OperationOutcome)
 ├── PackageDataMissing               data that ships with the adapter (IG, mappings, fixtures) is not found
 ├── HandoverRefused                  (handover) a handover the gate will not build (consent, ...)
 ├── MessageRefused                   (handover) input that is not a handover message at all
+│   └── MalformedMessage             its structure breaks FHIR's or the handover's shape (first place named)
 ├── TransitionRefused                (handover) a Task move its transition table does not allow
 ├── DeliveryError                    (delivery) a message the outbox cannot queue or deliver
 └── StoreError                       (store) the store refuses a write

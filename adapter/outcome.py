@@ -11,6 +11,7 @@ Every problem the adapter finds - in a canonical record, a FHIR instance, a hand
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -20,6 +21,14 @@ from adapter.types import FhirJson, FhirPath
 Severity = Literal["fatal", "error", "warning", "information"]
 
 MESSAGE_ID_SYSTEM = "https://fhir.careplan-adapter.org/CodeSystem/message-id"
+
+_SHOWN_ESCAPED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def escape(text: str) -> str:
+    """``text`` with control characters (CR too: it rewrites a terminal line) shown as ``\\xNN``:
+    input quoted in a message never reaches a terminal or a log raw."""
+    return _SHOWN_ESCAPED.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +40,13 @@ class Issue:
     message_id: str
     text: str
     expression: FhirPath | None = None
+
+    def __post_init__(self) -> None:
+        # Messages quote input: whatever it held, the text shown is escaped (one policy, one place).
+        if _SHOWN_ESCAPED.search(self.text):
+            object.__setattr__(self, "text", escape(self.text))
+        if self.expression is not None and _SHOWN_ESCAPED.search(self.expression):
+            object.__setattr__(self, "expression", escape(self.expression))
 
     @classmethod
     def error(cls, code: str, message_id: str, text: str, expression: FhirPath | None = None) -> Issue:

@@ -12,6 +12,8 @@ prints its problems (record and field) and makes the exit status non-zero.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,9 +24,9 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from adapter.atomic import write_atomically
 from adapter.cli.io import (
     EXIT_BAD_INPUT,
+    MAX_INPUT_BYTES,
     escape,
     fail,
     prepare_folder,
@@ -33,6 +35,7 @@ from adapter.cli.io import (
     write_output,
 )
 from adapter.dialects.engine import Loss
+from adapter.dialects.errors import InvalidSystemRecord
 from adapter.dialects.systems import System, load_system
 from adapter.errors import AdapterError
 from adapter.model import ClientRecord
@@ -50,6 +53,7 @@ class FileResult:
     unmapped: tuple[str, ...] = ()
     losses: tuple[Loss, ...] = ()
     problems: tuple[Issue, ...] = ()
+    warnings: tuple[Issue, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -63,6 +67,7 @@ class FileResult:
             "unmapped": list(self.unmapped),
             "losses": [{"path": loss.path, "reason": loss.reason} for loss in self.losses],
             "problems": [issue.to_fhir() for issue in self.problems],
+            "warnings": [issue.to_fhir() for issue in self.warnings],
         }
 
 
@@ -85,33 +90,107 @@ def _output_name(source: Path, index: int, count: int, extension: str) -> str:
 
 
 def convert_file(source: Path, origin: System, target: str, out: Path) -> FileResult:
-    """Convert every record in ``source``; write nothing unless all of them convert."""
-    outputs: list[tuple[bytes, tuple[Loss, ...]]]
+    """Convert every record in ``source``; write nothing unless all of them convert.
+
+    Records are converted one at a time and each output is staged in a temporary file beside its
+    final name, so memory holds the parsed source and one record, not every output; only when the
+    last record has converted are the staged files renamed into place (else they are removed). The
+    outputs together may not exceed :data:`MAX_OUTPUT_RATIO` times the input (nor any one of them
+    the reading limit, so the adapter can read back what it wrote)."""
+    staged: list[tuple[Path, Path]] = []
+    losses: list[Loss] = []
+    unmapped: list[str] = []
+    warnings: list[Issue] = []
     try:
-        conversions = origin.dialect.read_records(source.read_bytes())
+        data = _read_source(source)
+        limit = max(MAX_OUTPUT_RATIO * len(data), MIN_OUTPUT_ALLOWANCE)
+        written = 0
         if target in FHIR_TARGETS:
-            outputs = [(_as_fhir(c.record, FHIR_TARGETS[target]), ()) for c in conversions]
-            extension = FHIR_TARGETS[target]
+            extension, destination = FHIR_TARGETS[target], None
         else:
             destination = load_system(target)
-            written = [destination.dialect.write_record(c.record) for c in conversions]
-            outputs = [(w.data, w.losses) for w in written]
             extension = destination.extension
+        for index, conversion in enumerate(origin.dialect.iter_records(data)):
+            output: bytes
+            lost: tuple[Loss, ...]
+            if destination is None:
+                output, lost = _as_fhir(conversion.record, FHIR_TARGETS[target]), ()
+            else:
+                one = destination.dialect.write_record(conversion.record)
+                output, lost = one.data, one.losses
+            written += len(output)
+            _check_output(written, limit, len(data), len(output))
+            path = out / _output_name(source, index, 2, extension)
+            staged.append((_stage(path, output), path))
+            losses += [Loss(f"[{index}].{loss.path}", loss.reason) for loss in lost]
+            unmapped += conversion.unmapped
+            warnings += [issue for issue in conversion.issues.issues if issue not in warnings]
     except AdapterError as error:
+        _discard(staged)
         return FileResult(source, problems=error.outcome.issues)
     except OSError as error:
+        _discard(staged)
         return FileResult(source, problems=(Issue.error("exception", "dialects.io", f"{source}: {error}"),))
-    paths: list[Path] = []
-    losses: list[Loss] = []
-    for index, (data, lost) in enumerate(outputs):
-        path = out / _output_name(source, index, len(outputs), extension)
-        write_atomically(path, data)
-        paths.append(path)
-        # With several records in one file, each loss is named by the record it belongs to.
-        prefix = "" if len(outputs) == 1 else f"[{index}]."
-        losses += [Loss(prefix + loss.path, loss.reason) for loss in lost]
-    unmapped = tuple(location for c in conversions for location in c.unmapped)
-    return FileResult(source, tuple(paths), unmapped, tuple(losses))
+    if len(staged) == 1:
+        # One record: named after the source alone, its losses by their own paths.
+        only = out / _output_name(source, 0, 1, extension)
+        staged = [(staged[0][0], only)]
+        losses = [Loss(loss.path.removeprefix("[0]."), loss.reason) for loss in losses]
+    for temporary, path in staged:
+        os.replace(temporary, path)
+    return FileResult(
+        source, tuple(path for _, path in staged), tuple(unmapped), tuple(losses), warnings=tuple(warnings)
+    )
+
+
+MAX_OUTPUT_RATIO = 40
+"""A conversion writes at most 40 bytes for each byte it reads (FHIR JSON from a CARAT export runs
+at about 16; XML between systems near 1): more is refused as a problem, nothing written."""
+MIN_OUTPUT_ALLOWANCE = 4 * 1024 * 1024
+"""Below this, output is never refused for its ratio (a small record has a large FHIR envelope)."""
+
+
+def _read_source(source: Path) -> bytes:
+    size = source.stat().st_size
+    if size > MAX_INPUT_BYTES:
+        raise InvalidSystemRecord.single(
+            "too-costly", "dialects.too-large", f"{size:,} bytes, more than the limit of {MAX_INPUT_BYTES:,}"
+        )
+    return source.read_bytes()
+
+
+def _check_output(written: int, limit: int, read: int, one: int) -> None:
+    if one > MAX_INPUT_BYTES:
+        raise InvalidSystemRecord.single(
+            "too-costly",
+            "dialects.output-too-large",
+            f"one record's output is {one:,} bytes, over the {MAX_INPUT_BYTES:,} the adapter reads back",
+        )
+    if written > limit:
+        raise InvalidSystemRecord.single(
+            "too-costly",
+            "dialects.output-too-large",
+            f"the output passed {written:,} bytes from {read:,} read: "
+            f"over {MAX_OUTPUT_RATIO} times the input",
+        )
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
+
+
+def _discard(staged: list[tuple[Path, Path]]) -> None:
+    for temporary, _ in staged:
+        temporary.unlink(missing_ok=True)
 
 
 def _summary(results: list[FileResult]) -> Table:
@@ -157,7 +236,7 @@ def convert_between_systems(src: Path, from_system: str, to: str, out: Path, rep
             progress.advance(task)
     console.print(_summary(results))
     for result in results:
-        for issue in result.problems:
+        for issue in (*result.problems, *result.warnings):
             where = f" @ {issue.expression}" if issue.expression else ""
             errors.print(escape(f"{result.source}: {issue.severity}: {issue.text}{where}"), markup=False)
     if report is not None:

@@ -32,8 +32,6 @@ EXIT_BAD_INPUT = 2
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 """The same limit the FHIR readers apply (adapter.wire.limits): a larger file is refused unread."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
 
 class Form(StrEnum):
     """What a file holds."""
@@ -67,7 +65,9 @@ class CommandFailed(click.ClickException):
 def escape(text: str) -> str:
     """``text`` with control characters shown as escapes: input quoted in a message never reaches
     the terminal raw (an ESC sequence could clear the screen or retitle the window)."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    from adapter.outcome import escape as escape_text
+
+    return escape_text(text)
 
 
 def say(line: str) -> None:
@@ -134,7 +134,7 @@ def read_record(path: Path, *, from_system: str | None = None) -> RecordRead:
             )
             for where in conversion.unmapped
         )
-        return RecordRead(conversion.record, Form.CANONICAL, unmapped)
+        return RecordRead(conversion.record, Form.CANONICAL, (*conversion.issues.issues, *unmapped))
     form = sniff_form(path, data)
     if form is Form.CANONICAL:
         from adapter.model import load_json_record

@@ -27,7 +27,7 @@ from adapter.cli.io import (
     write_output,
 )
 from adapter.errors import AdapterError
-from adapter.handover.receive import receive_handover
+from adapter.handover.receive import check_message_shape, receive_handover
 from adapter.handover.signing import TrustList
 from adapter.store import Store, open_store
 from adapter.types import FhirJson, OdsCode
@@ -94,6 +94,13 @@ def command(
     except AdapterError as error:
         print_outcome(error.outcome, file)
         fail(f"{file}: not a FHIR message we can read")
+    try:
+        # Before the store is opened: a file that is not a handover message leaves no database behind.
+        check_message_shape(message)
+    except AdapterError as error:
+        say(f"{file} refused (nothing was stored):")
+        print_outcome(error.outcome)
+        raise typer.Exit(EXIT_REFUSED) from None
     store = open_store(db)
     try:
         ack = receive_handover(

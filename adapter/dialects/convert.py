@@ -8,6 +8,7 @@ Writing:  dump_record -> map (the table, into the format's Draft) -> render and 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from adapter.dialects.engine import Mapped, emit_record, map_source, prefixes
@@ -56,25 +57,38 @@ class TableDialect:
     writer: Writer
 
     def read_records(self, data: bytes) -> list[Conversion]:
-        """Every client in ``data``; any problem in any of them raises, naming record and field.
+        """Every client in ``data``; any problem in any of them raises, naming record and field."""
+        return list(self.iter_records(data))
 
-        The stages: parse (the format's Reader) -> map (the table) -> post-process -> validate.
+    def iter_records(self, data: bytes) -> Iterator[Conversion]:
+        """Each client in ``data`` as it is converted, so a caller can pass it on and let it go;
+        after the last, InvalidSystemRecord naming every problem in any of them, if there were any.
+
+        The stages: parse (the format's Reader) -> map (the table) -> post-process -> validate. Only
+        the parsed source is held whole (a CSV's child rows may follow every client row); each
+        client's rows are let go once it is converted.
         """
         sources = self.reader.parse(data)
-        mapped = [map_source(self.table, source.root, source.leaves) for source in sources]
-        issues = [issue for one in mapped for issue in one.issues if issue.is_error]
-        if issues:
-            raise InvalidSystemRecord.of(issues)
-        conversions: list[Conversion] = []
+        sources.reverse()
         problems: list[Issue] = []
-        for one in mapped:
+        while sources:
+            source = sources.pop()
+            one = map_source(self.table, source.root, source.leaves)
+            one = Mapped(one.canonical, one.origins, one.unmapped, (*source.notes, *one.issues))
+            del source
+            errors = [issue for issue in one.issues if issue.is_error]
+            if errors:
+                problems += errors
+                continue
             try:
-                conversions.append(validate(post_process(one, self.table)))
+                conversion = validate(post_process(one, self.table))
             except InvalidSystemRecord as error:
                 problems += error.outcome.issues
+                continue
+            if not problems:
+                yield conversion
         if problems:
             raise InvalidSystemRecord.of(problems)
-        return conversions
 
     def write_record(self, record: ClientRecord) -> Written:
         """``record`` in the system's format, or InvalidSystemRecord naming each canonical field at fault."""

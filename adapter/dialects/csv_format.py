@@ -11,8 +11,9 @@ Every type but the root names its ``parent``; a child row carries its parent's k
 is how rows find their client. Column order is free; a column no table entry reads is reported as
 unmapped for every row that fills it. Locations are ``TYPE@line.column`` (``GOAL@7.target_date``).
 
-Cells that a spreadsheet would run as a formula (starting ``= + - @``, tab or carriage return) are
-written with a leading apostrophe and read back without it.
+Cells that a spreadsheet would run as a formula (starting ``= + - @``, tab, carriage return or their
+full-width forms, after any leading blanks) are written with a leading apostrophe and read back
+without it; a cell that a ';'-separated locale would split into a formula (``x;=1+1``) is quoted.
 """
 
 from __future__ import annotations
@@ -27,18 +28,39 @@ from adapter.dialects.errors import InvalidSystemRecord
 from adapter.dialects.nodes import SourceRecord, TargetNode, Value
 from adapter.dialects.safe_xml import Limits
 from adapter.outcome import Issue
+from adapter.text import control_issue
 
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+"""What makes a spreadsheet read a cell as a formula: = + - @, tab, CR, and their full-width forms
+(East Asian locales read those too)."""
+_LEADING_BLANKS = " \n\u00a0\u3000"
+_NEEDS_QUOTES = frozenset(',"\r\n')
+
+
+def _formula(segment: str) -> bool:
+    # Spreadsheets skip leading spaces before deciding: " =1+1" is a formula.
+    return segment.lstrip(_LEADING_BLANKS)[:1] in FORMULA_STARTS
 
 
 def escape_cell(text: str) -> str:
-    """Neutralise a cell a spreadsheet would evaluate (OWASP CSV injection advice)."""
-    return "'" + text if text.lstrip("'")[:1] in _FORMULA and text[:1] in (*_FORMULA, "'") else text
+    """Neutralise a cell a spreadsheet would evaluate (OWASP CSV injection advice): a leading
+    apostrophe when it would start a formula, leading blanks or apostrophes notwithstanding."""
+    return "'" + text if _formula(text.lstrip("'")) else text
 
 
 def unescape_cell(text: str) -> str:
     """Undo :func:`escape_cell`."""
-    return text[1:] if text[:1] == "'" and text.lstrip("'")[:1] in _FORMULA else text
+    return text[1:] if text[:1] == "'" and _formula(text.lstrip("'")) else text
+
+
+def csv_cell(text: str) -> str:
+    """One cell as written: escaped (:func:`escape_cell`), then quoted where CSV needs it - and
+    also where a spreadsheet in a locale whose list separator is ';' would split it into a cell
+    that starts a formula (``x;=1+1``): quoted, the ';' stays inside the one cell."""
+    cell = escape_cell(text)
+    if _NEEDS_QUOTES.intersection(cell) or (";" in cell and any(map(_formula, cell.split(";")[1:]))):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +74,7 @@ class RecordType:
     required: frozenset[str] = frozenset()
 
 
-@dataclass
+@dataclass(slots=True)
 class CsvNode:
     """One row of the export, with its child rows by record type."""
 
@@ -89,33 +111,53 @@ def _error(code: str, message_id: str, where: str, text: str) -> Issue:
     return Issue.error(code, message_id, f"{where}: {text}", where)
 
 
-def _record_type_at(data: bytes, line: int) -> str:
-    raw = data.split(b"\n")[line - 1]
+def _record_type_at(raw: bytes) -> str:
     return raw.split(b",", 1)[0].decode("ascii", "replace").strip() or "line"
 
 
-def decode(data: bytes) -> str:
-    """Text of an export: UTF-8 (a BOM allowed), or UTF-16 with its BOM; anything else is named."""
+def _encoding_error(where: str, byte: int, encoding: str) -> InvalidSystemRecord:
+    return InvalidSystemRecord.of(
+        [
+            _error(
+                "value",
+                "dialects.encoding",
+                where,
+                f"byte 0x{byte:02x} is not {encoding.upper()}; "
+                f"the export must be {encoding.upper()} throughout",
+            )
+        ]
+    )
+
+
+def decoded_lines(data: bytes) -> Iterator[str]:
+    """The export's lines, decoded one at a time (its text is never held whole): UTF-8 (a BOM
+    allowed), or UTF-16 with its BOM; a byte that is not the encoding is named with its line."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding, body = "utf-16", data
-    else:
-        encoding, body = "utf-8", data.removeprefix(codecs.BOM_UTF8)
-    try:
-        return body.decode(encoding)
-    except UnicodeDecodeError as error:
-        line = body[: error.start].count(b"\n") + 1
-        where = f"{_record_type_at(body, line)}@{line}" if encoding == "utf-8" else f"line {line}"
-        raise InvalidSystemRecord.of(
-            [
-                _error(
-                    "value",
-                    "dialects.encoding",
-                    where,
-                    f"byte 0x{body[error.start]:02x} is not {encoding.upper()}; the export must be "
-                    f"{encoding.upper()} throughout",
-                )
-            ]
-        ) from None
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].decode("utf-16", "replace").count("\n") + 1
+            raise _encoding_error(f"line {line}", data[error.start], "utf-16") from None
+        yield from io.StringIO(text, newline="")
+        return
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    number = 0
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end + 1
+        raw = data[start:end]
+        number += 1
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise _encoding_error(f"{_record_type_at(raw)}@{number}", raw[error.start], "utf-8") from None
+        start = end
+
+
+def _looks_like_xml(data: bytes) -> bool:
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    head = data[:2048].decode("utf-16" if utf16 else "utf-8", "ignore")
+    return head.lstrip("\ufeff \t\r\n").startswith("<")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,44 +168,50 @@ class CsvReader:
     marker: str = "#"
     limits: Limits = field(default_factory=Limits)
 
-    def _rows(self, text: str, issues: list[Issue]) -> list[CsvNode]:
+    def _header(
+        self, kind: str, cells: list[str], where: str, headers: dict[str, list[str]], issues: list[Issue]
+    ) -> None:
+        known = {kind.name: kind for kind in self.types}
+        if kind not in known:
+            issues.append(_error("structure", "dialects.record-type", where, "unknown record type"))
+            return
+        if kind in headers:
+            issues.append(_error("duplicate", "dialects.header", where, "a second header"))
+            return
+        columns = [cell.strip() for cell in cells[1:]]
+        headers[kind] = columns
+        for column in sorted(known[kind].required - set(columns)):
+            issues.append(
+                _error("required", "dialects.column", f"{where}.{column}", "required column missing")
+            )
+        repeated = {column for column in columns if columns.count(column) > 1}
+        for column in sorted(repeated):
+            issues.append(_error("duplicate", "dialects.column", f"{where}.{column}", "column appears twice"))
+
+    def _rows(self, lines: Iterator[str], issues: list[Issue], notes: list[Issue]) -> list[CsvNode]:
+        """Every row, read record by record from ``lines``; a cell is checked as it is read."""
         known = {kind.name: kind for kind in self.types}
         headers: dict[str, list[str]] = {}
         rows: list[CsvNode] = []
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        csv.field_size_limit(self.limits.max_field_bytes)
+        reader = csv.reader(lines, strict=True)
         line = 1
         try:
             for cells in reader:
                 start, line = line, reader.line_num + 1
+                if len(issues) >= self.limits.max_issues:
+                    break
                 if not cells or not any(cell.strip() for cell in cells):
                     continue
                 head = cells[0].strip()
                 if head.startswith(self.marker):
-                    kind = head[len(self.marker) :]
-                    where = f"{kind}@{start}"
-                    if kind not in known:
-                        issues.append(
-                            _error("structure", "dialects.record-type", where, "unknown record type")
-                        )
-                        continue
-                    if kind in headers:
-                        issues.append(_error("duplicate", "dialects.header", where, "a second header"))
-                        continue
-                    columns = [cell.strip() for cell in cells[1:]]
-                    headers[kind] = columns
-                    for column in sorted(known[kind].required - set(columns)):
-                        issues.append(
-                            _error(
-                                "required", "dialects.column", f"{where}.{column}", "required column missing"
-                            )
-                        )
-                    repeated = {column for column in columns if columns.count(column) > 1}
-                    for column in sorted(repeated):
-                        issues.append(
-                            _error(
-                                "duplicate", "dialects.column", f"{where}.{column}", "column appears twice"
-                            )
-                        )
+                    self._header(
+                        head[len(self.marker) :],
+                        cells,
+                        f"{head[len(self.marker) :]}@{start}",
+                        headers,
+                        issues,
+                    )
                     continue
                 where = f"{head}@{start}"
                 if head not in known:
@@ -185,9 +233,25 @@ class CsvReader:
                     )
                 else:
                     values = {c: unescape_cell(v) for c, v in zip(headers[head], cells[1:], strict=True)}
+                    refused = [
+                        issue
+                        for column, value in values.items()
+                        if (issue := control_issue(value, f"{where}.{column}")) is not None
+                    ]
+                    issues += refused
                     rows.append(CsvNode(head, start, values))
         except csv.Error as error:
             issues.append(_error("structure", "dialects.csv", f"line {line}", f"not valid CSV: {error}"))
+        for kind, columns in headers.items():
+            for column in sorted(set(known[kind].columns) - set(columns) - known[kind].required):
+                notes.append(
+                    Issue.warning(
+                        "incomplete",
+                        "dialects.column-absent",
+                        f"{kind}.{column}: the #{kind} header has no {column} column; read as empty",
+                        f"{kind}.{column}",
+                    )
+                )
         return rows
 
     def _link(self, rows: list[CsvNode], issues: list[Issue]) -> list[CsvNode]:
@@ -250,12 +314,28 @@ class CsvReader:
                 "csv.too-large",
                 f"CSV input is {len(data):,} bytes; the limit is {self.limits.max_bytes:,} bytes",
             )
+        if _looks_like_xml(data):
+            raise InvalidSystemRecord.single(
+                "structure",
+                "csv.not-csv",
+                "this is XML (it starts with '<'), not a CSV export; give the system whose format it is",
+            )
         issues: list[Issue] = []
-        rows = self._rows(decode(data), issues)
+        notes: list[Issue] = []
+        rows = self._rows(decoded_lines(data), issues, notes)
         roots = self._link(rows, issues)
+        if not issues and not roots:
+            issues.append(
+                Issue.error(
+                    "required",
+                    "csv.empty",
+                    "the export holds no client records"
+                    + (f" (no {self.types[0].name} rows)" if rows else " (no rows at all)"),
+                )
+            )
         if issues:
             raise InvalidSystemRecord.of(issues)
-        return [SourceRecord(root, tuple(root.leaves())) for root in roots]
+        return [SourceRecord(root, tuple(root.leaves()), tuple(notes)) for root in roots]
 
 
 @dataclass
@@ -319,11 +399,10 @@ class CsvDraft:
                 by_kind[row.kind].append(self._cells(row, known, done))
         issues: list[Issue] = []
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
         for kind in self.types:
             if not by_kind[kind.name]:
                 continue
-            writer.writerow([self.marker + kind.name, *kind.columns])
+            out.write(",".join(map(csv_cell, [self.marker + kind.name, *kind.columns])) + "\r\n")
             seen: set[tuple[str, ...]] = set()
             for cells in by_kind[kind.name]:
                 key = tuple(cells.get(column, "") for column in kind.key)
@@ -337,7 +416,8 @@ class CsvDraft:
                         )
                     )
                 seen.add(key)
-                writer.writerow([kind.name, *(escape_cell(cells.get(column, "")) for column in kind.columns)])
+                line = [kind.name, *(cells.get(column, "") for column in kind.columns)]
+                out.write(",".join(map(csv_cell, line)) + "\r\n")
         if issues:
             raise InvalidSystemRecord.of(issues)
         return out.getvalue().encode("utf-8")

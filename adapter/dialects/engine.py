@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from adapter.dialects import paths
@@ -217,9 +219,70 @@ def _write_field(spec: Field, source: JsonObject, node: TargetNode, prefix: str,
     state.consumed.update(paths.join(prefix, path) for path in spec.targets)
     items = list(enumerate(value)) if spec.repeat else [(None, value)]
     for index, item in items:
-        text = _write_value(item, spec, canonical_at if index is None else f"{canonical_at}[{index}]", state)
+        at = canonical_at if index is None else f"{canonical_at}[{index}]"
+        text = _write_value(item, spec, at, state)
         if text is not None:
             node.put(spec.source, str(text))
+            if at not in state.approximations:
+                _check_faithful(str(text), item, spec, prefix if index is None else at, state)
+
+
+def _check_faithful(text: str, item: Any, spec: Field, prefix: str, state: _Writing) -> None:
+    """Read what was written back through the field's transforms: a value the format cannot hold as
+    it is (``Mary Ann`` as given names written space-separated, ``O'Brien, Smith`` as a family name
+    before the comma) comes back different, and is reported as a loss rather than passed silently."""
+    back: Any = text.strip()
+    try:
+        for step in spec.steps:
+            back = step.transform.read(back, step.args)
+    except (TransformError, FellBack):
+        back = None
+    if not text.strip():
+        back = None
+    expected = item if isinstance(spec.canonical, str) else {k: v for k, v in item.items() if v is not None}
+    if isinstance(back, dict):
+        back = {key: value for key, value in back.items() if key in expected}
+    if _same(back, expected):
+        return
+    reason = (
+        f"{state.system} cannot hold {_shown(expected)} as it is: written as {text!r}, it reads back as "
+        f"{_shown(back)}"
+    )
+    if isinstance(spec.canonical, str):
+        state.approximations[prefix if prefix.endswith("]") else paths.join(prefix, spec.canonical)] = reason
+    else:
+        for _key, path in spec.canonical:
+            state.approximations[paths.join(prefix, path)] = reason
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _same(read_back: Any, written: Any) -> bool:
+    """Equal as the model would hold them: '19' and 19, or one instant in two offsets, are the same."""
+    if isinstance(read_back, dict) and isinstance(written, dict):
+        return read_back.keys() == written.keys() and all(_same(read_back[k], written[k]) for k in written)
+    if isinstance(read_back, list) and isinstance(written, list):
+        return len(read_back) == len(written) and all(map(_same, read_back, written))
+    return bool(read_back == written or _plain(read_back) == _plain(written))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    text = str(value)
+    if _NUMBER.fullmatch(text):
+        return Decimal(text)
+    if "T" in text:
+        try:
+            return datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return text
+    return text
+
+
+def _shown(value: Any) -> str:
+    return "nothing" if value is None else repr(value)
 
 
 class _LazyChild:

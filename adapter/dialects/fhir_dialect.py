@@ -11,6 +11,7 @@ is still a whole record, and maps it with :func:`adapter.fhir.to_fhir`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +89,10 @@ class FhirDialect:
         kept, dropped = self._project(dump_record(result.record))
         unmapped = tuple(issue.expression or "Bundle" for issue in result.unmapped) + tuple(dropped)
         return [Conversion(self._load(kept), unmapped, OperationOutcome.of(result.unmapped))]
+
+    def iter_records(self, data: bytes) -> Iterator[Conversion]:
+        """The one client record, as :meth:`read_records` gives it."""
+        yield from self.read_records(data)
 
     def write_record(self, record: ClientRecord) -> Written:
         """The part of ``record`` the system keeps, as a FHIR bundle; the rest reported as losses."""

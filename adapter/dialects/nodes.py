@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from adapter.outcome import Issue
+
 
 @dataclass(frozen=True, slots=True)
 class Value:
@@ -45,6 +47,8 @@ class SourceRecord:
 
     root: SourceNode
     leaves: tuple[str, ...]
+    notes: tuple[Issue, ...] = ()
+    """Warnings about the document the record came from (a column the table maps is absent)."""
 
 
 class Reader(Protocol):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -40,6 +41,11 @@ class Dialect(Protocol):
 
     def read_records(self, data: bytes) -> list[Conversion]:
         """Every client record in ``data``, or InvalidSystemRecord naming every problem."""
+        ...
+
+    def iter_records(self, data: bytes) -> Iterator[Conversion]:
+        """Each client record in ``data`` as it is converted; InvalidSystemRecord after the last if
+        any of them could not be (naming every problem)."""
         ...
 
     def write_record(self, record: ClientRecord) -> Written:

@@ -22,6 +22,10 @@ class Limits:
 
     max_bytes: int = 10 * 1024 * 1024
     max_depth: int = 64
+    max_field_bytes: int = 1024 * 1024
+    """Longest CSV cell (FHIR strings SHALL NOT exceed 1 MB either): csv stops a longer one unread."""
+    max_issues: int = 1000
+    """Problems collected before a reader stops looking (a wrong file would otherwise list every line)."""
 
 
 def parse_untrusted_xml(data: bytes, limits: Limits | None = None) -> etree._ElementTree:

@@ -8,6 +8,7 @@ Locations are XPaths with 1-based indices where a name repeats (``/DIRRecord/Car
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,7 @@ from adapter.dialects.errors import InvalidSystemRecord
 from adapter.dialects.nodes import SourceRecord, TargetNode, Value
 from adapter.dialects.safe_xml import Limits, parse_untrusted_xml
 from adapter.outcome import Issue
+from adapter.text import control_issue, text_problem
 
 _PREFIX = "s"
 
@@ -124,11 +126,34 @@ def _schema_issues(schema: etree.XMLSchema, tree: etree._ElementTree) -> list[Is
         return []
     issues: list[Issue] = []
     for entry in schema.error_log:  # type: ignore[attr-defined]  # iterable at run time; stubs lag
-        hits = tree.xpath(entry.path) if entry.path else []
+        try:
+            hits = tree.xpath(entry.path) if entry.path else []
+        except etree.XPathError:
+            # libxml2 writes an element of another namespace with its document prefix (/s:Root/x:Bad),
+            # which is no XPath here: its path is then shown as libxml2 wrote it.
+            hits = []
         found = hits[0] if isinstance(hits, list) and hits else None
         where = Locations().of(found) if isinstance(found, etree._Element) else entry.path
         line = f" (line {entry.line})" if entry.line else ""
         issues.append(Issue.error("structure", "dialects.schema", f"{where}{line}: {entry.message}", where))
+    return issues
+
+
+# XML 1.0 refuses C0 controls but lets DEL and C1 through, raw or as character references.
+_MAY_HOLD_CONTROL = re.compile(rb"\x7f|\xc2[\x80-\x9f]|&#|^\xff\xfe|^\xfe\xff|^\x00|^<\x00")
+
+
+def _control_issues(root: etree._Element, locations: Locations) -> list[Issue]:
+    """Every element text or attribute value breaking the text policy (adapter.text), by location."""
+    issues: list[Issue] = []
+    for element in root.iter(etree.Element):
+        for name, value in element.attrib.items():
+            issue = control_issue(str(value), f"{locations.of(element)}/@{etree.QName(name).localname}")
+            if issue is not None:
+                issues.append(issue)
+        issue = control_issue(element.text or "", locations.of(element))
+        if issue is not None:
+            issues.append(issue)
     return issues
 
 
@@ -161,6 +186,9 @@ class XmlReader:
             if issues:
                 raise InvalidSystemRecord.of(issues)
         locations = Locations()
+        refused = _control_issues(element, locations) if _MAY_HOLD_CONTROL.search(data) else []
+        if refused:
+            raise InvalidSystemRecord.of(refused)
         return [SourceRecord(XmlNode(element, self.namespace, locations), locations.leaves(element))]
 
 
@@ -180,6 +208,11 @@ class XmlTarget:
         return node
 
     def put(self, path: str, text: str) -> None:
+        problem = text_problem(text)
+        if problem is not None:
+            # lxml would raise ValueError: XML cannot carry it. Records are checked on the way in;
+            # this says which field, should one be built in memory with such text.
+            raise InvalidSystemRecord.single("value", "dialects.unwritable", f"{path}: {problem}", path)
         *parents, last = path.split("/")
         node = self._container(parents)
         if last == ".":

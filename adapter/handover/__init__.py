@@ -18,9 +18,15 @@ from __future__ import annotations
 from adapter.handover.build import build_handover, endpoint_of, sign_message
 from adapter.handover.codes import HandoverEvent, HandoverInput, HandoverReason, TaskStatus
 from adapter.handover.consent import covering_consent
-from adapter.handover.errors import HandoverRefused, MessageRefused, TransitionRefused
+from adapter.handover.errors import HandoverRefused, MalformedMessage, MessageRefused, TransitionRefused
 from adapter.handover.minimise import minimise, rule_for
-from adapter.handover.receive import Acknowledgement, message_problem, receive_handover, sender_of
+from adapter.handover.receive import (
+    Acknowledgement,
+    check_message_shape,
+    message_problem,
+    receive_handover,
+    sender_of,
+)
 from adapter.handover.rules import Minimisation, consent_purposes, minimisation_table, task_transitions
 from adapter.handover.signing import (
     Ed25519Signer,
@@ -40,6 +46,7 @@ __all__ = [
     "HandoverInput",
     "HandoverReason",
     "HandoverRefused",
+    "MalformedMessage",
     "MessageRefused",
     "Minimisation",
     "Signer",
@@ -50,6 +57,7 @@ __all__ = [
     "advance_task",
     "build_handover",
     "canonical_form",
+    "check_message_shape",
     "check_transition",
     "consent_purposes",
     "covering_consent",

@@ -6,8 +6,10 @@
 
 In order, collecting every problem of a step before answering:
 
-1. **Shape**: a Bundle of type message whose first entry is a MessageHeader with an id (else
-   MessageRefused: there is nothing to answer to).
+1. **Shape**: a Bundle of type message (else MessageRefused: there is nothing to answer to), every
+   entry an object carrying a resource, the whole fitting the R4 definitions' JSON shape, a first
+   entry that is a MessageHeader with an id and a Provenance at entry 2 (else MalformedMessage naming
+   the first place, before the signature or anything else is looked at).
 2. **Re-delivery**: a message id already answered gets the stored answer again, and nothing is
    imported twice (the store's unique key on the message id); the same id on a different message is
    refused.
@@ -45,13 +47,14 @@ from adapter.handover.codes import (
 )
 from adapter.handover.consent import covering_consent
 from adapter.handover.entries import ods_code, resolve
-from adapter.handover.errors import HandoverRefused, MessageRefused
+from adapter.handover.errors import HandoverRefused, MalformedMessage, MessageRefused
 from adapter.handover.signing import TrustList, canonical_form
 from adapter.handover.task import transition_issue
 from adapter.model import ClientRecord
 from adapter.outcome import Issue, OperationOutcome
 from adapter.store import DuplicateMessage, Receipt, Refusal, Store, TaskState
 from adapter.types import FhirJson, OdsCode
+from adapter.wire import json_to_xml
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,26 +122,117 @@ def _signature_bytes(bundle: FhirJson) -> bytes:
 def message_problem(bundle: object) -> tuple[str, str] | None:
     """What keeps ``bundle`` from being a message Bundle that starts with an identified MessageHeader,
     as (FHIRPath, text); None when it is one. The one shape check the receiver and the outbox share."""
+    found = _shape_problem(bundle, handover=False)
+    return None if found is None else (found[0], found[1])
+
+
+def _shape_problem(bundle: object, *, handover: bool) -> tuple[str, str, bool] | None:
+    # (where, what, malformed): malformed is JSON that breaks FHIR's or a handover's structure (400);
+    # otherwise it is well-formed but not a message (422). Checked in an order that lets each step
+    # trust what the one before it found, so no shape can reach the steps after this one.
     if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
-        return ("Bundle", "a handover message is a FHIR Bundle")
+        return ("Bundle", "a handover message is a FHIR Bundle", False)
     if bundle.get("type") != "message":
-        return ("Bundle.type", f"a handover message is a Bundle of type message, not {bundle.get('type')!r}")
+        return (
+            "Bundle.type",
+            f"a handover message is a Bundle of type message, not {bundle.get('type')!r}",
+            False,
+        )
     entries = bundle.get("entry")
-    first = entries[0].get("resource") if isinstance(entries, list) and entries else None
-    if not isinstance(first, dict) or first.get("resourceType") != "MessageHeader":
-        return ("Bundle.entry[0].resource", "a message Bundle starts with its MessageHeader")
+    if not handover:
+        # The outbox's question: a message with a header id to key it by (our own, built here).
+        first = entries[0] if isinstance(entries, list) and entries else None
+        header = first.get("resource") if isinstance(first, dict) else None
+        if not isinstance(header, dict) or header.get("resourceType") != "MessageHeader":
+            return ("Bundle.entry[0].resource", "a message Bundle starts with its MessageHeader", False)
+        if not isinstance(header.get("id"), str) or not header["id"]:
+            return ("Bundle.entry[0].resource.id", "the MessageHeader has no id", False)
+        return None
+    if not isinstance(entries, list) or not entries:
+        return (
+            "Bundle.entry",
+            "a message Bundle holds its entries in an array, the MessageHeader first",
+            True,
+        )
+    for index, entry in enumerate(entries):
+        where = f"Bundle.entry[{index}]"
+        if not isinstance(entry, dict):
+            return (where, f"an entry is a JSON object, not {_json_kind(entry)}", True)
+        resource = entry.get("resource")
+        if not isinstance(resource, dict):
+            what = "has no resource" if resource is None else f"holds {_json_kind(resource)}, not a resource"
+            return (
+                f"{where}.resource",
+                f"every entry of a message carries a resource; this one {what}",
+                True,
+            )
+        if not isinstance(resource.get("resourceType"), str):
+            return (f"{where}.resource.resourceType", "a resource needs a resourceType string", True)
+    fhir_shape = _fhir_shape_problem(bundle)
+    if fhir_shape is not None:
+        return (*fhir_shape, True)
+    first = entries[0]["resource"]
+    if first.get("resourceType") != "MessageHeader":
+        return ("Bundle.entry[0].resource", "a message Bundle starts with its MessageHeader", False)
     if not isinstance(first.get("id"), str) or not first["id"]:
-        return ("Bundle.entry[0].resource.id", "the MessageHeader has no id")
+        return ("Bundle.entry[0].resource.id", "the MessageHeader has no id", False)
+    if len(entries) <= PROVENANCE_INDEX:
+        return (
+            f"Bundle.entry[{len(entries)}]",
+            f"a handover message holds its MessageHeader, Task and Provenance (the signature) as its first "
+            f"{PROVENANCE_INDEX + 1} entries; this one has {len(entries)}",
+            True,
+        )
+    if entries[PROVENANCE_INDEX]["resource"]["resourceType"] != "Provenance":
+        return (
+            f"Bundle.entry[{PROVENANCE_INDEX}].resource",
+            f"entry {PROVENANCE_INDEX} of a handover message is its Provenance (the signature)",
+            True,
+        )
     return None
 
 
+def _fhir_shape_problem(bundle: FhirJson) -> tuple[str, str] | None:
+    """The first place the JSON does not fit the R4 definitions (an array where one value belongs, a
+    number where an object does, an unknown name), as the XML writer, which walks them all, finds it."""
+    try:
+        json_to_xml(bundle, indent=False)
+    except InvalidFhir as error:
+        first = error.outcome.issues[0]
+        return (first.expression or "Bundle", first.text)
+    return None
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, dict):
+        return "an object"
+    return "a number"
+
+
 def _shape(bundle: object) -> _Message:
-    problem = message_problem(bundle)
+    problem = _shape_problem(bundle, handover=True)
     if problem is not None:
-        raise MessageRefused.single("structure", "handover.not-a-message", problem[1], problem[0])
+        where, text, malformed = problem
+        refusal = MalformedMessage if malformed else MessageRefused
+        message_id = "handover.malformed" if malformed else "handover.not-a-message"
+        raise refusal.single("structure", message_id, text, where)
     assert isinstance(bundle, dict)
     header = bundle["entry"][0]["resource"]
     return _Message(bundle, header, header["id"], "")
+
+
+def check_message_shape(bundle: object) -> None:
+    """Raise MalformedMessage (or MessageRefused) naming the first place ``bundle`` breaks a handover
+    message's shape; checked before anything else reads it (the sender, the signature)."""
+    _shape(bundle)
 
 
 def _focus(message: _Message) -> tuple[int | None, list[Issue]]:

@@ -129,7 +129,13 @@ def _issues(error: ValidationError) -> list[Issue]:
 
 
 def load_record(data: Any) -> ClientRecord:
-    """Build a :class:`ClientRecord` from parsed JSON, or raise InvalidRecord naming every problem."""
+    """Build a :class:`ClientRecord` from parsed JSON, or raise InvalidRecord naming every problem
+    (a control character in any text among them: adapter.text's policy)."""
+    from adapter.text import control_issues
+
+    refused = control_issues(data, "")
+    if refused:
+        raise InvalidRecord(OperationOutcome.of(refused))
     try:
         return ClientRecord.model_validate(data)
     except ValidationError as error:
@@ -139,10 +145,17 @@ def load_record(data: Any) -> ClientRecord:
 def load_json_record(data: bytes) -> ClientRecord:
     """A canonical record from JSON text: text that is not JSON, or JSON that is not an object, is
     an InvalidRecord naming where it breaks."""
+    import codecs
+
     import orjson
 
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:4]:
+        issue = Issue.error(
+            "structure", "model.encoding", "a client record is UTF-8 JSON; this looks like UTF-16"
+        )
+        raise InvalidRecord(OperationOutcome.of([issue]))
     try:
-        parsed = orjson.loads(data)
+        parsed = orjson.loads(data.removeprefix(codecs.BOM_UTF8))
     except orjson.JSONDecodeError as error:
         issue = Issue.error("structure", "model.not-json", f"not JSON: {error}")
         raise InvalidRecord(OperationOutcome.of([issue])) from None

@@ -41,6 +41,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        # No 307 to the path without its slash: an unknown path is a 404 OperationOutcome, as every
+        # error here is (a redirect would carry no outcome, and re-send a body elsewhere).
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.callers = callers

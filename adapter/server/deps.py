@@ -71,7 +71,7 @@ def get_caller(request: Request) -> OdsCode:
 
 async def get_fhir_body(request: Request) -> FhirJson:
     settings: Settings = request.app.state.settings
-    return await read_body(request, settings.max_body_bytes)
+    return await read_body(request, settings.max_body_bytes, settings.body_timeout_seconds)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -11,6 +11,7 @@
 | ``CAREPLAN_TOKENS`` | a JSON object, bearer token -> caller's ODS code | ``{}`` |
 | ``CAREPLAN_TOKENS_FILE`` | a file holding the same JSON object | none |
 | ``CAREPLAN_MAX_BODY_BYTES`` | a positive whole number of bytes | 8 MiB |
+| ``CAREPLAN_BODY_TIMEOUT_SECONDS`` | seconds a request body may take to arrive, whole | 30 |
 | ``CAREPLAN_BASE_URL`` | this server's public base URL | none |
 | ``CAREPLAN_INSECURE_DEV`` | ``true``: start with no tokens or no trust folder (development) | ``false`` |
 
@@ -42,6 +43,7 @@ _FORMS = {
     "tokens": 'a JSON object of bearer token -> ODS code, e.g. {"s3cret": "NTI"}',
     "tokens_file": "the path of a file holding a JSON object of bearer token -> ODS code",
     "max_body_bytes": "a positive whole number of bytes",
+    "body_timeout_seconds": "a positive number of seconds",
     "base_url": "this server's public base URL",
     "insecure_dev": "true or false",
 }
@@ -61,6 +63,9 @@ class Settings(BaseSettings):
     tokens: dict[str, OdsCode] = Field(default_factory=dict, description="Bearer token -> caller's ODS.")
     tokens_file: Path | None = Field(None, description="A JSON file of bearer token -> caller's ODS.")
     max_body_bytes: int = Field(DEFAULT_MAX_BODY_BYTES, gt=0, description="Largest request body accepted.")
+    body_timeout_seconds: float = Field(
+        30.0, gt=0, description="Seconds a request body may take to arrive (a slow or short body is 408)."
+    )
     base_url: str | None = Field(None, description="This server's public base URL (CapabilityStatement).")
     insecure_dev: bool = Field(False, description="Start with no tokens or no trust folder (development).")
 

@@ -8,7 +8,10 @@ within the size limit and in a media type we speak.
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import Request, Response
+from starlette.requests import ClientDisconnect
 
 from adapter.server.http_problem import HttpProblem
 from adapter.types import FhirJson
@@ -97,13 +100,21 @@ def fhir_response(
     return Response(write_resource(resource, fmt), status_code=status, media_type=media)
 
 
-async def read_body(request: Request, max_bytes: int) -> FhirJson:
-    """The FHIR resource the request carries (JSON or XML by Content-Type), at most ``max_bytes``.
+async def read_body(request: Request, max_bytes: int, timeout: float = 30.0) -> FhirJson:
+    """The FHIR resource the request carries (JSON or XML by Content-Type), at most ``max_bytes``,
+    arriving whole within ``timeout`` seconds.
 
-    Raises HttpProblem 413 (too large), 415 (not a FHIR media type), or InvalidFhir (unreadable:
-    the wire codec names the line and column)."""
+    Raises HttpProblem 400 (a Content-Length that is not a number, or that the body does not
+    match), 408 (the body did not arrive in time: a body shorter than its Content-Length would
+    otherwise hold the connection for ever), 413 (too large), 415 (not a FHIR media type), or
+    InvalidFhir (unreadable: the wire codec names the line and column)."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+    if declared is not None and not declared.strip().isdigit():
+        raise HttpProblem.single(
+            400, "structure", "http.content-length", "Content-Length is not a whole number of bytes"
+        )
+    expected = int(declared) if declared is not None else None
+    if expected is not None and expected > max_bytes:
         raise _too_large(max_bytes)
     content_type = request.headers.get("content-type")
     fmt = MEDIA_TYPES.get(_media_type(content_type or ""))
@@ -115,13 +126,38 @@ async def read_body(request: Request, max_bytes: int) -> FhirJson:
             "http.unsupported-media-type",
             f"cannot read a body of type {content_type or '(none given)'}; send one of {readable}",
         )
+    body = await _receive(request, max_bytes, timeout)
+    if expected is not None and len(body) != expected:
+        raise HttpProblem.single(
+            400,
+            "structure",
+            "http.content-length",
+            f"the body is {len(body)} bytes but its Content-Length says {expected}",
+        )
+    return read_resource(body, fmt, max_bytes=max_bytes)
+
+
+async def _receive(request: Request, max_bytes: int, timeout: float) -> bytes:
     # Counted as it arrives: a chunked body has no Content-Length to refuse it by.
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > max_bytes:
-            raise _too_large(max_bytes)
-    return read_resource(bytes(body), fmt, max_bytes=max_bytes)
+    try:
+        async with asyncio.timeout(timeout):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > max_bytes:
+                    raise _too_large(max_bytes)
+    except TimeoutError:
+        raise HttpProblem.single(
+            408,
+            "timeout",
+            "http.body-timeout",
+            f"the request body did not arrive whole within {timeout:g} seconds ({len(body)} bytes came)",
+        ) from None
+    except ClientDisconnect:
+        raise HttpProblem.single(
+            400, "incomplete", "http.disconnected", "the client went away before its body arrived whole"
+        ) from None
+    return bytes(body)
 
 
 def _too_large(max_bytes: int) -> HttpProblem:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -38,11 +39,15 @@ import orjson
 
 from adapter.errors import InvalidFhir
 from adapter.outcome import Issue, OperationOutcome
+from adapter.text import control_issues
 from adapter.types import FhirJson, FhirPath
 from adapter.wire.fhir_decimal import DECIMAL_LEXICAL, FhirDecimal
 from adapter.wire.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_JSON_DEPTH, ORJSON_MAX_DEPTH, check_size
 
 _INT64_MIN = -(2**63)
+# Where a control character could be: an escape \u0000-\u001F, \u007F-\u009F, or DEL/C1 raw (the
+# scanner refuses raw C0). Only then is the tree walked to find the field (adapter.text's policy).
+_MAY_HOLD_CONTROL = re.compile(r"\\u00[0189][0-9a-fA-F]|\\u007[fF]|[\x7f-\x9f]")
 _UINT64_MAX = 2**64 - 1
 
 
@@ -92,6 +97,8 @@ def read_json(
     try:
         parsed = _DECODER.decode(text)
     except _DuplicateKey:
+        # The scanner stops at the first duplicate; re-reading names them all, unless the text
+        # breaks further on (then the syntax error is what the sender must fix first).
         raise InvalidFhir(OperationOutcome.of(_duplicate_issues(text))) from None
     except json.JSONDecodeError as error:
         raise InvalidFhir.single(
@@ -116,6 +123,11 @@ def read_json(
             f"a FHIR resource is a JSON object; this document's root is {_json_kind(parsed)}",
         )
     _check_depth(parsed, max_depth)
+    if _MAY_HOLD_CONTROL.search(text):
+        root = parsed.get("resourceType")
+        issues = control_issues(parsed, root if isinstance(root, str) else "$this")
+        if issues:
+            raise InvalidFhir(OperationOutcome.of(issues))
     return parsed
 
 
@@ -221,7 +233,18 @@ class _Pairs(list[tuple[str, Any]]):
 
 
 def _duplicate_issues(text: str) -> list[Issue]:
-    tree = json.loads(text, parse_float=str, parse_int=str, object_pairs_hook=_Pairs)
+    try:
+        tree = json.loads(text, parse_float=str, parse_int=str, object_pairs_hook=_Pairs)
+    except json.JSONDecodeError as error:
+        return [
+            Issue.error(
+                "structure",
+                "json.syntax",
+                f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}",
+            )
+        ]
+    except RecursionError:
+        return [_too_deep(DEFAULT_MAX_JSON_DEPTH).outcome.issues[0]]
     root_type = dict(tree).get("resourceType") if isinstance(tree, _Pairs) else None
     stack: list[tuple[Any, FhirPath]] = [(tree, root_type if isinstance(root_type, str) else "$this")]
     issues: list[Issue] = []

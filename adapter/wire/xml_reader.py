@@ -21,6 +21,7 @@ a string of XHTML.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -28,6 +29,7 @@ from lxml import etree
 
 from adapter.errors import InvalidFhir
 from adapter.outcome import Issue, OperationOutcome
+from adapter.text import control_issues
 from adapter.types import FhirJson, FhirPath
 from adapter.wire.fhir_decimal import FhirDecimal
 from adapter.wire.layout import FHIR_NS, JsonKind, Kind, Layout, Layouts, Slot, core_layouts
@@ -36,8 +38,16 @@ from adapter.wire.safe_xml import parse_untrusted_xml
 
 _FHIR = "{" + FHIR_NS + "}"
 _EXTENSION_TAG = _FHIR + "extension"
+_MAY_HOLD_CONTROL = re.compile(rb"\x7f|\xc2[\x80-\x9f]|&#")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _SCHEMA_LOCATION = "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation"
 _STRAY_TEXT = etree.XPath("boolean(//f:*/text()[normalize-space()])", namespaces={"f": FHIR_NS})
+
+
+def _may_hold_control(data: bytes) -> bool:
+    """Whether the text read could hold a control character XML 1.0 lets through (DEL, C1, or any
+    character reference); UTF-16 input is always looked at."""
+    return b"\x00" in data[:4] or data[:2] in _UTF16_BOMS or _MAY_HOLD_CONTROL.search(data) is not None
 
 
 def xml_to_json(
@@ -79,7 +89,10 @@ def read_xml_collecting(
     root = parse_untrusted_xml(data, max_bytes=max_bytes, max_depth=max_depth)
     reader = _Reader(core_layouts(), check_text=bool(_STRAY_TEXT(root)), schema_location=schema_location)
     resource = reader.resource(root, None)
-    return XmlReading(resource, reader.issues)
+    issues = reader.issues
+    if resource is not None and _may_hold_control(data):
+        issues += control_issues(resource, str(resource.get("resourceType", "$this")))
+    return XmlReading(resource, issues)
 
 
 class _Reader:

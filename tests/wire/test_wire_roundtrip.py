@@ -140,12 +140,10 @@ def test_comments_inside_the_narrative_survive_and_comments_elsewhere_are_droppe
     assert xml_to_json(commented) == xml_to_json(xml)
 
 
+# Text the policy (adapter.text) lets in: no control characters but tab, LF and CR.
 XML_TEXT = st.text(
-    alphabet=st.characters(
-        blacklist_categories=["Cs"],
-        blacklist_characters="\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15"
-        "\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\ufffe\uffff",
-    ),
+    alphabet=st.characters(blacklist_categories=["Cs", "Cc"], blacklist_characters="\ufffe\uffff")
+    | st.sampled_from("\t\n\r"),
     min_size=1,
 )
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from adapter.handover import MessageRefused, receive_handover, sender_of
+from adapter.handover import (
+    MalformedMessage,
+    MessageRefused,
+    check_message_shape,
+    receive_handover,
+    sender_of,
+)
 from adapter.server.deps import CallerDep, ClockDep, FhirBodyDep, SettingsDep, StoreDep, TrustDep
 from adapter.server.http_problem import HttpProblem
 from adapter.server.wire import fhir_response
@@ -28,6 +34,14 @@ def process_message(
     clock: ClockDep,
 ) -> Response:
     """Check, import and keep a handover addressed to this server's organisation."""
+    try:
+        # Before the sender or the signature is looked at: malformed JSON is 400 at its first
+        # problem; a well-formed resource that is not a message, 422.
+        check_message_shape(message)
+    except MalformedMessage as malformed:
+        raise HttpProblem(400, malformed.outcome) from None
+    except MessageRefused as refused:
+        raise HttpProblem(422, refused.outcome) from None
     sender = sender_of(message)
     if sender is not None and sender != caller:
         raise HttpProblem.single(
