@@ -65,6 +65,10 @@ CONSENT_ID_SYSTEM: Final = LOCAL_ID_SYSTEMS["Consent"]
 MEMBER_ID_SYSTEM: Final = LOCAL_ID_SYSTEMS["PractitionerRole"]
 
 
+CONSENT_REFUSAL_PROFILE = "ConsentRefusal"
+"""The profile of a Consent whose provision is a refusal (deny): ConsentToShare fixes permit."""
+
+
 def profile_url(resource_type: str) -> str:
     """The canonical URL of our profile for ``resource_type``."""
     return STRUCTURE_DEFINITION_BASE + PROFILES[resource_type]

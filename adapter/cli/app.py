@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("check", "Who co-ordinates each client's care, and what is missing or due."),
     "handover": ("handover", "Hand a care plan over to another service as a signed FHIR message."),
     "receive": ("receive", "Receive a handover: verify, import, store; print the acknowledgement."),
+    "decide": ("decide", "Accept or decline a handover received; the decision goes back to the sender."),
+    "due": ("due", "What needs a person now: decisions, acknowledgements, given-up deliveries, reviews."),
     "keygen": ("keygen", "Make an Ed25519 key pair for an organisation (by ODS code)."),
     "send": ("send", "Queue a handover message in the outbox and deliver it to {URL}/$process-message."),
     "outbox": ("outbox", "The outbox: list entries, deliver what is pending, retry what failed."),

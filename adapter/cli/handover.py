@@ -4,6 +4,7 @@
     $ careplan handover plan.json --to Y02345 --key keys/NTI.key.pem --out handover.json
     $ careplan handover export.csv --from carat --to Y02345 --reason prison-release --key ...
     $ careplan handover plan.json --to Y02345 --key ... --at 2026-11-25T10:30:00+00:00   # as of an instant
+    $ careplan handover plan.json --to Y07777 --key ... --confirm-destination "client moving to sister's"
 
 Exit status: 0 written; 1 refused (each problem on a line with where it is); 2 unreadable input,
 key or option. Everything is checked before the message is built; the output's folder is made first.
@@ -89,6 +90,14 @@ def command(
         str | None,
         typer.Option("--at", help="Build as of this instant (ISO 8601 with offset; default: now)."),
     ] = None,
+    confirm_destination: Annotated[
+        str | None,
+        typer.Option(
+            "--confirm-destination",
+            help="REASON: send a prison-release handover to an organisation the plan does not name as "
+            "its receiving CJIT or GP (the reason is recorded in the message).",
+        ),
+    ] = None,
 ) -> None:
     """Hand a care plan over to another service as a signed FHIR message (consent gate, minimisation)."""
     clock = instant_clock(at)
@@ -116,6 +125,7 @@ def command(
             clock=clock,
             signer=signer,
             store=open_store(db) if db else None,
+            confirmed_destination=confirm_destination,
         )
     except AdapterError as refused:
         say(f"handover to {to} refused:")

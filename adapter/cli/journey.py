@@ -3,13 +3,14 @@
     >>> journey = prison_release_journey(Path("out/journey"))
     >>> [step.name for step in journey.steps]
     ['CARAT export', 'checked', 'validated', 'consent gate', 'handover to the CJIT', 'CJIT receives',
-     'handover to the GP', 'GP shared-care import', 'acknowledgements']
+     'CJIT decides', 'handover to the GP', 'GP shared-care import', 'GP decides', 'acknowledgements']
 
 Seed 002, 5.3.4: at release the CARAT team refers the client, with consent, to the single point of
 contact of the CJIT of the release area, which decides whether to take them on; the GP continues the
-prescribing. Keys are made for the run and only the public halves are written (``trust/``), so the
-demo needs no private key on disk. The instant is fixed (the morning the plan was recorded), so every
-run writes the same messages.
+prescribing. Each receiver's Task goes received -> decided (accepted) -> the decision acknowledged to
+the CARAT team as a message of its own. Keys are made for the run and only the public halves are
+written (``trust/``), so the demo needs no private key on disk. The instant is fixed (the morning the
+plan was recorded), so every run writes the same messages.
 """
 
 from __future__ import annotations
@@ -37,9 +38,10 @@ from adapter.handover import (
     build_handover,
     receive_handover,
 )
+from adapter.handover.decision import decide
 from adapter.model import ClientRecord, load_record
 from adapter.packaged import fixtures_folder
-from adapter.store import open_store
+from adapter.store import Store, open_store
 from adapter.types import FhirJson
 from adapter.validation import validate
 from adapter.wire import read_json, write_json
@@ -173,7 +175,7 @@ def _receive(
     trust: TrustList,
     clock: FixedClock,
     step: str,
-) -> Acknowledgement:
+) -> tuple[Acknowledgement, Store]:
     store_path = run.out_dir / f"{name.lower()}.db"
     store_path.unlink(missing_ok=True)  # a fresh receiver each run (a second run would be a re-delivery)
     store = open_store(store_path)
@@ -188,7 +190,20 @@ def _receive(
     else:
         detail += "".join(f"\n   {i['diagnostics']}" for i in ack.outcome["issue"])
     run.step(step, ack.code == "ok", detail)
-    return ack
+    return ack, store
+
+
+def _decide(run: _Run, ack: Acknowledgement, store: Store, *, us: str, name: str, clock: FixedClock) -> bool:
+    """The receiving team takes the client on: the Task goes received -> accepted, and the decision
+    goes back to the sender as a message of its own."""
+    try:
+        decision = decide(store, ack.message_id, accept=True, clock=clock, as_organisation=us)
+    except AdapterError as refused:
+        return run.step(f"{name} decides", False, str(refused.outcome))
+    path = run.write(f"decision-{name}", f"decision-{name.lower()}.json", write_json(decision.message))
+    detail = f"Task {ack.task_status} -> {decision.task.status}; decision message "
+    detail += f"{decision.message['entry'][0]['resource']['id']} for {decision.sender_endpoint} -> {path}"
+    return run.step(f"{name} decides", decision.task.status == "accepted", detail)
 
 
 def _suffix(system: str) -> str:
@@ -215,13 +230,15 @@ def prison_release_journey(
     to_cjit = _send(run, record, to=CJIT, name="CJIT", clock=clock, signer=carat_key)
     if to_cjit is None:
         return run.journey
-    cjit_ack = _receive(
+    cjit_ack, cjit_store = _receive(
         run, to_cjit, us=CJIT, name="CJIT", system="cjit-dir", trust=trust, clock=clock, step="CJIT receives"
     )
+    if cjit_ack.code != "ok" or not _decide(run, cjit_ack, cjit_store, us=CJIT, name="CJIT", clock=clock):
+        return run.journey
     to_gp = _send(run, record, to=GP, name="GP", clock=clock, signer=carat_key)
     if to_gp is None:
         return run.journey
-    gp_ack = _receive(
+    gp_ack, gp_store = _receive(
         run,
         to_gp,
         us=GP,
@@ -231,6 +248,8 @@ def prison_release_journey(
         clock=clock,
         step="GP shared-care import",
     )
+    if gp_ack.code != "ok" or not _decide(run, gp_ack, gp_store, us=GP, name="GP", clock=clock):
+        return run.journey
     answered = [
         (ack.message_id == sent["entry"][0]["resource"]["id"], ack.code)
         for ack, sent in ((cjit_ack, to_cjit), (gp_ack, to_gp))
@@ -238,6 +257,7 @@ def prison_release_journey(
     run.step(
         "acknowledgements",
         all(matches and code == "ok" for matches, code in answered),
-        f"back at {CARAT}: CJIT {answered[0][1]}, GP {answered[1][1]} (each answers its message's header id)",
+        f"back at {CARAT}: CJIT {answered[0][1]}, GP {answered[1][1]} (each answers its message's header "
+        f"id), then each team's decision (accepted) as a message of its own",
     )
     return run.journey

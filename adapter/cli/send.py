@@ -28,7 +28,13 @@ def command(
     file: Annotated[Path, typer.Argument(help="A handover message Bundle (FHIR JSON or XML).")],
     to_url: Annotated[str, typer.Option("--to-url", help="The receiving FHIR server's base URL.")],
     db: DbOption = "careplan.db",
-    attempts: Annotated[int, typer.Option("--attempts", min=1, help="Give up after this many.")] = 5,
+    attempts: Annotated[
+        int, typer.Option("--attempts", min=1, help="Attempts now (then `careplan outbox deliver` retries).")
+    ] = 5,
+    give_up_after: Annotated[
+        float,
+        typer.Option("--give-up-after", min=0, help="Hours after queueing before giving up (default 72)."),
+    ] = 72.0,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds to wait per attempt.")] = 30.0,
 ) -> None:
     """Queue a handover message in the outbox and deliver it to POST {URL}/$process-message.
@@ -54,7 +60,9 @@ def command(
     if queued is not None and queued.status is OutboxStatus.FAILED:
         fail(f"{describe(queued)}; careplan outbox retry {message_id} tries again")
     with delivery_client(timeout) as client:
-        deliverer = Deliverer(client, queue, policy=RetryPolicy(max_attempts=attempts))
+        deliverer = Deliverer(
+            client, queue, policy=RetryPolicy(max_attempts=attempts, give_up_after=give_up_after * 3600)
+        )
         try:
             entry = deliverer.send(message, to_url)
         except AdapterError as refused:

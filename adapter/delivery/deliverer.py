@@ -20,7 +20,12 @@ any other answer (401, 403, 413, 415, 422, not an ack) failed: retrying cannot c
 ====================================================  ==========================================
 
 Every attempt is written to the outbox before the wait for the next one, so a crash mid-way resumes
-with the attempts already used. After ``policy.max_attempts`` the entry is failed.
+with the attempts already used. A run tries up to ``policy.max_attempts`` in all (a short burst, with
+backoff); after that the entry stays pending, and each later run (``careplan outbox deliver`` from a
+timer) tries once more, until ``policy.give_up_after`` has passed since it was queued (72 hours by
+default: a Friday evening's handover is still being tried on Monday morning). Only then is it
+failed: given up, a state ``careplan outbox list`` and ``careplan due`` show, so a person picks it up
+(hazard H-07).
 """
 
 from __future__ import annotations
@@ -58,9 +63,17 @@ class RetryPolicy:
     first_delay: float = 2.0
     factor: float = 2.0
     max_delay: float = 300.0
+    give_up_after: float = 72 * 3600.0
+    """Seconds after queueing before an unanswered message is given up (covers a weekend)."""
 
     def __post_init__(self) -> None:
-        if self.max_attempts < 1 or self.first_delay < 0 or self.factor < 1 or self.max_delay < 0:
+        if (
+            self.max_attempts < 1
+            or self.first_delay < 0
+            or self.factor < 1
+            or self.max_delay < 0
+            or self.give_up_after < 0
+        ):
             raise ValueError(f"a retry policy needs at least one attempt and non-negative delays: {self}")
 
     def delay(self, attempt: int) -> float:
@@ -147,13 +160,19 @@ class Deliverer:
         message = self.outbox.message(message_id)
         while entry.status is OutboxStatus.PENDING:
             attempt, wait = self._attempt(message, entry)
-            if attempt.status is OutboxStatus.PENDING and entry.attempts + 1 >= self.policy.max_attempts:
+            burst_over = entry.attempts + 1 >= self.policy.max_attempts
+            if attempt.status is OutboxStatus.PENDING and burst_over and self._given_up(entry, attempt):
                 error = f"gave up after {entry.attempts + 1} attempts; the last: {attempt.error}"
                 attempt = Attempt(attempt.at, OutboxStatus.FAILED, error, attempt.ack_code, attempt.answer)
             entry = self.outbox.record_attempt(message_id, attempt)
             if entry.status is OutboxStatus.PENDING:
+                if burst_over:
+                    break  # the next run (a timer) tries again, until give_up_after has passed
                 self.sleep(max(self.policy.delay(entry.attempts), wait or 0.0))
         return entry
+
+    def _given_up(self, entry: OutboxEntry, attempt: Attempt) -> bool:
+        return (attempt.at - entry.enqueued_at).total_seconds() >= self.policy.give_up_after
 
     def _attempt(self, message: FhirJson, entry: OutboxEntry) -> tuple[Attempt, float | None]:
         """One POST; what it came to, and how long the receiver asked us to wait (Retry-After)."""

@@ -74,8 +74,26 @@ def _datetime_read(value: Any, args: Args) -> str:
         raise TransformError(f"expected a date and time as {_human(pattern)}, got '{value}'") from None
     # Systems that record local wall-clock time leave the offset out: the table says which zone.
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=_zone(args))
+        moment = _local(moment, _zone(args), value)
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _local(wall: datetime, zone: ZoneInfo, value: Any) -> datetime:
+    """``wall`` as a time in ``zone``, refusing a wall-clock time the zone skips (the hour the clocks
+    go forward) or passes twice (the hour they go back): reading one as either instant could put a
+    last dose an hour out (hazard H-13)."""
+    early, late = wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1)
+    if early.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall:
+        raise TransformError(
+            f"'{value}' is a local time that does not exist in {zone.key} (the clocks go forward): give "
+            f"the UTC offset"
+        )
+    if early.utcoffset() != late.utcoffset():
+        raise TransformError(
+            f"'{value}' is a local time that occurs twice in {zone.key} (the clocks go back): give the "
+            f"UTC offset"
+        )
+    return early
 
 
 def _datetime_write(value: Any, args: Args) -> str:

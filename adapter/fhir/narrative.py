@@ -204,6 +204,18 @@ class _Plan:
         if iv.prescribing:
             dose = iv.prescribing.daily_dose
             text += escape(f"; {iv.prescribing.medicine} {dose.value} {dose.unit} daily")
+            # What the next prescriber checks first (hazard H-10): when the last dose was, and whether
+            # doses were supervised.
+            last = iv.prescribing.last_dose_at
+            text += escape(f", last dose {last.isoformat(timespec='minutes') if last else 'not recorded'}")
+            supervised = iv.prescribing.supervised_consumption
+            text += ", " + (
+                "supervised consumption"
+                if supervised
+                else "not supervised"
+                if supervised is False
+                else "supervision not recorded"
+            )
             if iv.prescribing.dispensing_pharmacy:
                 text += f", dispensed by {self.organisation(iv.prescribing.dispensing_pharmacy)}"
         return text
@@ -217,6 +229,10 @@ class _Plan:
                     f"Risk ({_words(plan.risk.level)}, assessed {plan.risk.assessed_on}): {plan.risk.summary}"
                 )
             )
+            if plan.risk.overdose_risk_on_release is not None:
+                parts.append(
+                    escape(f"Overdose risk on release: {_words(plan.risk.overdose_risk_on_release)}")
+                )
         for label, value in (
             ("Risk management plan", plan.risk_management_plan),
             ("Contingency plan", plan.contingency_plan),

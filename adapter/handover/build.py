@@ -11,9 +11,16 @@ receiving team, status requested, focus = the CarePlan, for = the Patient, input
 minimum data set); the signed Provenance; then the minimised plan as adapter.fhir maps it (CarePlan and
 everything it references, and the one Consent that permits this handover).
 
-Refusals (HandoverRefused; recorded in ``store`` when one is given) collect every problem at once:
-the sender or destination is not an organisation of the record, no handover goes to that kind of
-organisation, the plan has co-ordination errors on the day, no consent covers the destination.
+Continuity is never blocked by paperwork (hazard H-05): the plan's co-ordination findings on the day
+(an overdue review, an unsigned plan) travel with it as DetectedIssues and in the Task's narrative,
+and the handover goes. Only what makes a handover unsafe refuses it (HandoverRefused; recorded in
+``store`` when one is given), collecting every problem at once: the sender or destination is not an
+organisation of the record, no handover goes to that kind of organisation, no consent covers the
+destination (or the client refused it), prescribing fails its plausibility checks
+(adapter.handover.prescribing), or a prison-release handover goes to an organisation the plan does
+not name as its receiving CJIT or the client's GP without ``confirmed_destination`` (a stated reason,
+recorded in the message: hazard H-11). A last dose older than the table's hours on a release
+handover is a warning in the message (hazard H-10).
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from adapter.clock import Clock, FixedClock
-from adapter.coordination import check_coordination
+from adapter.coordination import check_coordination, detected_issues
 from adapter.fhir import to_fhir
 from adapter.fhir.narrative import brief
 from adapter.handover.codes import (
@@ -44,6 +51,7 @@ from adapter.handover.entries import organisation_index as org_index
 from adapter.handover.errors import HandoverRefused
 from adapter.handover.inputs import task_inputs
 from adapter.handover.minimise import minimise, rule_for
+from adapter.handover.prescribing import prescribing_issues, stale_last_doses
 from adapter.handover.rules import Minimisation
 from adapter.handover.signing import Signer, canonical_form, detached_jws
 from adapter.model import ClientRecord, ConsentToShare, Organisation
@@ -112,9 +120,35 @@ def _rule(record: ClientRecord, destination: Organisation | None) -> tuple[Minim
     ]
 
 
-def _plan_errors(record: ClientRecord, clock: FixedClock) -> list[Issue]:
-    report = check_coordination(record, today=clock)
-    return [finding.to_issue() for finding in report.findings if finding.is_error]
+def _release_destination(
+    record: ClientRecord, destination: OdsCode, reason: HandoverReason, confirmed: str | None
+) -> list[Issue]:
+    """A prison-release handover goes to the plan's receiving CJIT or the client's GP; anywhere else
+    only when the user confirms it with a reason (seed 002, 5.3.4: the CJIT of the release area)."""
+    if reason is not HandoverReason.PRISON_RELEASE:
+        return []
+    custody = record.plan.custody
+    named = {
+        ods
+        for ods in (
+            custody.receiving_cjit if custody else None,
+            record.service_user.registered_gp_practice,
+        )
+        if ods
+    }
+    if destination in named or (confirmed or "").strip():
+        return []
+    return [
+        Issue.error(
+            "business-rule",
+            "handover.release-wrong-place",
+            f"a prison-release handover to {destination}, which the plan does not name: its receiving "
+            f"CJIT is {custody.receiving_cjit if custody and custody.receiving_cjit else 'not recorded'} "
+            f"and the client's GP {record.service_user.registered_gp_practice or 'not recorded'}; confirm "
+            f"the destination with a reason to send it there",
+            "plan.custody.receiving_cjit",
+        )
+    ]
 
 
 def _consent(
@@ -134,6 +168,7 @@ def _task(
     requester: int,
     owner: int,
     inputs: list[FhirJson],
+    notes: list[str],
     at: datetime,
 ) -> FhirJson:
     plan = next(index for index, _ in resources(bundle, "CarePlan"))
@@ -145,7 +180,7 @@ def _task(
         "meta": {"profile": [TASK_PROFILE]},
         "text": brief(
             f"Handover ({reason}) to {owner_resource.get('name')}: requested. The receiving team decides "
-            f"whether to take the client on."
+            f"whether to take the client on." + "".join(f" {note}" for note in notes)
         ),
         "status": TaskStatus.REQUESTED.value,
         "intent": "order",
@@ -163,7 +198,27 @@ def _task(
     }
     if inputs:
         task["input"] = inputs
+    if notes:
+        task["note"] = [{"time": _instant(at), "text": note} for note in notes]
     return task
+
+
+def _confirmed(record: ClientRecord, destination: OdsCode, reason: HandoverReason) -> bool:
+    """True when a prison-release destination stands only on the user's confirmation."""
+    return bool(_release_destination(record, destination, reason, None))
+
+
+def _notes(warnings: list[Issue], destination: OdsCode, confirmed: str | None) -> list[str]:
+    """What the receiving team must read first: why the destination was confirmed, and every warning
+    (stale last dose, co-ordination findings), each with the element it is about."""
+    notes = []
+    if confirmed:
+        notes.append(
+            f"Destination confirmed by the sender: {destination} is not the plan's receiving CJIT or GP. "
+            f"Reason given: {confirmed.strip()}"
+        )
+    notes += [f"{issue.severity}: {issue.text} ({issue.expression})" for issue in warnings]
+    return notes
 
 
 def _contact(organization: FhirJson) -> str:
@@ -259,8 +314,12 @@ def build_handover(
     signer: Signer,
     store: Store | None = None,
     endpoints: Mapping[OdsCode, str] | None = None,
+    confirmed_destination: str | None = None,
 ) -> FhirJson:
     """The signed handover message Bundle handing ``record`` from ``sender`` to ``destination``.
+
+    ``confirmed_destination`` is the user's reason for sending a prison-release handover to an
+    organisation the plan does not name (recorded in the Task's note and narrative).
 
     Raises HandoverRefused (an OperationOutcome with every problem; recorded in ``store`` when given)
     when the plan may not or cannot be handed over; see the module docstring.
@@ -271,13 +330,20 @@ def build_handover(
     destination_org, found = _organisation(record, destination, "destination")
     issues += found
     rule, found = _rule(record, destination_org)
-    issues += found + _plan_errors(record, day)
+    issues += found + _release_destination(record, destination, reason, confirmed_destination)
     consent, found = _consent(record, destination, reason, day)
     issues += found
+    checked = prescribing_issues(record, at)
+    issues += [issue for issue in checked if issue.severity == "error"]
     if issues or rule is None or consent is None or sender_org is None or destination_org is None:
         raise _refuse(issues, store, at=at, sender=sender, destination=destination)
 
     sent = minimise(record, rule, consent)
+    report = check_coordination(sent, today=day)
+    warnings = [finding.to_issue() for finding in report.findings if finding.severity != "information"]
+    warnings += [issue for issue in checked if issue.severity != "error"]
+    if reason is HandoverReason.PRISON_RELEASE:
+        warnings += stale_last_doses(record, at)
     plan_bundle = to_fhir(sent)
     message_id = str(uuid.uuid5(MESSAGE_NAMESPACE, f"{sent.plan.id}|{sender}|{destination}|{reason}|{at}"))
     task_id = str(uuid.uuid5(MESSAGE_NAMESPACE, f"{message_id}|task"))
@@ -297,12 +363,23 @@ def build_handover(
         destination_is_cjit=destination_org.kind is OrganisationKind.CJIT,
         today=day.today(),
     )
+    confirmed = confirmed_destination if _confirmed(record, destination, reason) else None
     task = _task(
-        task_id, bundle, reason=reason, requester=sender_index, owner=destination_index, inputs=inputs, at=at
+        task_id,
+        bundle,
+        reason=reason,
+        requester=sender_index,
+        owner=destination_index,
+        inputs=inputs,
+        notes=_notes(warnings, destination, confirmed),
+        at=at,
     )
     task_url = f"urn:uuid:{task_id}"
     sender_url = full_url(bundle, sender_index)
-    plan_url = full_url(bundle, next(index for index, _ in resources(bundle, "CarePlan")))
+    plan_index = next(index for index, _ in resources(bundle, "CarePlan"))
+    plan_url = full_url(bundle, plan_index)
+    findings = detected_issues(sent, report, care_plan={"reference": plan_url})
+    entries += [{"fullUrl": f"urn:uuid:{issue['id']}", "resource": issue} for issue in findings]
     header = _header(
         message_id,
         bundle,

@@ -1,17 +1,23 @@
-"""The consent gate: no handover to a destination that no active consent covers.
+"""The one consent rule: does the client's consent cover this disclosure, of this client, to this
+organisation, today, for this purpose? Every disclosure asks it here and nowhere else: the handover
+gate (build), receipt, the outbox at delivery and the server's read rule (hazards H-12, H-14, H-16).
 
-A consent covers a handover when it is active, names the receiving organisation, its period covers
-the day, and it lists a purpose that permits the handover's reason (``data/consent-purposes.json``).
-Seed 002, 5.3.4: "prison -> CJIT referral only with consent"; seed 000, 5.3.6: information shared
-within the legal framework.
-
-    >>> consent = covering_consent(record, "Y02345", HandoverReason.PRISON_RELEASE, date(2026, 11, 25))
+    >>> consent = consent_for(record, "Y02345", purposes_for(HandoverReason.PRISON_RELEASE), today)
     >>> consent.id
     'consent-release-cjit'
 
-When none covers it, :class:`HandoverRefused` carries one issue per consent saying why that one does
-not (not active, expired, not yet in force, another organisation, purpose not covered), with the
-path of the field in the canonical record.
+A consent (decision ``permit``) covers a disclosure when it is active, names the organisation, its
+period covers the day and it lists one of the purposes asked about (``data/consent-purposes.json``
+gives the purposes that permit each handover reason). A refusal (decision ``deny``) that is active,
+in force and names the organisation for one of those purposes outweighs every consent: the client
+said no. A withdrawn consent is inactive and covers nothing. The canonical record is one client's:
+a FHIR Consent about another patient never reaches it (adapter.fhir's import refuses it).
+Seed 002, 5.3.4: "prison -> CJIT referral only with consent"; seed 000, 5.3.6: information shared
+within the legal framework.
+
+When nothing covers it, :class:`HandoverRefused` carries one issue per consent saying why that one
+does not (refused, not active, expired, not yet in force, another organisation, purpose not covered),
+with the path of the field in the canonical record.
 """
 
 from __future__ import annotations
@@ -23,13 +29,49 @@ from adapter.handover.codes import HandoverReason
 from adapter.handover.errors import HandoverRefused
 from adapter.handover.rules import consent_purposes
 from adapter.model import ClientRecord, ConsentToShare
-from adapter.model.codes import ConsentStatus
+from adapter.model.codes import ConsentDecision, ConsentPurpose, ConsentStatus
 from adapter.outcome import Issue, OperationOutcome
 from adapter.types import OdsCode
 
 
+def purposes_for(reason: HandoverReason) -> frozenset[ConsentPurpose]:
+    """The consent purposes that permit a handover for ``reason``."""
+    return consent_purposes()[reason]
+
+
+def _in_force(consent: ConsentToShare, today: date) -> bool:
+    return (
+        consent.status is ConsentStatus.ACTIVE
+        and consent.start <= today
+        and (consent.end is None or today <= consent.end)
+    )
+
+
+def _refusal(
+    consent: ConsentToShare,
+    path: str,
+    organisation: OdsCode,
+    purposes: frozenset[ConsentPurpose],
+    today: date,
+) -> Issue | None:
+    refused = purposes & set(consent.purposes)
+    if not (_in_force(consent, today) and organisation in consent.organisations and refused):
+        return None
+    return Issue.error(
+        "forbidden",
+        "handover.consent-refused",
+        f"the client refused sharing with {organisation} for {', '.join(sorted(refused))} "
+        f"(refusal {consent.id}, from {consent.start}): nothing is disclosed",
+        f"{path}.decision",
+    )
+
+
 def _why_not(
-    consent: ConsentToShare, path: str, destination: OdsCode, reason: HandoverReason, today: date
+    consent: ConsentToShare,
+    path: str,
+    organisation: OdsCode,
+    purposes: frozenset[ConsentPurpose],
+    today: date,
 ) -> Iterator[Issue]:
     if consent.status is not ConsentStatus.ACTIVE:
         yield Issue.error(
@@ -42,56 +84,74 @@ def _why_not(
         yield Issue.error(
             "forbidden",
             "handover.consent-expired",
-            f"consent {consent.id} expired on {consent.end} (the handover is on {today})",
+            f"consent {consent.id} expired on {consent.end} (the disclosure is on {today})",
             f"{path}.end",
         )
     if consent.start > today:
         yield Issue.error(
             "forbidden",
             "handover.consent-not-yet",
-            f"consent {consent.id} is in force only from {consent.start} (the handover is on {today})",
+            f"consent {consent.id} is in force only from {consent.start} (the disclosure is on {today})",
             f"{path}.start",
         )
-    if destination not in consent.organisations:
+    if organisation not in consent.organisations:
         yield Issue.error(
             "forbidden",
             "handover.consent-other-organisation",
             f"consent {consent.id} permits sharing with {', '.join(consent.organisations)}, "
-            f"not {destination}",
+            f"not {organisation}",
             f"{path}.organisations",
         )
-    permitting = consent_purposes()[reason]
-    if not permitting & set(consent.purposes):
+    if not purposes & set(consent.purposes):
         yield Issue.error(
             "forbidden",
             "handover.consent-purpose",
-            f"consent {consent.id} is for {', '.join(consent.purposes)}; a {reason} handover needs "
-            f"{' or '.join(sorted(permitting))}",
+            f"consent {consent.id} is for {', '.join(consent.purposes)}; this disclosure needs "
+            f"{' or '.join(sorted(purposes))}",
             f"{path}.purposes",
         )
+
+
+def consent_for(
+    record: ClientRecord, organisation: OdsCode, purposes: frozenset[ConsentPurpose], today: date
+) -> ConsentToShare:
+    """The consent that permits disclosing ``record`` (one client's) to ``organisation`` on ``today``
+    for one of ``purposes``.
+
+    Raises HandoverRefused naming the refusal when the client refused it, else, for each consent on
+    record, why it does not cover it; or, when the record holds none, that there is no consent at all.
+    """
+    refusals = [
+        issue
+        for index, consent in enumerate(record.consents)
+        if consent.decision is ConsentDecision.DENY
+        and (issue := _refusal(consent, f"consents[{index}]", organisation, purposes, today)) is not None
+    ]
+    if refusals:
+        raise HandoverRefused(OperationOutcome.of(refusals))
+    issues: list[Issue] = []
+    for index, consent in enumerate(record.consents):
+        if consent.decision is not ConsentDecision.PERMIT:
+            continue
+        found = list(_why_not(consent, f"consents[{index}]", organisation, purposes, today))
+        if not found:
+            return consent
+        issues += found
+    if not issues:
+        issues.append(
+            Issue.error(
+                "forbidden",
+                "handover.no-consent",
+                f"no consent to share is on record: the plan cannot be disclosed to {organisation}",
+                "consents",
+            )
+        )
+    raise HandoverRefused(OperationOutcome.of(issues))
 
 
 def covering_consent(
     record: ClientRecord, destination: OdsCode, reason: HandoverReason, today: date
 ) -> ConsentToShare:
-    """The consent that permits handing ``record`` to ``destination`` for ``reason`` on ``today``.
-
-    Raises HandoverRefused naming, for each consent on record, why it does not; or, when the record
-    holds none, that there is no consent at all.
-    """
-    issues: list[Issue] = []
-    for index, consent in enumerate(record.consents):
-        found = list(_why_not(consent, f"consents[{index}]", destination, reason, today))
-        if not found:
-            return consent
-        issues += found
-    if not record.consents:
-        issues.append(
-            Issue.error(
-                "forbidden",
-                "handover.no-consent",
-                f"no consent to share is on record: the plan cannot be handed to {destination}",
-                "consents",
-            )
-        )
-    raise HandoverRefused(OperationOutcome.of(issues))
+    """The consent that permits handing ``record`` to ``destination`` for ``reason`` on ``today``
+    (:func:`consent_for` with the purposes that permit ``reason``)."""
+    return consent_for(record, destination, purposes_for(reason), today)

@@ -18,6 +18,7 @@ from typing import Any
 from adapter.handover.rules import ALWAYS_SENT, Minimisation, minimisation_table
 from adapter.model import CarePlan, ClientRecord, ConsentToShare, load_record
 from adapter.model.codes import OrganisationKind
+from adapter.model.record import TreatmentEpisode
 
 
 def rule_for(kind: OrganisationKind) -> Minimisation | None:
@@ -43,6 +44,17 @@ def _drop_dangling_links(plan: dict[str, Any]) -> None:
         item["goals"] = [g for g in item.get("goals", []) if g in goals]
 
 
+def _flag(name: str, value: dict[str, Any]) -> dict[str, Any]:
+    """An element as a flag: that it is recorded and when, not what it says (``flag`` in the table)."""
+    assert name == "child_protection"  # the only element rules.FLAGGABLE allows
+    return {
+        "raised_on": value["raised_on"],
+        "summary": "A child protection concern is recorded; the details are held by the sending service "
+        "and the services in the child protection plan.",
+        "in_risk_management_plan": value["in_risk_management_plan"],
+    }
+
+
 def minimise(record: ClientRecord, rule: Minimisation, consent: ConsentToShare) -> ClientRecord:
     """``record`` as ``rule``'s destination is to receive it, with ``consent`` its only consent."""
     data = record.model_dump(mode="python", exclude_none=True)
@@ -55,8 +67,16 @@ def minimise(record: ClientRecord, rule: Minimisation, consent: ConsentToShare) 
             plan[name] = _selected(value, rule.selector(name)) if isinstance(value, list) else value
         elif defaults[name].is_required():
             plan[name] = value
+    for name in rule.flagged & set(plan):
+        plan[name] = _flag(name, plan[name])
     _drop_dangling_links(plan)
     data["plan"] = plan
+    if "episode" in data:
+        data["episode"] = {
+            name: value
+            for name, value in data["episode"].items()
+            if name in rule.episode or TreatmentEpisode.model_fields[name].is_required()
+        }
     # Other consents name other organisations and purposes: not this destination's business.
     data["consents"] = [consent.model_dump(mode="python", exclude_none=True)]
     return load_record(data)

@@ -2,7 +2,7 @@
 
     >>> ack = receive_handover(message, store=store, trust=trust, clock=clock, as_organisation="Y02345")
     >>> ack.code, ack.task_status
-    ('ok', <TaskStatus.ACCEPTED: 'accepted'>)
+    ('ok', <TaskStatus.RECEIVED: 'received'>)
 
 In order, collecting every problem of a step before answering:
 
@@ -19,9 +19,14 @@ In order, collecting every problem of a step before answering:
    Task arriving as ``requested``. Any failure -> ``fatal-error``, nothing imported, the refusal
    recorded.
 4. **Import**: adapter.fhir's from_fhir into the canonical model, and a consent in it that covers us
-   for the handover's reason. The Task moves requested -> received -> accepted (stored, ``ok``) or
-   rejected with the reason (``fatal-error``); the message, the Task and the plan are written in one
-   transaction.
+   for the handover's reason (a refusal, or a consent about another patient, covers nothing).
+5. **Safe to keep**: the client is the client of any plan held under the same identifiers (else
+   refused naming both records), and the prescribing passes its plausibility checks; nothing is
+   stored otherwise.
+6. **Kept**: the Task moves requested -> received (stored, ``ok``; the receiving team's decision
+   comes later, ``careplan decide``) or, with no covering consent, -> rejected with the reason
+   (``fatal-error``); the message, the Task and the plan are written in one transaction. A plan older
+   than the version held is kept as history and the acknowledgement says so.
 """
 
 from __future__ import annotations
@@ -46,8 +51,10 @@ from adapter.handover.codes import (
     TaskStatus,
 )
 from adapter.handover.consent import covering_consent
-from adapter.handover.entries import ods_code, resolve
+from adapter.handover.entries import ods_code, resolve, resources
 from adapter.handover.errors import HandoverRefused, MalformedMessage, MessageRefused
+from adapter.handover.identity import identity_conflicts
+from adapter.handover.prescribing import prescribing_issues
 from adapter.handover.signing import TrustList, canonical_form
 from adapter.handover.task import transition_issue
 from adapter.model import ClientRecord
@@ -391,6 +398,43 @@ def _import(message: _Message, us: OdsCode, clock: FixedClock) -> tuple[ClientRe
     return record, []
 
 
+def _unsafe(message: _Message, record: ClientRecord, store: Store, us: OdsCode, at: datetime) -> list[Issue]:
+    """What makes keeping the plan unsafe: its client is someone else than the client of a plan held
+    under the same identifiers (hazard H-03), or its prescribing fails the plausibility checks
+    (hazard H-09). Either refuses the message; nothing is stored."""
+    patient = next((index for index, _ in resources(message.bundle, "Patient")), None)
+    patient_path = f"Bundle.entry[{patient}].resource" if patient is not None else "Bundle"
+    issues = identity_conflicts(record, store, holder=us, patient_path=patient_path)
+    return issues + [issue for issue in prescribing_issues(record, at) if issue.severity == "error"]
+
+
+def _received(record: ClientRecord, store: Store, us: OdsCode, sender: OdsCode, at: datetime) -> list[Issue]:
+    """What the acknowledgement says of a plan kept: received for a decision, and, when a later version
+    of the same plan is already held, that this one is kept as history only (hazard H-01)."""
+    held = store.held_version(us, record, source=sender)
+    version = record.recorded_at or at
+    if held is not None and held[1] > version:
+        return [
+            Issue(
+                "information",
+                "informational",
+                "handover.older-version",
+                f"plan {record.plan.id} as recorded at {version.isoformat()} is older than the version "
+                f"held (recorded at {held[1].isoformat()}): it is kept as history and the held plan stays "
+                f"current",
+                "Bundle.entry[0].resource",
+            )
+        ]
+    return [
+        Issue(
+            "information",
+            "informational",
+            "handover.received",
+            "handover received: the receiving team decides whether to take the client on",
+        )
+    ]
+
+
 def _answer(
     message: _Message, us: OdsCode, outcome: OperationOutcome, status: TaskStatus | None, at: datetime
 ) -> FhirJson:
@@ -475,15 +519,23 @@ def receive_handover(
         return _refused(found, as_organisation, issues + signature_issues, store, at)
     assert task_index is not None and sender is not None
     record, problems = _import(found, as_organisation, FixedClock(at))
-    # requested -> received (authenticated, addressed to us) -> accepted | rejected (table-checked).
-    status = TaskStatus.ACCEPTED if record is not None else TaskStatus.REJECTED
-    for current, new in ((TaskStatus.REQUESTED, TaskStatus.RECEIVED), (TaskStatus.RECEIVED, status)):
+    if record is not None:
+        unsafe = _unsafe(found, record, store, as_organisation, at)
+        if unsafe:
+            return _refused(found, as_organisation, unsafe, store, at)
+    # requested -> received (authenticated, addressed to us, imported): the receiving team then decides
+    # (adapter.handover.decision) whether to take the client on; a plan that cannot be imported under a
+    # consent is rejected now. Seed 002, 5.3.4: the CJIT decides (hazard H-06).
+    moves = [(TaskStatus.REQUESTED, TaskStatus.RECEIVED)]
+    if record is None:
+        moves.append((TaskStatus.RECEIVED, TaskStatus.REJECTED))
+    status = moves[-1][1]
+    for current, new in moves:
         issue = transition_issue(current, new.value, f"Bundle.entry[{task_index}].resource.status")
         if issue is not None:
             return _refused(found, as_organisation, [issue], store, at)
-    outcome = OperationOutcome.of(
-        problems or [Issue("information", "informational", "handover.accepted", "handover accepted")]
-    )
+    kept = _received(record, store, as_organisation, sender, at) if record is not None else []
+    outcome = OperationOutcome.of(problems + kept)
     answer = _answer(found, as_organisation, outcome, status, at)
     task = found.bundle["entry"][task_index]["resource"]
     reason = "; ".join(i.text for i in outcome.errors) or None

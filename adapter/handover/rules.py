@@ -14,6 +14,7 @@ import yaml
 from adapter.handover.codes import HandoverReason, TaskStatus
 from adapter.model import CarePlan
 from adapter.model.codes import ConsentPurpose, Domain, OrganisationKind
+from adapter.model.record import TreatmentEpisode
 
 _DATA = resources.files("adapter.handover") / "data"
 
@@ -21,6 +22,7 @@ ALWAYS_SENT = frozenset({"id", "kind", "status", "title", "tier", "created", "st
 """The plan's identity: it travels to every destination."""
 
 FILTERABLE = frozenset({"needs", "goals", "actions", "interventions"})
+FLAGGABLE = frozenset({"child_protection"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,12 @@ class Minimisation:
     why: str
     kept: frozenset[str]
     only: tuple[tuple[str, str], ...]
+    flagged: frozenset[str] = frozenset()
+    """Elements sent as a flag only (the fact and its date, not the details)."""
+    episode: frozenset[str] = frozenset()
+    """The optional treatment-episode elements that travel."""
+    reads: frozenset[ConsentPurpose] = frozenset()
+    """The consent purposes under which an organisation of this kind may read a plan."""
 
     def selector(self, element: str) -> str | None:
         return dict(self.only).get(element)
@@ -65,7 +73,18 @@ def minimisation_table() -> dict[OrganisationKind, Minimisation]:
         only = tuple(sorted((entry.get("only") or {}).items()))
         for element, selector in only:
             _check_selector(kind, element, selector)
-        table[OrganisationKind(kind)] = Minimisation(OrganisationKind(kind), entry["why"], kept, only)
+        flagged = frozenset(entry.get("flag") or [])
+        if unknown := flagged - FLAGGABLE:
+            raise ValueError(f"minimisation.yaml {kind}: {sorted(unknown)} cannot be sent as a flag")
+        episode_optional = {n for n, f in TreatmentEpisode.model_fields.items() if not f.is_required()}
+        episode = entry.get("episode") or []
+        episode_kept = frozenset(episode_optional) if episode == "all" else frozenset(episode)
+        if unknown := episode_kept - episode_optional:
+            raise ValueError(f"minimisation.yaml {kind}: {sorted(unknown)} are not optional episode elements")
+        reads = frozenset(ConsentPurpose(p) for p in entry.get("reads") or [])
+        table[OrganisationKind(kind)] = Minimisation(
+            OrganisationKind(kind), entry["why"], kept, only, flagged, episode_kept, reads
+        )
     return table
 
 

@@ -224,6 +224,15 @@ class ConsentPurpose(StrEnum):
     SAFEGUARDING = "safeguarding"
 
 
+class ConsentDecision(StrEnum):
+    """What the client decided: share (permit) or do not share (deny). FHIR Consent.provision.type
+    (consent-provision-type). A refusal is kept as a refusal, never dropped or read as a permission
+    (hazard H-12)."""
+
+    PERMIT = "permit"
+    DENY = "deny"
+
+
 class ConsentStatus(StrEnum):
     """FHIR Consent.status (consent-state-codes)."""
 

@@ -18,6 +18,7 @@ from adapter.model.codes import (
     ActivityStatus,
     ClosureKind,
     ClosureReason,
+    ConsentDecision,
     ConsentPurpose,
     ConsentStatus,
     CpaLevel,
@@ -353,10 +354,13 @@ class Engagement(Model):
 
 
 class ConsentToShare(Model):
-    """The client's consent to share information with named organisations."""
+    """The client's decision about sharing information with named organisations for named purposes:
+    a consent (``decision`` permit) or a refusal (deny). A refusal in force outweighs any consent for
+    the same organisation and purpose. A withdrawal makes the consent inactive and ends it that day."""
 
     id: LocalId
     status: ConsentStatus
+    decision: ConsentDecision = ConsentDecision.PERMIT
     organisations: list[OdsCode] = Field(min_length=1)
     purposes: list[ConsentPurpose] = Field(min_length=1)
     start: date

@@ -11,14 +11,25 @@ from __future__ import annotations
 
 from adapter.store.errors import DuplicateMessage, StoreError
 from adapter.store.protocol import Store
-from adapter.store.records import Receipt, Refusal, StoredAnswer, TaskState
+from adapter.store.records import (
+    OpenHandover,
+    PlanVersion,
+    Receipt,
+    Refusal,
+    Standing,
+    StoredAnswer,
+    TaskState,
+)
 from adapter.store.sql import SqlStore, open_store
 
 __all__ = [
     "DuplicateMessage",
+    "OpenHandover",
+    "PlanVersion",
     "Receipt",
     "Refusal",
     "SqlStore",
+    "Standing",
     "Store",
     "StoreError",
     "StoredAnswer",

@@ -24,3 +24,18 @@ def patient_identifiers(record: ClientRecord) -> set[tuple[str, str]]:
         if value:
             known.add((system, str(value)))
     return known
+
+
+def client_key(record: ClientRecord) -> str:
+    """The client a plan is about, as part of the plan's key (hazard H-02): the NHS number, else the
+    prison number, else the PNC id, else the name and date of birth (system-qualified, so that two
+    kinds of identifier never collide)."""
+    user = record.service_user
+    for system, value in (
+        (NHS_NUMBER_SYSTEM, user.nhs_number),
+        (PRISON_NUMBER_SYSTEM, user.prison_number),
+        (PNC_ID_SYSTEM, user.pnc_id),
+    ):
+        if value:
+            return f"{system}|{value}"
+    return f"name|{user.name.family.lower()}|{' '.join(user.name.given).lower()}|{user.birth_date}"

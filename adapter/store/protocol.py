@@ -6,15 +6,45 @@ from datetime import datetime
 from typing import Protocol
 
 from adapter.model import ClientRecord
-from adapter.store.records import Receipt, Refusal, StoredAnswer, TaskState
+from adapter.store.records import (
+    OpenHandover,
+    PlanVersion,
+    Receipt,
+    Refusal,
+    Standing,
+    StoredAnswer,
+    TaskState,
+)
 from adapter.types import OdsCode
 
 
 class Store(Protocol):
     """Plans an organisation holds, messages it received (idempotent by id), Tasks and refusals."""
 
-    def save_plan(self, holder: OdsCode, record: ClientRecord, *, message_id: str | None = None) -> None:
-        """Keep ``record`` as the plan ``holder`` holds (one per plan id: saving again replaces it)."""
+    def save_plan(
+        self,
+        holder: OdsCode,
+        record: ClientRecord,
+        *,
+        message_id: str | None = None,
+        source: OdsCode | None = None,
+        at: datetime | None = None,
+    ) -> Standing:
+        """Keep ``record`` as a version of the plan ``holder`` holds from ``source`` (default: the
+        holder itself) about its client. It becomes the current plan unless the one held was recorded
+        later; then it is kept as history (every version is kept). ``at`` dates a plan that does not
+        say when it was recorded."""
+        ...
+
+    def held_version(
+        self, holder: OdsCode, record: ClientRecord, *, source: OdsCode
+    ) -> tuple[ClientRecord, datetime] | None:
+        """The current plan ``holder`` holds under ``record``'s key (source, client, plan id) and when
+        it was recorded, or None."""
+        ...
+
+    def plan_versions(self, holder: OdsCode, plan_id: str) -> list[PlanVersion]:
+        """Every version of the plans ``holder`` holds under ``plan_id``, oldest recorded first."""
         ...
 
     def get_plan(self, holder: OdsCode, plan_id: str) -> ClientRecord | None:
@@ -46,6 +76,15 @@ class Store(Protocol):
 
     def get_task(self, task_id: str) -> TaskState | None:
         """The handover Task's current state, or None."""
+        ...
+
+    def task_for_message(self, message_id: str) -> TaskState | None:
+        """The handover Task that came with message ``message_id``, or None."""
+        ...
+
+    def open_handovers(self, holder: OdsCode, statuses: tuple[str, ...]) -> list[OpenHandover]:
+        """Handovers ``holder`` received whose Task is in one of ``statuses``, oldest first, each with
+        its sender and the plan it brought (None when none was kept)."""
         ...
 
     def change_task(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from adapter.model import ClientRecord
 from adapter.types import FhirJson, OdsCode
@@ -59,3 +60,33 @@ class Refusal:
     counterpart: OdsCode | None
     message_id: str | None
     outcome: FhirJson
+
+
+class Standing(StrEnum):
+    """What a version of a plan became when it was kept (hazard H-01)."""
+
+    CURRENT = "current"
+    """The plan now held."""
+    HISTORY = "history"
+    """Kept, but older than the plan already held: it never becomes current."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanVersion:
+    """One version of a plan as received: from whom, recorded when, and what it became."""
+
+    source: OdsCode | None
+    recorded_at: datetime
+    message_id: str | None
+    standing: Standing
+    record: ClientRecord
+
+
+@dataclass(frozen=True, slots=True)
+class OpenHandover:
+    """A handover received that still needs a person: its Task, who sent it, when, and its plan."""
+
+    task: TaskState
+    sender: OdsCode
+    received_at: datetime
+    record: ClientRecord | None

@@ -18,7 +18,7 @@ and the table are added and filled from the plans already kept (:meth:`SqlStore.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from sqlalchemy import (
     delete,
     insert,
     inspect,
+    or_,
     select,
     update,
 )
@@ -49,8 +50,16 @@ from sqlalchemy.sql import ColumnElement
 from adapter.fhir import care_plan_id
 from adapter.model import ClientRecord, dump_record, load_record
 from adapter.store.errors import DuplicateMessage, StoreError
-from adapter.store.index import patient_identifiers
-from adapter.store.records import Receipt, Refusal, StoredAnswer, TaskState
+from adapter.store.index import client_key, patient_identifiers
+from adapter.store.records import (
+    OpenHandover,
+    PlanVersion,
+    Receipt,
+    Refusal,
+    Standing,
+    StoredAnswer,
+    TaskState,
+)
 from adapter.types import FhirJson, OdsCode
 from adapter.wire import read_json, write_json
 
@@ -66,7 +75,27 @@ plans = Table(
     Column("record", Text, nullable=False),
     # Nullable only so that an older database can gain the column before it is filled in.
     Column("care_plan_id", String(64), nullable=True),
-    UniqueConstraint("holder", "plan_id", name="one_plan_per_holder"),
+    # Whose plan it is and about whom (hazard H-02): the organisation it came from (the sender, or the
+    # holder for its own plans) and the client's key (adapter.store.index.client_key). Two prisons'
+    # "plan-1" for two clients are two plans. Nullable only for an older database being upgraded.
+    Column("source", String(16), nullable=True),
+    Column("client", Text, nullable=True),
+    # When the current version was recorded (ISO 8601 with offset): an older one never replaces it.
+    Column("recorded_at", String(40), nullable=True),
+    UniqueConstraint("holder", "source", "client", "plan_id", name="one_plan_per_source_and_client"),
+)
+
+plan_versions = Table(
+    "plan_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("plan_row", Integer, ForeignKey("plans.id", ondelete="CASCADE"), nullable=False),
+    Column("recorded_at", String(40), nullable=False),
+    Column("message_id", String(64), nullable=True),
+    # current: it became the plan held; history: older than the plan held when it came (hazard H-01).
+    Column("standing", String(8), nullable=False),
+    Column("record", Text, nullable=False),
+    Index("plan_versions_by_plan", "plan_row", "recorded_at"),
 )
 care_plan_index = Index("plans_by_care_plan_id", plans.c.holder, plans.c.care_plan_id)
 
@@ -168,22 +197,74 @@ class SqlStore:
         time; later, any plan an older version wrote since)."""
         columns = {column["name"] for column in inspect(self.engine).get_columns("plans")}
         with self.engine.begin() as connection:
-            if "care_plan_id" not in columns:
-                connection.exec_driver_sql("ALTER TABLE plans ADD COLUMN care_plan_id VARCHAR(64)")
+            for name, kind in (
+                ("care_plan_id", "VARCHAR(64)"),
+                ("source", "VARCHAR(16)"),
+                ("client", "TEXT"),
+                ("recorded_at", "VARCHAR(40)"),
+            ):
+                if name not in columns:
+                    connection.exec_driver_sql(f"ALTER TABLE plans ADD COLUMN {name} {kind}")
             care_plan_index.create(connection, checkfirst=True)
             rows = connection.execute(
-                select(plans.c.id, plans.c.holder, plans.c.record).where(plans.c.care_plan_id.is_(None))
+                select(plans.c.id, plans.c.holder, plans.c.record).where(
+                    or_(plans.c.care_plan_id.is_(None), plans.c.client.is_(None))
+                )
             ).all()
             for row in rows:
                 record = load_record(orjson.loads(row.record))
                 connection.execute(
-                    update(plans).where(plans.c.id == row.id).values(care_plan_id=care_plan_id(record))
+                    update(plans)
+                    .where(plans.c.id == row.id)
+                    .values(
+                        care_plan_id=care_plan_id(record),
+                        source=row.holder,
+                        client=client_key(record),
+                        recorded_at=_instant(record.recorded_at) if record.recorded_at else None,
+                    )
                 )
                 self._index_identifiers(connection, row.id, row.holder, record)
 
-    def save_plan(self, holder: OdsCode, record: ClientRecord, *, message_id: str | None = None) -> None:
+    def save_plan(
+        self,
+        holder: OdsCode,
+        record: ClientRecord,
+        *,
+        message_id: str | None = None,
+        source: OdsCode | None = None,
+        at: datetime | None = None,
+    ) -> Standing:
         with self.engine.begin() as connection:
-            self._save_plan(connection, holder, record, message_id)
+            return self._save_plan(connection, holder, record, message_id, source or holder, at)
+
+    def held_version(
+        self, holder: OdsCode, record: ClientRecord, *, source: OdsCode
+    ) -> tuple[ClientRecord, datetime] | None:
+        where = self._key(holder, record, source)
+        with self.engine.connect() as connection:
+            row = connection.execute(select(plans.c.record, plans.c.recorded_at).where(*where)).first()
+        if row is None or row.recorded_at is None:
+            return None
+        return load_record(orjson.loads(row.record)), datetime.fromisoformat(row.recorded_at)
+
+    def plan_versions(self, holder: OdsCode, plan_id: str) -> list[PlanVersion]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(plan_versions, plans.c.source)
+                .join(plans, plans.c.id == plan_versions.c.plan_row)
+                .where(plans.c.holder == holder, plans.c.plan_id == plan_id)
+                .order_by(plan_versions.c.recorded_at, plan_versions.c.id)
+            ).all()
+        return [
+            PlanVersion(
+                row.source,
+                datetime.fromisoformat(row.recorded_at),
+                row.message_id,
+                Standing(row.standing),
+                load_record(orjson.loads(row.record)),
+            )
+            for row in rows
+        ]
 
     def get_plan(self, holder: OdsCode, plan_id: str) -> ClientRecord | None:
         return self._plan_where(plans.c.holder == holder, plans.c.plan_id == plan_id)
@@ -233,7 +314,14 @@ class SqlStore:
                     )
                 )
                 if receipt.record is not None:
-                    self._save_plan(connection, receipt.holder, receipt.record, receipt.message_id)
+                    self._save_plan(
+                        connection,
+                        receipt.holder,
+                        receipt.record,
+                        receipt.message_id,
+                        receipt.sender,
+                        receipt.received_at,
+                    )
         except IntegrityError:
             # The transaction rolled back as a whole: no plan, no Task, no answer was written.
             raise DuplicateMessage.single(
@@ -260,6 +348,38 @@ class SqlStore:
         return TaskState(
             row.task_id, row.message_id, row.status, row.status_reason, datetime.fromisoformat(row.updated_at)
         )
+
+    def task_for_message(self, message_id: str) -> TaskState | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(tasks.c.task_id).where(tasks.c.message_id == message_id)).first()
+        return None if row is None else self.get_task(row.task_id)
+
+    def open_handovers(self, holder: OdsCode, statuses: tuple[str, ...]) -> list[OpenHandover]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(tasks, messages.c.sender, messages.c.received_at, plans.c.record)
+                .join(messages, messages.c.message_id == tasks.c.message_id)
+                .outerjoin(
+                    plans, (plans.c.message_id == tasks.c.message_id) & (plans.c.holder == messages.c.holder)
+                )
+                .where(messages.c.holder == holder, tasks.c.status.in_(statuses))
+                .order_by(messages.c.received_at)
+            ).all()
+        return [
+            OpenHandover(
+                TaskState(
+                    row.task_id,
+                    row.message_id,
+                    row.status,
+                    row.status_reason,
+                    datetime.fromisoformat(row.updated_at),
+                ),
+                row.sender,
+                datetime.fromisoformat(row.received_at),
+                None if row.record is None else load_record(orjson.loads(row.record)),
+            )
+            for row in rows
+        ]
 
     def change_task(
         self, task_id: str, *, expected: str, status: str, reason: str | None, at: datetime
@@ -315,24 +435,65 @@ class SqlStore:
             row = connection.execute(select(plans.c.record).where(*where)).first()
         return None if row is None else load_record(orjson.loads(row.record))
 
+    @staticmethod
+    def _key(holder: OdsCode, record: ClientRecord, source: OdsCode) -> tuple[ColumnElement[bool], ...]:
+        return (
+            plans.c.holder == holder,
+            plans.c.source == source,
+            plans.c.client == client_key(record),
+            plans.c.plan_id == record.plan.id,
+        )
+
     def _save_plan(
-        self, connection: Connection, holder: OdsCode, record: ClientRecord, message_id: str | None
-    ) -> None:
+        self,
+        connection: Connection,
+        holder: OdsCode,
+        record: ClientRecord,
+        message_id: str | None,
+        source: OdsCode,
+        at: datetime | None,
+    ) -> Standing:
+        """Keep ``record`` as a version of its plan; make it the current one unless the plan held was
+        recorded later (an older version never replaces a newer: hazard H-01). A plan that does not
+        say when it was recorded is dated by its arrival (``at``, else now)."""
         canonical = orjson.dumps(dump_record(record)).decode()
+        recorded = record.recorded_at or at or datetime.now(UTC)
+        where = self._key(holder, record, source)
+        existing = connection.execute(select(plans.c.id, plans.c.recorded_at).where(*where)).first()
+        standing = Standing.CURRENT
+        if (
+            existing is not None
+            and existing.recorded_at is not None
+            and datetime.fromisoformat(existing.recorded_at) > recorded
+        ):
+            standing = Standing.HISTORY
         values: dict[str, Any] = {
             "record": canonical,
             "message_id": message_id,
             "care_plan_id": care_plan_id(record),
+            "recorded_at": _instant(recorded),
         }
-        where = (plans.c.holder == holder, plans.c.plan_id == record.plan.id)
-        existing = connection.execute(select(plans.c.id).where(*where)).first()
         if existing is None:
-            inserted = insert(plans).values(holder=holder, plan_id=record.plan.id, **values)
+            inserted = insert(plans).values(
+                holder=holder, plan_id=record.plan.id, source=source, client=client_key(record), **values
+            )
             row_id = int(connection.execute(inserted.returning(plans.c.id)).scalar_one())
         else:
             row_id = int(existing.id)
-            connection.execute(update(plans).where(plans.c.id == row_id).values(**values))
-        self._index_identifiers(connection, row_id, holder, record)
+            if standing is Standing.CURRENT:
+                connection.execute(update(plans).where(plans.c.id == row_id).values(**values))
+        connection.execute(
+            insert(plan_versions).values(
+                plan_row=row_id,
+                recorded_at=_instant(recorded),
+                message_id=message_id,
+                standing=standing.value,
+                record=canonical,
+            )
+        )
+        if standing is Standing.CURRENT:
+            self._index_identifiers(connection, row_id, holder, record)
+        return standing
 
     @staticmethod
     def _index_identifiers(

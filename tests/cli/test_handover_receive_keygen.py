@@ -57,7 +57,7 @@ def test_handover_then_receive_then_redeliver(keys: Path, tmp_path: Path) -> Non
     args = ["receive", str(message), "--as", "Y02345", "--trust", str(keys), "--db", db, "--at", AT]
     received = runner.invoke(app, [*args, "--out", str(ack)])
     assert received.exit_code == 0, received.output
-    assert f"message {header_id}: ok (Task accepted)" in received.output
+    assert f"message {header_id}: ok (Task received)" in received.output
     answer = orjson.loads(ack.read_bytes())["entry"][0]["resource"]["response"]
     assert (answer["identifier"], answer["code"]) == (header_id, "ok")
     again = runner.invoke(app, args)
@@ -173,17 +173,21 @@ def test_the_prison_release_journey_runs_every_step(tmp_path: Path) -> None:
         ("consent gate", True),
         ("handover to the CJIT", True),
         ("CJIT receives", True),
+        ("CJIT decides", True),
         ("handover to the GP", True),
         ("GP shared-care import", True),
+        ("GP decides", True),
         ("acknowledgements", True),
     ]
     assert journey.ok
     printed = console.export_text()
-    assert "6. CJIT receives ok: ok, Task accepted" in printed
+    assert "6. CJIT receives ok: ok, Task received" in printed
+    assert "7. CJIT decides ok: Task received -> accepted; decision message" in printed
     for label in (
         "plan",
         "handover-CJIT",
         "ack-CJIT",
+        "decision-CJIT",
         "cjit-dir",
         "handover-GP",
         "ack-GP",

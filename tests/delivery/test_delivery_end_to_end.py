@@ -36,12 +36,12 @@ def test_prison_release_handover_delivered_end_to_end(live_server: LiveServer, t
         header = entry.answer["entry"][0]["resource"]
         assert header["response"]["identifier"] == message_id
         tasks = [e["resource"] for e in entry.answer["entry"] if e["resource"]["resourceType"] == "Task"]
-        assert [(t["id"], t["status"]) for t in tasks] == [(task_id, "accepted")]
+        assert [(t["id"], t["status"]) for t in tasks] == [(task_id, "received")]
 
         store = open_store(live_server.folder / "cjit.db")
         assert [plan.plan.id for plan in store.list_plans(CJIT)] == ["plan-nti-a4821kd"]
         task = store.get_task(task_id)
-        assert task is not None and (task.status, task.message_id) == ("accepted", message_id)
+        assert task is not None and (task.status, task.message_id) == ("received", message_id)
 
         # Sent again, as a sender that crashed after sending and before recording would: same answer.
         again = client.post(

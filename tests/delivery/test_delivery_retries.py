@@ -96,7 +96,9 @@ def deliverer_for(outbox: SqlOutbox, sleeps: list[float]) -> Iterator[Callable[[
     def make(receiver: Receiver, attempts: int = 4) -> Deliverer:
         client = httpx.Client(transport=httpx.MockTransport(receiver))
         clients.append(client)
-        policy = RetryPolicy(max_attempts=attempts, first_delay=2.0, factor=2.0, max_delay=60.0)
+        policy = RetryPolicy(
+            max_attempts=attempts, first_delay=2.0, factor=2.0, max_delay=60.0, give_up_after=0.0
+        )
         return Deliverer(client, outbox, clock=SteppingClock(), sleep=sleeps.append, policy=policy)
 
     yield make
@@ -232,7 +234,7 @@ def test_a_crash_between_queueing_and_sending_loses_nothing(tmp_path: Path, slee
 
 def test_attempts_already_used_count_after_a_restart(tmp_path: Path, sleeps: list[float]) -> None:
     outbox = open_outbox(tmp_path / "carat.db")
-    policy = RetryPolicy(max_attempts=3, first_delay=1.0)
+    policy = RetryPolicy(max_attempts=3, first_delay=1.0, give_up_after=0.0)
     with httpx.Client(transport=httpx.MockTransport(Receiver([outcome(503, "busy")]))) as client:
 
         def crash(seconds: float) -> None:

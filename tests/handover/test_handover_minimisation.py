@@ -58,28 +58,29 @@ def _inputs(message: FhirJson) -> list[str]:
     return [i["type"]["coding"][0]["code"] for i in message["entry"][1]["resource"].get("input", [])]
 
 
-def test_gp_shared_care_gets_prescribing_goals_reviews_and_contacts_only() -> None:
+def test_gp_shared_care_gets_prescribing_risk_goals_reviews_and_contacts_only() -> None:
     record, sent, message = _sent(ROUTE["provider-to-gp-shared-care"])
     plan = sent.plan
     assert [i.id for i in plan.interventions] == ["iv-buprenorphine"]
     assert [g.id for g in plan.goals] == [g.id for g in record.plan.goals]
     assert len(plan.reviews) == len(record.plan.reviews) == 3
     assert sent.care_team == record.care_team
-    # Left out: needs, actions, risk, assessments; and links to the needs not sent.
-    assert (plan.needs, plan.actions, plan.risk, plan.assessments) == ([], [], None, [])
+    # Left out: needs and actions, and links to the needs not sent. The prescriber gets the risk and the
+    # domain assessments (hazard H-04; seed 003, no duplicate assessment).
+    assert (plan.needs, plan.actions) == ([], [])
+    assert (plan.risk, plan.assessments) == (record.plan.risk, record.plan.assessments)
     assert all(goal.addresses == [] for goal in plan.goals)
     assert [c.id for c in sent.consents] == [record.consents[0].id]
     # ... and absent from the wire.
     assert "Condition" not in _types(message)
     fhir_plan = _plan(message)
     assert "addresses" not in fhir_plan
-    assert {"risk-assessment", "domain-assessment"}.isdisjoint(_extensions(fhir_plan))
-    assert "care-plan-review" in _extensions(fhir_plan)
+    assert {"risk-assessment", "domain-assessment", "care-plan-review"} <= _extensions(fhir_plan)
     assert [a["detail"]["productCodeableConcept"]["text"] for a in fhir_plan["activity"]] == [
         record.plan.interventions[0].prescribing.medicine  # type: ignore[union-attr]
     ]
     assert HandoverInput.CURRENT_PRESCRIBING in _inputs(message)
-    assert {HandoverInput.OPEN_RISK, HandoverInput.OVERDOSE_RISK_ON_RELEASE}.isdisjoint(_inputs(message))
+    assert HandoverInput.OPEN_RISK in _inputs(message)
 
 
 def test_cjit_gets_the_continuity_of_care_set() -> None:
@@ -92,11 +93,14 @@ def test_cjit_gets_the_continuity_of_care_set() -> None:
         record.plan.interventions,
     )
     assert plan.risk == record.plan.risk and plan.risk_management_plan == record.plan.risk_management_plan
-    # Left out: the domain assessments, past reviews and free-text notes of the holding service.
-    assert (plan.assessments, plan.reviews, plan.notes) == ([], [], [])
+    # Left out: past reviews and free-text notes of the holding service; the domain assessments and the
+    # drug-use profile travel (seed 003: no duplicate assessment).
+    assert (plan.reviews, plan.notes) == ([], [])
+    assert (plan.assessments, plan.substance_use) == (record.plan.assessments, record.plan.substance_use)
     fhir_plan = _plan(message)
     assert "note" not in fhir_plan
-    assert {"domain-assessment", "care-plan-review"}.isdisjoint(_extensions(fhir_plan))
+    assert "care-plan-review" not in _extensions(fhir_plan)
+    assert "domain-assessment" in _extensions(fhir_plan)
     assert plan.custody == record.plan.custody is not None
     assert _inputs(message) == [
         "consent",
@@ -125,7 +129,7 @@ def test_cmht_gets_the_substance_misuse_element_with_risk_and_crisis_plans() -> 
         record.plan.risk,
     )
     assert plan.crisis_plan is not None and plan.contingency_plan is not None
-    assert plan.assessments == []
+    assert plan.assessments == record.plan.assessments
     goals = [e["resource"] for e in message["entry"] if e["resource"]["resourceType"] == "Goal"]
     assert [g["description"]["text"] for g in goals] == [plan.goals[0].description]
     assert _types(message).count("Condition") == 1
@@ -137,9 +141,14 @@ def test_carat_team_at_transfer_gets_everything_but_other_consents() -> None:
     assert sent.model_copy(update={"consents": record.consents}) == record
 
 
-def test_recovery_service_at_discharge_gets_the_aftercare_set_without_the_finished_treatment() -> None:
+def test_recovery_service_at_discharge_gets_the_aftercare_set_and_the_last_prescribing() -> None:
     record, sent, _ = _sent(ROUTE["provider-to-aftercare"])
-    assert record.plan.interventions and sent.plan.interventions == []
+    # The finished psychosocial work stays behind; the detox prescribing travels, with its last dose:
+    # tolerance is lost after a detox, the overdose risk the recovery service must know (hazard H-04).
+    assert [i.id for i in sent.plan.interventions] == [
+        i.id for i in record.plan.interventions if i.prescribing is not None
+    ]
+    assert sent.plan.interventions and len(sent.plan.interventions) < len(record.plan.interventions)
     assert sent.plan.closure == record.plan.closure is not None
     assert [g.id for g in sent.plan.goals] == [g.id for g in record.plan.goals]
     assert (sent.plan.assessments, sent.plan.reviews) == ([], [])

@@ -110,22 +110,11 @@ def test_consent_not_yet_in_force(store: SqlStore) -> None:
         when="2026-11-17T09:00:00+00:00",
         store=store,
     )
-    assert _found(refused) == [("handover.consent-not-yet", "consents[0].start")]
-
-
-def test_a_plan_with_errors_is_not_handed_over(store: SqlStore) -> None:
-    # Fixture 03's next review was due on 10 November: on 25 November the plan is overdue for review.
-    refused = _refusal(
-        fixture("03-gp-shared-care.json"),
-        destination="B82017",
-        reason=HandoverReason.SHARED_CARE,
-        sender="Y03456",
-        when="2026-11-25T09:00:00+00:00",
-        store=store,
-    )
-    found = _found(refused)
-    assert found and {message_id for message_id, _ in found} == {"coordination.review-overdue"}
-    assert "plan.next_review_due" in {expression for _, expression in found}
+    # Built a week early, the recorded last dose (25 November) is also in the future: both are said.
+    assert _found(refused) == [
+        ("handover.consent-not-yet", "consents[0].start"),
+        ("prescribing.last-dose-future", "plan.interventions[0].prescribing.last_dose_at"),
+    ]
 
 
 def test_an_unknown_destination(store: SqlStore) -> None:
@@ -139,6 +128,7 @@ def test_an_unknown_destination(store: SqlStore) -> None:
     )
     assert _found(refused) == [
         ("handover.unknown-destination", "organisations"),
+        ("handover.release-wrong-place", "plan.custody.receiving_cjit"),
         ("handover.consent-other-organisation", "consents[0].organisations"),
     ]
 

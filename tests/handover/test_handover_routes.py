@@ -1,6 +1,7 @@
 """Every route of the issue, end to end: build on the sender's side, over the wire (JSON, and XML for
 one), receive on the destination's side into a real SQLite store; the plan imported is exactly the
-minimised record, the Task is accepted, and re-delivery answers the same with no duplicate plan."""
+minimised record, the Task is received (for the team to decide), and re-delivery answers the same
+with no duplicate plan."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def _ods(message: FhirJson, reference: FhirJson) -> str:
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[r.name for r in ROUTES])
-def test_route_is_received_accepted_and_imported(route: Route, tmp_path: Path) -> None:
+def test_route_is_received_and_imported(route: Route, tmp_path: Path) -> None:
     keys = Keys()
     record, message = _build(route, keys)
     store = open_store(tmp_path / "receiver.db")
@@ -55,14 +56,14 @@ def test_route_is_received_accepted_and_imported(route: Route, tmp_path: Path) -
 
     assert (ack.code, ack.task_status, ack.message_id) == (
         "ok",
-        TaskStatus.ACCEPTED,
+        TaskStatus.RECEIVED,
         message["entry"][0]["resource"]["id"],
     )
     assert [i["severity"] for i in ack.outcome["issue"]] == ["information"]
     assert store.list_plans(route.destination) == [_expected(record, route)]
     task = message["entry"][1]["resource"]
     stored = store.get_task(task["id"])
-    assert stored is not None and stored.status == "accepted"
+    assert stored is not None and stored.status == "received"
     assert _ods(message, task["requester"]) == route.sender
     assert _ods(message, task["owner"]) == route.destination
     assert task["reasonCode"]["coding"] == [{"system": HANDOVER_REASON_SYSTEM, "code": route.reason.value}]
@@ -101,7 +102,7 @@ def test_a_message_through_fhir_xml_still_verifies_and_imports(tmp_path: Path) -
         clock=recorded_clock(record),
         as_organisation=route.destination,
     )
-    assert (ack.code, ack.task_status) == ("ok", TaskStatus.ACCEPTED)
+    assert (ack.code, ack.task_status) == ("ok", TaskStatus.RECEIVED)
 
 
 def test_the_message_is_shaped_as_a_fhir_message() -> None:

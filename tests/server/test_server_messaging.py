@@ -46,11 +46,11 @@ def test_a_handover_is_accepted_stored_and_acknowledged(
     assert ack["type"] == "message"
     assert header(ack)["response"]["code"] == "ok"
     assert header(ack)["response"]["identifier"] == message["entry"][0]["resource"]["id"]
-    assert [task["status"] for task in resources(ack, "Task")] == ["accepted"]
+    assert [task["status"] for task in resources(ack, "Task")] == ["received"]
     store = open_store(tmp_path / "cjit.db")
     assert [plan.plan.id for plan in store.list_plans(CJIT)] == ["plan-nti-a4821kd"]
     task = store.get_task(message["entry"][1]["resource"]["id"])
-    assert task is not None and task.status == "accepted"
+    assert task is not None and task.status == "received"
 
 
 def test_redelivery_gets_the_same_answer_and_imports_nothing_twice(

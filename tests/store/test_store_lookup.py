@@ -86,25 +86,24 @@ def test_every_plan_of_one_client_is_found_in_plan_id_order(store: SqlStore) -> 
     assert _plan_ids(found) == sorted([first.plan.id, second.plan.id])
 
 
-def test_saving_again_replaces_the_identifiers_and_the_careplan_id(store: SqlStore) -> None:
+def test_saving_again_replaces_the_identifiers(store: SqlStore) -> None:
     record = fixture_record("02-carat-release.json")
     store.save_plan("Y02345", record)
     data = dump_record(record)
-    data["service_user"]["nhs_number"] = "9876543210"
+    data["service_user"]["prison_number"] = "B1234CD"  # a new prison number after a recall
     renumbered = load_record(data)
     store.save_plan("Y02345", renumbered)
-    assert store.find_plans("Y02345", "9990629072", system=NHS_NUMBER_SYSTEM) == []
-    assert store.find_plans("Y02345", "9876543210", system=NHS_NUMBER_SYSTEM) == [renumbered]
-    # The CarePlan id is named by the client's strongest identifier, so it moved with the NHS number.
-    assert _fhir_id(renumbered) != _fhir_id(record)
-    assert store.find_plan("Y02345", _fhir_id(record)) is None
+    assert store.find_plans("Y02345", "A4821KD", system=PRISON_NUMBER_SYSTEM) == []
+    assert store.find_plans("Y02345", "B1234CD", system=PRISON_NUMBER_SYSTEM) == [renumbered]
+    # The plan is the same (same source, same client by NHS number, same plan id): one plan, replaced.
+    assert store.list_plans("Y02345") == [renumbered]
     assert store.find_plan("Y02345", _fhir_id(renumbered)) == renumbered
     with store.engine.connect() as connection:
         rows = connection.execute(select(plan_identifiers.c.system, plan_identifiers.c.value)).all()
     assert sorted(rows) == sorted(
         [
-            (NHS_NUMBER_SYSTEM, "9876543210"),
-            (PRISON_NUMBER_SYSTEM, "A4821KD"),
+            (NHS_NUMBER_SYSTEM, "9990629072"),
+            (PRISON_NUMBER_SYSTEM, "B1234CD"),
             (PNC_ID_SYSTEM, "2009/0045871W"),
         ]
     )

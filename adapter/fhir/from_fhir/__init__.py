@@ -155,7 +155,7 @@ def from_fhir(bundle_or_resource: FhirJson, terminology: Terminology | None = No
     if episode_target is not None:
         record["episode"] = episode(imp, parties, episode_target)
     record["consents"] = [
-        consent(imp, parties, target, f"consents[{i}]")
+        consent(imp, parties, target, f"consents[{i}]", patient)
         for i, target in enumerate(resolver.of_type("Consent"))
     ]
     when = recorded_at(imp, plan_target)

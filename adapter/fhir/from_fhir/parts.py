@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from adapter.fhir.extensions import EPISODE_EXTENSIONS, GOAL_MILESTONE
 from adapter.fhir.from_fhir.context import Import, day, values_of
 from adapter.fhir.from_fhir.extensions import ExtensionReader
@@ -190,9 +192,63 @@ def episode(imp: Import, parties: Parties, target: Target) -> FhirJson:
     return out
 
 
-def consent(imp: Import, parties: Parties, target: Target, canonical: str) -> FhirJson:
+def _decision(imp: Import, provision: Node, canonical: str) -> str | None:
+    """The client's decision, from ``provision.type``: permit or deny, said outright. A refusal must
+    never become a permission (hazard H-12): a provision that does not say which, or one that nests
+    further provisions (which may deny at any depth; the canonical record keeps one decision per
+    consent), is an error naming the element, and the plan is not imported."""
+    for nested in provision.children("provision"):
+        kinds = _nested_types(nested.data)
+        imp.error(
+            "not-supported",
+            "fhir.consent-nested-provision",
+            f"a nested provision ({' and '.join(sorted(kinds)) or 'no type'}) cannot be kept as one "
+            f"decision: the consent is not imported rather than read as "
+            f"{'a permission' if 'deny' in kinds else 'broader than it is'}",
+            nested.path,
+        )
+    kind = provision.data.get("type")
+    imp.where[f"{canonical}.decision"] = f"{provision.path}.type"
+    if kind in {"permit", "deny"}:
+        provision.take("type")
+        return str(kind)
+    imp.error(
+        "required",
+        "fhir.consent-provision-type",
+        f"the consent's provision.type is {kind!r}: it must say permit or deny, or a refusal could be "
+        f"read as a consent",
+        f"{provision.path}.type",
+    )
+    return None
+
+
+def _nested_types(provision: Any) -> set[str]:
+    """Every provision.type in ``provision`` and the provisions nested in it, at any depth."""
+    if not isinstance(provision, dict):
+        return set()
+    found = {str(provision["type"])} if "type" in provision else set()
+    for nested in provision.get("provision") or []:
+        found |= _nested_types(nested)
+    return found
+
+
+def consent(
+    imp: Import, parties: Parties, target: Target, canonical: str, client: Target | None = None
+) -> FhirJson:
+    """The canonical consent in ``target``. A consent about another person than ``client`` (the
+    plan's subject) covers nothing of this client: an error naming Consent.patient (hazard H-14)."""
     node = imp.node(target)
     imp.where[canonical] = node.path
+    patient = node.child("patient")
+    about = imp.resolve(patient, target, ("Patient",)) if patient is not None else None
+    if client is not None and about is not client:
+        imp.error(
+            "invariant",
+            "fhir.consent-other-patient",
+            "the consent is about another patient than the care plan's subject: it covers nothing of "
+            "this client",
+            f"{node.path}.patient",
+        )
     node.take("patient")
     imp.fixed(node.child("scope"), "consent-scope")
     imp.fixed_all(node.children("category"), "consent-category")
@@ -215,8 +271,7 @@ def consent(imp: Import, parties: Parties, target: Target, canonical: str) -> Fh
     organisations: list[str | None] = []
     purposes: list[str | None] = []
     if provision is not None:
-        if provision.data.get("type") == "permit":
-            provision.take("type")
+        imp.put(out, canonical, "decision", _decision(imp, provision, canonical), f"{provision.path}.type")
         period = provision.child("period")
         if period is not None:
             imp.put(out, canonical, "start", period.value("start"), f"{period.path}.start")

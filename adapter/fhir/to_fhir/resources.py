@@ -16,9 +16,10 @@ from adapter.fhir.to_fhir.context import (
 )
 from adapter.fhir.to_fhir.extensions import write
 from adapter.fhir.to_fhir.people import role_concepts
-from adapter.model.codes import Domain, DomainArea
+from adapter.model.codes import ConsentDecision, Domain, DomainArea
 from adapter.model.record import ConsentToShare, Goal, Need
 from adapter.types import FhirJson
+from adapter.urls import CONSENT_REFUSAL_PROFILE, STRUCTURE_DEFINITION_BASE
 
 
 def care_team(ctx: Context) -> FhirJson:
@@ -150,13 +151,14 @@ def episode_of_care(ctx: Context) -> FhirJson | None:
 
 
 def consent(ctx: Context, consent_to_share: ConsentToShare) -> FhirJson:
-    """Consent (ConsentToShare): permit sharing with the named organisations for the named purposes."""
+    """Consent (ConsentToShare): permit sharing with the named organisations for the named purposes;
+    a refusal (ConsentRefusal) denies it, and says so in its type and its narrative."""
     performers = [ctx.ref("Patient")]
     if consent_to_share.recorded_by:
         performers.append(ctx.ref("PractitionerRole", consent_to_share.recorded_by))
     recipient_role = {"coding": [ctx.terminology.fixed("consent-recipient-role")]}
     provision = {
-        "type": "permit",
+        "type": consent_to_share.decision.value,
         "period": period(consent_to_share.start, consent_to_share.end),
         "actor": [
             {"role": recipient_role, "reference": ctx.ref("Organization", ods)}
@@ -164,12 +166,14 @@ def consent(ctx: Context, consent_to_share: ConsentToShare) -> FhirJson:
         ],
         "purpose": [ctx.terminology.coding(purpose) for purpose in consent_to_share.purposes],
     }
-    return resource(
+    refusal = consent_to_share.decision is ConsentDecision.DENY
+    what = "Refusal of consent" if refusal else "Consent"
+    body = resource(
         "Consent",
         ctx,
         consent_to_share.id,
         text=brief(
-            f"Consent ({consent_to_share.status.value})"
+            f"{what} ({consent_to_share.status.value})"
             f" to share with {', '.join(consent_to_share.organisations)}"
             f" for {', '.join(words(p) for p in consent_to_share.purposes)},"
             f" from {consent_to_share.start.isoformat()}"
@@ -184,6 +188,9 @@ def consent(ctx: Context, consent_to_share: ConsentToShare) -> FhirJson:
         policyRule={"coding": [ctx.terminology.fixed("consent-policy-rule")]},
         provision=provision,
     )
+    if refusal:
+        body["meta"] = {"profile": [STRUCTURE_DEFINITION_BASE + CONSENT_REFUSAL_PROFILE]}
+    return body
 
 
 def provenance(ctx: Context) -> FhirJson | None:

@@ -2,9 +2,13 @@
 by receipt, as FHIR (adapter.fhir's ``to_fhir``), for a system that pulls them (a GP importing its
 shared-care plans).
 
-Who may read a plan: the holder itself, and an organisation that an active consent in the plan, in
-force today, names (seed 000 5.3.6: information is shared with the client's consent). Any other
-caller is told the plan does not exist (404), so a search cannot probe whom we hold plans for.
+Who may read a plan, and what (hazards H-12, H-15): the holder reads its whole copy. Another
+organisation reads only when it is an organisation of the plan whose kind the minimisation table
+lists, and the consent rule every disclosure asks (adapter.handover.consent_for) finds a consent of
+the client's, in force today, naming it for one of the purposes the table gives its kind (``reads``)
+- a refusal outweighs it; and it is served what the table gives its kind, never more (a GP reads what
+a GP handover carries). Any other caller is told the plan does not exist (404), so a search cannot
+probe whom we hold plans for (seed 000 5.3.6: information is shared with the client's consent).
 
 The searchset Bundle has each CarePlan (search.mode ``match``) followed by what it references
 (``include``), so one call gives a GP everything the plan points at; references stay the
@@ -22,8 +26,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from adapter.fhir import care_plan_id, to_fhir
+from adapter.handover.consent import consent_for
+from adapter.handover.errors import HandoverRefused
+from adapter.handover.minimise import minimise, rule_for
 from adapter.model import ClientRecord
-from adapter.model.codes import ConsentStatus
 from adapter.server.deps import CallerDep, ClockDep, SettingsDep, StoreDep
 from adapter.server.http_problem import HttpProblem
 from adapter.server.wire import fhir_response
@@ -37,17 +43,21 @@ SEARCH_PARAMETERS = ("patient.identifier", "identifier", "_format")
 """What ``GET /CarePlan`` understands; anything else is refused rather than silently ignored."""
 
 
-def may_read(record: ClientRecord, caller: OdsCode, holder: OdsCode, today: date) -> bool:
-    """True when ``caller`` is the holder, or an active consent in force on ``today`` names it."""
+def readable(record: ClientRecord, caller: OdsCode, holder: OdsCode, today: date) -> ClientRecord | None:
+    """What ``caller`` may read of ``record`` on ``today``: the whole of it for the holder; for another
+    organisation of the plan, the record minimised for its kind under the consent that covers it;
+    None when it may read nothing."""
     if caller == holder:
-        return True
-    return any(
-        consent.status is ConsentStatus.ACTIVE
-        and caller in consent.organisations
-        and consent.start <= today
-        and (consent.end is None or today <= consent.end)
-        for consent in record.consents
-    )
+        return record
+    kind = next((o.kind for o in record.organisations if o.ods_code == caller), None)
+    rule = rule_for(kind) if kind is not None else None
+    if rule is None or not rule.reads:
+        return None
+    try:
+        consent = consent_for(record, caller, rule.reads, today)
+    except HandoverRefused:
+        return None
+    return minimise(record, rule, consent)
 
 
 def _found(
@@ -85,11 +95,12 @@ def read_care_plan(
 ) -> Response:
     """The CarePlan with this id (its FHIR id, as a searchset gives it)."""
     record = store.find_plan(settings.ods, plan_id)
-    if record is not None and may_read(record, caller, settings.ods, clock.today()):
-        return fhir_response(request, _care_plan(to_fhir(record)))
+    shown = readable(record, caller, settings.ods, clock.today()) if record is not None else None
+    if shown is not None:
+        return fhir_response(request, _care_plan(to_fhir(shown)))
     # A plan's local id (plan-nti-a4821kd) is not its FHIR id: say which it is, to a caller who may read it.
     local = store.get_plan(settings.ods, plan_id)
-    if local is not None and may_read(local, caller, settings.ods, clock.today()):
+    if local is not None and readable(local, caller, settings.ods, clock.today()) is not None:
         raise HttpProblem.single(
             404,
             "not-found",
@@ -131,10 +142,11 @@ def search_care_plans(
     matched = 0
     today = clock.today()
     for record in _found(store, settings.ods, patient_identifier, identifier):
-        if not may_read(record, caller, settings.ods, today):
+        shown = readable(record, caller, settings.ods, today)
+        if shown is None:
             continue
         matched += 1
-        for entry in to_fhir(record)["entry"]:
+        for entry in to_fhir(shown)["entry"]:
             mode = "match" if entry["resource"]["resourceType"] == "CarePlan" else "include"
             entries.append(
                 {"fullUrl": entry["fullUrl"], "resource": entry["resource"], "search": {"mode": mode}}

@@ -51,6 +51,38 @@ Description: "The client's consent for their information to be passed to named o
 * provision.actor[recipient].role = $v3-ParticipationType#IRCP
 * provision.actor[recipient].reference only Reference(CarePlanOrganization)
 * provision.purpose MS
+// A consent permits, and says so: a refusal has its own profile (ConsentRefusal), and no nested
+// provision may turn part of a permission into a refusal unseen (hazard H-12).
+* provision.type 1..1 MS
+* provision.type = #permit
+* provision.provision 0..0
+
+Profile: ConsentRefusal
+Parent: Consent
+Id: ConsentRefusal
+Title: "Refusal of consent to share information"
+Description: "The client's refusal to have their information passed to named organisations for named purposes. A refusal in force outweighs any consent for the same organisation and purpose (seed 002, 5.3.4: referral only with consent)."
+* ^status = #draft
+* status MS
+* scope MS
+* scope = $consentscope#patient-privacy
+* category MS
+* category ^slicing.discriminator.type = #pattern
+* category ^slicing.discriminator.path = "$this"
+* category ^slicing.rules = #open
+* category contains informationAccess 1..1 MS
+* category[informationAccess] = $v3-ActCode#INFA
+* patient 1..1 MS
+* patient only Reference(ServiceUserPatient)
+* provision 1..1 MS
+* provision.type 1..1 MS
+* provision.type = #deny
+* provision.provision 0..0
+* provision.period 1..1 MS
+* provision.period.start 1..1
+* provision.actor 1..* MS
+* provision.actor.reference only Reference(CarePlanOrganization)
+* provision.purpose 1..* MS
 
 Profile: CarePlanProvenance
 Parent: Provenance

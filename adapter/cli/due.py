@@ -1,0 +1,60 @@
+"""``careplan due --as ODS``: what needs a person now, most urgent first.
+
+    $ careplan due --as Y02345 --db cjit.db
+    $ careplan due --as NTI --db carat.db --at 2026-12-07T09:00:00+00:00
+
+Handovers received and awaiting a decision (with the client's release date), handovers sent and
+awaiting acknowledgement, deliveries the outbox gave up on, and reviews and TOPs overdue on the plans
+held (adapter.handover.due). Exit status: 0 nothing due; 1 something needs a person; 2 a wrong option.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from adapter.cli.io import EXIT_REFUSED, instant_clock, say
+
+
+def command(
+    as_organisation: Annotated[str, typer.Option("--as", help="ODS code of this organisation.")],
+    db: Annotated[
+        str,
+        typer.Option("--db", envvar="CAREPLAN_DATABASE_URL", help="Store and outbox: SQLite path or URL."),
+    ] = "careplan.db",
+    at: Annotated[
+        str | None, typer.Option("--at", help="As of this instant (ISO 8601 with offset; default: now).")
+    ] = None,
+) -> None:
+    """What needs a person now: decisions, acknowledgements, given-up deliveries, overdue reviews."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from adapter.delivery.outbox import open_outbox
+    from adapter.handover.due import QueuedMessage, due_items
+    from adapter.store import open_store
+
+    clock = instant_clock(at)
+    outbox = open_outbox(db)
+    queued = [
+        QueuedMessage(
+            entry.message_id,
+            entry.destination,
+            entry.status.value,
+            entry.last_error or f"{entry.attempts} attempts",
+            outbox.message(entry.message_id),
+        )
+        for entry in outbox.entries()
+    ]
+    items = due_items(open_store(db), queued, holder=as_organisation, clock=clock)
+    if not items:
+        say(f"nothing due at {as_organisation} as of {clock.now().isoformat(timespec='minutes')}")
+        return
+    table = Table("what", "about", "release date", "detail")
+    for item in items:
+        table.add_row(
+            item.what, item.about, item.release_date.isoformat() if item.release_date else "-", item.detail
+        )
+    Console(highlight=False, soft_wrap=True).print(table)
+    raise typer.Exit(EXIT_REFUSED)

@@ -1,0 +1,119 @@
+"""What needs a person now (hazard H-07): ``careplan due`` and its REST twin read this.
+
+    >>> [item.what for item in due_items(store, outbox_entries, holder="Y02345", clock=clock)]
+    ['awaiting decision', ...]
+
+- **Handovers awaiting a decision**: received here, the Task still ``received`` (seed 002, 5.3.4:
+  the CJIT decides whether to take the client on), with the client's release date.
+- **Handovers awaiting acknowledgement**: queued in the outbox and not yet answered, with the release
+  date the message carries; and those the outbox **gave up** on (failed), which nobody else will
+  notice.
+- **Reviews and TOPs overdue** on the plans held (seed 003: review at least every three months, the
+  TOP at assessment, three-monthly and at discharge), from adapter.coordination's findings.
+
+Most urgent first: a release date soonest (none last), then given-up deliveries, then overdue
+reviews.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from adapter.clock import Clock
+from adapter.coordination import check_coordination
+from adapter.coordination.codes import FindingCode
+from adapter.handover.codes import HANDOVER_INPUT_SYSTEM, HandoverInput
+from adapter.store import Store
+from adapter.types import FhirJson, OdsCode
+
+OVERDUE = frozenset(
+    {FindingCode.REVIEW_OVERDUE, FindingCode.TOP_NOT_AT_ASSESSMENT, FindingCode.TOP_NOT_AT_DISCHARGE}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """One thing a person must do: what, about which handover or plan, by when, and the detail."""
+
+    what: str
+    about: str
+    release_date: date | None
+    detail: str
+    rank: int
+
+    @property
+    def order(self) -> tuple[int, date, str]:
+        return (self.rank, self.release_date or date.max, self.about)
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedMessage:
+    """An outbox entry as ``due`` sees it (adapter.delivery stays out of the handover room)."""
+
+    message_id: str
+    destination: str
+    status: str
+    detail: str
+    message: FhirJson
+
+
+def release_date_of(message: FhirJson) -> date | None:
+    """The release date a handover message's Task carries (prison-release handovers), or None."""
+    entries = message.get("entry") or []
+    task = entries[1].get("resource", {}) if len(entries) > 1 else {}
+    for item in task.get("input") or []:
+        codings = (item.get("type") or {}).get("coding") or []
+        if any(
+            c.get("system") == HANDOVER_INPUT_SYSTEM and c.get("code") == HandoverInput.RELEASE_DATE.value
+            for c in codings
+        ):
+            return date.fromisoformat(str(item["valueDate"]))
+    return None
+
+
+def due_items(store: Store, queued: Iterable[QueuedMessage], *, holder: OdsCode, clock: Clock) -> list[Due]:
+    """Everything that needs a person at ``holder`` now, most urgent first."""
+    found: list[Due] = []
+    for handover in store.open_handovers(holder, ("received",)):
+        custody = handover.record.plan.custody if handover.record else None
+        release = custody.release_date if custody else None
+        client = handover.record.plan.id if handover.record else "(no plan kept)"
+        found.append(
+            Due(
+                "awaiting decision",
+                handover.task.message_id,
+                release,
+                f"from {handover.sender}, plan {client}, received {handover.received_at.isoformat()}: "
+                f"careplan decide {handover.task.message_id} --accept | --decline --reason ...",
+                0,
+            )
+        )
+    for entry in queued:
+        if entry.status == "failed":
+            found.append(
+                Due(
+                    "delivery given up",
+                    entry.message_id,
+                    release_date_of(entry.message),
+                    f"to {entry.destination}: {entry.detail}; careplan outbox retry {entry.message_id}",
+                    0,
+                )
+            )
+        elif entry.status == "pending":
+            found.append(
+                Due(
+                    "awaiting acknowledgement",
+                    entry.message_id,
+                    release_date_of(entry.message),
+                    f"to {entry.destination}: {entry.detail}",
+                    0,
+                )
+            )
+    for record in store.list_plans(holder):
+        report = check_coordination(record, today=clock)
+        for finding in report.findings:
+            if finding.code in OVERDUE:
+                found.append(Due(finding.code.value, record.plan.id, None, finding.text, 1))
+    return sorted(found, key=lambda item: item.order)

@@ -1,0 +1,151 @@
+"""Plausibility checks on current prescribing, at export, handover and receipt (hazards H-09, H-10).
+
+    >>> [issue.expression for issue in prescribing_issues(record, at)]
+    []
+
+The bounds are data (``data/prescribing.yaml``, each medicine with its source named: the UK clinical
+guidelines, 2017, and the BNF). Errors refuse: a last dose in the future or before the intervention
+began, a daily dose outside the medicine's plausible range, a unit that is not a mass (a dose in mL
+means nothing without the solution's strength). A medicine with no row is a warning (the dose was not
+checked), never a silent pass. :func:`stale_last_doses` gives the warnings a prison-release handover
+carries when the last dose is older than the table's hours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from adapter.model import ClientRecord
+from adapter.model.record import Intervention, Prescribing
+from adapter.outcome import Issue
+
+
+@dataclass(frozen=True, slots=True)
+class DoseRange:
+    """The plausible daily dose of one medicine, in mg, and where the bounds come from."""
+
+    medicine: str
+    low: Decimal
+    high: Decimal
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class PrescribingTable:
+    units: dict[str, Decimal]
+    stale_after: timedelta
+    medicines: dict[str, DoseRange]
+
+
+@cache
+def prescribing_table() -> PrescribingTable:
+    """``data/prescribing.yaml``, read once."""
+    text = (resources.files("adapter.handover") / "data" / "prescribing.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    return PrescribingTable(
+        {unit: Decimal(str(factor)) for unit, factor in data["units"].items()},
+        timedelta(hours=int(data["stale_last_dose_hours"])),
+        {
+            name: DoseRange(name, Decimal(str(row["low"])), Decimal(str(row["high"])), str(row["source"]))
+            for name, row in data["medicines"].items()
+        },
+    )
+
+
+def _current(record: ClientRecord) -> Iterator[tuple[str, Intervention, Prescribing]]:
+    for index, intervention in enumerate(record.plan.interventions):
+        if intervention.prescribing is not None:
+            yield f"plan.interventions[{index}].prescribing", intervention, intervention.prescribing
+
+
+def _dose(path: str, prescribing: Prescribing) -> Iterator[Issue]:
+    table = prescribing_table()
+    dose = prescribing.daily_dose
+    factor = table.units.get(dose.unit)
+    if factor is None:
+        yield Issue.error(
+            "business-rule",
+            "prescribing.unit-ambiguous",
+            f"the daily dose of {prescribing.medicine} is in {dose.unit!r}: give it in "
+            f"{' or '.join(table.units)} (a volume means nothing without the strength)",
+            f"{path}.daily_dose.unit",
+        )
+        return
+    name = prescribing.medicine.split()[0].lower()
+    bounds = table.medicines.get(name)
+    if bounds is None:
+        yield Issue.warning(
+            "not-supported",
+            "prescribing.no-range",
+            f"no plausible dose range is on file for {prescribing.medicine}: its dose was not checked",
+            f"{path}.medicine",
+        )
+        return
+    mg = dose.value * factor
+    if not bounds.low <= mg <= bounds.high:
+        yield Issue.error(
+            "business-rule",
+            "prescribing.dose-implausible",
+            f"{prescribing.medicine} {dose.value} {dose.unit} a day is outside the plausible range "
+            f"{bounds.low}-{bounds.high} mg ({bounds.source}): check the dose before it is shared",
+            f"{path}.daily_dose.value",
+        )
+
+
+def _last_dose(
+    path: str, intervention: Intervention, prescribing: Prescribing, at: datetime
+) -> Iterator[Issue]:
+    last = prescribing.last_dose_at
+    if last is None:
+        return
+    if last > at:
+        yield Issue.error(
+            "business-rule",
+            "prescribing.last-dose-future",
+            f"the last dose of {prescribing.medicine} is recorded at {last.isoformat()}, after now "
+            f"({at.isoformat(timespec='minutes')})",
+            f"{path}.last_dose_at",
+        )
+    if intervention.start is not None and last.date() < intervention.start:
+        yield Issue.error(
+            "business-rule",
+            "prescribing.last-dose-before-start",
+            f"the last dose of {prescribing.medicine} ({last.date()}) is before the intervention began "
+            f"({intervention.start})",
+            f"{path}.last_dose_at",
+        )
+
+
+def prescribing_issues(record: ClientRecord, at: datetime) -> list[Issue]:
+    """Every problem with the record's prescribing as of ``at`` (errors refuse; warnings travel)."""
+    issues: list[Issue] = []
+    for path, intervention, prescribing in _current(record):
+        issues += _dose(path, prescribing)
+        issues += _last_dose(path, intervention, prescribing, at)
+    return issues
+
+
+def stale_last_doses(record: ClientRecord, at: datetime) -> list[Issue]:
+    """Warnings for current prescribing whose last dose is older than the table allows at release."""
+    limit = prescribing_table().stale_after
+    return [
+        Issue.warning(
+            "business-rule",
+            "prescribing.last-dose-stale",
+            f"the last dose of {prescribing.medicine} was at {prescribing.last_dose_at.isoformat()}, more "
+            f"than {int(limit.total_seconds() // 3600)} hours before this release handover: confirm with "
+            f"the prison whether the client has been dosed since (tolerance falls after missed doses)",
+            f"{path}.last_dose_at",
+        )
+        for path, intervention, prescribing in _current(record)
+        if intervention.status.value in {"in-progress", "scheduled", "not-started"}
+        and prescribing.last_dose_at is not None
+        and at - prescribing.last_dose_at > limit
+    ]
