@@ -91,6 +91,9 @@ class Context:
     # URL prefixes whose extensions need no definition (the reference validator's
     # -allowed-extension-domain): a service's own extensions the caller knows of.
     allowed_extension_domains: tuple[str, ...] = ()
+    # What embedded HTML in markdown is: "warning" (the reference validator's default,
+    # InstanceValidatorParameters.htmlInMarkdownCheck), "error" or "none".
+    html_in_markdown: str = "warning"
 
     def is_resource_type(self, code: str) -> bool:
         """Is this type code a resource type (answered once per code)?"""

@@ -111,6 +111,10 @@ class ElementRecord:
     constraints: tuple[Constraint, ...] = ()
     slicing: Slicing | None = None
     max_length: int | None = None
+    min_length: int | None = None
+    """The minLength extension (R5's ElementDefinition.minLength, an extension in R4)."""
+    regex: str | None = None
+    """The regex extension on the element itself (a profile's constraint on a primitive's text)."""
     min_value: Any = None
     max_value: Any = None
     content_reference: str | None = None
@@ -149,7 +153,13 @@ class ElementRecord:
 
     @property
     def has_limits(self) -> bool:
-        return self.min_value is not None or self.max_value is not None or self.max_length is not None
+        return (
+            self.min_value is not None
+            or self.max_value is not None
+            or self.max_length is not None
+            or self.min_length is not None
+            or self.regex is not None
+        )
 
     @property
     def type_codes(self) -> tuple[str, ...]:

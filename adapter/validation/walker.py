@@ -376,7 +376,10 @@ class Walker:
         if problem is not None:
             self.add([problem])
             return False
-        found = list(primitives.check_format(code, value, path, self.context.regex_for))
+        markdown_html = self.context.html_in_markdown
+        found = list(
+            primitives.check_format(code, value, path, self.context.regex_for, markdown_html=markdown_html)
+        )
         if found:
             self.add(found)
         elif type(value) is str:

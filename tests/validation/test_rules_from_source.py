@@ -57,7 +57,9 @@ def _narrative(text: str) -> dict[str, str]:
     return {"status": "generated", "div": f'<div xmlns="{XHTML}">{text}</div>'}
 
 
-def _document(subject_url: str, subject_full_url: str, composition_full_url: str) -> dict[str, Any]:
+def _document(
+    subject_url: str, subject_full_url: str, composition_full_url: str, patient_id: str = "p1"
+) -> dict[str, Any]:
     composition = {
         "resourceType": "Composition",
         "id": "c1",
@@ -69,7 +71,7 @@ def _document(subject_url: str, subject_full_url: str, composition_full_url: str
         "author": [{"display": "A. Keyworker"}],
         "title": "Note",
     }
-    patient = {"resourceType": "Patient", "id": "p1", "text": _narrative("p")}
+    patient = {"resourceType": "Patient", "id": patient_id, "text": _narrative("p")}
     return {
         "resourceType": "Bundle",
         "identifier": {
@@ -96,8 +98,11 @@ def test_a_relative_reference_reaches_only_the_entry_its_base_names() -> None:
     )
     found = errors_of(checker.validate(other_base))
     assert ("reference.bundle-fullurl-rules", "Bundle.entry[0].resource.subject") in found
-    # from a URN-named entry, Patient/p1 names urn:uuid:p1
-    by_urn = _document("Patient/p1", "urn:uuid:p1", "urn:uuid:6a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+    # from a URN-named entry, Patient/<id> names urn:uuid:<id>
+    patient = "5f1b0e8a-3c3d-4a8e-9f55-0c2b7e1d4a61"
+    by_urn = _document(
+        f"Patient/{patient}", f"urn:uuid:{patient}", "urn:uuid:6a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d", patient
+    )
     assert errors_of(checker.validate(by_urn)) == []
 
 
@@ -167,3 +172,105 @@ def test_uri_and_uuid_identifier_values() -> None:
     assert errors_of(checker.validate(_patient_with({**uuid, "value": "not-a-uuid"}))) == [
         ("identifier.uuid-value", "Patient.identifier[0].value")
     ]
+
+
+# --- Primitive values (InstanceValidator.checkPrimitive) ---
+
+
+def _issues(outcome: Any, prefix: str) -> list[tuple[str, str, str | None]]:
+    return [
+        (i.severity, i.message_id, i.expression) for i in outcome.issues if i.message_id.startswith(prefix)
+    ]
+
+
+def test_string_whitespace_and_control_characters_are_warnings() -> None:
+    checker = validator()
+    for family, found in (
+        ("   ", "string.whitespace-all"),
+        ("Smith ", "string.whitespace"),
+        ("Sm\u0001ith", "string.control-characters"),
+    ):
+        outcome = checker.validate(
+            _patient_with({"system": "https://x.example/id", "value": "1"}) | {"name": [{"family": family}]}
+        )
+        assert errors_of(outcome) == []
+        assert _issues(outcome, "string.") == [("warning", found, "Patient.name[0].family")]
+    clean = checker.validate(
+        {"resourceType": "Patient", "id": "p1", "text": _narrative("p"), "name": [{"family": "Smith"}]}
+    )
+    assert _issues(clean, "string.") == []
+
+
+def test_uri_forms_oid_and_uuid() -> None:
+    def rules(uri: str) -> list[tuple[str, str | None]]:
+        patient = {"resourceType": "Patient", "id": "p1", "text": _narrative("p"), "implicitRules": uri}
+        return errors_of(validator().validate(patient))
+
+    assert rules("urn:oid:2.16.840.1.113883") == []
+    assert rules("urn:oid:1.3.6") == []  # a 1.3 root may be short
+    assert rules("urn:oid:1.2") == [("uri.oid", "Patient.implicitRules")]
+    assert rules("urn:uuid:5f1b0e8a-3c3d-4a8e-9f55-0c2b7e1d4a61") == []
+    assert rules("urn:uuid:5f1b0e8a") == [("uri.uuid", "Patient.implicitRules")]
+    assert rules("oid:2.16.840.1.113883") == [("uri.oid-scheme", "Patient.implicitRules")]
+    assert rules("uuid:5f1b0e8a-3c3d-4a8e-9f55-0c2b7e1d4a61") == [
+        ("uri.uuid-scheme", "Patient.implicitRules")
+    ]
+
+
+def test_base64_with_whitespace_is_a_warning_in_r4() -> None:
+    binary = {"resourceType": "Binary", "id": "b1", "contentType": "text/plain", "data": "aGVs bG8="}
+    outcome = validator().validate(binary)
+    assert errors_of(outcome) == []
+    assert _issues(outcome, "format.base64") == [("warning", "format.base64-whitespace", "Binary.data")]
+
+
+def test_html_in_markdown_is_a_warning_by_default_and_an_error_when_asked() -> None:
+    system = {
+        "resourceType": "CodeSystem",
+        "id": "c1",
+        "text": _narrative("c"),
+        "url": "https://x.example/CodeSystem/c1",
+        "status": "draft",
+        "content": "complete",
+        "description": "Say <b>hello</b>",
+    }
+    assert _issues(validator().validate(system), "format.markdown") == [
+        ("warning", "format.markdown-html", "CodeSystem.description")
+    ]
+    strict = validator(html_in_markdown="error").validate(system)
+    assert ("format.markdown-html", "CodeSystem.description") in errors_of(strict)
+    assert _issues(validator(html_in_markdown="none").validate(system), "format.markdown") == []
+
+
+def test_min_length_and_regex_extensions_on_a_profiled_element() -> None:
+    from tests.validation.validation_builders import profile
+
+    ext = "http://hl7.org/fhir/StructureDefinition/"
+    short = profile(
+        "ShortName",
+        "Patient",
+        [
+            {
+                "id": "Patient.name.family",
+                "path": "Patient.name.family",
+                "extension": [
+                    {"url": ext + "minLength", "valueInteger": 3},
+                    {"url": ext + "regex", "valueString": "[A-Z][a-z]+"},
+                ],
+            }
+        ],
+    )
+    checker = validator(short)
+
+    def found(family: str) -> list[tuple[str, str | None]]:
+        patient = {
+            "resourceType": "Patient",
+            "id": "p1",
+            "text": _narrative("p"),
+            "name": [{"family": family}],
+        }
+        return errors_of(checker.validate(patient, profiles=[short["url"]]))
+
+    assert found("Smith") == []
+    assert found("Li") == [("value.min-length", "Patient.name[0].family")]
+    assert found("smith") == [("value.regex", "Patient.name[0].family")]
