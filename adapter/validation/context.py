@@ -75,6 +75,8 @@ class Context:
     """Per-element walk plans, worked out once (see the walker)."""
     bound_primitives: set[tuple[int, str]] = field(default_factory=set)
     """(id of an element record, string value) pairs whose binding check found nothing to say."""
+    conforming: set[tuple[int, str]] = field(default_factory=set)
+    """(id of a value, profile URL) conformance questions being answered now (cycles end there)."""
     valid_primitives: set[tuple[str, str]] = field(default_factory=set)
     """(type code, string value) pairs whose JSON type and lexical form were checked and found good."""
     # Example hosts (example.org, example.com) in uri/url values: fine in examples, an error when

@@ -274,3 +274,136 @@ def test_min_length_and_regex_extensions_on_a_profiled_element() -> None:
     assert found("Smith") == []
     assert found("Li") == [("value.min-length", "Patient.name[0].family")]
     assert found("smith") == [("value.regex", "Patient.name[0].family")]
+
+
+# --- Extension contexts (R4 StructureDefinition.context; InstanceValidator.checkExtensionContext) ---
+
+EXT = "https://x.example/StructureDefinition/"
+
+
+def _extension(
+    name: str, contexts: list[tuple[str, str]], value_type: str = "string", **more: Any
+) -> dict[str, Any]:
+    return {
+        "resourceType": "StructureDefinition",
+        "url": EXT + name,
+        "name": name,
+        "status": "draft",
+        "kind": "complex-type",
+        "abstract": False,
+        "context": [{"type": kind, "expression": where} for kind, where in contexts],
+        "type": "Extension",
+        "baseDefinition": "http://hl7.org/fhir/StructureDefinition/Extension",
+        "derivation": "constraint",
+        "differential": {
+            "element": [
+                {"id": "Extension", "path": "Extension"},
+                {"id": "Extension.url", "path": "Extension.url", "fixedUri": EXT + name},
+                {"id": "Extension.value[x]", "path": "Extension.value[x]", "type": [{"code": value_type}]},
+            ]
+        },
+        **more,
+    }
+
+
+def _context_errors(outcome: Any) -> list[str | None]:
+    return [i.expression for i in outcome.issues if i.message_id.startswith("extension.context")]
+
+
+def _with_ext(name: str, value: str = "x") -> dict[str, Any]:
+    return {"url": EXT + name, "valueString": value}
+
+
+def test_element_contexts_follow_the_type_hierarchy_and_the_special_names() -> None:
+    quantity = _extension("on-quantity", [("element", "Quantity")])
+    anywhere = _extension("anywhere", [("element", "Any")])
+    canonical = _extension("on-canonical", [("element", "CanonicalResource")])
+    checker = validator(quantity, anywhere, canonical)
+    condition = {
+        "resourceType": "Condition",
+        "id": "c1",
+        "text": _narrative("c"),
+        "subject": {"reference": "Patient/p1"},
+        # Age derives from Quantity: a Quantity context allows it
+        "onsetAge": {
+            "value": 40,
+            "system": "http://unitsofmeasure.org",
+            "code": "a",
+            "extension": [_with_ext("on-quantity")],
+        },
+        "extension": [_with_ext("anywhere")],
+    }
+    assert _context_errors(checker.validate(condition)) == []
+    on_patient = {
+        "resourceType": "Patient",
+        "id": "p1",
+        "text": _narrative("p"),
+        "extension": [_with_ext("on-canonical")],
+    }
+    assert _context_errors(checker.validate(on_patient)) == ["Patient.extension[0]"]
+    value_set = {
+        "resourceType": "ValueSet",
+        "id": "v1",
+        "text": _narrative("v"),
+        "status": "draft",
+        "extension": [_with_ext("on-canonical")],
+    }
+    assert _context_errors(checker.validate(value_set)) == []
+    misplaced = {
+        "resourceType": "Patient",
+        "id": "p1",
+        "text": _narrative("p"),
+        "extension": [_with_ext("on-quantity")],
+    }
+    assert _context_errors(checker.validate(misplaced)) == ["Patient.extension[0]"]
+
+
+def test_a_profile_qualified_context_needs_the_resource_to_conform() -> None:
+    from tests.validation.validation_builders import profile
+
+    named = profile("NamedPatient", "Patient", [{"id": "Patient.name", "path": "Patient.name", "min": 1}])
+    qualified = _extension("on-named", [("element", f"{named['url']}#Patient")])
+    checker = validator(named, qualified)
+    base = {
+        "resourceType": "Patient",
+        "id": "p1",
+        "text": _narrative("p"),
+        "extension": [_with_ext("on-named")],
+    }
+    assert _context_errors(checker.validate({**base, "name": [{"family": "Smith"}]})) == []
+    # the profile's check meets the same extension again: the question in progress ends the cycle
+    assert errors_of(checker.validate(base)) == [("extension.context", "Patient.extension[0]")]
+
+
+def test_extension_and_fhirpath_contexts_and_context_invariants() -> None:
+    outer = {
+        **_extension("outer", [("element", "Patient")]),
+        "differential": {
+            "element": [
+                {"id": "Extension", "path": "Extension"},
+                {"id": "Extension.url", "path": "Extension.url", "fixedUri": EXT + "outer"},
+                {"id": "Extension.value[x]", "path": "Extension.value[x]", "max": "0"},
+            ]
+        },
+    }
+    inner = _extension("inner", [("extension", EXT + "outer")])
+    official = _extension("official-only", [("fhirpath", "Patient.name.where(use = 'official')")])
+    guarded = _extension("guarded", [("element", "HumanName")], contextInvariant=["family.exists()"])
+    checker = validator(outer, inner, official, guarded)
+
+    def patient(**more: Any) -> dict[str, Any]:
+        return {"resourceType": "Patient", "id": "p1", "text": _narrative("p"), **more}
+
+    nested = patient(extension=[{"url": EXT + "outer", "extension": [_with_ext("inner")]}])
+    assert _context_errors(checker.validate(nested)) == []
+    assert _context_errors(checker.validate(patient(extension=[_with_ext("inner")]))) == [
+        "Patient.extension[0]"
+    ]
+    names = [
+        {"use": "official", "family": "Smith", "extension": [_with_ext("official-only")]},
+        {"use": "nickname", "given": ["Al"], "extension": [_with_ext("official-only"), _with_ext("guarded")]},
+    ]
+    assert _context_errors(checker.validate(patient(name=names))) == [
+        "Patient.name[1].extension[0]",
+        "Patient.name[1].extension[1]",
+    ]
