@@ -147,7 +147,11 @@ def _freeze(node: _Node, source: str, *, is_root: bool = False) -> ElementRecord
         min_value=_prefixed(element, "minValue"),
         max_value=_prefixed(element, "maxValue"),
         content_reference=element.get("contentReference"),
-        narrative_language=_extension_code(element, NARRATIVE_LANGUAGE_CONTROL),
+        narrative_language=tuple(
+            str(e.get("valueCode"))
+            for e in element.get("extension", [])
+            if isinstance(e, dict) and e.get("url") == NARRATIVE_LANGUAGE_CONTROL and e.get("valueCode")
+        ),
         narrative_source=_extension_code(element, NARRATIVE_SOURCE_CONTROL),
         value_alternatives=tuple(
             str(e.get("valueCanonical"))

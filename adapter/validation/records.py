@@ -146,8 +146,8 @@ class ElementRecord:
     """Not a choice and not sliced: its values can be walked without the general shape."""
     value_alternatives: tuple[str, ...] = ()
     """Extensions that may stand in for an absent primitive value (R5 valueAlternatives)."""
-    narrative_language: str | None = None
-    """A profile's narrative-language-control on a Narrative (``_no``: no language sections)."""
+    narrative_language: tuple[str, ...] = ()
+    """A profile's narrative-language-control codes on a Narrative (_no, _yes, _resource, a language)."""
     narrative_source: str | None = None
     """A profile's narrative-source-control on a Narrative: every piece of text says its source."""
 

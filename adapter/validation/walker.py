@@ -279,7 +279,8 @@ class Walker:
                 self.add(check_identifier(value, item.path))
             if code == "Narrative" and isinstance(value, dict):
                 self.add(check_narrative(value, item.path, scope.contained))
-                self.add(check_narrative_controls(element, value, item.path, structure.url))
+                language = scope.resource.get("language") if isinstance(scope.resource, dict) else None
+                self.add(check_narrative_controls(element, value, item.path, structure.url, language))
         if element.has_invariants:
             self._invariants(element, item, code, scope)
 

@@ -407,3 +407,62 @@ def test_extension_and_fhirpath_contexts_and_context_invariants() -> None:
         "Patient.name[1].extension[0]",
         "Patient.name[1].extension[1]",
     ]
+
+
+# --- Narrative language control (narrative-language-control; XhtmlValidator.isLangDiv) ---
+
+
+def _language_profile(*codes: str) -> dict[str, Any]:
+    from tests.validation.validation_builders import profile
+
+    control = "http://hl7.org/fhir/StructureDefinition/narrative-language-control"
+    name = "Lang" + "".join(c.strip("_").title() for c in codes)
+    return profile(
+        name,
+        "Patient",
+        [
+            {
+                "id": "Patient.text",
+                "path": "Patient.text",
+                "extension": [{"url": control, "valueCode": c} for c in codes],
+            }
+        ],
+    )
+
+
+def _language_issues(profile_: dict[str, Any], div: str, **more: Any) -> list[tuple[str, str]]:
+    patient = {
+        "resourceType": "Patient",
+        "id": "p1",
+        "text": {"status": "generated", "div": f'<div xmlns="{XHTML}">{div}</div>'},
+        **more,
+    }
+    outcome = validator(profile_).validate(patient, profiles=[profile_["url"]])
+    return [(i.severity, i.message_id) for i in outcome.issues if i.message_id.startswith("xhtml.language")]
+
+
+def test_language_sections_named_by_lang_or_xml_lang_each_and_both() -> None:
+    required = _language_profile("_yes")
+    both = '<div lang="en" xml:lang="en">Hello</div><div lang="fr" xml:lang="fr">Bonjour</div>'
+    assert _language_issues(required, both) == []
+    each = '<div lang="en">Hello</div><div xml:lang="fr">Bonjour</div>'
+    assert _language_issues(required, each) == []
+    assert _language_issues(required, "<p>Hello</p>") == [("error", "xhtml.language-sections-required")]
+    outside = '<div lang="en">Hello</div><p>stray</p>'
+    assert _language_issues(required, outside) == [("error", "xhtml.language-sections-required")]
+    conflict = '<div lang="en" xml:lang="fr">Hello</div>'
+    assert _language_issues(required, conflict) == [("warning", "xhtml.language-section-conflict")]
+
+
+def test_language_sections_prohibited_or_for_the_resource_language() -> None:
+    prohibited = _language_profile("_no")
+    assert _language_issues(prohibited, "<p>Hello</p>") == []
+    assert _language_issues(prohibited, '<p lang="en">Hello</p>') == [("error", "xhtml.language-sections")]
+    resource = _language_profile("_resource")
+    sections = '<div lang="en">Hello</div>'
+    assert _language_issues(resource, sections, language="en") == []
+    assert _language_issues(resource, sections, language="fr") == [
+        ("error", "xhtml.language-section-missing")
+    ]
+    french = _language_profile("fr")
+    assert _language_issues(french, sections) == [("error", "xhtml.language-section-missing")]
