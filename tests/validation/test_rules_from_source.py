@@ -98,12 +98,19 @@ def test_a_relative_reference_reaches_only_the_entry_its_base_names() -> None:
     )
     found = errors_of(checker.validate(other_base))
     assert ("reference.bundle-fullurl-rules", "Bundle.entry[0].resource.subject") in found
-    # from a URN-named entry, Patient/<id> names urn:uuid:<id>
+    # from a URN-named entry, Patient/<id> names urn:uuid:<id> by the general rule...
     patient = "5f1b0e8a-3c3d-4a8e-9f55-0c2b7e1d4a61"
     by_urn = _document(
         f"Patient/{patient}", f"urn:uuid:{patient}", "urn:uuid:6a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d", patient
     )
-    assert errors_of(checker.validate(by_urn)) == []
+    as_collection = {**by_urn, "type": "collection"}
+    outcome = checker.validate(as_collection)
+    assert errors_of(outcome) == []
+    assert not [i for i in outcome.issues if i.message_id == "reference.bundle-possible-match"]
+    # ...but a document reads relative references only against a RESTful fullUrl (resolveInBundle)
+    assert ("reference.bundle-fullurl-rules", "Bundle.entry[0].resource.subject") in errors_of(
+        checker.validate(by_urn)
+    )
 
 
 def test_an_entry_with_the_same_type_and_id_elsewhere_is_a_warning_outside_documents() -> None:
@@ -466,3 +473,91 @@ def test_language_sections_prohibited_or_for_the_resource_language() -> None:
     ]
     french = _language_profile("fr")
     assert _language_issues(french, sections) == [("error", "xhtml.language-section-missing")]
+
+
+# --- Document and message Bundles (BundleValidator) ---
+
+
+def test_documents_and_messages_need_entries_and_paging_links_belong_to_searches() -> None:
+    empty = {
+        "resourceType": "Bundle",
+        "identifier": {
+            "system": "urn:ietf:rfc:3986",
+            "value": "urn:uuid:0b7d4f4e-8e8e-4c9b-9a53-2f1d7c9e6a11",
+        },
+        "type": "document",
+        "timestamp": "2024-05-01T10:00:00Z",
+    }
+    assert ("bundle.no-first-entry", "Bundle") in errors_of(validator().validate(empty))
+    document = _document(
+        "Patient/p1", "http://a.example/fhir/Patient/p1", "http://a.example/fhir/Composition/c1"
+    )
+    paged = {**document, "link": [{"relation": "next", "url": "http://a.example/fhir/next"}]}
+    assert errors_of(validator().validate(paged)) == [
+        ("bundle.link-search-relation", "Bundle.link[0].relation")
+    ]
+    search = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "link": [
+            {"relation": "next", "url": "http://a.example/1"},
+            {"relation": "next", "url": "http://a.example/2"},
+        ],
+    }
+    assert errors_of(validator().validate(search)) == [("bundle.link-repeated", "Bundle.link[1]")]
+    twice = {**document, "link": [{"relation": "alternate", "url": "http://a.example/1"}] * 2}
+    assert errors_of(validator().validate(twice)) == []
+
+
+def test_a_restful_full_url_needs_a_resource_id() -> None:
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {
+                "fullUrl": "http://a.example/fhir/Patient/p1",
+                "resource": {"resourceType": "Patient", "text": _narrative("p")},
+            }
+        ],
+    }
+    assert errors_of(validator().validate(bundle)) == [("bundle.fullurl-no-id", "Bundle.entry[0]")]
+
+
+def test_a_message_headers_focus_must_be_in_the_bundle_and_orphans_are_warnings() -> None:
+    def message(focus: str, *others: dict[str, Any]) -> dict[str, Any]:
+        header = {
+            "resourceType": "MessageHeader",
+            "id": "m1",
+            "text": _narrative("m"),
+            "eventCoding": {"system": "https://x.example/events", "code": "handover"},
+            "source": {"endpoint": "https://a.example/fhir"},
+            "focus": [{"reference": focus}],
+        }
+        entries = [{"fullUrl": "https://a.example/fhir/MessageHeader/m1", "resource": header}, *others]
+        return {
+            "resourceType": "Bundle",
+            "type": "message",
+            "timestamp": "2024-05-01T10:00:00Z",
+            "entry": entries,
+        }
+
+    patient = {
+        "fullUrl": "https://a.example/fhir/Patient/p1",
+        "resource": {"resourceType": "Patient", "id": "p1", "text": _narrative("p")},
+    }
+    assert errors_of(validator().validate(message("Patient/p1", patient))) == []
+    missing = validator().validate(message("Patient/p2", patient))
+    assert errors_of(missing) == [("document.reference-not-found", "Bundle.entry[0].resource.focus[0]")]
+    assert [
+        (i.severity, i.expression) for i in missing.issues if i.message_id == "bundle.message-unreachable"
+    ] == [("warning", "Bundle.entry[1]")]
+
+
+def test_a_composition_section_entry_must_resolve() -> None:
+    document = _document(
+        "Patient/p1", "http://a.example/fhir/Patient/p1", "http://a.example/fhir/Composition/c1"
+    )
+    document["entry"][0]["resource"]["section"] = [{"title": "Goals", "entry": [{"reference": "Goal/g9"}]}]
+    assert errors_of(validator().validate(document)) == [
+        ("document.reference-not-found", "Bundle.entry[0].resource.section[0].entry[0]")
+    ]
