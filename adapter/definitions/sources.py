@@ -120,7 +120,7 @@ class _IndexedSource:
             held = [e["resource"] for e in _entries(resource)]
         if not sum(self.add(r) for r in held):
             kind = resource.get("resourceType")
-            self.issues.append(_skipped(name, f"a {kind} is not a conformance resource with a url"))
+            self.issues.append(_skipped(name, f"{kind} is not a conformance resource with a url read here"))
 
     def get(self, url: str) -> FhirJson | None:
         """The resource with this canonical URL; ``url|version`` prefers that version, and falls

@@ -10,10 +10,14 @@ OperationOutcome whose expressions are FHIRPaths with indices.
     ...                     "subject": {"reference": "Patient/1"}})
     >>> sorted({(i.message_id, i.expression) for i in outcome.errors})
     [('binding.code-system-undetermined', 'CarePlan.status'), ('binding.required', 'CarePlan.status')]
+
+A terminology server checks codes of systems not held here (SNOMED CT, LOINC, dm+d):
+``Validator(terminology_server="https://tx.example/fhir")``, or any :class:`CodeLookup`.
 """
 
 from __future__ import annotations
 
+from adapter.validation.terminology_service import CodeAnswer, CodeLookup, CodeQuestion, TerminologyServer
 from adapter.validation.validator import Validator, validate
 
-__all__ = ["Validator", "validate"]
+__all__ = ["CodeAnswer", "CodeLookup", "CodeQuestion", "TerminologyServer", "Validator", "validate"]

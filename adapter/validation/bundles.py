@@ -1,11 +1,12 @@
 """Bundle rules the StructureDefinition cannot say (FHIR R4, Bundle, "Bundle rules").
 
 - every entry of a Bundle that is not a transaction or batch has a fullUrl, and a fullUrl is an
-  absolute URL; a RESTful fullUrl ends with the entry resource's type and id;
-- a link relation (self, first, next...) occurs once per Bundle;
+  absolute URL; a RESTful fullUrl ends with the entry resource's type and id, and its resource has
+  an id (BundleValidator.validateBundle);
+- links: paging relations only in searchsets and histories, and ``self`` (and there the paging
+  relations) once (BundleValidator.validateLink);
 - search results (searchset entries with search.mode ``match``) have ids;
-- in a document, every entry can be reached from the Composition by following references
-  (forwards or backwards), as the reference validator requires.
+- documents and messages: see :mod:`adapter.validation.documents`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from adapter.outcome import Issue
 from adapter.types import FhirJson
+from adapter.validation.documents import check_document_or_message
 from adapter.validation.references import BundleIndex
 from adapter.validation.xhtml import narrative_ids
 
@@ -31,55 +33,38 @@ def check_bundle(bundle: FhirJson, path: str, resource_types: Container[str]) ->
     for index, entry in enumerate(entries if isinstance(entries, list) else []):
         if isinstance(entry, dict):
             yield from _entry(entry, f"{path}.entry[{index}]", kind, resource_types)
-    if kind == "document" and isinstance(entries, list):
-        yield from _unreachable(bundle, entries, path)
+    if kind in ("document", "message"):
+        yield from check_document_or_message(
+            bundle, entries if isinstance(entries, list) else [], path, resource_types
+        )
     if isinstance(entries, list):
         yield from _narrative_links(bundle, entries, path)
-    links = bundle.get("link")
+    yield from _links(bundle.get("link"), kind, path)
+
+
+SEARCH_RELATIONS = frozenset({"first", "previous", "next", "last"})
+
+
+def _links(links: Any, kind: Any, path: str) -> Iterable[Issue]:
+    """Bundle.link, as BundleValidator.validateLink reads it: paging relations (first, previous,
+    next, last) belong to searchsets and histories and are errors elsewhere; there, they and
+    ``self`` occur once each; in every other Bundle ``self`` occurs once. The second of a pair is
+    the one reported."""
+    paged = kind in ("searchset", "history")
+    unique = SEARCH_RELATIONS | {"self"} if paged else frozenset({"self"})
     seen: set[str] = set()
     for index, link in enumerate(links if isinstance(links, list) else []):
         relation = link.get("relation") if isinstance(link, dict) else None
-        if isinstance(relation, str):
-            if relation in seen:
-                yield Issue.error(
-                    "invalid",
-                    "bundle.link-repeated",
-                    f"The link relationship type '{relation}' can only occur once",
-                    f"{path}.link[{index}]",
-                )
-            seen.add(relation)
-
-
-def _unreachable(bundle: FhirJson, entries: list[Any], path: str) -> Iterable[Issue]:
-    """Entries of a document no chain of references (either way) connects to its Composition."""
-    index = BundleIndex.of(bundle)
-    resources = [e.get("resource") if isinstance(e, dict) else None for e in entries]
-    position = {id(r): i for i, r in enumerate(resources) if isinstance(r, dict)}
-    if not isinstance(resources[0], dict):
-        return
-    linked: dict[int, set[int]] = {i: set() for i in position.values()}
-    for source, resource in enumerate(resources):
-        if not isinstance(resource, dict):
+        if not isinstance(relation, str):
             continue
-        full_url = index.full_url_of(resource)
-        for reference in _references(resource):
-            target = index.resolve(reference, full_url)
-            if target is not None and id(target) in position and position[id(target)] != source:
-                linked[source].add(position[id(target)])
-                linked[position[id(target)]].add(source)
-    reached, frontier = {0}, [0]
-    while frontier:
-        for neighbour in linked[frontier.pop()] - reached:
-            reached.add(neighbour)
-            frontier.append(neighbour)
-    for i in sorted(set(linked) - reached):
-        name = index.full_url_of(resources[i]) or f"entry {i}"  # type: ignore[arg-type]
-        yield Issue.error(
-            "invalid",
-            "bundle.document-unreachable",
-            f"Entry '{name}' isn't reachable by traversing links (forward or backward) from the Composition",
-            f"{path}.entry[{i}]",
-        )
+        where = f"{path}.link[{index}]"
+        if not paged and relation in SEARCH_RELATIONS and isinstance(kind, str):
+            text = f"The link relationship type '{relation}' is only allowed in search sets and histories"
+            yield Issue.error("invalid", "bundle.link-search-relation", text, f"{where}.relation")
+        if relation in unique and relation in seen:
+            text = f"The link relationship type '{relation}' can only occur once"
+            yield Issue.error("invalid", "bundle.link-repeated", text, where)
+        seen.add(relation)
 
 
 NARRATIVE_LINK = "http://hl7.org/fhir/StructureDefinition/narrativeLink"
@@ -128,20 +113,6 @@ def _divs(resource: FhirJson) -> Iterable[str]:
             if isinstance(div, str):
                 yield div
             stack.extend(v for k, v in current.items() if k != "contained")
-        elif isinstance(current, list):
-            stack.extend(current)
-
-
-def _references(resource: FhirJson) -> Iterable[str]:
-    # Every Reference.reference in a resource, contained resources and extensions included.
-    stack: list[Any] = [resource]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            reference = current.get("reference")
-            if isinstance(reference, str) and not reference.startswith("#"):
-                yield reference
-            stack.extend(current.values())
         elif isinstance(current, list):
             stack.extend(current)
 
@@ -200,6 +171,10 @@ def _entry(entry: FhirJson, path: str, kind: Any, resource_types: Container[str]
     if isinstance(resource, dict) and looks_restful and looks_restful["type"] in resource_types:
         found = RESTFUL.match(full_url)
         rtype, rid = resource.get("resourceType"), resource.get("id")
+        if rid is None:
+            # BundleValidator: BUNDLE_ENTRY_URL_MATCHES_NO_ID
+            text = f"The fullUrl '{full_url}' looks like a RESTful server URL, but the resource has no id"
+            yield Issue.error("invalid", "bundle.fullurl-no-id", text, path)
         if isinstance(rid, str) and (found is None or found["type"] != rtype or found["id"] != rid):
             yield Issue.error(
                 "invalid",

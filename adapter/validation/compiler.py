@@ -117,6 +117,8 @@ def _freeze(node: _Node, source: str, *, is_root: bool = False) -> ElementRecord
         and not slices
         and not any(key.startswith(("fixed", "pattern", "minValue", "maxValue")) for key in element)
         and "maxLength" not in element
+        and _extension_value(element, MIN_LENGTH) is None
+        and _extension_value(element, REGEX) is None
         and "binding" not in element
         and all(c.get("key") == "ele-1" for c in element.get("constraint", []))
         and not any(
@@ -140,10 +142,16 @@ def _freeze(node: _Node, source: str, *, is_root: bool = False) -> ElementRecord
         constraints=tuple(_constraint(c, source) for c in element.get("constraint", [])),
         slicing=_slicing(element.get("slicing")),
         max_length=element.get("maxLength"),
+        min_length=_int_or_none(_extension_value(element, MIN_LENGTH)),
+        regex=_str_or_none(_extension_value(element, REGEX)),
         min_value=_prefixed(element, "minValue"),
         max_value=_prefixed(element, "maxValue"),
         content_reference=element.get("contentReference"),
-        narrative_language=_extension_code(element, NARRATIVE_LANGUAGE_CONTROL),
+        narrative_language=tuple(
+            str(e.get("valueCode"))
+            for e in element.get("extension", [])
+            if isinstance(e, dict) and e.get("url") == NARRATIVE_LANGUAGE_CONTROL and e.get("valueCode")
+        ),
         narrative_source=_extension_code(element, NARRATIVE_SOURCE_CONTROL),
         value_alternatives=tuple(
             str(e.get("valueCanonical"))
@@ -231,6 +239,26 @@ VALUE_ALTERNATIVES = (
 )
 NARRATIVE_LANGUAGE_CONTROL = "http://hl7.org/fhir/StructureDefinition/narrative-language-control"
 NARRATIVE_SOURCE_CONTROL = "http://hl7.org/fhir/StructureDefinition/narrative-source-control"
+
+
+MIN_LENGTH = "http://hl7.org/fhir/StructureDefinition/minLength"
+REGEX = "http://hl7.org/fhir/StructureDefinition/regex"
+
+
+def _extension_value(element: FhirJson, url: str) -> Any:
+    """The value of the element's own extension with this url (whatever its value[x] type)."""
+    for extension in element.get("extension", []):
+        if isinstance(extension, dict) and extension.get("url") == url:
+            return next((v for k, v in extension.items() if k.startswith("value")), None)
+    return None
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _extension_code(element: FhirJson, url: str) -> str | None:

@@ -39,6 +39,9 @@ UNREACHABLE: Mapping[str, str] = {
     "bundle-enrl": TERMINOLOGY.format(3, "LOINC and SNOMED CT displays"),
     "contained-resource-bad-id-ignore": "runs the reference with validateContains=IGNORE, "
     "a setting index.json does not carry",
+    "bad-markdown-no-html": "runs the reference with html-in-markdown=error (the case's name; its "
+    "default, InstanceValidatorParameters.htmlInMarkdownCheck, is WARNING), a setting index.json does "
+    "not carry",
     "extension-version-restriction-range-ctxt-r4": "loads structuredefinition-version-range-ctxt.xml, "
     "a file not in this subset",
     "bb-obs-value-is-not-in-valueset": "the reference's base step ran without the case's supporting files "

@@ -75,6 +75,8 @@ class Context:
     """Per-element walk plans, worked out once (see the walker)."""
     bound_primitives: set[tuple[int, str]] = field(default_factory=set)
     """(id of an element record, string value) pairs whose binding check found nothing to say."""
+    conforming: set[tuple[int, str]] = field(default_factory=set)
+    """(id of a value, profile URL) conformance questions being answered now (cycles end there)."""
     valid_primitives: set[tuple[str, str]] = field(default_factory=set)
     """(type code, string value) pairs whose JSON type and lexical form were checked and found good."""
     # Example hosts (example.org, example.com) in uri/url values: fine in examples, an error when
@@ -91,6 +93,9 @@ class Context:
     # URL prefixes whose extensions need no definition (the reference validator's
     # -allowed-extension-domain): a service's own extensions the caller knows of.
     allowed_extension_domains: tuple[str, ...] = ()
+    # What embedded HTML in markdown is: "warning" (the reference validator's default,
+    # InstanceValidatorParameters.htmlInMarkdownCheck), "error" or "none".
+    html_in_markdown: str = "warning"
 
     def is_resource_type(self, code: str) -> bool:
         """Is this type code a resource type (answered once per code)?"""

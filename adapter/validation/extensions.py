@@ -1,13 +1,22 @@
 """Where an extension may be used: its definition's ``context`` and ``contextInvariant``.
 
-A context of kind ``element`` names an element path (``Patient.name``) or a type (``Address``,
-``Element``); kind ``extension`` names the url of the extension it may sit inside; kind
-``fhirpath`` is an expression selecting, from the resource, the elements where it may be used.
+The rule is R4 StructureDefinition.context ("Identifies the types of resource or data type
+elements to which the extension can be applied") as the reference validator reads it
+(InstanceValidator.checkExtensionContext):
+
+- kind ``element``: ``Element`` and ``Any`` allow any place; ``Resource`` any resource;
+  ``CanonicalResource`` a resource of a canonical type (one with a ``url`` element); otherwise an
+  element path (``Patient.name``, ``Observation.value[x]``) or a type (``Address``,
+  ``DomainResource``), matched against the parent's path and along its type's base definitions;
+  ``url#path`` limits that path to resources that conform to the profile ``url``;
+- kind ``extension``: the url of the extension it sits in directly (or whose value it sits in);
+- kind ``fhirpath``: an expression selecting, from the resource, the elements where it may be used;
+- each ``contextInvariant`` must hold on the element it sits in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from adapter.outcome import Issue
@@ -41,17 +50,52 @@ their definitions name other elements."""
 
 
 def _names(parent: Parent, context: Context) -> set[str]:
-    names = {parent.path, parent.base_path, "Element"}
+    names = {parent.path, parent.base_path, "Element", "Any"}
     if parent.type_code:
-        names.add(parent.type_code)
+        names |= _type_and_bases(parent.type_code, context)
         found = context.library.structure(parent.type_code)
         if found is not None and found.kind == "resource":
             names |= {"Resource", "DomainResource"}
+            if _is_canonical(parent.type_code, context):
+                names.add("CanonicalResource")
         if found is not None and found.kind == "complex-type" and parent.type_code != "Element":
             names.add("DataType")
     if parent.type_code in ("BackboneElement", None) or "." in parent.path:
         names.add("BackboneElement")
     return names
+
+
+def _type_and_bases(type_code: str, context: Context) -> set[str]:
+    """The type and the types its definition derives from (Age -> Quantity -> Element)."""
+    found: set[str] = set()
+    url: str | None = CORE_EXTENSIONS + type_code if "/" not in type_code else type_code
+    while url is not None and len(found) < 10:
+        definition = context.library.definitions.get(url)
+        if definition is None:
+            break
+        found.add(str(definition.get("type", type_code)))
+        base = definition.get("baseDefinition")
+        url = base if isinstance(base, str) else None
+    return found or {type_code}
+
+
+def _is_canonical(resource_type: str, context: Context) -> bool:
+    elements = context.library.elements(resource_type) or ()
+    return any(e.get("path") == f"{resource_type}.url" for e in elements)
+
+
+def _element_context(
+    expression: str, names: set[str], resource: Any, conforms: Callable[[Any, str], bool] | None
+) -> bool:
+    if "#" not in expression:
+        return expression in names
+    profile, _, path = expression.partition("#")
+    if path not in names:
+        return False
+    kind = resource.get("resourceType") if isinstance(resource, dict) else None
+    if profile == f"{CORE_EXTENSIONS}{kind}":
+        return True
+    return conforms is not None and conforms(resource, profile)
 
 
 def _in_fhirpath_context(expression: str, parent: Parent, resource: Any, context: Context) -> bool:
@@ -68,12 +112,14 @@ def check_context(
     context: Context,
     resource: Any,
     enclosing_extension: str | None = None,
+    conforms: Callable[[Any, str], bool] | None = None,
 ) -> Iterable[Issue]:
-    """Is the extension allowed on this parent, and do its context invariants hold there?"""
+    """Is the extension allowed on this parent, and do its context invariants hold there?
+    ``conforms(resource, profile)`` answers profile-qualified element contexts (``url#path``)."""
     if definition.contexts:
         names = _names(parent, context)
         allowed = CONTEXT_ERRATA.get(definition.url) in names or any(
-            (rule.kind == "element" and rule.expression in names)
+            (rule.kind == "element" and _element_context(rule.expression, names, resource, conforms))
             or (rule.kind == "extension" and rule.expression == enclosing_extension)
             or (rule.kind == "fhirpath" and _in_fhirpath_context(rule.expression, parent, resource, context))
             for rule in definition.contexts
@@ -118,6 +164,7 @@ def extension_definition(
     parents: Sequence[Parent],
     context: Context,
     resource: Any,
+    conforms: Callable[[Any, str], bool] | None = None,
 ) -> tuple[StructureRecord | None, list[Issue]]:
     """The definition an extension's url names, and the issues with that url and where it is used.
 
@@ -162,13 +209,17 @@ def extension_definition(
         text = f"The extension {url} could not be found so is not allowed here"
         issues.append(Issue.error("structure", "extension.unknown", text, path))
     elif parents:
-        enclosing = next(
-            (
-                p.value.get("url")
-                for p in reversed(parents)
-                if p.type_code == "Extension" and isinstance(p.value, dict)
-            ),
-            None,
-        )
-        issues.extend(check_context(definition, parents[-1], path, context, resource, enclosing))
+        enclosing = _enclosing_extension(parents)
+        issues.extend(check_context(definition, parents[-1], path, context, resource, enclosing, conforms))
     return definition, issues
+
+
+def _enclosing_extension(parents: Sequence[Parent]) -> str | None:
+    """The url of the extension this one sits in directly, or whose value it sits in."""
+    holder = parents[-1]
+    if holder.type_code != "Extension" and holder.base_path == "Extension.value[x]" and len(parents) > 1:
+        holder = parents[-2]
+    if holder.type_code == "Extension" and isinstance(holder.value, dict):
+        url = holder.value.get("url")
+        return url if isinstance(url, str) else None
+    return None

@@ -61,8 +61,11 @@ def check_example_url(value: Any, path: str) -> Iterable[Issue]:
         )
 
 
-def check_format(code: str, value: Any, path: str, regex_for: RegexLookup) -> Iterable[Issue]:
-    """Lexical checks of one primitive value of the right JSON type."""
+def check_format(
+    code: str, value: Any, path: str, regex_for: RegexLookup, *, markdown_html: str = "warning"
+) -> Iterable[Issue]:
+    """Lexical checks of one primitive value of the right JSON type. ``markdown_html``: what an
+    HTML tag in markdown is - "warning" (the reference validator's default), "error" or "none"."""
     if isinstance(value, str):
         if value == "":
             yield Issue.error("value", "format.empty", "A primitive value cannot be an empty string", path)
@@ -92,10 +95,11 @@ def check_format(code: str, value: Any, path: str, regex_for: RegexLookup) -> It
             f"Canonical URLs must be absolute URLs if they are not fragment references ({value})",
             path,
         )
-    if code == "markdown" and isinstance(value, str):
+    if code == "markdown" and isinstance(value, str) and markdown_html != "none":
         tag = HTML_TAG.search(value)
         if tag is not None:
-            yield Issue.error(
+            yield Issue(
+                "error" if markdown_html == "error" else "warning",
                 "value",
                 "format.markdown-html",
                 f"The markdown contains content that appears to be an embedded HTML tag starting at "
@@ -107,6 +111,68 @@ def check_format(code: str, value: Any, path: str, regex_for: RegexLookup) -> It
         problem = extra(value)
         if problem:
             yield Issue.error("value", f"format.{code}", problem, path)
+            return
+    if isinstance(value, str):
+        yield from check_content(code, value, path)
+
+
+URI_FAMILY = frozenset({"uri", "url", "canonical", "oid", "uuid"})
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_OID = re.compile(r"[0-2](\.(0|[1-9][0-9]*))+")
+
+
+def check_content(code: str, value: str, path: str) -> Iterable[Issue]:
+    """What a value of the right lexical form may still get wrong, as the reference validator's
+    InstanceValidator.checkPrimitive reads R4's datatype definitions:
+
+    - any string-like value: characters below U+0020 other than tab, CR and LF are a warning
+      (R4 string: "Strings SHOULD not contain Unicode character points below 32, except for
+      u0009 (horizontal tab), u0010 (carriage return) and u0013 (line feed)");
+    - a string all of whitespace, or with leading or trailing whitespace: a warning;
+    - uri, url, canonical, oid, uuid: ``oid:`` and ``uuid:`` are not URI schemes (an error: the
+      forms are ``urn:oid:`` and ``urn:uuid:``); after ``urn:uuid:`` a UUID must follow, and after
+      ``urn:oid:`` an OID of at least two arcs beyond a short root (the reference's test: a last
+      dot at position 4 or later, or a ``1.3`` root) - errors;
+    - base64Binary with whitespace: a warning in R4 (an error from R5 on).
+    """
+    bad = sorted({f"{ord(c):x}" for c in value if ord(c) < 32 and c not in "\t\r\n"})
+    if bad:
+        yield Issue.warning(
+            "invalid",
+            "string.control-characters",
+            f"The value contains characters below U+0020 ({', '.join(bad)}), which strings should not",
+            path,
+        )
+    if code == "string":
+        if not value.strip():
+            yield Issue.warning(
+                "invalid", "string.whitespace-all", "The string value is all whitespace", path
+            )
+        elif value != value.strip():
+            text = f"The string value {_short(value)!r} has leading or trailing whitespace"
+            yield Issue.warning("invalid", "string.whitespace", text, path)
+    elif code in URI_FAMILY:
+        yield from _uri_content(code, value, path)
+    elif code == "base64Binary" and re.search(r"\s", value):
+        text = "Base64 values should not contain whitespace (R4; an error from R5 on)"
+        yield Issue.warning("invalid", "format.base64-whitespace", text, path)
+
+
+def _uri_content(code: str, value: str, path: str) -> Iterable[Issue]:
+    for scheme in ("oid:", "uuid:"):
+        if value.startswith(scheme):
+            text = f"URI values cannot start with {scheme} (the form is urn:{scheme}...): {value!r}"
+            yield Issue.error("invalid", f"uri.{scheme[:-1]}-scheme", text, path)
+    if value.startswith("urn:uuid:"):
+        uuid = value[9:].partition("#")[0]
+        if code == "canonical":
+            uuid = uuid.rpartition("|")[0] or uuid
+        if not _UUID.fullmatch(uuid):
+            yield Issue.error("invalid", "uri.uuid", f"'{uuid}' is not a valid UUID (in {value!r})", path)
+    if value.startswith("urn:oid:"):
+        oid = value[8:]
+        if not _OID.fullmatch(oid) or not (oid.rfind(".") >= 4 or oid.startswith("1.3")):
+            yield Issue.error("invalid", "uri.oid", f"'{oid}' is not a valid OID (in {value!r})", path)
 
 
 def _lexical(value: Any) -> str:

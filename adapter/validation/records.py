@@ -111,6 +111,10 @@ class ElementRecord:
     constraints: tuple[Constraint, ...] = ()
     slicing: Slicing | None = None
     max_length: int | None = None
+    min_length: int | None = None
+    """The minLength extension (R5's ElementDefinition.minLength, an extension in R4)."""
+    regex: str | None = None
+    """The regex extension on the element itself (a profile's constraint on a primitive's text)."""
     min_value: Any = None
     max_value: Any = None
     content_reference: str | None = None
@@ -142,14 +146,20 @@ class ElementRecord:
     """Not a choice and not sliced: its values can be walked without the general shape."""
     value_alternatives: tuple[str, ...] = ()
     """Extensions that may stand in for an absent primitive value (R5 valueAlternatives)."""
-    narrative_language: str | None = None
-    """A profile's narrative-language-control on a Narrative (``_no``: no language sections)."""
+    narrative_language: tuple[str, ...] = ()
+    """A profile's narrative-language-control codes on a Narrative (_no, _yes, _resource, a language)."""
     narrative_source: str | None = None
     """A profile's narrative-source-control on a Narrative: every piece of text says its source."""
 
     @property
     def has_limits(self) -> bool:
-        return self.min_value is not None or self.max_value is not None or self.max_length is not None
+        return (
+            self.min_value is not None
+            or self.max_value is not None
+            or self.max_length is not None
+            or self.min_length is not None
+            or self.regex is not None
+        )
 
     @property
     def type_codes(self) -> tuple[str, ...]:

@@ -31,6 +31,8 @@ class BundleIndex:
     by_full_url: dict[str, FhirJson] = field(default_factory=dict)
     full_urls: dict[int, str] = field(default_factory=dict)
     by_type_and_id: dict[tuple[str, str], FhirJson] = field(default_factory=dict)
+    sharing: dict[str, list[FhirJson]] = field(default_factory=dict)
+    """Every entry resource under each fullUrl (versions of one resource may share it)."""
     versions: dict[str, list[str | None]] = field(default_factory=dict)
     """The meta.versionId of each entry holding a fullUrl (several entries may share one)."""
     head: int | None = None
@@ -52,6 +54,7 @@ class BundleIndex:
                 continue
             if isinstance(full_url, str):
                 index.by_full_url[full_url] = resource
+                index.sharing[full_url] = [*index.sharing.get(full_url, []), resource]
                 index.full_urls[id(resource)] = full_url
                 meta = resource.get("meta")
                 version = meta.get("versionId") if isinstance(meta, dict) else None
@@ -67,7 +70,13 @@ class BundleIndex:
         """The entry a reference points at, by the Bundle resolution rules (None if absent): the
         entry whose fullUrl is the reference's :func:`target_url`."""
         target = target_url(reference, base_full_url)
-        return self.by_full_url.get(target) if target is not None else None
+        if target is None:
+            return None
+        version = reference.partition("/_history/")[2]
+        if not version:
+            return self.by_full_url.get(target)
+        # A versioned reference names the entry under that fullUrl whose meta.versionId it gives.
+        return next((r for r in self.sharing.get(target, []) if _version_of(r) == version), None)
 
     def near_miss(self, reference: str) -> str | None:
         """The fullUrl of an entry with the type and id a relative reference names, when the
@@ -77,6 +86,12 @@ class BundleIndex:
             return None
         found = self.by_type_and_id.get((literal["type"], literal["id"]))
         return self.full_urls.get(id(found)) if found is not None else None
+
+
+def _version_of(resource: FhirJson) -> str | None:
+    meta = resource.get("meta")
+    version = meta.get("versionId") if isinstance(meta, dict) else None
+    return version if isinstance(version, str) else None
 
 
 def target_url(reference: str, base_full_url: str | None) -> str | None:
@@ -162,30 +177,17 @@ def _aggregation(element: ElementRecord, reference: str, path: str, scope: Scope
     yield Issue.error("structure", "reference.aggregation", text, path)
 
 
-def _ambiguous(
-    bundle: BundleIndex, resolved: FhirJson, reference: str, path: str, *, strict: bool
-) -> Iterable[Issue]:
+def _ambiguous(bundle: BundleIndex, resolved: FhirJson, reference: str, path: str) -> Iterable[Issue]:
     """Several entries share the target's fullUrl (versions of one resource): a versioned reference
     must name one of their versions, an unversioned one matches them all - an error."""
     full_url = bundle.full_url_of(resolved)
     versions = bundle.versions.get(full_url, []) if full_url else []
     if len(versions) < 2:
         return
-    wanted = reference.partition("/_history/")[2]
-    if wanted:
-        if wanted not in versions:
-            text = (
-                f"Can't find '{reference}' in the bundle: {len(versions)} entries have its fullUrl "
-                f"{full_url}, but none has version {wanted}"
-            )
-            yield Issue.error("not-found", "reference.bundle-version-not-found", text, path)
-        return
+    if reference.partition("/_history/")[2]:
+        return  # a versioned reference names one of them, or none (then it is not resolved)
     text = f"Multiple matches in bundle for reference {reference} ({len(versions)} entries have {full_url})"
     yield Issue.error("invalid", "reference.bundle-ambiguous", text, path)
-    if strict:
-        # A document's or message's own references are checked again by the document rules.
-        text = f"Found {len(versions)} matches for '{reference}' in the bundle"
-        yield Issue.error("invalid", "document.reference-ambiguous", text, path)
 
 
 def check_reference(
@@ -227,10 +229,9 @@ def check_reference(
             return
         target_type = _type_of(target)
     elif scope.bundle is not None:
-        strict = scope.bundle.head is not None and scope.bundle.head == id(scope.resource)
         resolved = scope.bundle.resolve(reference, scope.full_url)
         if resolved is not None:
-            yield from _ambiguous(scope.bundle, resolved, reference, path, strict=strict)
+            yield from _ambiguous(scope.bundle, resolved, reference, path)
             target_type = _type_of(resolved)
             literal = LITERAL.search(reference)
             if literal is not None and target_type is not None and literal["type"] != target_type:
@@ -241,16 +242,6 @@ def check_reference(
                     f"not a {literal['type']}",
                     path,
                 )
-        elif strict and (near := scope.bundle.near_miss(reference)) is not None:
-            yield Issue.error(
-                "not-found",
-                "reference.bundle-fullurl-rules",
-                f"Can't find '{reference}' in the bundle. There is a resource in the bundle with the same "
-                f"type and id ({near}), but the fullUrl based rules for relative references do not let "
-                f"this reference (from '{scope.full_url}') match it",
-                path,
-            )
-            return
         elif (near := scope.bundle.near_miss(reference)) is not None:
             # The reference validator's BUNDLE_BUNDLE_POSSIBLE_MATCH_WRONG_FU: a warning beside
             # whatever the reference's own URL then says.

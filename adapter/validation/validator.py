@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from adapter.definitions import Definitions
 from adapter.outcome import Issue, OperationOutcome
@@ -37,6 +37,7 @@ class Validator:
         bundle_profiles: Sequence[tuple[str, str]] = (),
         assume_valid_rest_references: bool = True,
         allowed_extension_domains: Sequence[str] = (),
+        html_in_markdown: Literal["warning", "error", "none"] = "warning",
         terminology_server: str | httpx.Client | CodeLookup | None = None,
     ) -> None:
         """``bundle_profiles``: (rule, profile URL) pairs that put Bundle entries under a profile; a
@@ -44,6 +45,8 @@ class Validator:
         ``assume_valid_rest_references``: an unresolved reference's type is read from its URL
         (``Group/1``) and checked against the element's allowed targets.
         ``allowed_extension_domains``: URL prefixes whose extensions may be used without a definition.
+        ``html_in_markdown``: what HTML tags in a markdown value are (the reference validator's
+        html-in-markdown option; a warning by default, as there).
         ``terminology_server``: a FHIR terminology server's base URL (or an ``httpx.Client`` for it, or
         any :class:`CodeLookup`) asked about codes from systems not held here; answers are cached."""
         self.definitions = definitions if definitions is not None else Definitions.default()
@@ -60,6 +63,7 @@ class Validator:
             bundle_profiles=tuple(_bundle_rule(rule, url) for rule, url in bundle_profiles),
             assume_valid_rest_references=assume_valid_rest_references,
             allowed_extension_domains=tuple(allowed_extension_domains),
+            html_in_markdown=html_in_markdown,
         )
 
     def validate(self, resource: Any, *, profiles: Sequence[str] = ()) -> OperationOutcome:

@@ -8,6 +8,7 @@ array is met when each of its items matches some instance item.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -79,13 +80,30 @@ def check_pattern(element: ElementRecord, value: Any, path: str, source: str) ->
 def check_limits(
     element: ElementRecord, code: str, value: Any, path: str, now: dt.datetime | None = None
 ) -> Iterable[Issue]:
-    """minValue / maxValue (numbers, dates, Quantity values, Durations from ``now`` on dates) and
-    maxLength."""
+    """minValue / maxValue (numbers, dates, Quantity values, Durations from ``now`` on dates),
+    maxLength, and the minLength and regex extensions."""
     if element.max_length is not None and isinstance(value, str) and len(value) > element.max_length:
         yield Issue.error(
             "value",
             "value.max-length",
             f"The value is {len(value)} characters long, more than the maximum of {element.max_length}",
+            path,
+        )
+    if element.min_length is not None and isinstance(value, str) and len(value) < element.min_length:
+        # The minLength extension (InstanceValidator: PRIMITIVE_TOO_SHORT, an error).
+        yield Issue.error(
+            "value",
+            "value.min-length",
+            f"The value is {len(value)} characters long, less than the minimum of {element.min_length}",
+            path,
+        )
+    regex = element.regex
+    if regex is not None and isinstance(value, str | int | float) and not _matches(regex, value):
+        # The regex extension on the element (InstanceValidator: TYPE_SPECIFIC_CHECKS_DT_PRIMITIVE_REGEX).
+        yield Issue.error(
+            "value",
+            "value.regex",
+            f"The value '{value}' does not meet the regex '{regex}'",
             path,
         )
     actual = value.get("value") if isinstance(value, dict) else value
@@ -115,6 +133,13 @@ def check_limits(
                 f"The {code} value {actual} is {word} permitted value {limit}",
                 path,
             )
+
+
+def _matches(regex: str, value: Any) -> bool:
+    try:
+        return re.fullmatch(regex, str(value).lower() if isinstance(value, bool) else str(value)) is not None
+    except re.error:
+        return True  # a regex Python cannot read is the profile's problem, reported where it is read
 
 
 UCUM_SECONDS = {"a": 31_557_600, "mo": 2_629_800, "wk": 604_800, "d": 86_400, "h": 3_600, "min": 60, "s": 1}

@@ -279,7 +279,8 @@ class Walker:
                 self.add(check_identifier(value, item.path))
             if code == "Narrative" and isinstance(value, dict):
                 self.add(check_narrative(value, item.path, scope.contained))
-                self.add(check_narrative_controls(element, value, item.path, structure.url))
+                language = scope.resource.get("language") if isinstance(scope.resource, dict) else None
+                self.add(check_narrative_controls(element, value, item.path, structure.url, language))
         if element.has_invariants:
             self._invariants(element, item, code, scope)
 
@@ -376,7 +377,10 @@ class Walker:
         if problem is not None:
             self.add([problem])
             return False
-        found = list(primitives.check_format(code, value, path, self.context.regex_for))
+        markdown_html = self.context.html_in_markdown
+        found = list(
+            primitives.check_format(code, value, path, self.context.regex_for, markdown_html=markdown_html)
+        )
         if found:
             self.add(found)
         elif type(value) is str:
@@ -542,7 +546,7 @@ class Walker:
             return candidates[0]
         if code == "Extension":
             definition, issues = extension_definition(
-                element, value, path, self._parents, self.context, scope.resource
+                element, value, path, self._parents, self.context, scope.resource, self._conforms
             )
             self.add(issues)
             return definition
@@ -688,16 +692,26 @@ class Walker:
         return None if "unknown" in answers else False
 
     def _conforms(self, value: Any, profile_url: str) -> bool:
-        """Does a value meet a profile? (the profile discriminator) - a silent sub-walk."""
+        """Does a value meet a profile? (the profile discriminator, a profile-qualified extension
+        context) - a silent sub-walk. A question already being answered for this value and profile
+        (a profile whose check comes back to itself: an extension whose context names the profile
+        of the resource it sits in) is taken as met, so the walk ends."""
         target = self.context.library.structure(profile_url)
         if target is None:
             return False
-        probe = Walker(self.context)
-        probe._depth = self._depth
-        if isinstance(value, dict) and "resourceType" in value and target.kind == "resource":
-            probe.structure(target, value, target.type, Scope(value, value))
-        else:
-            probe.structure(target, value, target.type, Scope({}, {}))
+        asking = (id(value), profile_url)
+        if asking in self.context.conforming:
+            return True
+        self.context.conforming.add(asking)
+        try:
+            probe = Walker(self.context)
+            probe._depth = self._depth
+            if isinstance(value, dict) and "resourceType" in value and target.kind == "resource":
+                probe.structure(target, value, target.type, Scope(value, value))
+            else:
+                probe.structure(target, value, target.type, Scope({}, {}))
+        finally:
+            self.context.conforming.discard(asking)
         return not any(i.is_error for i in probe.issues)
 
     # -- invariants ---------------------------------------------------------------------------

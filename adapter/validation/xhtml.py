@@ -12,6 +12,7 @@ from typing import Any
 from lxml import etree
 
 from adapter.outcome import Issue
+from adapter.validation.narrative_language import check_language_control
 from adapter.validation.records import ElementRecord
 
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -160,12 +161,16 @@ validator's message names boilerplate, generated and original."""
 
 
 def check_narrative_controls(
-    element: ElementRecord, narrative: dict[str, Any], path: str, profile: str
+    element: ElementRecord, narrative: dict[str, Any], path: str, profile: str, resource_language: Any = None
 ) -> list[Issue]:
     """The narrative controls a profile puts on its Narrative element (language and source)."""
     issues: list[Issue] = []
-    if element.narrative_language == "_no":
-        issues += check_no_language_sections(narrative, path, profile)
+    if element.narrative_language:
+        root = _parsed_div(narrative)
+        if root is not None:
+            issues += check_language_control(
+                element.narrative_language, root, resource_language, path, profile
+            )
     if element.narrative_source is not None:
         issues += check_narrative_sources(narrative, path, profile)
     return issues
@@ -210,28 +215,6 @@ def _unlabelled(node: Any) -> list[str]:
         if child.tail and child.tail.strip():
             found.append(" ".join(child.tail.split()))
     return found
-
-
-def check_no_language_sections(narrative: dict[str, Any], path: str, profile: str) -> list[Issue]:
-    """A profile's narrative-language-control ``_no``: the div has no language sections (no
-    element inside it carries lang or xml:lang)."""
-    root = _parsed_div(narrative)
-    if root is None:
-        return []
-    languages: list[str] = []
-    for node in root.iterdescendants():
-        if not isinstance(node.tag, str):
-            continue
-        found = node.get("lang") or node.get("{http://www.w3.org/XML/1998/namespace}lang")
-        if found and found not in languages:
-            languages.append(found)
-    if not languages:
-        return []
-    text = (
-        f"The xhtml has some language sections ({', '.join(sorted(languages))}), but language sections "
-        f"are prohibited in this context by the profile {profile}"
-    )
-    return [Issue.error("business-rule", "xhtml.language-sections", text, path)]
 
 
 def check_narrative(

@@ -31,7 +31,14 @@ CAREPLAN: dict[str, Any] = {
 
 
 def test_public_surface_is_listed() -> None:
-    assert sorted(adapter.validation.__all__) == ["Validator", "validate"]
+    assert sorted(adapter.validation.__all__) == [
+        "CodeAnswer",
+        "CodeLookup",
+        "CodeQuestion",
+        "TerminologyServer",
+        "Validator",
+        "validate",
+    ]
 
 
 def test_a_valid_care_plan_has_no_issues() -> None:
