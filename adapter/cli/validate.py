@@ -17,10 +17,11 @@ from typing import Annotated
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape as escape_markup
 from rich.progress import Progress
 from rich.table import Table
 
-from adapter.cli.io import EXIT_BAD_INPUT, fail, print_outcome
+from adapter.cli.io import EXIT_BAD_INPUT, escape, fail, print_outcome
 from adapter.definitions import Definitions, source_for_path
 from adapter.errors import AdapterError
 from adapter.outcome import Issue, OperationOutcome
@@ -98,12 +99,13 @@ def _print_text(console: Console, results: Sequence[FileOutcome]) -> None:
         shown = [i for i in result.outcome.issues if i.severity != "information"]
         if not shown:
             continue
-        console.print(f"[bold]{result.shown_as}[/bold]")
+        console.print(f"[bold]{escape_markup(escape(str(result.shown_as)))}[/bold]")
         for issue in shown:
             colour = {"fatal": "red", "error": "red", "warning": "yellow"}.get(issue.severity, "white")
             where = f" @ {issue.expression}" if issue.expression else ""
             console.print(
-                f"  [{colour}]{issue.severity}[/{colour}] {issue.message_id}: {issue.text}{where}",
+                f"  [{colour}]{issue.severity}[/{colour}] {issue.message_id}: "
+                + escape_markup(escape(f"{issue.text}{where}")),
                 markup=True,
                 highlight=False,
             )

@@ -309,3 +309,12 @@ def test_an_oversized_source_is_refused_before_it_is_read(
         app, ["convert", str(export), "--from", "carat", "--to", "fhir", "--out", str(tmp_path / "o")]
     )
     assert result.exit_code == 1 and "more than the limit" in result.output
+
+
+def test_rich_markup_in_a_record_is_shown_as_written_not_obeyed(tmp_path: Path) -> None:
+    data = (ROOT / "fixtures" / "clients" / "02-carat-release.json").read_text(encoding="utf-8")
+    source = tmp_path / "plan.json"
+    source.write_text(data.replace('"Wiśniewski"', '"Wi[/]ś[bold]"', 1), encoding="utf-8")
+    result = runner.invoke(app, ["check", str(source), "--today", "2026-11-25"])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Wi[/]ś[bold]" in result.output
