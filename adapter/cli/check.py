@@ -17,6 +17,7 @@ from typing import Annotated
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape as escape_markup
 from rich.table import Table
 
 from adapter.cli.io import EXIT_BAD_INPUT, CommandFailed, escape, judged_on, read_record
@@ -66,19 +67,28 @@ def _read(path: Path, from_system: str | None) -> ClientRecord:
 
 
 def _holder_names(report: CoordinationReport) -> str:
-    return ", ".join(f"{' '.join(m.name.given)} {m.name.family} ({m.id})" for m in report.decision.holders)
+    return markup(
+        ", ".join(f"{' '.join(m.name.given)} {m.name.family} ({m.id})" for m in report.decision.holders)
+    )
+
+
+def markup(text: object) -> str:
+    """Text from a record, safe inside rich markup ('[/]' in a name is shown, not obeyed) and escaped."""
+    return escape_markup(escape(str(text)))
 
 
 def _print_report(console: Console, path: Path, record: ClientRecord, report: CoordinationReport) -> None:
     user, plan, decision = record.service_user, record.plan, report.decision
-    console.rule(f"[bold]{' '.join(user.name.given)} {user.name.family}[/] · {path}")
+    name = markup(" ".join([*user.name.given, user.name.family]))
+    console.rule(f"[bold]{name}[/] · {markup(path)}")
     console.print(
-        f"plan {plan.id}: {plan.kind} care plan, {plan.status}, {plan.tier} · judged on {report.today}"
+        f"plan {markup(plan.id)}: {plan.kind} care plan, {plan.status}, {plan.tier} "
+        f"· judged on {report.today}"
     )
     if decision.role is None:
         console.print("[bold yellow]care co-ordination: a decision is needed[/]")
         for candidate in decision.candidates:
-            console.print(f"  candidate: {candidate}")
+            console.print(f"  candidate: {markup(candidate)}")
     else:
         team = _holder_names(report) or "[red]nobody on the care team holds this role[/]"
         console.print(f"[bold]care co-ordination: {decision.role}[/] - {team}")
@@ -94,8 +104,8 @@ def _print_report(console: Console, path: Path, record: ClientRecord, report: Co
         table.add_row(
             f"[{style}]{finding.severity}[/]",
             str(finding.code),
-            finding.expression,
-            finding.text,
+            markup(finding.expression),
+            markup(finding.text),
             str(finding.source),
         )
     console.print(table)

@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape as escape_markup
 from rich.progress import Progress
 from rich.table import Table
 
@@ -199,7 +200,7 @@ def _summary(results: list[FileResult]) -> Table:
         table.add_column(column)
     for result in results:
         table.add_row(
-            result.source.name,
+            escape_markup(escape(result.source.name)),
             str(len(result.outputs)),
             str(len(result.unmapped)),
             str(len(result.losses)),

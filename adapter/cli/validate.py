@@ -21,13 +21,15 @@ from typing import TYPE_CHECKING, Annotated
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape as escape_markup
 
-from adapter.cli.io import EXIT_BAD_INPUT, fail, print_outcome
+from adapter.cli.io import EXIT_BAD_INPUT, escape, fail, print_outcome
 from adapter.definitions import Definitions, source_for_path
 from adapter.errors import AdapterError
 from adapter.outcome import Issue, OperationOutcome
 from adapter.validation.inputs import load_file
 from adapter.validation.validator import Validator
+from adapter.wire import shape_issues
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -68,7 +70,10 @@ def validate_file(
     loaded = load_file(path)
     issues: list[Issue] = list(loaded.issues)
     for resource in loaded.resources:
-        issues.extend(validator.validate(resource, profiles=profiles).issues)
+        # JSON that breaks the R4 shape is reported where it breaks; the validator walks only
+        # resources whose shape it can trust (fuzzing found shapes that crash its later steps).
+        broken = shape_issues(resource) if isinstance(resource, dict) and "resourceType" in resource else []
+        issues.extend(broken or validator.validate(resource, profiles=profiles).issues)
     return FileOutcome(path, len(loaded.resources), OperationOutcome.of(issues), shown_as or str(path))
 
 
@@ -105,12 +110,13 @@ def _print_text(console: Console, results: Sequence[FileOutcome]) -> None:
         shown = [i for i in result.outcome.issues if i.severity != "information"]
         if not shown:
             continue
-        console.print(f"[bold]{result.shown_as}[/bold]")
+        console.print(f"[bold]{escape_markup(escape(str(result.shown_as)))}[/bold]")
         for issue in shown:
             colour = {"fatal": "red", "error": "red", "warning": "yellow"}.get(issue.severity, "white")
             where = f" @ {issue.expression}" if issue.expression else ""
             console.print(
-                f"  [{colour}]{issue.severity}[/{colour}] {issue.message_id}: {issue.text}{where}",
+                f"  [{colour}]{issue.severity}[/{colour}] {issue.message_id}: "
+                + escape_markup(escape(f"{issue.text}{where}")),
                 markup=True,
                 highlight=False,
             )

@@ -61,7 +61,7 @@ from adapter.model import ClientRecord
 from adapter.outcome import Issue, OperationOutcome
 from adapter.store import DuplicateMessage, Receipt, Refusal, Store, TaskState
 from adapter.types import FhirJson, OdsCode
-from adapter.wire import json_to_xml
+from adapter.wire import shape_issues
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,12 +202,8 @@ def _shape_problem(bundle: object, *, handover: bool) -> tuple[str, str, bool] |
 def _fhir_shape_problem(bundle: FhirJson) -> tuple[str, str] | None:
     """The first place the JSON does not fit the R4 definitions (an array where one value belongs, a
     number where an object does, an unknown name), as the XML writer, which walks them all, finds it."""
-    try:
-        json_to_xml(bundle, indent=False)
-    except InvalidFhir as error:
-        first = error.outcome.issues[0]
-        return (first.expression or "Bundle", first.text)
-    return None
+    issues = shape_issues(bundle)
+    return (issues[0].expression or "Bundle", issues[0].text) if issues else None
 
 
 def _json_kind(value: object) -> str:

@@ -11,6 +11,8 @@
   (compiled once per type into :class:`Layout` records): element order, value attributes,
   ``_element`` extensions, choice types, contained resources, XHTML narrative.
 - :func:`read_resource` / :func:`write_resource`: either format, sniffed when not given.
+- :func:`shape_issues`: where a resource's JSON breaks the R4 definitions' shape (a guard before any
+  code walks it).
 - :func:`parse_untrusted_xml`: the one way to parse XML from outside (any XML format), with DTDs,
   entities and network off and size/depth limits.
 
@@ -27,7 +29,7 @@ from adapter.wire.layout import FHIR_NS, XHTML_NS, Kind, Layout, Layouts, Slot, 
 from adapter.wire.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_XML_DEPTH
 from adapter.wire.safe_xml import parse_untrusted_xml
 from adapter.wire.xml_reader import XmlReading, read_xml_collecting, xml_to_json
-from adapter.wire.xml_writer import json_to_xml
+from adapter.wire.xml_writer import json_to_xml, shape_issues
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -48,6 +50,7 @@ __all__ = [
     "read_json",
     "read_resource",
     "read_xml_collecting",
+    "shape_issues",
     "sniff_format",
     "write_json",
     "write_resource",

@@ -76,6 +76,21 @@ def json_to_xml(resource: FhirJson, *, indent: bool = True) -> bytes:
     return text.encode("utf-8")
 
 
+def shape_issues(resource: FhirJson) -> list[Issue]:
+    """Every place where ``resource`` does not fit the R4 definitions' JSON shape (an unknown name, an
+    array where max is 1, a number where an object belongs ...), each with its FHIRPath; empty when it
+    fits. A reader's guard: code that walks a resource may then trust its shape.
+
+    >>> shape_issues({"resourceType": "Patient", "name": "Ann"})[0].expression
+    'Patient.name'
+    """
+    try:
+        json_to_xml(resource, indent=False)
+    except InvalidFhir as error:
+        return list(error.outcome.issues)
+    return []
+
+
 def _unwritable(path: FhirPath) -> Issue:
     return Issue.error("value", "fhir-json.xml-char", "the resource holds a character XML cannot carry", path)
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -309,3 +312,63 @@ def test_an_oversized_source_is_refused_before_it_is_read(
         app, ["convert", str(export), "--from", "carat", "--to", "fhir", "--out", str(tmp_path / "o")]
     )
     assert result.exit_code == 1 and "more than the limit" in result.output
+
+
+def test_rich_markup_in_a_record_is_shown_as_written_not_obeyed(tmp_path: Path) -> None:
+    data = (ROOT / "fixtures" / "clients" / "02-carat-release.json").read_text(encoding="utf-8")
+    source = tmp_path / "plan.json"
+    source.write_text(data.replace('"Wiśniewski"', '"Wi[/]ś[bold]"', 1), encoding="utf-8")
+    result = runner.invoke(app, ["check", str(source), "--today", "2026-11-25"])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Wi[/]ś[bold]" in result.output
+
+
+# Found by the fuzz suite (CAREPLAN_FUZZ_EXAMPLES=300): JSON shapes that crashed the validator's later
+# steps, through `careplan validate` (a traceback) and POST /$validate (a 500).
+def bundle_type_an_object(bundle: dict[str, Any]) -> None:
+    bundle["type"] = {}
+
+
+def meta_profile_a_number(bundle: dict[str, Any]) -> None:
+    bundle["entry"][0]["resource"]["meta"]["profile"] = 42
+
+
+VALIDATOR_CRASHES = [bundle_type_an_object, meta_profile_a_number]
+
+
+def broken_bundle(breakage: Callable[[dict[str, Any]], None]) -> bytes:
+    bundle = json.loads((ROOT / "fixtures" / "golden" / "10-dropout-reengaged.bundle.json").read_bytes())
+    breakage(bundle)
+    return json.dumps(bundle).encode()
+
+
+@pytest.mark.parametrize("breakage", VALIDATOR_CRASHES)
+def test_validate_answers_a_shape_that_crashed_the_validator(
+    tmp_path: Path, breakage: Callable[[dict[str, Any]], None]
+) -> None:
+    source = tmp_path / "bundle.json"
+    source.write_bytes(broken_bundle(breakage))
+    result = runner.invoke(app, ["validate", str(source)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 1 and "json" in result.output.lower()
+
+
+@pytest.mark.parametrize("breakage", VALIDATOR_CRASHES)
+def test_post_validate_answers_a_shape_that_crashed_the_validator(
+    tmp_path: Path, breakage: Callable[[dict[str, Any]], None]
+) -> None:
+    from fastapi.testclient import TestClient
+    from server.cases import CARAT, bearer, cjit_app
+
+    from adapter.handover import Ed25519Signer
+
+    with TestClient(
+        cjit_app(tmp_path, Ed25519Signer.generate(CARAT)), raise_server_exceptions=False
+    ) as client:
+        response = client.post(
+            "/$validate",
+            content=broken_bundle(breakage),
+            headers={"Content-Type": "application/fhir+json"} | bearer("carat-token"),
+        )
+    assert response.status_code == 200, response.text[:300]
+    assert read_json(response.content)["issue"][0]["severity"] == "error"

@@ -33,6 +33,7 @@ def test_the_public_surface_is_what_all_lists() -> None:
         "read_json",
         "read_resource",
         "read_xml_collecting",
+        "shape_issues",
         "sniff_format",
         "write_json",
         "write_resource",

@@ -12,10 +12,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from adapter.outcome import OperationOutcome
 from adapter.server.deps import CallerDep, FhirBodyDep, ValidatorDep
 from adapter.server.http_problem import HttpProblem
 from adapter.server.wire import fhir_response
 from adapter.types import FhirJson
+from adapter.wire import shape_issues
 
 router = APIRouter(tags=["validation"])
 ProfileQuery = Annotated[list[str] | None, Query(description="Profiles to validate against (repeatable).")]
@@ -67,7 +69,14 @@ def _validate(
             f"posted to {expected_type}/$validate, but the resource is a {resource.get('resourceType')}",
             "resourceType",
         )
-    outcome = validator.validate(resource, profiles=[*(profile or []), *named])
+    # JSON that breaks the R4 shape is answered with where it breaks: the validator walks resources
+    # whose shape it can trust (fuzzing found shapes that crash its later steps).
+    broken = shape_issues(resource) if "resourceType" in resource else []
+    outcome = (
+        OperationOutcome.of(broken)
+        if broken
+        else validator.validate(resource, profiles=[*(profile or []), *named])
+    )
     return fhir_response(request, outcome.to_fhir())
 
 
