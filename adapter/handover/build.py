@@ -361,6 +361,7 @@ def build_handover(
         reason=reason,
         destination=destination,
         destination_is_cjit=destination_org.kind is OrganisationKind.CJIT,
+        at=at,
         today=day.today(),
     )
     confirmed = confirmed_destination if _confirmed(record, destination, reason) else None
