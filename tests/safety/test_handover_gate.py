@@ -5,14 +5,19 @@ name is refused unless confirmed with a reason (H-11)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
+from typer.testing import CliRunner
 
+from adapter.cli import app as careplan
 from adapter.errors import AdapterError
 from adapter.handover import HandoverInput, HandoverReason
 from adapter.model import load_record
-from safety.safety_cases import CJIT, Keys, build, data, of_type
+from adapter.store import open_store
+from safety.safety_cases import CJIT, Keys, build, data, of_type, receive
 
 
 def _refusal(client: dict[str, Any], *, at: str, to: str = CJIT) -> list[tuple[str, str | None]]:
@@ -108,3 +113,26 @@ def test_h11_a_confirmed_destination_goes_with_the_reason_recorded_in_the_messag
     task = message["entry"][1]["resource"]
     assert any(reason in note["text"] and "Y07777" in note["text"] for note in task["note"])
     assert reason in task["text"]["div"]
+
+
+def test_h09_careplan_check_reports_implausible_prescribing_at_export(tmp_path: Path) -> None:
+    client = data()
+    client["plan"]["interventions"][0]["prescribing"]["daily_dose"] = {"value": "450", "unit": "mg"}
+    source = tmp_path / "plan.json"
+    source.write_bytes(orjson.dumps(client))
+    result = CliRunner().invoke(careplan, ["check", str(source), "--today", "2026-11-25"])
+    assert result.exit_code == 1
+    assert "prescribing error: plan.interventions[0].prescribing.daily_dose.value" in result.output
+
+
+def test_h09_receipt_refuses_prescribing_that_fails_its_checks_and_stores_nothing() -> None:
+    keys, store = Keys(), open_store(":memory:")
+    message = build(load_record(data()), keys, at="2026-11-25T10:30:00+00:00")
+    # Read by a receiver whose day is before the recorded last dose (08:10): the dose is "in the future".
+    ack = receive(message, store, keys, at="2026-11-25T07:00:00+00:00")
+    assert ack.code == "fatal-error"
+    assert [i["details"]["coding"][0]["code"] for i in ack.outcome["issue"]] == [
+        "prescribing.last-dose-future"
+    ]
+    assert ack.outcome["issue"][0]["expression"] == ["plan.interventions[0].prescribing.last_dose_at"]
+    assert store.list_plans(CJIT) == []
