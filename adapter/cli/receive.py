@@ -110,6 +110,12 @@ def command(
         write_output(out, answer)
     status = ack.task_status.value if ack.task_status else "not recorded"
     say(f"message {ack.message_id}: {ack.code} (Task {status}); acknowledgement {ack.header['id']}")
+    if ack.code == "ok":
+        # What the acknowledgement says besides "received": kept as history, a consent withdrawn ...
+        for issue in ack.outcome["issue"]:
+            codings = (issue.get("details") or {}).get("coding") or [{}]
+            if codings[0].get("code") != "handover.received":
+                say(f"  {issue['severity']}: {issue['diagnostics']}")
     if ack.code != "ok":
         for issue in ack.outcome["issue"]:
             where = ", ".join(issue.get("expression", []))
