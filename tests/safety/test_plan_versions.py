@@ -4,9 +4,14 @@ version is kept, an older never becomes current, and plans are keyed by source a
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
+from typer.testing import CliRunner
+
+from adapter.cli import app as careplan
 from adapter.model import ClientRecord, load_record
 from adapter.store import Standing, open_store
+from adapter.wire import write_json
 from safety.safety_cases import CARAT, CJIT, Keys, build, data, issues, receive
 
 
@@ -69,3 +74,29 @@ def test_h02_one_local_plan_id_from_two_prisons_for_two_clients_is_two_plans() -
     assert sorted(p.service_user.name.family for p in store.list_plans(CJIT)) == ["Holt", "Wiśniewski"]
     assert store.find_plans(CJIT, "A4821KD") == [first]
     assert store.find_plans(CJIT, "B7788XY") == [second]
+
+
+def test_h02_careplan_receive_exports_the_plan_of_the_client_it_received(tmp_path: Path) -> None:
+    keys = Keys()
+    trust = tmp_path / "trust"
+    trust.mkdir()
+    (trust / "NTI.pub.pem").write_bytes(keys.signer(CARAT).verifier().public_pem())
+    other = data()
+    other["service_user"].update(
+        {"nhs_number": "9992819383", "prison_number": "B7788XY", "birth_date": "1979-05-02"}
+    )
+    other["service_user"].pop("pnc_id")
+    other["service_user"]["name"] = {"given": ["Dean"], "family": "Holt"}
+    db = str(tmp_path / "cjit.db")
+    for name, client in (("first", load_record(data())), ("second", load_record(other))):
+        message = tmp_path / f"{name}.json"
+        message.write_bytes(write_json(build(client, keys, at="2026-11-25T10:30:00+00:00")))
+        export = tmp_path / f"{name}.xml"
+        arguments = ["receive", str(message), "--as", CJIT, "--trust", str(trust), "--db", db]
+        arguments += ["--system", "cjit-dir", "--export", str(export), "--at", "2026-11-25T11:00:00+00:00"]
+        result = CliRunner().invoke(careplan, arguments)
+        assert result.exit_code == 0, result.output
+    second = (tmp_path / "second.xml").read_text()
+    assert "Holt" in second and "Tomasz" not in second
+    assert "Tomasz" in (tmp_path / "first.xml").read_text()
+    assert "Holt" not in (tmp_path / "first.xml").read_text()
