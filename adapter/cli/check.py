@@ -10,6 +10,7 @@ record (that file gets a one-line message naming the field; the others are still
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -25,6 +26,7 @@ from adapter.cli.io import day_clock as _clock
 from adapter.coordination.fhir import operation_outcome
 from adapter.coordination.findings import CoordinationReport, check_coordination
 from adapter.errors import AdapterError
+from adapter.handover.prescribing import prescribing_issues
 from adapter.model import ClientRecord
 from adapter.outcome import Issue, OperationOutcome
 from adapter.types import FhirJson
@@ -143,12 +145,25 @@ def command(
             exit_code = EXIT_BAD_INPUT
             continue
         report = check_coordination(record, today=clock)
-        if report.has_errors:
+        # Prescribing is checked at export as at handover and receipt (hazard H-09): as of the end of
+        # the day judged, so a dose recorded this morning is not "in the future".
+        at = clock.now() if today is None else datetime.combine(clock.today(), time(23, 59, 59), UTC)
+        prescribing = prescribing_issues(record, at)
+        if report.has_errors or any(issue.severity == "error" for issue in prescribing):
             exit_code = max(exit_code, EXIT_FINDING_ERROR)
         if output_format == OutputFormat.JSON:
-            entries.append({"fullUrl": path.resolve().as_uri(), "resource": operation_outcome(report)})
+            outcome = operation_outcome(report)
+            if prescribing:
+                outcome["issue"] = (
+                    outcome.get("issue", []) + OperationOutcome.of(prescribing).to_fhir()["issue"]
+                )
+            entries.append({"fullUrl": path.resolve().as_uri(), "resource": outcome})
         else:
             _print_report(out, path, record, report)
+            for issue in prescribing:
+                out.print(
+                    escape(f"prescribing {issue.severity}: {issue.expression}: {issue.text}"), markup=False
+                )
     if output_format == OutputFormat.JSON:
         bundle = {"resourceType": "Bundle", "type": "collection", "entry": entries}
         typer.echo(orjson.dumps(bundle, option=orjson.OPT_INDENT_2).decode())

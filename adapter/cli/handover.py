@@ -141,3 +141,6 @@ def command(
     else:
         write_output(out, data)
         say(f"handover {message_id} to {to} written to {out}")
+    # What travels as a warning (co-ordination findings, a stale last dose, a confirmed destination).
+    for note in message["entry"][1]["resource"].get("note") or []:
+        say(f"  {note['text']}")

@@ -21,6 +21,7 @@ from adapter.cli.io import EXIT_REFUSED, fail, say
 if TYPE_CHECKING:
     import httpx
 
+    from adapter.delivery.deliverer import Gate
     from adapter.delivery.outbox import OutboxEntry, SqlOutbox
 
 TOKEN_ENV = "CAREPLAN_DELIVERY_TOKEN"
@@ -43,6 +44,14 @@ def delivery_client(timeout: float) -> httpx.Client:
     token = os.environ.get(TOKEN_ENV)
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     return httpx.Client(headers=headers, timeout=timeout)
+
+
+def consent_gate_for(db: str) -> Gate:
+    """The consent rule at delivery, knowing the withdrawals recorded in the same database."""
+    from adapter.delivery.deliverer import consent_gate
+    from adapter.store import open_store
+
+    return consent_gate(open_store(db).withdrawn_consents())
 
 
 def describe(entry: OutboxEntry) -> str:
@@ -132,7 +141,7 @@ def deliver(ctx: typer.Context, timeout: TimeoutOption = 30.0) -> None:
 
     queue = _queue(ctx.obj)
     with delivery_client(timeout) as client:
-        for entry in Deliverer(client, queue).deliver_pending():
+        for entry in Deliverer(client, queue, gate=consent_gate_for(ctx.obj)).deliver_pending():
             say(describe(entry))
     _show(queue, None)
 
@@ -159,7 +168,7 @@ def retry(
     except AdapterError as error:
         fail(error.outcome.issues[0].text)
     with delivery_client(timeout) as client:
-        entry = Deliverer(client, queue).deliver(message_id)
+        entry = Deliverer(client, queue, gate=consent_gate_for(ctx.obj)).deliver(message_id)
     say(describe(entry))
     if entry.status is not OutboxStatus.DELIVERED:
         raise typer.Exit(EXIT_REFUSED)

@@ -29,27 +29,27 @@ from adapter.cli.io import (
 from adapter.errors import AdapterError
 from adapter.handover.receive import check_message_shape, receive_handover
 from adapter.handover.signing import TrustList
+from adapter.model import ClientRecord
 from adapter.store import Store, open_store
 from adapter.types import FhirJson, OdsCode
-from adapter.urls import CARE_PLAN_ID_SYSTEM
 from adapter.wire import read_resource, write_resource
 
 
-def _plan_id(message: FhirJson) -> str | None:
-    plan = next(
-        (
-            e["resource"]
-            for e in message.get("entry", [])
-            if e.get("resource", {}).get("resourceType") == "CarePlan"
-        ),
-        None,
-    )
-    if plan is None:
+def _held(store: Store, holder: OdsCode, message: FhirJson) -> ClientRecord | None:
+    """The plan now held for the message's client from its sender: by the store's key (source, client,
+    plan id), never by the local plan id alone, which two prisons may both use (hazard H-02)."""
+    from adapter.fhir import from_fhir
+    from adapter.handover import sender_of
+
+    sender = sender_of(message)
+    if sender is None:
         return None
-    local = next(
-        (i.get("value") for i in plan.get("identifier", []) if i.get("system") == CARE_PLAN_ID_SYSTEM), None
-    )
-    return str(local or plan.get("id"))
+    try:
+        sent = from_fhir(message).record
+    except AdapterError:
+        return None
+    held = store.held_version(holder, sent, source=sender)
+    return held[0] if held is not None else None
 
 
 def command(
@@ -117,31 +117,35 @@ def command(
         write_output(out, answer)
     status = ack.task_status.value if ack.task_status else "not recorded"
     say(f"message {ack.message_id}: {ack.code} (Task {status}); acknowledgement {ack.header['id']}")
+    if ack.code == "ok":
+        # What the acknowledgement says besides "received": kept as history, a consent withdrawn ...
+        for issue in ack.outcome["issue"]:
+            codings = (issue.get("details") or {}).get("coding") or [{}]
+            if codings[0].get("code") != "handover.received":
+                say(f"  {issue['severity']}: {issue['diagnostics']}")
     if ack.code != "ok":
         for issue in ack.outcome["issue"]:
             where = ", ".join(issue.get("expression", []))
             say(f"  {issue['severity']}: {issue['diagnostics']}" + (f" @ {where}" if where else ""))
         raise typer.Exit(EXIT_REFUSED)
-    plan_id = _plan_id(message)
-    record = store.get_plan(as_organisation, plan_id) if plan_id else None
+    record = _held(store, as_organisation, message)
     if record is not None:
         from adapter.fhir import care_plan_id
 
-        say(f"plan {plan_id} stored as CarePlan/{care_plan_id(record)}")
+        say(f"plan {record.plan.id} held as CarePlan/{care_plan_id(record)}")
     if system is not None and export is not None:
-        _export(store, as_organisation, plan_id, system, export)
+        _export(record, system, export)
 
 
-def _export(store: Store, holder: OdsCode, plan_id: str | None, system: str, export: Path) -> None:
+def _export(record: ClientRecord | None, system: str, export: Path) -> None:
     from adapter.dialects import write as write_system
 
-    record = store.get_plan(holder, plan_id) if plan_id else None
     if record is None:
-        fail(f"the accepted plan {plan_id} is not in the store", EXIT_REFUSED)
+        fail("the plan received is not in the store", EXIT_REFUSED)
     try:
         written = write_system(system, record)
     except AdapterError as error:
         print_outcome(error.outcome, f"--system {system}")
-        fail(f"the plan was accepted and stored, but cannot be written as {system}", EXIT_REFUSED)
+        fail(f"the plan was received and stored, but cannot be written as {system}", EXIT_REFUSED)
     write_output(export, written.data)
     say(f"plan written as {system} to {export} ({len(written.losses)} fields it cannot carry)")

@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from adapter.cli.io import EXIT_REFUSED, fail, print_outcome, read_input, say
-from adapter.cli.outbox import DbOption, delivery_client, describe
+from adapter.cli.outbox import DbOption, consent_gate_for, delivery_client, describe
 from adapter.delivery.deliverer import Deliverer, RetryPolicy
 from adapter.delivery.outbox import OutboxStatus, message_id_of, open_outbox
 from adapter.errors import AdapterError
@@ -61,7 +61,10 @@ def command(
         fail(f"{describe(queued)}; careplan outbox retry {message_id} tries again")
     with delivery_client(timeout) as client:
         deliverer = Deliverer(
-            client, queue, policy=RetryPolicy(max_attempts=attempts, give_up_after=give_up_after * 3600)
+            client,
+            queue,
+            policy=RetryPolicy(max_attempts=attempts, give_up_after=give_up_after * 3600),
+            gate=consent_gate_for(db),
         )
         try:
             entry = deliverer.send(message, to_url)

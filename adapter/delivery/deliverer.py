@@ -19,6 +19,10 @@ no answer (connection, timeout), 408, 429, 5xx         retried (429/503 Retry-Af
 any other answer (401, 403, 413, 415, 422, not an ack) failed: retrying cannot change it
 ====================================================  ==========================================
 
+Before a handover is sent, the consent rule is asked again (``gate``; by default
+:func:`consent_gate`): a consent that has expired, been refused or withdrawn since the message was
+built stops it, and the entry is failed with the reason.
+
 Every attempt is written to the outbox before the wait for the next one, so a crash mid-way resumes
 with the attempts already used. A run tries up to ``policy.max_attempts`` in all (a short burst, with
 backoff); after that the entry stays pending, and each later run (``careplan outbox deliver`` from a
@@ -45,6 +49,22 @@ from adapter.wire import read_json, write_json
 
 Sleeper = Callable[[float], None]
 """Waits the given number of seconds (``time.sleep``; a recorder in tests)."""
+
+Gate = Callable[[FhirJson, Clock], str | None]
+"""Asked before a queued message is sent: why it may no longer go (None: it may)."""
+
+
+def consent_gate(withdrawn: set[tuple[str, str]]) -> Gate:
+    """The consent rule at delivery (adapter.handover.withdraw.delivery_refusal), knowing the
+    withdrawals the sender recorded (``Store.withdrawn_consents``)."""
+
+    def gate(message: FhirJson, clock: Clock) -> str | None:
+        from adapter.handover.withdraw import delivery_refusal
+
+        return delivery_refusal(message, clock, withdrawn)
+
+    return gate
+
 
 RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 """HTTP statuses that say "not now" rather than "no"."""
@@ -132,12 +152,14 @@ class Deliverer:
         clock: Clock | None = None,
         sleep: Sleeper = time.sleep,
         policy: RetryPolicy | None = None,
+        gate: Gate | None = None,
     ) -> None:
         self.client = client
         self.outbox = outbox
         self.clock = clock if clock is not None else SystemClock()
         self.sleep = sleep
         self.policy = policy if policy is not None else RetryPolicy()
+        self.gate = gate if gate is not None else consent_gate(set())
 
     def send(self, message: FhirJson, destination: str) -> OutboxEntry:
         """Queue ``message`` for the FHIR server at ``destination`` and deliver it now.
@@ -158,6 +180,12 @@ class Deliverer:
             text = f"message {message_id} is not in the outbox: queue it first (enqueue, or send)"
             raise DeliveryError.single("not-found", "delivery.not-queued", text)
         message = self.outbox.message(message_id)
+        refusal = self.gate(message, self.clock) if entry.status is OutboxStatus.PENDING else None
+        if refusal is not None:
+            # The consent it was built under no longer covers it: never sent, and a person must know
+            # (the entry is failed, which `careplan due` shows). Hazard H-16.
+            attempt = Attempt(self.clock.now(), OutboxStatus.FAILED, refusal)
+            return self.outbox.record_attempt(message_id, attempt)
         while entry.status is OutboxStatus.PENDING:
             attempt, wait = self._attempt(message, entry)
             burst_over = entry.attempts + 1 >= self.policy.max_attempts

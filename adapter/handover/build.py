@@ -58,6 +58,7 @@ from adapter.model import ClientRecord, ConsentToShare, Organisation
 from adapter.model.codes import OrganisationKind
 from adapter.outcome import Issue, OperationOutcome
 from adapter.store import Refusal, Store
+from adapter.store.index import client_key
 from adapter.types import FhirJson, OdsCode
 from adapter.urls import MESSAGE_NAMESPACE_URL, SINGLE_POINT_OF_CONTACT_EXTENSION
 
@@ -345,7 +346,13 @@ def build_handover(
     if reason is HandoverReason.PRISON_RELEASE:
         warnings += stale_last_doses(record, at)
     plan_bundle = to_fhir(sent)
-    message_id = str(uuid.uuid5(MESSAGE_NAMESPACE, f"{sent.plan.id}|{sender}|{destination}|{reason}|{at}"))
+    # The client is part of the id: two prisons' (or one prison's two) "plan-1" for two clients, sent at
+    # the same instant, are two messages (hazard H-02).
+    message_id = str(
+        uuid.uuid5(
+            MESSAGE_NAMESPACE, f"{sent.plan.id}|{client_key(sent)}|{sender}|{destination}|{reason}|{at}"
+        )
+    )
     task_id = str(uuid.uuid5(MESSAGE_NAMESPACE, f"{message_id}|task"))
     provenance_id = str(uuid.uuid5(MESSAGE_NAMESPACE, f"{message_id}|provenance"))
     entries = [{"fullUrl": e["fullUrl"], "resource": e["resource"]} for e in plan_bundle["entry"]]
@@ -361,6 +368,7 @@ def build_handover(
         reason=reason,
         destination=destination,
         destination_is_cjit=destination_org.kind is OrganisationKind.CJIT,
+        at=at,
         today=day.today(),
     )
     confirmed = confirmed_destination if _confirmed(record, destination, reason) else None

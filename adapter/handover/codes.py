@@ -55,6 +55,7 @@ class HandoverEvent(StrEnum):
     """MessageHeader.eventCoding: what the message is (an acknowledgement repeats the event)."""
 
     CARE_PLAN_HANDOVER = "care-plan-handover"
+    CONSENT_WITHDRAWN = "consent-withdrawn"
 
 
 class HandoverInput(StrEnum):

@@ -10,7 +10,7 @@ them, so what minimisation left out stays out.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from adapter.handover.codes import (
     HANDOVER_INPUT_SYSTEM,
@@ -21,8 +21,10 @@ from adapter.handover.codes import (
 )
 from adapter.handover.entries import full_url, identified
 from adapter.handover.entries import organisation_index as org_index
+from adapter.handover.prescribing import prescribing_table
 from adapter.model import ClientRecord, ConsentToShare
 from adapter.model.codes import ActivityStatus, RiskArea, RiskLevel, Role, code_system_url
+from adapter.model.record import Intervention
 from adapter.types import FhirJson, OdsCode
 from adapter.urls import CONSENT_ID_SYSTEM, MEMBER_ID_SYSTEM
 
@@ -39,12 +41,25 @@ def _reference(bundle: FhirJson, index: int | None) -> FhirJson | None:
     return None if index is None else {"valueReference": {"reference": full_url(bundle, index)}}
 
 
-def _prescribing(record: ClientRecord) -> list[FhirJson]:
-    """One input per current prescription: medicine, daily dose, last dose, dispensing pharmacy."""
+def _continuing(intervention: Intervention, at: datetime) -> bool:
+    """Prescribing the next service must continue: a current intervention, or one the sending service
+    marked finished (a prison closes its own intervention at transfer) whose last dose is recent
+    enough that the client is still on it (hazard H-08; the window is prescribing.yaml's)."""
+    prescribing = intervention.prescribing
+    if prescribing is None:
+        return False
+    if intervention.status in CURRENT:
+        return True
+    last = prescribing.last_dose_at
+    return last is not None and at - last <= prescribing_table().stale_after
+
+
+def _prescribing(record: ClientRecord, at: datetime) -> list[FhirJson]:
+    """One input per prescription to continue: medicine, daily dose, last dose, dispensing pharmacy."""
     found = []
     for intervention in record.plan.interventions:
         prescribing = intervention.prescribing
-        if prescribing is None or intervention.status not in CURRENT:
+        if prescribing is None or not _continuing(intervention, at):
             continue
         dose = prescribing.daily_dose
         detail: list[FhirJson] = [
@@ -124,6 +139,7 @@ def task_inputs(
     reason: HandoverReason,
     destination: OdsCode,
     destination_is_cjit: bool,
+    at: datetime,
     today: date,
 ) -> list[FhirJson]:
     """Task.input for handing ``record`` (already minimised, mapped into ``bundle``) over."""
@@ -133,4 +149,4 @@ def task_inputs(
         found.append(_input(HandoverInput.CONSENT, consent_value))
     if reason is HandoverReason.PRISON_RELEASE:
         found += _release(record, bundle, destination, destination_is_cjit)
-    return found + _prescribing(record) + _risks(record) + _keyworkers(record, bundle, today)
+    return found + _prescribing(record, at) + _risks(record) + _keyworkers(record, bundle, today)

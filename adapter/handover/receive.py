@@ -47,6 +47,7 @@ from adapter.handover.build import MESSAGE_NAMESPACE, PROVENANCE_INDEX, endpoint
 from adapter.handover.codes import (
     ACKNOWLEDGEMENT_HEADER_PROFILE,
     HANDOVER_REASON_SYSTEM,
+    HandoverEvent,
     HandoverReason,
     TaskStatus,
 )
@@ -57,10 +58,13 @@ from adapter.handover.identity import identity_conflicts
 from adapter.handover.prescribing import prescribing_issues
 from adapter.handover.signing import TrustList, canonical_form
 from adapter.handover.task import transition_issue
+from adapter.handover.withdraw import withdraw_consent
 from adapter.model import ClientRecord
+from adapter.model.codes import ConsentStatus
 from adapter.outcome import Issue, OperationOutcome
 from adapter.store import DuplicateMessage, Receipt, Refusal, Store, TaskState
 from adapter.types import FhirJson, OdsCode
+from adapter.urls import CONSENT_ID_SYSTEM
 from adapter.wire import shape_issues
 
 
@@ -507,6 +511,8 @@ def receive_handover(
     stored = store.find_answer(found.message_id)
     if stored is not None:
         return _replay(found, stored.digest, stored.answer, as_organisation, store, at)
+    if (found.header.get("eventCoding") or {}).get("code") == HandoverEvent.CONSENT_WITHDRAWN.value:
+        return _withdrawal(found, store, trust, as_organisation, at)
     task_index, issues = _focus(found)
     issues += _addressing(found, task_index, as_organisation)
     sender, signature_issues = _signature(found, trust)
@@ -561,6 +567,63 @@ def receive_handover(
         )
         return _refused(found, as_organisation, [issue, *duplicate.outcome.issues], store, at)
     return Acknowledgement(answer)
+
+
+def _withdrawal(
+    message: _Message, store: Store, trust: TrustList, us: OdsCode, at: datetime
+) -> Acknowledgement:
+    """A consent withdrawn by the client, from the service that sent us the plan (hazard H-16): the
+    consent becomes inactive in every plan we hold from that sender for that client."""
+    sender, issues = _signature(message, trust)
+    issues = _addressing(message, None, us) + issues
+    consent = message.bundle["entry"][1]["resource"] if len(message.bundle["entry"]) > 1 else {}
+    consent_id = next(
+        (i.get("value") for i in consent.get("identifier") or [] if i.get("system") == CONSENT_ID_SYSTEM),
+        None,
+    )
+    if consent.get("resourceType") != "Consent" or not consent_id:
+        issues.append(
+            Issue.error(
+                "invalid",
+                "handover.withdrawal-no-consent",
+                "a consent withdrawal carries the Consent, identified, as its second entry",
+                "Bundle.entry[1].resource",
+            )
+        )
+    if issues or sender is None:
+        addressed = _Message(message.bundle, message.header, message.message_id, message.digest, None, sender)
+        return _refused(addressed, us, issues, store, at)
+    clock = FixedClock(at)
+    updated = []
+    for record in _plans_of_client(message.bundle, store, us):
+        held = next((c for c in record.consents if c.id == consent_id), None)
+        if (
+            held is None
+            or held.status is not ConsentStatus.ACTIVE
+            or store.held_version(us, record, source=sender) is None
+        ):
+            continue
+        store.save_plan(us, withdraw_consent(record, str(consent_id), clock=clock), source=sender, at=at)
+        updated.append(record.plan.id)
+    said = Issue(
+        "information",
+        "informational",
+        "handover.consent-withdrawn",
+        f"consent {consent_id} withdrawn: it is now inactive in {len(updated)} plan(s) held here"
+        + (f" ({', '.join(updated)})" if updated else ""),
+    )
+    return Acknowledgement(_answer(message, us, OperationOutcome.of([said]), None, at))
+
+
+def _plans_of_client(bundle: FhirJson, store: Store, us: OdsCode) -> list[ClientRecord]:
+    found: dict[str, ClientRecord] = {}
+    for _, patient in resources(bundle, "Patient"):
+        for identifier in patient.get("identifier") or []:
+            system, value = identifier.get("system"), identifier.get("value")
+            if isinstance(system, str) and isinstance(value, str):
+                for record in store.find_plans(us, value, system=system):
+                    found.setdefault(record.plan.id, record)
+    return list(found.values())
 
 
 def _replay(

@@ -93,6 +93,15 @@ class Store(Protocol):
         """Move the Task to ``status`` if it is still ``expected`` (else raise StoreError)."""
         ...
 
+    def record_withdrawal(self, holder: OdsCode, record: ClientRecord, consent_id: str, at: datetime) -> None:
+        """Keep that ``record``'s client withdrew consent ``consent_id`` (given to ``holder``) at ``at``."""
+        ...
+
+    def withdrawn_consents(self, holder: OdsCode | None = None) -> set[tuple[str, str]]:
+        """(client key, consent id) of every consent withdrawn at ``holder`` (None: at any holder the
+        database keeps)."""
+        ...
+
     def record_refusal(self, refusal: Refusal) -> None:
         """Keep a refused handover (outgoing or incoming) and the outcome given."""
         ...

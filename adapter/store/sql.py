@@ -111,6 +111,17 @@ plan_identifiers = Table(
     Index("plan_identifiers_by_value", "holder", "value", "system"),
 )
 
+consent_withdrawals = Table(
+    "consent_withdrawals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("holder", String(16), nullable=False),
+    Column("client", Text, nullable=False),
+    Column("consent_id", String(64), nullable=False),
+    Column("withdrawn_at", String(40), nullable=False),
+    UniqueConstraint("holder", "client", "consent_id", name="one_withdrawal_per_consent"),
+)
+
 messages = Table(
     "messages",
     metadata,
@@ -401,6 +412,31 @@ class SqlStore:
         state = self.get_task(task_id)
         assert state is not None  # just written in the transaction above
         return state
+
+    def record_withdrawal(self, holder: OdsCode, record: ClientRecord, consent_id: str, at: datetime) -> None:
+        with self.engine.begin() as connection:
+            where = (
+                consent_withdrawals.c.holder == holder,
+                consent_withdrawals.c.client == client_key(record),
+                consent_withdrawals.c.consent_id == consent_id,
+            )
+            if connection.execute(select(consent_withdrawals.c.id).where(*where)).first() is None:
+                connection.execute(
+                    insert(consent_withdrawals).values(
+                        holder=holder,
+                        client=client_key(record),
+                        consent_id=consent_id,
+                        withdrawn_at=_instant(at),
+                    )
+                )
+
+    def withdrawn_consents(self, holder: OdsCode | None = None) -> set[tuple[str, str]]:
+        query = select(consent_withdrawals.c.client, consent_withdrawals.c.consent_id)
+        if holder is not None:
+            query = query.where(consent_withdrawals.c.holder == holder)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return {(row.client, row.consent_id) for row in rows}
 
     def record_refusal(self, refusal: Refusal) -> None:
         with self.engine.begin() as connection:

@@ -97,7 +97,7 @@ def test_receive_checks_system_before_storing_and_prints_the_fhir_id(
     received = runner.invoke(app, [*args, "--system", "cjit-dir", "--export", str(tmp_path / "plan.xml")])
     assert received.exit_code == 0, received.output
     fhir_id = care_plan_id(load_record(orjson.loads(RELEASE.read_bytes())))
-    assert f"plan plan-nti-a4821kd stored as CarePlan/{fhir_id}" in received.stderr
+    assert f"plan plan-nti-a4821kd held as CarePlan/{fhir_id}" in received.stderr
     assert open_store(str(db)).find_plan("Y02345", fhir_id) is not None
     assert (tmp_path / "plan.xml").read_bytes().startswith(b"<")
 

@@ -93,13 +93,13 @@ def test_cjit_gets_the_continuity_of_care_set() -> None:
         record.plan.interventions,
     )
     assert plan.risk == record.plan.risk and plan.risk_management_plan == record.plan.risk_management_plan
-    # Left out: past reviews and free-text notes of the holding service; the domain assessments and the
-    # drug-use profile travel (seed 003: no duplicate assessment).
-    assert (plan.reviews, plan.notes) == ([], [])
+    # Left out: the free-text notes of the holding service; the domain assessments, the drug-use profile
+    # and the reviews travel (seed 003: no duplicate assessment; the review schedule continues).
+    assert plan.notes == []
     assert (plan.assessments, plan.substance_use) == (record.plan.assessments, record.plan.substance_use)
+    assert plan.reviews == record.plan.reviews
     fhir_plan = _plan(message)
     assert "note" not in fhir_plan
-    assert "care-plan-review" not in _extensions(fhir_plan)
     assert "domain-assessment" in _extensions(fhir_plan)
     assert plan.custody == record.plan.custody is not None
     assert _inputs(message) == [

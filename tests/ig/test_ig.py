@@ -35,7 +35,7 @@ OWN_CODE_SYSTEMS = {
     },
     "activity-type": {"intervention", "action"},
     "coordination-finding": {code.value for code in FindingCode},
-    "handover-event": {"care-plan-handover"},
+    "handover-event": {"care-plan-handover", "consent-withdrawn"},
     "handover-input": {
         "consent",
         "release-date",

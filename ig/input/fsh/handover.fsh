@@ -12,6 +12,7 @@ Title: "Handover message events"
 Description: "What a handover message is about (MessageHeader.eventCoding; an acknowledgement repeats its request's event)."
 * insert OurCodeSystem
 * #care-plan-handover "Care plan handover" "A care plan is handed from one service to another: the message carries the handover Task, the consent that permits it and the plan as the receiving service needs it."
+* #consent-withdrawn "Consent withdrawn" "The client has withdrawn a consent to share: the message carries the Consent, now inactive, and goes to every organisation the plan went to under it (hazard H-16)."
 
 CodeSystem: HandoverInput
 Id: handover-input

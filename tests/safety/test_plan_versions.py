@@ -1,0 +1,102 @@
+"""H-01 (a stale plan imported as current) and H-02 (another client's plan replaces this one): every
+version is kept, an older never becomes current, and plans are keyed by source and client."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from adapter.cli import app as careplan
+from adapter.model import ClientRecord, load_record
+from adapter.store import Standing, open_store
+from adapter.wire import write_json
+from safety.safety_cases import CARAT, CJIT, Keys, build, data, issues, receive
+
+
+def _version(*, recorded: str, dose: str, last_dose: str) -> ClientRecord:
+    client = data()
+    client["recorded_at"] = recorded
+    methadone = client["plan"]["interventions"][0]["prescribing"]
+    methadone["daily_dose"]["value"] = dose
+    methadone["last_dose_at"] = last_dose
+    return load_record(client)
+
+
+NEWER = {"recorded": "2026-12-08T09:00:00+00:00", "dose": "20", "last_dose": "2026-12-08T08:10:00+00:00"}
+OLDER = {"recorded": "2026-11-25T10:15:00+00:00", "dose": "45", "last_dose": "2026-11-25T08:10:00+00:00"}
+
+
+def _dose(held: ClientRecord | None) -> Decimal:
+    assert held is not None and held.plan.interventions[0].prescribing is not None
+    return held.plan.interventions[0].prescribing.daily_dose.value
+
+
+def test_h01_an_older_version_saved_later_never_replaces_the_newer() -> None:
+    store = open_store(":memory:")
+    newer, older = _version(**NEWER), _version(**OLDER)
+    assert store.save_plan(CJIT, newer, source=CARAT) is Standing.CURRENT
+    assert store.save_plan(CJIT, older, source=CARAT) is Standing.HISTORY
+    assert _dose(store.get_plan(CJIT, newer.plan.id)) == Decimal("20")
+    versions = store.plan_versions(CJIT, newer.plan.id)
+    assert [(v.standing, _dose(v.record)) for v in versions] == [
+        (Standing.HISTORY, Decimal("45")),
+        (Standing.CURRENT, Decimal("20")),
+    ]
+
+
+def test_h01_a_handover_older_than_the_plan_held_is_kept_as_history_and_acknowledged_so() -> None:
+    keys, store = Keys(), open_store(":memory:")
+    built_later = build(_version(**NEWER), keys, at="2026-12-08T10:00:00+00:00")
+    built_earlier = build(_version(**OLDER), keys, at="2026-11-25T10:30:00+00:00")
+    assert receive(built_later, store, keys, at="2026-12-08T11:00:00+00:00").code == "ok"
+    late = receive(built_earlier, store, keys, at="2026-12-08T11:05:00+00:00")
+    assert late.code == "ok"
+    assert issues(late) == [("handover.older-version", ["Bundle.entry[0].resource"])]
+    assert "kept as history" in late.outcome["issue"][0]["diagnostics"]
+    assert [_dose(plan) for plan in store.list_plans(CJIT)] == [Decimal("20")]
+    assert len(store.plan_versions(CJIT, "plan-nti-a4821kd")) == 2
+
+
+def test_h02_one_local_plan_id_from_two_prisons_for_two_clients_is_two_plans() -> None:
+    store = open_store(":memory:")
+    first = load_record(data())
+    other = data()
+    other["service_user"].update(
+        {"nhs_number": "9992819383", "prison_number": "B7788XY", "pnc_id": None, "birth_date": "1979-05-02"}
+    )
+    other["service_user"]["name"] = {"given": ["Dean"], "family": "Holt"}
+    second = load_record(other)
+    assert first.plan.id == second.plan.id
+    store.save_plan(CJIT, first, source=CARAT)
+    store.save_plan(CJIT, second, source="EMI")
+    assert sorted(p.service_user.name.family for p in store.list_plans(CJIT)) == ["Holt", "Wiśniewski"]
+    assert store.find_plans(CJIT, "A4821KD") == [first]
+    assert store.find_plans(CJIT, "B7788XY") == [second]
+
+
+def test_h02_careplan_receive_exports_the_plan_of_the_client_it_received(tmp_path: Path) -> None:
+    keys = Keys()
+    trust = tmp_path / "trust"
+    trust.mkdir()
+    (trust / "NTI.pub.pem").write_bytes(keys.signer(CARAT).verifier().public_pem())
+    other = data()
+    other["service_user"].update(
+        {"nhs_number": "9992819383", "prison_number": "B7788XY", "birth_date": "1979-05-02"}
+    )
+    other["service_user"].pop("pnc_id")
+    other["service_user"]["name"] = {"given": ["Dean"], "family": "Holt"}
+    db = str(tmp_path / "cjit.db")
+    for name, client in (("first", load_record(data())), ("second", load_record(other))):
+        message = tmp_path / f"{name}.json"
+        message.write_bytes(write_json(build(client, keys, at="2026-11-25T10:30:00+00:00")))
+        export = tmp_path / f"{name}.xml"
+        arguments = ["receive", str(message), "--as", CJIT, "--trust", str(trust), "--db", db]
+        arguments += ["--system", "cjit-dir", "--export", str(export), "--at", "2026-11-25T11:00:00+00:00"]
+        result = CliRunner().invoke(careplan, arguments)
+        assert result.exit_code == 0, result.output
+    second = (tmp_path / "second.xml").read_text()
+    assert "Holt" in second and "Tomasz" not in second
+    assert "Tomasz" in (tmp_path / "first.xml").read_text()
+    assert "Holt" not in (tmp_path / "first.xml").read_text()
