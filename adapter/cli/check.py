@@ -24,7 +24,9 @@ from adapter.cli.io import day_clock as _clock
 from adapter.coordination.fhir import operation_outcome
 from adapter.coordination.findings import CoordinationReport, check_coordination
 from adapter.errors import AdapterError
+from adapter.fhir.narrative import person
 from adapter.model import ClientRecord
+from adapter.model.record import given_and_family
 from adapter.outcome import Issue, OperationOutcome
 from adapter.types import FhirJson
 
@@ -66,12 +68,12 @@ def _read(path: Path, from_system: str | None) -> ClientRecord:
 
 
 def _holder_names(report: CoordinationReport) -> str:
-    return ", ".join(f"{' '.join(m.name.given)} {m.name.family} ({m.id})" for m in report.decision.holders)
+    return ", ".join(f"{given_and_family(m.name)} ({m.id})" for m in report.decision.holders)
 
 
 def _print_report(console: Console, path: Path, record: ClientRecord, report: CoordinationReport) -> None:
     user, plan, decision = record.service_user, record.plan, report.decision
-    console.rule(f"[bold]{' '.join(user.name.given)} {user.name.family}[/] · {path}")
+    console.rule(f"[bold]{person(user.name)}[/] · {path}")
     console.print(
         f"plan {plan.id}: {plan.kind} care plan, {plan.status}, {plan.tier} · judged on {report.today}"
     )

@@ -55,6 +55,7 @@ class Resolver:
         self.targets: list[Target] = []
         self._by_full_url: dict[str, Target] = {}
         self._by_type_id: dict[tuple[str, str], Target] = {}
+        self._by_identifier: dict[tuple[str, str], list[Target]] = {}
         self.is_bundle = root.get("resourceType") == "Bundle"
         if self.is_bundle:
             for i, entry in enumerate(_list(root.get("entry"))):
@@ -80,6 +81,11 @@ class Resolver:
                 self._by_type_id.setdefault(found, target)
         if isinstance(target.resource.get("id"), str):
             self._by_type_id.setdefault((target.resource_type, target.resource["id"]), target)
+        for identifier in _list(target.resource.get("identifier")):
+            if isinstance(identifier, dict):
+                system, value = identifier.get("system"), identifier.get("value")
+                if isinstance(system, str) and isinstance(value, str):
+                    self._by_identifier.setdefault((system, value), []).append(target)
         for j, inner in enumerate(_list(target.resource.get("contained"))):
             if isinstance(inner, dict) and isinstance(inner.get("id"), str):
                 target.contained[inner["id"]] = Target(
@@ -95,6 +101,12 @@ class Resolver:
     def of_type(self, resource_type: str) -> list[Target]:
         """The resources of one type, entries and contained alike, in input order."""
         return [t for t in self.all_targets() if t.resource_type == resource_type]
+
+    def by_identifier(self, system: str, value: str) -> Target | None:
+        """The one resource of the input that carries the identifier ``system|value`` (a logical
+        reference, R4 Reference.identifier), or None when none or several do."""
+        found = self._by_identifier.get((system, value), [])
+        return found[0] if len(found) == 1 else None
 
     def resolve(self, reference: str, source: Target) -> Target | None:
         """The resource ``reference`` (as written in ``source``) points at, or None."""
