@@ -41,6 +41,11 @@ NEUTRAL: Final[dict[str, tuple[object, ...]]] = {
 """Modifier elements and the values that leave their container's meaning as it reads without them
 (R4's own defaults and meanings: a missing ``doNotPerform`` means false, ``active`` true)."""
 
+ALSO_MODIFIERS: Final = frozenset({"Consent.provision.type"})
+"""Elements R4 does not flag ``isModifier`` that decide the meaning of what holds them all the same:
+``Consent.provision.type`` is "permit or deny - when the rule conditions are met" (R4 Consent), so a
+deny read as nothing is a refusal read as consent. Data, beside the spec's own flags."""
+
 WHY: Final[dict[str, str]] = {
     "CarePlan.activity.detail.doNotPerform": (
         "the activity is one NOT to perform; the record has no way to say 'do not', so the import is "
@@ -67,7 +72,7 @@ def _modifiers(resource_type: str) -> tuple[frozenset[str], dict[str, str]]:
     """The modifier element paths of a core resource, and its contentReferences (path -> path)."""
     definition = Definitions.default().get(CORE + resource_type)
     elements = definition.get("snapshot", {}).get("element", []) if definition else []
-    modifiers = frozenset(e["path"] for e in elements if e.get("isModifier"))
+    modifiers = frozenset(e["path"] for e in elements if e.get("isModifier")) | ALSO_MODIFIERS
     references = {
         e["path"]: e["contentReference"].split("#", 1)[1] for e in elements if "contentReference" in e
     }
