@@ -136,15 +136,10 @@ def read_record(
         from adapter.dialects import read as read_system
 
         conversion = read_system(from_system, data)
-        from adapter.outcome import Issue
 
-        unmapped = tuple(
-            Issue(
-                "information", "informational", "dialects.unmapped", f"{from_system} field not mapped", where
-            )
-            for where in conversion.unmapped
-        )
-        return RecordRead(conversion.record, Form.CANONICAL, unmapped)
+        from adapter.cli.convert_systems import not_understood
+
+        return RecordRead(conversion.record, Form.CANONICAL, tuple(not_understood(conversion, from_system)))
     form = sniff_form(path, data)
     if form is Form.CANONICAL:
         from adapter.model import load_json_record

@@ -78,16 +78,17 @@ class FhirDialect:
 
     def read_records(self, data: bytes) -> list[Conversion]:
         """The one client record in a FHIR bundle, cut down to what the system keeps."""
-        from adapter.fhir import from_fhir
+        from adapter.fhir import read_plan
         from adapter.wire import read_resource
 
+        # A GP system's plan is another system's: read as the importer reads it (ours strictly).
         try:
-            result = from_fhir(read_resource(data, max_bytes=self.max_bytes))
+            result = read_plan(read_resource(data, max_bytes=self.max_bytes))
         except AdapterError as error:
             raise InvalidSystemRecord(error.outcome) from None
         kept, dropped = self._project(dump_record(result.record))
-        unmapped = tuple(issue.expression or "Bundle" for issue in result.unmapped) + tuple(dropped)
-        return [Conversion(self._load(kept), unmapped, OperationOutcome.of(result.unmapped))]
+        unmapped = tuple(issue.expression or "Bundle" for issue in result.unmapped)
+        return [Conversion(self._load(kept), unmapped, OperationOutcome.of(result.unmapped), tuple(dropped))]
 
     def write_record(self, record: ClientRecord) -> Written:
         """The part of ``record`` the system keeps, as a FHIR bundle; the rest reported as losses."""

@@ -125,6 +125,16 @@ def _entered_in_error(value: Any) -> bool:
     )
 
 
+def _shown(value: Any) -> object:
+    """A value as found: a primitive itself, a CodeableConcept its codes, an extension its url."""
+    if not isinstance(value, dict):
+        return value
+    codes = [c.get("code") for c in value.get("coding", []) if isinstance(c, dict)]
+    if codes:
+        return ", ".join(str(c) for c in codes)
+    return value.get("url") or value.get("text") or "present"
+
+
 def _refusal(path: str, element: str, value: Any) -> Issue:
     leaf = element.rsplit(".", 1)[-1]
     why = (
@@ -135,7 +145,7 @@ def _refusal(path: str, element: str, value: Any) -> Issue:
             "it; the import is refused rather than read with another meaning"
         )
     )
-    shown = value if not isinstance(value, (dict, list)) else "present"
+    shown = _shown(value)
     return Issue.error("business-rule", "fhir.meaning-not-carried", f"{element} is {shown!r}: {why}", path)
 
 
