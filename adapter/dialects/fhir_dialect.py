@@ -63,10 +63,17 @@ class FhirDialect:
 
     def _project(self, canonical: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         kept = self._keep(canonical, "") or {}
+        review = canonical.get("plan", {}).get("import_review")
+        if review is not None and isinstance(kept.get("plan"), dict):
+            # The imported-for-review marker travels with the "not stated" values it explains: a
+            # projection that kept those without it would be a plan no one knows to review.
+            kept["plan"]["import_review"] = review
         dropped = [
             path
             for path, value in paths.leaf_values(canonical)
-            if not self._kept(path) and not is_default(path, value)
+            if not self._kept(path)
+            and not is_default(path, value)
+            and not path.startswith("plan.import_review")
         ]
         return kept, dropped
 
