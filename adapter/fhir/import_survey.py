@@ -3,12 +3,14 @@
     $ python -m adapter.fhir.import_survey ../shared/foreign-plans /tmp/fhirpkg/package ../shared/ukcore/json
     inputs 17: imported 0, imported for review 11, refused 6
       refused 3: fhir.meaning-not-carried at CarePlan.activity.detail.doNotPerform
-      ...
+      refused 2: fhir.which-plan at Bundle.entry
+      refused 1: fhir.meaning-not-carried at CarePlan.intent
 
 Each PATH is a FHIR JSON or XML file, or a folder searched for them. An input counts when it holds a
 CarePlan (the resource itself, a Bundle entry, or a contained resource); every other file is passed
 over. Each is read as the command line reads it (:func:`adapter.fhir.read_plan`), with no plan named,
-so a bundle with several active plans is refused with its candidates (name one with ``--plan``).
+so a bundle with several active plans is refused with its candidates (name one with ``--plan``);
+``--each-plan`` then also imports each of its plans by id, as a user naming it would, and counts those.
 ``--verbose`` prints one line per input.
 """
 
@@ -70,8 +72,37 @@ def _reason(issues: tuple[Issue, ...]) -> str:
     return f"{first.message_id} at {where}"
 
 
-def survey(paths: list[Path]) -> list[Outcome]:
-    """The fate of every CarePlan-bearing input under ``paths``."""
+def _plan_ids(resource: Any) -> list[str]:
+    entries = resource.get("entry") if isinstance(resource, dict) else None
+    listed = entries if isinstance(entries, list) else []
+    return [
+        e["resource"]["id"]
+        for e in listed
+        if isinstance(e, dict)
+        and isinstance(e.get("resource"), dict)
+        and e["resource"].get("resourceType") == "CarePlan"
+        and isinstance(e["resource"].get("id"), str)
+    ]
+
+
+def _each_plan(path: Path, resource: Any) -> list[Outcome]:
+    """Each plan of a bundle that holds several, imported by its id."""
+    outcomes = []
+    for plan_id in _plan_ids(resource):
+        named = Path(f"{path}#{plan_id}")
+        try:
+            result = read_plan(resource, plan_id=plan_id, source=path.name)
+        except AdapterError as error:
+            outcomes.append(Outcome(named, "refused", _reason(error.outcome.issues)))
+            continue
+        fate = "imported for review" if result.for_review else "imported"
+        outcomes.append(Outcome(named, fate, not_carried=len(result.unmapped)))
+    return outcomes
+
+
+def survey(paths: list[Path], *, each_plan: bool = False) -> list[Outcome]:
+    """The fate of every CarePlan-bearing input under ``paths`` (with ``each_plan``, also of each plan
+    of a bundle refused for holding several)."""
     outcomes = []
     for path in _files(paths):
         data = path.read_bytes()
@@ -85,6 +116,8 @@ def survey(paths: list[Path]) -> list[Outcome]:
             result = read_plan(resource, source=path.name)
         except AdapterError as error:
             outcomes.append(Outcome(path, "refused", _reason(error.outcome.issues)))
+            if each_plan and any(i.message_id == "fhir.which-plan" for i in error.outcome.issues):
+                outcomes += _each_plan(path, resource)
             continue
         fate = "imported for review" if result.for_review else "imported"
         outcomes.append(Outcome(path, fate, not_carried=len(result.unmapped)))
@@ -92,19 +125,25 @@ def survey(paths: list[Path]) -> list[Outcome]:
 
 
 def main(argv: list[str]) -> int:
-    verbose = "--verbose" in argv
-    paths = [Path(a) for a in argv if a != "--verbose"]
+    verbose, each_plan = "--verbose" in argv, "--each-plan" in argv
+    paths = [Path(a) for a in argv if a not in ("--verbose", "--each-plan")]
     if not paths:
-        print("usage: python -m adapter.fhir.import_survey [--verbose] PATH...", file=sys.stderr)
+        usage = "usage: python -m adapter.fhir.import_survey [--verbose] [--each-plan] PATH..."
+        print(usage, file=sys.stderr)
         return 2
-    outcomes = survey(paths)
-    fates = Counter(o.fate for o in outcomes)
-    print(
-        f"inputs {len(outcomes)}: imported {fates['imported']}, imported for review "
-        f"{fates['imported for review']}, refused {fates['refused']}"
-    )
-    for reason, count in Counter(o.reason for o in outcomes if o.fate == "refused").most_common():
-        print(f"  refused {count}: {reason}")
+    outcomes = survey(paths, each_plan=each_plan)
+    inputs = [o for o in outcomes if "#" not in o.path.name]
+    named = [o for o in outcomes if "#" in o.path.name]
+    for label, group in (("inputs", inputs), ("plans named with --plan", named)):
+        if not group:
+            continue
+        fates = Counter(o.fate for o in group)
+        print(
+            f"{label} {len(group)}: imported {fates['imported']}, imported for review "
+            f"{fates['imported for review']}, refused {fates['refused']}"
+        )
+        for reason, count in Counter(o.reason for o in group if o.fate == "refused").most_common():
+            print(f"  refused {count}: {reason}")
     if verbose:
         for o in outcomes:
             detail = o.reason if o.fate == "refused" else f"{o.not_carried} elements not carried"

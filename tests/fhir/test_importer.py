@@ -344,3 +344,17 @@ def test_a_medicine_given_by_reference_to_a_medication_is_kept_in_words(index: i
     described = [i.description or "" for i in result.record.plan.interventions]
     assert any(medicine in d for d in described)
     assert any((i.expression or "").endswith("productReference") for i in result.unmapped)
+
+
+def test_the_survey_counts_inputs_imported_for_review_and_refused_with_reasons(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from adapter.fhir.import_survey import main
+
+    assert main([str(FOREIGN)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "inputs 7: imported 0, imported for review 5, refused 2"
+    assert sorted(lines[1:]) == [
+        "  refused 1: fhir.meaning-not-carried at CarePlan.activity.detail.doNotPerform",
+        "  refused 1: fhir.meaning-not-carried at CarePlan.intent",
+    ]
