@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from adapter.cli.io import EXIT_BAD_INPUT, CommandFailed, escape, read_record
+from adapter.cli.io import EXIT_BAD_INPUT, CommandFailed, escape, read_record, say, summarise_unmapped
 from adapter.cli.io import day_clock as _clock
 from adapter.coordination.fhir import operation_outcome
 from adapter.coordination.findings import CoordinationReport, check_coordination
@@ -51,7 +51,11 @@ class _BadInput(Exception):
 
 def _read(path: Path, from_system: str | None) -> ClientRecord:
     try:
-        return read_record(path, from_system=from_system).record
+        read = read_record(path, from_system=from_system)
+        summarise_unmapped(read.unmapped, path)
+        if read.for_review:
+            say(f"{path}: imported for review: the plan did not state everything (careplan import --report)")
+        return read.record
     except AdapterError as error:
         first = error.outcome.issues[0]
         more = len(error.outcome.issues) - 1

@@ -165,7 +165,11 @@ def _refusals_in(imp: Import, resource: FhirJson, where: str) -> list[Issue]:
     for path, raw, value in _walk(resource, where, resource_type):
         element = _element(raw, references)
         leaf = element.rsplit(".", 1)[-1]
-        if imp.foreign and leaf in ("status", "verificationStatus") and _entered_in_error(value):
+        if (
+            imp.foreign
+            and leaf in ("status", "lifecycleStatus", "verificationStatus")
+            and _entered_in_error(value)
+        ):
             issues.append(
                 Issue.error(
                     "business-rule",
