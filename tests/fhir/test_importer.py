@@ -358,3 +358,46 @@ def test_the_survey_counts_inputs_imported_for_review_and_refused_with_reasons(
         "  refused 1: fhir.meaning-not-carried at CarePlan.activity.detail.doNotPerform",
         "  refused 1: fhir.meaning-not-carried at CarePlan.intent",
     ]
+
+
+def test_a_treatment_consent_is_never_read_as_a_consent_to_share() -> None:
+    bundle = _foreign("pdex_bundle_patient_999.json")
+    treatment = {
+        "resourceType": "Consent",
+        "id": "treatment-consent",
+        "status": "active",
+        "scope": {
+            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "treatment"}]
+        },
+        "category": [{"text": "treatment"}],
+        "provision": {"type": "permit"},
+    }
+    bundle["entry"].append(
+        {"fullUrl": "urn:uuid:7d1c2a3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "resource": treatment}
+    )
+    result = import_plan(bundle)
+    assert result.record.consents == []
+    where = f"Bundle.entry[{len(bundle['entry']) - 1}].resource"
+    assert where in {i.expression for i in result.unmapped if i.message_id == "fhir.resource-unmapped"}
+
+
+def test_a_not_stated_modality_is_exported_with_no_snomed_concept_claimed() -> None:
+    """The modality map's fallback (266707007 Drug addiction therapy) must not be claimed for an
+    imported activity whose modality was not stated: it may be no drug treatment at all."""
+    from adapter.model import load_record
+
+    data = dump_record(import_plan(_foreign("CarePlan-preg.json")).record)
+    data["plan"]["interventions"] = [
+        {
+            "id": "i1",
+            "tier": NOT_STATED,
+            "modality": NOT_STATED,
+            "provider": "not-stated",
+            "status": "unknown",
+        }
+    ]
+    bundle = to_fhir(load_record(data))
+    plan = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "CarePlan")
+    [activity] = [a for a in plan["activity"] if a["id"] == "i1"]
+    codes = {c.get("code") for c in activity["detail"]["code"]["coding"]}
+    assert codes == {"not-stated"}

@@ -140,6 +140,19 @@ def _required(imp: Import, record: FhirJson) -> None:
             imp.error("required", "fhir.required", f"care_team[{i}].name: required", where)
 
 
+def _is_privacy(imp: Import, target: Target) -> bool:
+    """A consent to share information (R4 Consent.scope patient-privacy): the only kind the record's
+    consents are. Another system's treatment or research consent is no consent to share; it is left
+    unread, so reported, and never read as one."""
+    scope = target.resource.get("scope")
+    codings = scope.get("coding") if isinstance(scope, dict) else None
+    fixed = imp.terminology.fixed("consent-scope")
+    return isinstance(codings, list) and any(
+        isinstance(c, dict) and c.get("system") == fixed["system"] and c.get("code") == fixed["code"]
+        for c in codings
+    )
+
+
 def assemble(imp: Import, plan_target: Target) -> FhirJson:
     """The canonical record's JSON from the plan at ``plan_target`` and what it reaches (not yet
     checked by the model): the one mapping both from_fhir and the import of foreign plans run."""
@@ -167,10 +180,8 @@ def assemble(imp: Import, plan_target: Target) -> FhirJson:
     episode_target = _episode(imp, plan_node, plan_target)
     if episode_target is not None:
         record["episode"] = episode(imp, parties, episode_target)
-    record["consents"] = [
-        consent(imp, parties, target, f"consents[{i}]")
-        for i, target in enumerate(resolver.of_type("Consent"))
-    ]
+    sharing = [t for t in resolver.of_type("Consent") if not imp.foreign or _is_privacy(imp, t)]
+    record["consents"] = [consent(imp, parties, target, f"consents[{i}]") for i, target in enumerate(sharing)]
     when = recorded_at(imp, plan_target)
     if when is not None:
         record["recorded_at"] = when
