@@ -183,6 +183,8 @@ def _refusals_in(imp: Import, resource: FhirJson, where: str) -> list[Issue]:
         if element not in modifiers and leaf != "modifierExtension":
             continue
         if value in NEUTRAL.get(element, ()) and not isinstance(value, (dict, list)):
+            # The record means just this without saying it (R4's own default): carried, not lost.
+            imp.tracker.mark(path)
             continue
         if not _read(imp, path, value):
             issues.append(_refusal(path, element, value))
