@@ -11,7 +11,8 @@ The stages, each a plain function:
 1. **normalise** (a copy): a resource with no ``id`` takes the uuid of its ``urn:uuid`` fullUrl; the
    ODS system written with a lower-case ``id`` segment is read as the NHS's own
    (``https://fhir.nhs.uk/Id/ods-organization-code``); a reference by identifier only is resolved to
-   the resource of the input that carries that identifier (R4 Reference.identifier).
+   the resource of the input that carries that identifier (R4 Reference.identifier), and an
+   organisation known only by such a reference is added with its ODS code and display.
 2. **choose** the plan (adapter.fhir.from_fhir.select): the one named, ours by profile, or the one
    active; plans it ``replaces`` / is ``partOf`` / ``basedOn`` are reported as its history.
 3. **map** with the same readers as :func:`adapter.fhir.from_fhir` in foreign mode: a reference to a
@@ -29,6 +30,7 @@ from __future__ import annotations
 import copy
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
@@ -40,7 +42,14 @@ from adapter.fhir.from_fhir.select import choose_plan, describe, history, is_our
 from adapter.fhir.references import Resolver, Target
 from adapter.fhir.terminology import Terminology
 from adapter.model.codes import NOT_STATED
-from adapter.model.identifiers import ODS_NOT_STATED, ODS_SYSTEM, ODS_SYSTEMS
+from adapter.model.identifiers import (
+    NHS_NUMBER_SYSTEM,
+    ODS_NOT_STATED,
+    ODS_SYSTEM,
+    ODS_SYSTEMS,
+    is_valid_nhs_number,
+    is_valid_ods_code,
+)
 from adapter.model.record import ClientRecord
 from adapter.outcome import Issue, OperationOutcome, Severity
 from adapter.types import FhirJson
@@ -179,7 +188,77 @@ def normalise(root: FhirJson) -> tuple[FhirJson, list[Issue]]:
                 "Bundle" if data.get("resourceType") == "Bundle" else str(data.get("resourceType")),
             )
         )
+    notes += _organisations_by_code(data)
     return data, notes
+
+
+def _ods_references(data: Any, path: str) -> Iterator[tuple[str, str, str | None]]:
+    """(FHIRPath, ODS code, display) of every reference by ODS identifier only."""
+    if isinstance(data, dict):
+        identifier = data.get("identifier")
+        if (
+            "reference" not in data
+            and isinstance(identifier, dict)
+            and identifier.get("system") == ODS_SYSTEM
+        ):
+            code, display = identifier.get("value"), data.get("display")
+            if isinstance(code, str) and is_valid_ods_code(code):
+                yield path, code, display if isinstance(display, str) else None
+        for key, value in data.items():
+            if key not in ("contained", "resource"):
+                yield from _ods_references(value, f"{path}.{key}")
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _ods_references(value, f"{path}[{i}]")
+
+
+def _organisations_by_code(data: FhirJson) -> list[Issue]:
+    """An organisation the plan names by ODS code alone, and the input does not hold, is added as an
+    Organization with that code and the reference's display (nothing else is known of it), so that the
+    reference resolves (R4 Reference.identifier) and the record names the organisation by its code."""
+    resources = [r for r, _ in _entries(data)]
+    resources += [c for r in list(resources) for c in r.get("contained", []) if isinstance(c, dict)]
+    held = {
+        i.get("value")
+        for r in resources
+        if r.get("resourceType") == "Organization"
+        for i in r.get("identifier", [])
+        if isinstance(i, dict) and i.get("system") == ODS_SYSTEM
+    }
+    notes: list[Issue] = []
+    for index, (resource, _) in enumerate(_entries(data)):
+        where = (
+            f"Bundle.entry[{index}].resource"
+            if data.get("resourceType") == "Bundle"
+            else str(resource["resourceType"])
+        )
+        for path, code, display in _ods_references(resource, where):
+            if code in held:
+                continue
+            held.add(code)
+            organisation: FhirJson = {
+                "resourceType": "Organization",
+                "id": f"ods-{code}",
+                "identifier": [{"system": ODS_SYSTEM, "value": code}],
+                "name": display or f"Organisation {code}",
+            }
+            if data.get("resourceType") == "Bundle":
+                data.setdefault("entry", []).append(
+                    {"fullUrl": f"urn:careplan-import:ods:{code}", "resource": organisation}
+                )
+            else:
+                data.setdefault("contained", []).append(organisation)
+            notes.append(
+                Issue(
+                    "information",
+                    "informational",
+                    "fhir.organisation-by-code",
+                    f"organisation {code} is named only by its ODS code here: carried by its code"
+                    + (f" and the display {display!r}" if display else ""),
+                    path,
+                )
+            )
+    return notes
 
 
 # 4. fill -----------------------------------------------------------------------------------------
@@ -213,8 +292,17 @@ class _Gaps:
         return lines
 
 
-def _fill(record: FhirJson, imp: Import, gaps: _Gaps) -> None:
+def _fill(record: FhirJson, imp: Import, gaps: _Gaps, plan_target: Target) -> None:
     user = record.setdefault("service_user", {})
+    if not user.get("nhs_number"):
+        # A subject outside the input named by NHS number (a logical reference): the number is kept.
+        subject = plan_target.resource.get("subject")
+        identifier = subject.get("identifier") if isinstance(subject, dict) else None
+        number = identifier.get("value") if isinstance(identifier, dict) else None
+        system = identifier.get("system") if isinstance(identifier, dict) else None
+        if system == NHS_NUMBER_SYSTEM and isinstance(number, str) and is_valid_nhs_number(number):
+            user["nhs_number"] = number
+            imp.tracker.mark(f"{plan_target.path}.subject.identifier")
     for field in ("name", "birth_date"):
         if field not in user:
             gaps.note(f"service_user.{field}")
@@ -351,7 +439,7 @@ def import_plan(
     imp = Import(resolver, terminology or Terminology.default(), foreign=True)
     record = assemble(imp, plan)
     gaps = _Gaps(imp)
-    _fill(record, imp, gaps)
+    _fill(record, imp, gaps, plan)
     findings = gaps.findings()
     if findings:
         review: FhirJson = {"findings": findings}

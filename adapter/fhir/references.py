@@ -81,16 +81,20 @@ class Resolver:
                 self._by_type_id.setdefault(found, target)
         if isinstance(target.resource.get("id"), str):
             self._by_type_id.setdefault((target.resource_type, target.resource["id"]), target)
-        for identifier in _list(target.resource.get("identifier")):
-            if isinstance(identifier, dict):
-                system, value = identifier.get("system"), identifier.get("value")
-                if isinstance(system, str) and isinstance(value, str):
-                    self._by_identifier.setdefault((system, value), []).append(target)
+        self._index_identifiers(target)
         for j, inner in enumerate(_list(target.resource.get("contained"))):
             if isinstance(inner, dict) and isinstance(inner.get("id"), str):
                 target.contained[inner["id"]] = Target(
                     inner, f"{target.path}.contained[{j}]", container=target
                 )
+                self._index_identifiers(target.contained[inner["id"]])
+
+    def _index_identifiers(self, target: Target) -> None:
+        for identifier in _list(target.resource.get("identifier")):
+            if isinstance(identifier, dict):
+                system, value = identifier.get("system"), identifier.get("value")
+                if isinstance(system, str) and isinstance(value, str):
+                    self._by_identifier.setdefault((system, value), []).append(target)
 
     def all_targets(self) -> Iterator[Target]:
         """Entries in order, each followed by the resources it contains."""

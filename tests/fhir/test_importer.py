@@ -401,3 +401,22 @@ def test_a_not_stated_modality_is_exported_with_no_snomed_concept_claimed() -> N
     [activity] = [a for a in plan["activity"] if a["id"] == "i1"]
     codes = {c.get("code") for c in activity["detail"]["code"]["coding"]}
     assert codes == {"not-stated"}
+
+
+def test_an_organisation_and_a_patient_named_only_by_their_codes() -> None:
+    plan = _foreign("CarePlan-example.json")
+    plan["subject"] = {"identifier": {"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919"}}
+    plan["activity"][0]["detail"]["performer"] = [
+        {
+            "identifier": {"system": "https://fhir.nhs.uk/id/ods-organization-code", "value": "A81001"},
+            "display": "The Densham Surgery",
+        }
+    ]
+    result = import_plan(plan)
+    assert result.record.service_user.nhs_number == "9434765919"
+    [action] = result.record.plan.actions
+    assert action.responsible_organisation == "A81001"
+    assert ("A81001", "The Densham Surgery") in {(o.ods_code, o.name) for o in result.record.organisations}
+    assert "CarePlan.activity[0].detail.performer[0]" in {
+        i.expression for i in result.unmapped if i.message_id == "fhir.organisation-by-code"
+    }
