@@ -21,7 +21,7 @@ if typing.TYPE_CHECKING:
     from adapter.coordination import check_coordination, responsible_for_coordination
     from adapter.definitions import Definitions
     from adapter.errors import AdapterError, DefinitionNotFound, InvalidFhir, InvalidRecord, UnsupportedFormat
-    from adapter.fhir import MappingResult, from_fhir, to_fhir
+    from adapter.fhir import ImportResult, MappingResult, from_fhir, import_plan, read_plan, to_fhir
     from adapter.handover import build_handover, receive_handover
     from adapter.model import ClientRecord, dump_record, load_record
     from adapter.outcome import Issue, OperationOutcome
@@ -39,8 +39,11 @@ _HOMES = {
     "InvalidFhir": "adapter.errors",
     "InvalidRecord": "adapter.errors",
     "UnsupportedFormat": "adapter.errors",
+    "ImportResult": "adapter.fhir",
     "MappingResult": "adapter.fhir",
     "from_fhir": "adapter.fhir",
+    "import_plan": "adapter.fhir",
+    "read_plan": "adapter.fhir",
     "read_resource": "adapter.wire",
     "to_fhir": "adapter.fhir",
     "write_resource": "adapter.wire",
@@ -61,6 +64,7 @@ __all__ = [
     "ClientRecord",
     "DefinitionNotFound",
     "Definitions",
+    "ImportResult",
     "InvalidFhir",
     "InvalidRecord",
     "Issue",
@@ -72,7 +76,9 @@ __all__ = [
     "check_coordination",
     "dump_record",
     "from_fhir",
+    "import_plan",
     "load_record",
+    "read_plan",
     "read_resource",
     "receive_handover",
     "responsible_for_coordination",

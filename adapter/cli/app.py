@@ -22,6 +22,7 @@ from typer import _click as click  # typer vendors click: its contexts and error
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("demo", "Every fixture client through mapping and validation, then the prison-release journey."),
     "convert": ("convert", "Convert a record: canonical JSON <-> FHIR R4, or between services' systems."),
+    "import": ("import_", "Import a care plan another system made (any FHIR R4 bundle) for review."),
     "systems": ("systems", "List the systems the adapter reads and writes, with their formats."),
     "validate": ("validate", "Validate FHIR R4 resources against the base spec, our IG and any profiles."),
     "check": ("check", "Who co-ordinates each client's care, and what is missing or due."),

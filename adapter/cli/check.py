@@ -21,13 +21,23 @@ from rich.console import Console
 from rich.markup import escape as escape_markup
 from rich.table import Table
 
-from adapter.cli.io import EXIT_BAD_INPUT, CommandFailed, escape, judged_on, read_record
+from adapter.cli.io import (
+    EXIT_BAD_INPUT,
+    CommandFailed,
+    escape,
+    judged_on,
+    read_record,
+    say,
+    summarise_unmapped,
+)
 from adapter.cli.io import day_clock as _clock
 from adapter.coordination.fhir import operation_outcome
 from adapter.coordination.findings import CoordinationReport, check_coordination
 from adapter.errors import AdapterError
+from adapter.fhir.narrative import person
 from adapter.handover.prescribing import prescribing_issues
 from adapter.model import ClientRecord
+from adapter.model.record import given_and_family
 from adapter.outcome import Issue, OperationOutcome
 from adapter.types import FhirJson
 
@@ -52,7 +62,11 @@ class _BadInput(Exception):
 
 def _read(path: Path, from_system: str | None) -> ClientRecord:
     try:
-        return read_record(path, from_system=from_system).record
+        read = read_record(path, from_system=from_system)
+        summarise_unmapped(read.unmapped, path)
+        if read.for_review:
+            say(f"{path}: imported for review: the plan did not state everything (careplan import --report)")
+        return read.record
     except AdapterError as error:
         first = error.outcome.issues[0]
         more = len(error.outcome.issues) - 1
@@ -69,9 +83,7 @@ def _read(path: Path, from_system: str | None) -> ClientRecord:
 
 
 def _holder_names(report: CoordinationReport) -> str:
-    return markup(
-        ", ".join(f"{' '.join(m.name.given)} {m.name.family} ({m.id})" for m in report.decision.holders)
-    )
+    return markup(", ".join(f"{given_and_family(m.name)} ({m.id})" for m in report.decision.holders))
 
 
 def markup(text: object) -> str:
@@ -81,7 +93,7 @@ def markup(text: object) -> str:
 
 def _print_report(console: Console, path: Path, record: ClientRecord, report: CoordinationReport) -> None:
     user, plan, decision = record.service_user, record.plan, report.decision
-    name = markup(" ".join([*user.name.given, user.name.family]))
+    name = markup(person(user.name))
     console.rule(f"[bold]{name}[/] · {markup(path)}")
     console.print(
         f"plan {markup(plan.id)}: {plan.kind} care plan, {plan.status}, {plan.tier} "

@@ -23,7 +23,8 @@ from adapter.cli.io import (
     prepare_output,
     print_outcome,
     read_record,
-    say,
+    report_json,
+    summarise_unmapped,
     write_output,
 )
 from adapter.errors import AdapterError
@@ -73,7 +74,9 @@ def command(
         typer.Option(help="canonical | fhir-json | fhir-xml, or with --from a system, fhir or fhir-xml"),
     ] = None,
     out: Annotated[Path, typer.Option(help="with --from: the folder to write into")] = Path("."),
-    report: Annotated[Path | None, typer.Option(help="with --from: also write a JSON report")] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="also write a JSON report (IN OUT: every element not carried)")
+    ] = None,
 ) -> None:
     """Convert a client record: canonical JSON <-> FHIR R4 (IN OUT), or between services' systems (--from)."""
     if from_system is not None:
@@ -96,6 +99,8 @@ def command(
             f"{source}: is a folder; a folder of system files converts with --from SYSTEM --to ... --out DIR"
         )
     prepare_output(target)
+    if report is not None:
+        prepare_output(report)
     try:
         read = read_record(source)
         data, written = _render(read.record, _target_form(target, read.form, form))
@@ -103,9 +108,8 @@ def command(
         print_outcome(error.outcome, source)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     write_output(target, data)
-    if read.unmapped:
-        from adapter.outcome import OperationOutcome
-
-        say(f"{source}: {len(read.unmapped)} elements not carried into the record:")
-        print_outcome(OperationOutcome.of(read.unmapped), source)
+    summarise_unmapped(read.unmapped, source)
+    if report is not None:
+        outcome = "imported-for-review" if read.for_review else "converted"
+        write_output(report, report_json(read.unmapped, read.record, source=str(source), outcome=outcome))
     typer.echo(f"{source} -> {target}: {written}")

@@ -6,8 +6,10 @@
 
 Each source file is converted whole or not at all: its outputs are built in memory, and only when
 every record in it converted are they written, each through a temporary file renamed into place.
-The summary lists every file with its records, unmapped source fields and losses; any failure
-prints its problems (record and field) and makes the exit status non-zero.
+The summary lists every file with its records, what the reader did not understand and what the
+target does not keep (kept apart, also in ``--report``: "not_understood" with a severity each,
+"kept_by_source_not_target"); any failure prints its problems (record and field) and makes the exit
+status non-zero.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from adapter.cli.io import (
 )
 from adapter.dialects.engine import Loss
 from adapter.dialects.errors import InvalidSystemRecord
+from adapter.dialects.results import Conversion
 from adapter.dialects.systems import System, load_system
 from adapter.errors import AdapterError
 from adapter.model import ClientRecord
@@ -51,8 +54,10 @@ class FileResult:
 
     source: Path
     outputs: tuple[Path, ...] = ()
-    unmapped: tuple[str, ...] = ()
+    unmapped: tuple[Issue, ...] = ()
+    """Not understood: what the source holds that the reader could not map (with its severity)."""
     losses: tuple[Loss, ...] = ()
+    """Kept by the source, not by the target: what the target system (or the source's profile) leaves out."""
     problems: tuple[Issue, ...] = ()
     warnings: tuple[Issue, ...] = ()
 
@@ -65,8 +70,11 @@ class FileResult:
         return {
             "source": str(self.source),
             "outputs": [str(path) for path in self.outputs],
-            "unmapped": list(self.unmapped),
-            "losses": [{"path": loss.path, "reason": loss.reason} for loss in self.losses],
+            "not_understood": [
+                {"path": issue.expression, "severity": issue.severity, "text": issue.text}
+                for issue in self.unmapped
+            ],
+            "kept_by_source_not_target": [{"path": loss.path, "reason": loss.reason} for loss in self.losses],
             "problems": [issue.to_fhir() for issue in self.problems],
             "warnings": [issue.to_fhir() for issue in self.warnings],
         }
@@ -100,7 +108,7 @@ def convert_file(source: Path, origin: System, target: str, out: Path) -> FileRe
     the reading limit, so the adapter can read back what it wrote)."""
     staged: list[tuple[Path, Path]] = []
     losses: list[Loss] = []
-    unmapped: list[str] = []
+    unmapped: list[Issue] = []
     warnings: list[Issue] = []
     try:
         data = _read_source(source)
@@ -124,8 +132,15 @@ def convert_file(source: Path, origin: System, target: str, out: Path) -> FileRe
             path = out / _output_name(source, index, 2, extension)
             staged.append((_stage(path, output), path))
             losses += [Loss(f"[{index}].{loss.path}", loss.reason) for loss in lost]
-            unmapped += conversion.unmapped
-            warnings += [issue for issue in conversion.issues.issues if issue not in warnings]
+            not_kept = f"{origin.info.name} reads it but does not keep it"
+            losses += [Loss(f"[{index}].{where}", not_kept) for where in conversion.not_kept]
+            understood = not_understood(conversion, origin.info.name)
+            unmapped += understood
+            warnings += [
+                issue
+                for issue in conversion.issues.issues
+                if issue not in warnings and issue not in understood
+            ]
     except AdapterError as error:
         _discard(staged)
         return FileResult(source, problems=error.outcome.issues)
@@ -194,9 +209,20 @@ def _discard(staged: list[tuple[Path, Path]]) -> None:
         temporary.unlink(missing_ok=True)
 
 
+def not_understood(conversion: Conversion, system: str) -> list[Issue]:
+    """What the reader could not map, each with a severity: the source's own grading where it gives
+    one (FHIR: information, warning, error for clinical content), else a warning."""
+    graded = {issue.expression: issue for issue in conversion.issues.issues}
+    return [
+        graded.get(where)
+        or Issue("warning", "informational", "dialects.unmapped", f"{system} field not understood", where)
+        for where in conversion.unmapped
+    ]
+
+
 def _summary(results: list[FileResult]) -> Table:
     table = Table(title="careplan convert")
-    for column in ("source", "records", "unmapped source fields", "losses", "result"):
+    for column in ("source", "records", "not understood", "not kept by the target", "result"):
         table.add_column(column)
     for result in results:
         table.add_row(

@@ -26,6 +26,7 @@ from adapter.cli.io import (
     print_outcome,
     read_record,
     say,
+    summarise_unmapped,
     write_output,
 )
 from adapter.errors import AdapterError
@@ -104,10 +105,14 @@ def command(
     if out is not None:
         prepare_output(out)
     try:
-        record = read_record(src, from_system=from_system).record
+        read = read_record(src, from_system=from_system)
+        record = read.record
     except AdapterError as error:
         print_outcome(error.outcome, src)
         fail(f"{src}: not a care-plan record we can read")
+    summarise_unmapped(read.unmapped, src)
+    if read.for_review:
+        say(f"{src}: the plan was imported for review; the handover's plan says so")
     key_path = key or (Path(os.environ[KEY_ENV]) if os.environ.get(KEY_ENV) else None)
     if key_path is None:
         fail(f"no signing key: give --key or set {KEY_ENV} (careplan keygen makes one)")

@@ -49,6 +49,11 @@ class RecordRead:
     form: Form
     unmapped: tuple[Issue, ...] = ()
 
+    @property
+    def for_review(self) -> bool:
+        """A plan imported from another system that a person must review (the record says so)."""
+        return self.record.plan.import_review is not None
+
 
 class CommandFailed(click.ClickException):
     """One line for the user and the exit status; click prints it (escaped) and exits."""
@@ -114,37 +119,72 @@ def sniff_form(path: Path, data: bytes) -> Form:
     sniffed = sniff_format(data)
     if sniffed == "xml" or (sniffed is None and path.suffix.lower() == ".xml"):
         return Form.FHIR_XML
-    head = data[:4096]
-    return Form.FHIR_JSON if re.search(rb'"resourceType"\s*:', head) else Form.CANONICAL
+    # A canonical record never holds "resourceType"; a FHIR resource may name it after 4 kB of
+    # other elements (a searchset's links, a big Bundle's meta), so the whole input is looked at.
+    return Form.FHIR_JSON if re.search(rb'"resourceType"\s*:', data) else Form.CANONICAL
 
 
-def read_record(path: Path, *, from_system: str | None = None) -> RecordRead:
+def read_record(
+    path: Path, *, from_system: str | None = None, plan_id: str | None = None, as_of: date | None = None
+) -> RecordRead:
     """The canonical record in ``path``: canonical JSON, FHIR JSON or XML, or (with ``from_system``)
-    that system's own format. Problems raise AdapterError with an OperationOutcome."""
+    that system's own format. FHIR that another system wrote is imported (adapter.fhir.read_plan: for
+    review where it does not say what the record needs); ``plan_id`` / ``as_of`` choose among several
+    plans. Problems raise AdapterError with an OperationOutcome."""
     data = read_input(path, what="care-plan record")
     if from_system is not None:
         from adapter.dialects import read as read_system
 
         conversion = read_system(from_system, data)
-        from adapter.outcome import Issue
 
-        unmapped = tuple(
-            Issue(
-                "information", "informational", "dialects.unmapped", f"{from_system} field not mapped", where
-            )
-            for where in conversion.unmapped
-        )
-        return RecordRead(conversion.record, Form.CANONICAL, (*conversion.issues.issues, *unmapped))
+        from adapter.cli.convert_systems import not_understood
+
+        understood = tuple(not_understood(conversion, from_system))
+        others = tuple(issue for issue in conversion.issues.issues if issue not in understood)
+        return RecordRead(conversion.record, Form.CANONICAL, (*others, *understood))
     form = sniff_form(path, data)
     if form is Form.CANONICAL:
         from adapter.model import load_json_record
 
         return RecordRead(load_json_record(data), form)
-    from adapter.fhir import from_fhir
+    from adapter.fhir import read_plan
     from adapter.wire import read_resource
 
-    result = from_fhir(read_resource(data, "xml" if form is Form.FHIR_XML else "json"))
+    result = read_plan(
+        read_resource(data, "xml" if form is Form.FHIR_XML else "json"),
+        plan_id=plan_id,
+        as_of=as_of,
+        source=path.name,
+    )
     return RecordRead(result.record, form, tuple(result.unmapped))
+
+
+def summarise_unmapped(unmapped: tuple[Issue, ...] | list[Issue], where: object) -> None:
+    """One line: how many elements were not carried, by severity (the full list goes to --report)."""
+    if not unmapped:
+        return
+    counts = {s: sum(1 for i in unmapped if i.severity == s) for s in ("error", "warning", "information")}
+    shown = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    say(f"{where}: {len(unmapped)} elements not carried into the record ({shown}); --report FILE lists each")
+
+
+def report_json(
+    unmapped: tuple[Issue, ...] | list[Issue], record: ClientRecord | None, **facts: object
+) -> bytes:
+    """The report ``--report`` writes: what happened, the review findings, and every element not
+    carried (an OperationOutcome, each issue with its FHIRPath and severity)."""
+    import orjson
+
+    from adapter.outcome import OperationOutcome
+
+    review = record.plan.import_review if record is not None else None
+    body: dict[str, Any] = {
+        **facts,
+        "imported_for_review": review is not None,
+        "review_findings": list(review.findings) if review else [],
+        "not_carried": OperationOutcome.of(unmapped).to_fhir(),
+    }
+    return orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n"
 
 
 def prepare_output(path: Path) -> Path:

@@ -25,8 +25,10 @@ import uuid
 from adapter.coordination.codes import FINDING_CODE_SYSTEM, FINDING_DEFINITIONS
 from adapter.coordination.findings import CoordinationReport, Finding
 from adapter.coordination.responsibility import CoordinationDecision
+from adapter.fhir.narrative import person
 from adapter.model import ClientRecord
 from adapter.model.identifiers import NHS_NUMBER_SYSTEM
+from adapter.model.record import given_and_family
 from adapter.outcome import Issue, OperationOutcome
 from adapter.types import FhirJson
 from adapter.urls import DETECTED_ISSUE_PROFILE, FINDING_EXPRESSION_EXTENSION, FINDING_SOURCE_EXTENSION
@@ -50,7 +52,7 @@ def _coding(finding: Finding) -> FhirJson:
 
 
 def _name(decision: CoordinationDecision) -> str:
-    people = ", ".join(f"{' '.join(m.name.given)} {m.name.family}" for m in decision.holders)
+    people = ", ".join(f"{given_and_family(m.name)}" for m in decision.holders)
     if decision.role is None:
         return "a decision is needed"
     return f"{decision.role} ({people or 'nobody on the team holds this role'})"
@@ -78,8 +80,7 @@ def operation_outcome(report: CoordinationReport) -> FhirJson:
 
 def patient_reference(record: ClientRecord) -> FhirJson:
     """A logical reference to the service user: by NHS number when there is one."""
-    name = record.service_user.name
-    reference: FhirJson = {"display": f"{' '.join(name.given)} {name.family}"}
+    reference: FhirJson = {"display": person(record.service_user.name)}
     if record.service_user.nhs_number:
         reference["identifier"] = {"system": NHS_NUMBER_SYSTEM, "value": record.service_user.nhs_number}
     return reference

@@ -28,7 +28,8 @@ from adapter.coordination.responsibility import (
 )
 from adapter.coordination.sources import Source
 from adapter.model import ClientRecord
-from adapter.model.codes import Domain, PlanKind, PlanStatus, RiskLevel, Role, Tier
+from adapter.model.codes import KEY_DOMAINS, Domain, PlanKind, PlanStatus, RiskLevel, Role, Tier
+from adapter.model.record import given_and_family
 from adapter.outcome import Issue, Severity
 
 DISCHARGE_TOP_WINDOW = timedelta(days=28)
@@ -157,7 +158,7 @@ def check_coordination_agreement(record: ClientRecord, context: Context) -> Iter
     if record.plan.status not in OPEN or agreement is None:
         return
     named = next(m for m in record.care_team if m.id == agreement.coordinator)
-    who = f"{' '.join(named.name.given)} {named.name.family} ({named.id})"
+    who = f"{given_and_family(named.name)} ({named.id})"
     if named.end is not None and named.end < context.today:
         yield Finding(
             "warning",
@@ -232,7 +233,7 @@ def check_domains_assessed(record: ClientRecord, context: Context) -> Iterator[F
     # A need with the date it was assessed also records an assessment of its domain.
     assessed = {a.domain for a in plan.assessments} | {n.domain for n in plan.needs if n.assessed_on}
     severity: Severity = "warning" if plan.kind == PlanKind.INITIAL else "error"
-    for domain in Domain:
+    for domain in KEY_DOMAINS:
         if domain not in assessed:
             yield Finding(
                 severity,
@@ -258,11 +259,15 @@ def check_review_due(record: ClientRecord, context: Context) -> Iterator[Finding
             "plan.next_review_due",
             sources.COORDINATOR_DUTIES,
         )
+    since: date | None
     if plan.reviews:
         last = max(range(len(plan.reviews)), key=lambda n: (plan.reviews[n].date, n))
         since, where = plan.reviews[last].date, f"plan.reviews[{last}].date"
     else:
-        since, where = plan.start, "plan.reviews"
+        # An imported plan may not say when it started: then no review can be judged overdue by it.
+        since, where = plan.start or plan.created, "plan.reviews"
+    if since is None:
+        return
     if situation.add_months(since, REVIEW_INTERVAL_MONTHS) < today:
         what = "the last review" if plan.reviews else "the plan started"
         yield Finding(

@@ -54,6 +54,7 @@ from adapter.coordination import situation, sources
 from adapter.coordination.sources import Source
 from adapter.model import CareTeamMember, ClientRecord
 from adapter.model.codes import CpaLevel, DrrKind, Role, Tier
+from adapter.model.record import given_and_family
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +67,7 @@ class Candidate:
     keyworker: CareTeamMember | None
 
     def __str__(self) -> str:
-        who = (
-            f"{' '.join(self.keyworker.name.given)} {self.keyworker.name.family}" if self.keyworker else None
-        )
+        who = f"{given_and_family(self.keyworker.name)}" if self.keyworker else None
         where = f"{self.provider_name} [{self.provider}]" if self.provider_name else self.provider
         return f"{where} ({self.intervention}{', ' + who if who else ''})"
 
@@ -124,7 +123,7 @@ def _agreed_coordinator(record: ClientRecord, today: date) -> CareTeamMember | N
 
 
 def _full_name(member: CareTeamMember) -> str:
-    return f"{' '.join(member.name.given)} {member.name.family}"
+    return f"{given_and_family(member.name)}"
 
 
 def _enhanced_cpa(record: ClientRecord, today: date) -> _Conclusion | None:

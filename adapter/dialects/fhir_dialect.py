@@ -64,10 +64,17 @@ class FhirDialect:
 
     def _project(self, canonical: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         kept = self._keep(canonical, "") or {}
+        review = canonical.get("plan", {}).get("import_review")
+        if review is not None and isinstance(kept.get("plan"), dict):
+            # The imported-for-review marker travels with the "not stated" values it explains: a
+            # projection that kept those without it would be a plan no one knows to review.
+            kept["plan"]["import_review"] = review
         dropped = [
             path
             for path, value in paths.leaf_values(canonical)
-            if not self._kept(path) and not is_default(path, value)
+            if not self._kept(path)
+            and not is_default(path, value)
+            and not path.startswith("plan.import_review")
         ]
         return kept, dropped
 
@@ -79,16 +86,17 @@ class FhirDialect:
 
     def read_records(self, data: bytes) -> list[Conversion]:
         """The one client record in a FHIR bundle, cut down to what the system keeps."""
-        from adapter.fhir import from_fhir
+        from adapter.fhir import read_plan
         from adapter.wire import read_resource
 
+        # A GP system's plan is another system's: read as the importer reads it (ours strictly).
         try:
-            result = from_fhir(read_resource(data, max_bytes=self.max_bytes))
+            result = read_plan(read_resource(data, max_bytes=self.max_bytes))
         except AdapterError as error:
             raise InvalidSystemRecord(error.outcome) from None
         kept, dropped = self._project(dump_record(result.record))
-        unmapped = tuple(issue.expression or "Bundle" for issue in result.unmapped) + tuple(dropped)
-        return [Conversion(self._load(kept), unmapped, OperationOutcome.of(result.unmapped))]
+        unmapped = tuple(issue.expression or "Bundle" for issue in result.unmapped)
+        return [Conversion(self._load(kept), unmapped, OperationOutcome.of(result.unmapped), tuple(dropped))]
 
     def iter_records(self, data: bytes) -> Iterator[Conversion]:
         """The one client record, as :meth:`read_records` gives it."""

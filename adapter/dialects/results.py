@@ -15,11 +15,15 @@ from adapter.outcome import OperationOutcome
 
 @dataclass(frozen=True, slots=True)
 class Conversion:
-    """A record read from a system: the canonical record, the source fields not mapped, warnings."""
+    """A record read from a system: the canonical record, the source fields not understood (``unmapped``;
+    with their severities in ``issues`` where the source says), what it does not keep, warnings."""
 
     record: ClientRecord
     unmapped: tuple[str, ...]
     issues: OperationOutcome
+    not_kept: tuple[str, ...] = ()
+    """Canonical fields the source held that this system's profile does not keep (not "not
+    understood": understood, and left out by design)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -231,6 +231,14 @@ PLAN_EXTENSIONS: Final[tuple[Part | Complex, ...]] = (
             Part("alternativeArrangement", "alternative_arrangement", "boolean"),
         ),
     ),
+    Complex(
+        "imported-for-review",
+        "import_review",
+        (
+            Part("source", "source", "string"),
+            Part("finding", "findings", "string", repeats=True),
+        ),
+    ),
 )
 """CarePlan.extension, in order."""
 

@@ -32,8 +32,12 @@ def client_identity(user: ServiceUser) -> str:
         first = user.other_identifiers[0]
         return f"{first.system}|{first.value}"
     # No identifier at all: name and birth date are what a person would match on.
+    # An imported plan may say neither: then the plan's subject is its own (the plan id decides).
     name = user.name
-    return f"name|{name.family}|{' '.join(name.given)}|{user.birth_date.isoformat()}"
+    born = user.birth_date.isoformat() if user.birth_date else ""
+    if name is None:
+        return f"name||{born}"
+    return f"name|{name.family}|{' '.join(name.given)}|{born}"
 
 
 def resource_id(*parts: str) -> str:

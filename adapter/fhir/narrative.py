@@ -11,7 +11,14 @@ from datetime import date
 from html import escape as _html_escape
 
 from adapter.model.codes import Domain
-from adapter.model.record import CareTeamMember, ClientRecord, Intervention, PersonName, TopOutcome
+from adapter.model.record import (
+    CareTeamMember,
+    ClientRecord,
+    ImportReview,
+    Intervention,
+    PersonName,
+    TopOutcome,
+)
 from adapter.types import FhirJson
 
 XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
@@ -21,6 +28,7 @@ DOMAIN_HEADINGS = {
     Domain.HEALTH: "Health (physical and psychological)",
     Domain.OFFENDING: "Offending",
     Domain.SOCIAL_FUNCTIONING: "Social functioning (housing, employment, education)",
+    Domain.NOT_STATED: "Domain not stated (imported for review)",
 }
 
 
@@ -34,12 +42,30 @@ def _words(code: str) -> str:
     return code.replace("-", " ")
 
 
-def _name(name: PersonName) -> str:
+NAME_NOT_STATED = "name not stated"
+
+
+def _name(name: PersonName | None) -> str:
+    if name is None:
+        return NAME_NOT_STATED
     return " ".join([*([name.prefix] if name.prefix else []), *name.given, name.family])
 
 
 def _day(value: date | None) -> str:
     return value.isoformat() if value else "not set"
+
+
+IMPORTED_FOR_REVIEW = "Imported for review"
+"""The narrative row that says a plan came from a system that is not ours and must be reviewed."""
+
+
+def _imported_for_review(review: ImportReview | None) -> list[tuple[str, str]]:
+    if review is None:
+        return []
+    findings = "; ".join(review.findings)
+    return [
+        (IMPORTED_FOR_REVIEW, escape(f"{len(review.findings)} finding(s) a person must review: {findings}"))
+    ]
 
 
 def _li(items: Iterable[str]) -> str:
@@ -97,6 +123,7 @@ class _Plan:
             ("Tier", escape(_words(plan.tier))),
             ("Period", f"{_day(plan.start)} to {_day(plan.end) if plan.end else 'open'}"),
             ("Review due", _day(plan.next_review_due)),
+            *_imported_for_review(plan.import_review),
             ("Agreed", f"{_day(agreement.agreed_on)}; signed {'; '.join(signed)}"),
         ]
         referral = record.episode.criminal_justice_referral if record.episode else None
@@ -320,7 +347,7 @@ def brief(text: str) -> FhirJson:
     return {"status": "generated", "div": f'<div xmlns="{XHTML_NAMESPACE}"><p>{escape(text)}</p></div>'}
 
 
-def person(name: PersonName) -> str:
+def person(name: PersonName | None) -> str:
     """A name as a person writes it: prefix, given names, family name."""
     return _name(name)
 

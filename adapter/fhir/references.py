@@ -55,6 +55,7 @@ class Resolver:
         self.targets: list[Target] = []
         self._by_full_url: dict[str, Target] = {}
         self._by_type_id: dict[tuple[str, str], Target] = {}
+        self._by_identifier: dict[tuple[str, str], list[Target]] = {}
         self.is_bundle = root.get("resourceType") == "Bundle"
         if self.is_bundle:
             for i, entry in enumerate(_list(root.get("entry"))):
@@ -80,11 +81,20 @@ class Resolver:
                 self._by_type_id.setdefault(found, target)
         if isinstance(target.resource.get("id"), str):
             self._by_type_id.setdefault((target.resource_type, target.resource["id"]), target)
+        self._index_identifiers(target)
         for j, inner in enumerate(_list(target.resource.get("contained"))):
             if isinstance(inner, dict) and isinstance(inner.get("id"), str):
                 target.contained[inner["id"]] = Target(
                     inner, f"{target.path}.contained[{j}]", container=target
                 )
+                self._index_identifiers(target.contained[inner["id"]])
+
+    def _index_identifiers(self, target: Target) -> None:
+        for identifier in _list(target.resource.get("identifier")):
+            if isinstance(identifier, dict):
+                system, value = identifier.get("system"), identifier.get("value")
+                if isinstance(system, str) and isinstance(value, str):
+                    self._by_identifier.setdefault((system, value), []).append(target)
 
     def all_targets(self) -> Iterator[Target]:
         """Entries in order, each followed by the resources it contains."""
@@ -95,6 +105,12 @@ class Resolver:
     def of_type(self, resource_type: str) -> list[Target]:
         """The resources of one type, entries and contained alike, in input order."""
         return [t for t in self.all_targets() if t.resource_type == resource_type]
+
+    def by_identifier(self, system: str, value: str) -> Target | None:
+        """The one resource of the input that carries the identifier ``system|value`` (a logical
+        reference, R4 Reference.identifier), or None when none or several do."""
+        found = self._by_identifier.get((system, value), [])
+        return found[0] if len(found) == 1 else None
 
     def resolve(self, reference: str, source: Target) -> Target | None:
         """The resource ``reference`` (as written in ``source``) points at, or None."""

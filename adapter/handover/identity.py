@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from adapter.model import ClientRecord
 from adapter.model.identifiers import NHS_NUMBER_SYSTEM, PNC_ID_SYSTEM, PRISON_NUMBER_SYSTEM
-from adapter.model.record import ServiceUser
+from adapter.model.record import ServiceUser, given_and_family
 from adapter.outcome import Issue
 from adapter.store import Store
 from adapter.types import OdsCode
@@ -32,7 +32,8 @@ IDENTIFIERS = (
 
 def _who(user: ServiceUser) -> str:
     known = [f"{label} {getattr(user, field)}" for label, _, field, _ in IDENTIFIERS if getattr(user, field)]
-    return f"{' '.join(user.name.given)} {user.name.family}, born {user.birth_date}, " + ", ".join(known)
+    born = f"born {user.birth_date}" if user.birth_date else "date of birth not stated"
+    return f"{given_and_family(user.name)}, {born}, " + ", ".join(known)
 
 
 def _disagreements(incoming: ServiceUser, held: ServiceUser) -> Iterator[tuple[str, str]]:
@@ -41,8 +42,11 @@ def _disagreements(incoming: ServiceUser, held: ServiceUser) -> Iterator[tuple[s
         mine, theirs = getattr(incoming, field), getattr(held, field)
         if mine and theirs and str(mine) != str(theirs):
             yield label, element
-    if incoming.birth_date != held.birth_date:
+    # An imported plan may not state a name or a date of birth: only facts both records state are compared.
+    if incoming.birth_date and held.birth_date and incoming.birth_date != held.birth_date:
         yield "date of birth", "birthDate"
+    if incoming.name is None or held.name is None:
+        return
     if incoming.name.family.casefold() != held.name.family.casefold():
         yield "family name", "name[0].family"
     if incoming.name.given[0].casefold() != held.name.given[0].casefold():

@@ -103,6 +103,38 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return path
 
 
+def _found(value: Any) -> str:
+    shown = (
+        repr(value)
+        if not isinstance(value, (dict, list))
+        else ("a list" if isinstance(value, list) else "an object")
+    )
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def _in_words(detail: Any) -> str:
+    """A field error as the user would say it (what was found, what was expected), not the library's."""
+    kind, ctx = detail["type"], detail.get("ctx") or {}
+    if kind == "missing":
+        return "required, but nothing was given"
+    if kind == "extra_forbidden":
+        return "unknown field: the canonical model has no such field"
+    if kind == "too_short":
+        return f"found {ctx.get('actual_length', 0)} item(s), expected at least {ctx.get('min_length', 1)}"
+    if kind == "enum":
+        return (
+            f"found {_found(detail.get('input'))}, expected one of {ctx.get('expected', 'the listed codes')}"
+        )
+    if kind == "string_too_short":
+        return "found an empty text, expected some text"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        expected = (
+            "a date YYYY-MM-DD" if kind.startswith("date_") or kind == "date_type" else "a date and time"
+        )
+        return f"found {_found(detail.get('input'))}, expected {expected}"
+    return f"found {_found(detail.get('input'))}, expected {detail['msg'][0].lower()}{detail['msg'][1:]}"
+
+
 def _issues(error: ValidationError) -> list[Issue]:
     issues: list[Issue] = []
     for detail in error.errors():
@@ -121,9 +153,7 @@ def _issues(error: ValidationError) -> list[Issue]:
             if detail["type"] == "extra_forbidden"
             else "value"
         )
-        text = detail["msg"]
-        if detail["type"] == "extra_forbidden":
-            text = "unknown field: the canonical model has no such field"
+        text = _in_words(detail)
         issues.append(Issue.error(code, f"model.{detail['type']}", f"{path}: {text}", path or None))
     return issues
 

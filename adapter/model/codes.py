@@ -14,6 +14,10 @@ from enum import StrEnum
 
 CANONICAL_BASE = "https://fhir.careplan-adapter.org"
 CODE_SYSTEM_BASE = f"{CANONICAL_BASE}/CodeSystem/"
+NOT_STATED = "not-stated"
+"""The code a plan imported from another system carries where it did not say what our model needs
+(kind, tier, modality, organisation kind, role, domain): explicit, never a guess, and always with a
+review finding (see :class:`adapter.model.record.ImportReview`)."""
 
 
 class Domain(StrEnum):
@@ -23,6 +27,16 @@ class Domain(StrEnum):
     HEALTH = "health"
     OFFENDING = "offending"
     SOCIAL_FUNCTIONING = "social-functioning"
+    NOT_STATED = "not-stated"
+
+
+KEY_DOMAINS: tuple[Domain, ...] = (
+    Domain.DRUG_AND_ALCOHOL_MISUSE,
+    Domain.HEALTH,
+    Domain.OFFENDING,
+    Domain.SOCIAL_FUNCTIONING,
+)
+"""The four key domains every plan covers (``not-stated`` is no domain to cover)."""
 
 
 class DomainArea(StrEnum):
@@ -51,6 +65,7 @@ class PlanKind(StrEnum):
     INITIAL = "initial"
     COMPREHENSIVE = "comprehensive"
     AFTERCARE = "aftercare"
+    NOT_STATED = "not-stated"
 
 
 class PlanStatus(StrEnum):
@@ -83,6 +98,7 @@ class Tier(StrEnum):
     TIER_2 = "tier-2"
     TIER_3 = "tier-3"
     TIER_4 = "tier-4"
+    NOT_STATED = "not-stated"
 
 
 class Role(StrEnum):
@@ -103,6 +119,7 @@ class Role(StrEnum):
     PRESCRIBER = "prescriber"
     SOCIAL_WORKER = "social-worker"
     RECOVERY_WORKER = "recovery-worker"
+    NOT_STATED = "not-stated"
 
 
 class OrganisationKind(StrEnum):
@@ -122,6 +139,7 @@ class OrganisationKind(StrEnum):
     PHARMACY = "pharmacy"
     RECOVERY_SERVICE = "recovery-service"
     CHILDRENS_SOCIAL_CARE = "childrens-social-care"
+    NOT_STATED = "not-stated"
 
 
 class Modality(StrEnum):
@@ -137,6 +155,7 @@ class Modality(StrEnum):
     STRUCTURED_DAY_PROGRAMME = "structured-day-programme"
     RELAPSE_PREVENTION = "relapse-prevention"
     BRIEF_INTERVENTION = "brief-intervention"
+    NOT_STATED = "not-stated"
 
 
 class ActivityStatus(StrEnum):

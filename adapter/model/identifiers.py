@@ -19,6 +19,11 @@ PRISON_NUMBER_SYSTEM = "https://fhir.careplan-adapter.org/Id/prison-number"
 PNC_ID_SYSTEM = "https://fhir.careplan-adapter.org/Id/pnc-id"
 
 _ODS = re.compile(r"^[A-Z0-9]{3,10}$")
+ODS_NOT_STATED = "not-stated"
+"""The organisation code of an imported plan's "organisation not stated": never an ODS code (lower case,
+a hyphen), so it cannot be taken for a real organisation; the record says a person must review it."""
+ODS_SYSTEMS = frozenset({ODS_SYSTEM, "https://fhir.nhs.uk/id/ods-organization-code"})
+"""The ODS system as written, in either case of its ``Id`` segment (systems that are not ours write both)."""
 # HMPPS prison number: a letter, four digits, two letters (e.g. A1234BC).
 _PRISON_NUMBER = re.compile(r"^[A-Z][0-9]{4}[A-Z]{2}$")
 # PNC id: four-digit year, slash, one to seven digits, check letter (e.g. 2004/0046583U).
@@ -59,7 +64,7 @@ def _nhs_number(value: str) -> str:
 
 
 def _ods_code(value: str) -> str:
-    if not _ODS.match(value):
+    if value != ODS_NOT_STATED and not _ODS.match(value):
         raise ValueError("expected an ODS code: 3 to 10 upper-case letters or digits")
     return value
 

@@ -65,6 +65,11 @@ class PersonName(Model):
     prefix: Text | None = None
 
 
+def given_and_family(name: PersonName | None) -> str:
+    """A name as given names then family name; "name not stated" for an imported plan that gave none."""
+    return "name not stated" if name is None else f"{' '.join(name.given)} {name.family}"
+
+
 class Address(Model):
     lines: list[Text] = Field(default_factory=list)
     city: Text | None = None
@@ -87,8 +92,12 @@ class ServiceUser(Model):
     prison_number: PrisonNumber | None = None
     pnc_id: PncId | None = None
     other_identifiers: list[OtherIdentifier] = Field(default_factory=list)
-    name: PersonName
-    birth_date: date
+    name: PersonName | None = Field(
+        default=None, description="None only in a plan imported for review whose source did not say"
+    )
+    birth_date: date | None = Field(
+        default=None, description="None only in a plan imported for review whose source did not say"
+    )
     gender: Gender
     address: Address | None = None
     phone: Text | None = None
@@ -111,7 +120,9 @@ class CareTeamMember(Model):
     """A practitioner in one or more roles for this client, at one organisation."""
 
     id: LocalId
-    name: PersonName
+    name: PersonName | None = Field(
+        default=None, description="None only in a plan imported for review whose source did not say"
+    )
     roles: list[Role] = Field(min_length=1)
     organisation: OdsCode
     professional_id: OtherIdentifier | None = None
@@ -196,7 +207,7 @@ class Milestone(Model):
 
 
 class ProgressNote(Model):
-    recorded_on: date
+    recorded_on: date | None = Field(default=None, description="None when the source gave no time")
     text: Text
     author: LocalId | None = None
 
@@ -380,6 +391,15 @@ class Closure(Model):
     note: Text | None = None
 
 
+class ImportReview(Model):
+    """The marker of a plan imported from a system that is not ours: it did not say everything this
+    record needs, so what it lacked is "not stated" (or inferred from its own codes) and a person must
+    review each finding before relying on the plan. A handover of the plan says so."""
+
+    source: Text | None = Field(default=None, description="Where the plan came from (a file, a sender)")
+    findings: list[Text] = Field(min_length=1, description="What a person must review, one line each")
+
+
 class CarePlan(Model):
     """The written care plan agreed with the client (seed 001, 5.3.2)."""
 
@@ -389,8 +409,12 @@ class CarePlan(Model):
     title: Text | None = None
     phases: list[Phase] = Field(default_factory=list)
     tier: Tier
-    created: date
-    start: date
+    created: date | None = Field(
+        default=None, description="None only in a plan imported for review whose source did not say"
+    )
+    start: date | None = Field(
+        default=None, description="None only in a plan imported for review whose source did not say"
+    )
     end: date | None = None
     agreement: Agreement = Field(default_factory=Agreement)
     next_review_due: date | None = None
@@ -414,6 +438,7 @@ class CarePlan(Model):
     engagement: list[Engagement] = Field(default_factory=list)
     closure: Closure | None = None
     notes: list[Text] = Field(default_factory=list)
+    import_review: ImportReview | None = None
 
 
 class ClientRecord(Model):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from pydantic_core import PydanticCustomError
 
-from adapter.model.codes import DOMAIN_OF_AREA, Domain, DomainArea
+from adapter.model.codes import DOMAIN_OF_AREA, NOT_STATED, Domain, DomainArea
 
 if TYPE_CHECKING:
     from adapter.model.record import ClientRecord
@@ -36,12 +36,12 @@ def _dates_in_order(record: ClientRecord) -> Iterator[Problem]:
             f"review due {plan.next_review_due} is before the plan starts ({plan.start})",
         )
     for i, review in enumerate(plan.reviews):
-        if review.date < plan.start:
+        if _before(plan.start, review.date):
             yield (
                 f"plan.reviews[{i}].date",
                 f"a review ({review.date}) cannot come before the plan starts ({plan.start})",
             )
-    if plan.closure and plan.closure.date < plan.start:
+    if plan.closure and _before(plan.start, plan.closure.date):
         yield "plan.closure.date", f"closure ({plan.closure.date}) is before the plan starts ({plan.start})"
     if record.episode and _before(record.episode.start, record.episode.end):
         yield (
@@ -71,7 +71,7 @@ def _dates_in_order(record: ClientRecord) -> Iterator[Problem]:
         yield "plan.external_coordination.drr_end", "the DRR ends before it starts"
     if plan.custody and _before(plan.custody.reception_date, plan.custody.release_date):
         yield "plan.custody.release_date", "release comes before reception into prison"
-    if record.service_user.birth_date > plan.start:
+    if _before(record.service_user.birth_date, plan.start):
         yield "service_user.birth_date", "the service user is born after the plan starts"
 
 
@@ -86,7 +86,7 @@ def _signatures(record: ClientRecord) -> Iterator[Problem]:
             yield path, f"the plan is marked signed by the {who.replace('_', ' ')} but has no signature date"
         if signed_on is not None and not flag:
             yield path, f"a {who.replace('_', ' ')} signature date is given but the plan is not marked signed"
-        if signed_on is not None and signed_on < record.plan.created:
+        if _before(record.plan.created, signed_on):
             yield path, f"signed ({signed_on}) before the plan was created ({record.plan.created})"
 
 
@@ -241,6 +241,45 @@ def _references(record: ClientRecord) -> Iterator[Problem]:
             yield path, f"'{value}' is not a {kind} in this record"
 
 
+def _not_stated_only_for_review(record: ClientRecord) -> Iterator[Problem]:
+    """ "Not stated" (a code, a missing name, birth date or plan date) is how an imported plan says what
+    its source did not: a record that is not marked imported-for-review may not carry it."""
+    if record.plan.import_review is not None:
+        return
+    plan, user = record.plan, record.service_user
+    missing = [
+        ("service_user.name", user.name),
+        ("service_user.birth_date", user.birth_date),
+        ("plan.created", plan.created),
+        ("plan.start", plan.start),
+        *((f"care_team[{i}].name", m.name) for i, m in enumerate(record.care_team)),
+    ]
+    for path, value in missing:
+        if value is None:
+            yield path, "required (only a plan imported for review may leave it not stated)"
+    coded: list[tuple[str, str]] = [
+        ("plan.kind", plan.kind),
+        ("plan.tier", plan.tier),
+        *((f"organisations[{i}].kind", o.kind) for i, o in enumerate(record.organisations)),
+        *((f"organisations[{i}].ods_code", o.ods_code) for i, o in enumerate(record.organisations)),
+        *(
+            (f"care_team[{i}].roles[{j}]", role)
+            for i, m in enumerate(record.care_team)
+            for j, role in enumerate(m.roles)
+        ),
+        *((f"plan.needs[{i}].domain", n.domain) for i, n in enumerate(plan.needs)),
+        *((f"plan.goals[{i}].domain", g.domain) for i, g in enumerate(plan.goals)),
+        *((f"plan.actions[{i}].domain", a.domain) for i, a in enumerate(plan.actions)),
+        *((f"plan.actions[{i}].responsible_role", a.responsible_role) for i, a in enumerate(plan.actions)),
+        *((f"plan.interventions[{i}].tier", v.tier) for i, v in enumerate(plan.interventions)),
+        *((f"plan.interventions[{i}].modality", v.modality) for i, v in enumerate(plan.interventions)),
+        *((f"plan.interventions[{i}].provider", v.provider) for i, v in enumerate(plan.interventions)),
+    ]
+    for path, code in coded:
+        if code == NOT_STATED:
+            yield path, "'not-stated' is allowed only in a plan imported for review"
+
+
 RULES: tuple[Callable[[ClientRecord], Iterator[Problem]], ...] = (
     _dates_in_order,
     _signatures,
@@ -248,6 +287,7 @@ RULES: tuple[Callable[[ClientRecord], Iterator[Problem]], ...] = (
     _unique,
     _top_outcomes,
     _references,
+    _not_stated_only_for_review,
 )
 
 

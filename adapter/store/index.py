@@ -29,7 +29,7 @@ def patient_identifiers(record: ClientRecord) -> set[tuple[str, str]]:
 def client_key(record: ClientRecord) -> str:
     """The client a plan is about, as part of the plan's key (hazard H-02): the NHS number, else the
     prison number, else the PNC id, else the name and date of birth (system-qualified, so that two
-    kinds of identifier never collide)."""
+    kinds of identifier never collide); a client with none of them is keyed by the plan alone."""
     user = record.service_user
     for system, value in (
         (NHS_NUMBER_SYSTEM, user.nhs_number),
@@ -38,4 +38,8 @@ def client_key(record: ClientRecord) -> str:
     ):
         if value:
             return f"{system}|{value}"
+    if user.name is None or user.birth_date is None:
+        # An imported plan that names no identifier, name or date of birth: its client is joined to no
+        # other (two such clients must never share a key), only to later versions of the same plan.
+        return f"unidentified|{record.plan.id}"
     return f"name|{user.name.family.lower()}|{' '.join(user.name.given).lower()}|{user.birth_date}"

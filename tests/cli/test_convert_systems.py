@@ -81,7 +81,7 @@ def test_the_report_names_every_loss_and_problem(tmp_path: Path) -> None:
     ]
     runner.invoke(app, [*args, "--report", str(report)])
     entries = {Path(entry["source"]).name: entry for entry in orjson.loads(report.read_bytes())}
-    assert entries["02-carat-release.csv"]["losses"] == []
+    assert entries["02-carat-release.csv"]["kept_by_source_not_target"] == []
     assert entries["02-carat-release.csv"]["problems"] == []
     [problem] = entries["03-broken.csv"]["problems"]
     assert problem["expression"] == ["CLIENT@2.date_of_birth"]
@@ -89,7 +89,7 @@ def test_the_report_names_every_loss_and_problem(tmp_path: Path) -> None:
     args = ["convert", str(source), "--from", "cjit-dir", "--to", "carat", "--out", str(tmp_path / "back")]
     runner.invoke(app, [*args, "--report", str(report)])
     [entry] = orjson.loads(report.read_bytes())
-    assert [loss["path"] for loss in entry["losses"]] == [
+    assert [loss["path"] for loss in entry["kept_by_source_not_target"]] == [
         "care_team[1].professional_id.system",
         "care_team[1].professional_id.value",
         *(
@@ -98,7 +98,7 @@ def test_the_report_names_every_loss_and_problem(tmp_path: Path) -> None:
         ),
         "plan.notes[0]",
     ]
-    assert entry["losses"][0]["reason"] == "carat has no field for it"
+    assert entry["kept_by_source_not_target"][0]["reason"] == "carat has no field for it"
 
 
 def test_convert_to_fhir_writes_a_bundle(tmp_path: Path) -> None:

@@ -178,15 +178,16 @@ def test_gp_system_reports_what_a_full_bundle_holds_that_it_does_not_keep() -> N
 
     original = client("03-gp-shared-care")
     conversion = read("gp-shared-care", write_resource(to_fhir(original), "json"))
-    assert "plan.needs[0].description" in conversion.unmapped
-    assert "episode.provider" in conversion.unmapped
+    # Understood and left out by the system's profile: "not kept", apart from what was not understood.
+    assert "plan.needs[0].description" in conversion.not_kept
+    assert "episode.provider" in conversion.not_kept
     assert not any(
         path.startswith(("plan.goals[0].description", "care_team", "plan.interventions"))
-        for path in conversion.unmapped
+        for path in conversion.not_kept
     )
     assert conversion.record.plan.needs == []
     assert conversion.record.plan.goals[0].addresses == []
-    assert differences(original, conversion.record, set(conversion.unmapped)) == []
+    assert differences(original, conversion.record, set(conversion.not_kept)) == []
 
 
 def test_gp_system_requires_the_registered_practice() -> None:

@@ -46,6 +46,11 @@ local_ids = st.from_regex(r"[A-Za-z0-9\-.]{1,12}", fullmatch=True)
 ods_codes = st.from_regex(r"[A-Z0-9]{3,10}", fullmatch=True)
 
 
+def stated(values: Any) -> list[Any]:
+    """The codes of an enum but "not-stated", which only a plan imported for review may carry."""
+    return [v for v in values if v != c.NOT_STATED]
+
+
 def dates(lo: date = FIRST, hi: date = LAST) -> st.SearchStrategy[date]:
     edges = [d for d in EDGE_DATES if lo <= d <= hi] + [lo, hi]
     return st.one_of(st.sampled_from(edges), st.dates(min_value=lo, max_value=hi))
@@ -132,7 +137,7 @@ def _clean(data: Any) -> Any:
 @st.composite
 def client_records(draw: st.DrawFn, full: bool = True) -> ClientRecord:
     b = Builder(draw, full)
-    pick = lambda values: draw(st.sampled_from(list(values)))  # noqa: E731
+    pick = lambda values: draw(st.sampled_from(stated(values)))  # noqa: E731
     org_codes = draw(st.lists(ods_codes, min_size=1, max_size=3, unique=True))
     organisations = [
         {
@@ -167,7 +172,7 @@ def client_records(draw: st.DrawFn, full: bool = True) -> ClientRecord:
                 "id": member_id,
                 "name": b.name(),
                 "organisation": org(),
-                "roles": draw(st.lists(st.sampled_from(list(c.Role)), min_size=1, max_size=3, unique=True)),
+                "roles": draw(st.lists(st.sampled_from(stated(c.Role)), min_size=1, max_size=3, unique=True)),
                 "professional_id": b.opt(st.just(None).map(lambda _: other_identifier())),
                 "phone": b.opt(text),
                 "email": b.opt(text),
@@ -349,7 +354,7 @@ def client_records(draw: st.DrawFn, full: bool = True) -> ClientRecord:
         "author": member(),
         "assessments": [
             {"domain": d, "assessed_on": draw(dates()), "summary": draw(text)}
-            for d in draw(st.lists(st.sampled_from(list(c.Domain)), unique=True, min_size=1 if full else 0))
+            for d in draw(st.lists(st.sampled_from(stated(c.Domain)), unique=True, min_size=1 if full else 0))
         ],
         "needs": needs,
         "goals": goals,

@@ -382,15 +382,30 @@ def test_a_second_care_plan_is_reported_not_merged() -> None:
     other = copy.deepcopy(bundle["entry"][0])
     other["fullUrl"] = f"{SERVER}CarePlan/cp2"
     other["resource"]["id"] = "cp2"
-    bundle["entry"].append(other)
+    other["resource"]["status"] = "completed"
+    bundle["entry"].insert(0, other)
+    bundle["entry"].append(bundle["entry"].pop(1))
     result = from_fhir(bundle)
-    assert result.record.plan.id == "cp1"
+    assert result.record.plan.id == "cp1"  # the one active plan, not the first
     assert [
         (i.message_id, i.expression) for i in result.unmapped if i.message_id == "fhir.resource-unmapped"
     ] == [
+        ("fhir.resource-unmapped", "Bundle.entry[0].resource"),
         ("fhir.resource-unmapped", "Bundle.entry[5].resource"),
-        ("fhir.resource-unmapped", "Bundle.entry[6].resource"),
     ]
+
+
+def test_two_active_plans_are_refused_with_the_candidates() -> None:
+    bundle = _foreign()
+    other = copy.deepcopy(bundle["entry"][0])
+    other["fullUrl"] = f"{SERVER}CarePlan/cp2"
+    other["resource"]["id"] = "cp2"
+    bundle["entry"].append(other)
+    with pytest.raises(InvalidFhir) as caught:
+        from_fhir(bundle)
+    [issue] = caught.value.outcome.issues
+    assert issue.expression == "Bundle.entry"
+    assert "CarePlan cp1 (status active" in issue.text and "CarePlan cp2 (status active" in issue.text
 
 
 def test_a_lone_resource_that_is_no_plan() -> None:

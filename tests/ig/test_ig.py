@@ -181,6 +181,7 @@ EXTENSION_CONTEXTS: dict[str, set[str]] = {
         "closure",
         "custody",
         "coordination-agreement",
+        "imported-for-review",
     ),
     **used_on({"CarePlan", DETAIL}, "treatment-tier"),
     **used_on(

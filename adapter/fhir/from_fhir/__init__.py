@@ -19,10 +19,12 @@ from dataclasses import dataclass
 
 from adapter.errors import InvalidFhir, InvalidRecord
 from adapter.fhir.from_fhir.context import Import
+from adapter.fhir.from_fhir.meaning import refusals
 from adapter.fhir.from_fhir.node import Node, unread
 from adapter.fhir.from_fhir.parties import Parties, service_user
 from adapter.fhir.from_fhir.parts import Parts, consent, episode, recorded_at
 from adapter.fhir.from_fhir.plan import PlanReader
+from adapter.fhir.from_fhir.select import choose_plan
 from adapter.fhir.references import Resolver, Target
 from adapter.fhir.terminology import Terminology
 from adapter.model import load_record
@@ -69,14 +71,14 @@ def _root_path(root: FhirJson) -> str:
     return kind if isinstance(kind, str) and kind.isalpha() else "Resource"
 
 
-def _care_plan(resolver: Resolver, root: FhirJson) -> Target:
+def _care_plan(resolver: Resolver, root: FhirJson, plan_id: str | None = None) -> Target:
     plans = [t for t in resolver.all_targets() if t.resource_type == "CarePlan"]
     if not plans:
         raise _fail(
             "the input holds no CarePlan to map",
             _root_path(root),
         )
-    return plans[0]
+    return choose_plan(plans, plan_id)
 
 
 def _unmapped(imp: Import) -> list[Issue]:
@@ -120,17 +122,41 @@ def _episode(imp: Import, plan: Node, plan_target: Target) -> Target | None:
     return episodes[0] if episodes else None
 
 
-def from_fhir(bundle_or_resource: FhirJson, terminology: Terminology | None = None) -> MappingResult:
-    """The canonical record in ``bundle_or_resource`` and what could not be mapped.
+# Fields the model leaves empty only in a plan imported for review: from_fhir, which reads our own
+# bundles, requires them as the model did before it knew imported plans.
+_REQUIRED_HERE = ("service_user.name", "service_user.birth_date", "plan.created", "plan.start")
 
-    Raises InvalidFhir (an OperationOutcome naming each element) when references are broken or
-    the record lacks what the canonical model requires.
-    """
-    if not isinstance(bundle_or_resource, dict) or "resourceType" not in bundle_or_resource:
-        raise _fail("expected a FHIR resource or Bundle (a JSON object with resourceType)", "Resource")
-    resolver = Resolver(bundle_or_resource)
-    plan_target = _care_plan(resolver, bundle_or_resource)
-    imp = Import(resolver, terminology or Terminology.default())
+
+def _required(imp: Import, record: FhirJson) -> None:
+    if "import_review" in record.get("plan", {}):
+        return  # a plan imported for review says itself what it does not state
+    for path in _REQUIRED_HERE:
+        part, field = path.split(".")
+        if part in record and field not in record[part]:
+            imp.error("required", "fhir.required", f"{path}: required", imp.where.get(path, "Bundle"))
+    for i, member in enumerate(record.get("care_team", [])):
+        if "name" not in member:
+            where = imp.where.get(f"care_team[{i}].name", imp.where.get(f"care_team[{i}]", "Bundle"))
+            imp.error("required", "fhir.required", f"care_team[{i}].name: required", where)
+
+
+def _is_privacy(imp: Import, target: Target) -> bool:
+    """A consent to share information (R4 Consent.scope patient-privacy): the only kind the record's
+    consents are. Another system's treatment or research consent is no consent to share; it is left
+    unread, so reported, and never read as one."""
+    scope = target.resource.get("scope")
+    codings = scope.get("coding") if isinstance(scope, dict) else None
+    fixed = imp.terminology.fixed("consent-scope")
+    return isinstance(codings, list) and any(
+        isinstance(c, dict) and c.get("system") == fixed["system"] and c.get("code") == fixed["code"]
+        for c in codings
+    )
+
+
+def assemble(imp: Import, plan_target: Target) -> FhirJson:
+    """The canonical record's JSON from the plan at ``plan_target`` and what it reaches (not yet
+    checked by the model): the one mapping both from_fhir and the import of foreign plans run."""
+    resolver = imp.resolver
     parties = Parties(imp)
     parts = Parts(imp, parties)
     for organisation in resolver.of_type("Organization"):
@@ -154,9 +180,9 @@ def from_fhir(bundle_or_resource: FhirJson, terminology: Terminology | None = No
     episode_target = _episode(imp, plan_node, plan_target)
     if episode_target is not None:
         record["episode"] = episode(imp, parties, episode_target)
+    sharing = [t for t in resolver.of_type("Consent") if not imp.foreign or _is_privacy(imp, t)]
     record["consents"] = [
-        consent(imp, parties, target, f"consents[{i}]", patient)
-        for i, target in enumerate(resolver.of_type("Consent"))
+        consent(imp, parties, target, f"consents[{i}]", patient) for i, target in enumerate(sharing)
     ]
     when = recorded_at(imp, plan_target)
     if when is not None:
@@ -164,11 +190,42 @@ def from_fhir(bundle_or_resource: FhirJson, terminology: Terminology | None = No
     record["organisations"] = parties.organisations
     record["care_team"] = parties.members
     imp.where.setdefault("organisations", "Bundle.entry" if resolver.is_bundle else plan_target.path)
+    return record
 
+
+def load(imp: Import, record: FhirJson) -> ClientRecord:
+    """The record checked by the model; every problem (the mapping's and the model's) at its FHIRPath.
+    A modifier element the mapping did not carry refuses the record (adapter.fhir.from_fhir.meaning)."""
+    read_from = [t for t in imp.resolver.all_targets() if t.path in imp.visited]
+    imp.errors += refusals(imp, read_from)
     try:
         mapped = load_record(record)
     except InvalidRecord as error:
         raise InvalidFhir(OperationOutcome.of([*imp.errors, *_translate(imp, error)])) from None
     if imp.errors:
         raise InvalidFhir(OperationOutcome.of(imp.errors))
-    return MappingResult(mapped, [*imp.warnings, *_unmapped(imp)])
+    return mapped
+
+
+def unmapped(imp: Import) -> list[Issue]:
+    """What the input held and the record does not: the mapping's warnings, then every element unread."""
+    return [*imp.warnings, *_unmapped(imp)]
+
+
+def from_fhir(
+    bundle_or_resource: FhirJson, terminology: Terminology | None = None, *, plan_id: str | None = None
+) -> MappingResult:
+    """The canonical record in ``bundle_or_resource`` and what could not be mapped.
+
+    Raises InvalidFhir (an OperationOutcome naming each element) when references are broken or
+    the record lacks what the canonical model requires. Plans other systems made, which may lack it,
+    are read by :func:`adapter.fhir.importer.import_plan`.
+    """
+    if not isinstance(bundle_or_resource, dict) or "resourceType" not in bundle_or_resource:
+        raise _fail("expected a FHIR resource or Bundle (a JSON object with resourceType)", "Resource")
+    resolver = Resolver(bundle_or_resource)
+    plan_target = _care_plan(resolver, bundle_or_resource, plan_id)
+    imp = Import(resolver, terminology or Terminology.default())
+    record = assemble(imp, plan_target)
+    _required(imp, record)
+    return MappingResult(load(imp, record), unmapped(imp))

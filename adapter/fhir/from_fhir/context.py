@@ -26,8 +26,14 @@ _RESOURCE_METADATA = ("id", "meta", "text", "language")
 class Import:
     """State of one from_fhir call."""
 
-    def __init__(self, resolver: Resolver, terminology: Terminology) -> None:
+    def __init__(self, resolver: Resolver, terminology: Terminology, *, foreign: bool = False) -> None:
         self.resolver = resolver
+        self.foreign = foreign
+        """A plan another system made (adapter.fhir.importer): a reference to a resource outside the
+        input is no error (it is left unread, so reported), and what the record needs and the plan
+        does not say is left for the importer to mark not stated."""
+        self.plan_domain: str | None = None
+        """The domain the plan's own category says (another system's plan), for parts that say none."""
         self.terminology = terminology
         self.tracker = Tracker()
         self.errors: list[Issue] = []
@@ -65,8 +71,10 @@ class Import:
             return None
         literal = reference.data.get("reference")
         if not isinstance(literal, str):
-            return None
+            return self._logical(reference, types)
         target = self.resolver.resolve(literal, source)
+        if target is None and self.foreign:
+            return None
         if target is None:
             reference.take("reference")
             self.error(
@@ -80,6 +88,36 @@ class Import:
             return None
         reference.take("reference", "display", "type")
         return target
+
+    def _logical(self, reference: Node, types: Iterable[str]) -> Target | None:
+        """A reference by identifier only (an ODS code, an NHS number) to a resource in the input."""
+        identifier = reference.child("identifier")
+        system = identifier.data.get("system") if identifier else None
+        value = identifier.data.get("value") if identifier else None
+        if not isinstance(system, str) or not isinstance(value, str):
+            return None
+        target = self.resolver.by_identifier(system, value)
+        if target is None or target.resource_type not in tuple(types):
+            return None
+        reference.take("identifier", "display", "type")
+        return target
+
+    def infer(self, codings: list[Node], map_id: str) -> str | None:
+        """Our code for the first of ``codings`` that the ConceptMap ``map_id`` (another system's
+        codes -> ours) maps to a code of ours other than its fallback; that coding counts as read."""
+        table = self.terminology.maps[map_id]
+        fallback = table.fallback.code if table.fallback else None
+        for coding in codings:
+            if (
+                coding.data.get("system") != table.source
+                or str(coding.data.get("code")) not in table.elements
+            ):
+                continue
+            found = table.translate(str(coding.data.get("code")))
+            if found is not None and found["code"] != fallback:
+                coding.take()
+                return str(found["code"])
+        return None
 
     def code(self, concept: Node | None, enum: type[StrEnum], map_id: str | None = None) -> str | None:
         """The code of ``enum``'s CodeSystem in a CodeableConcept. Codings that ``map_id`` would
@@ -148,6 +186,28 @@ def _text(value: Any) -> str | None:
 def values_of(enum: type[StrEnum]) -> frozenset[str]:
     """The codes of an enum (cached: asked for every coding read)."""
     return frozenset(member.value for member in enum)
+
+
+def concept_text(concept: Node | None, *, read: bool = True) -> str | None:
+    """A CodeableConcept in words: its text, else the display of its first coding that has one (read
+    unless ``read`` is false, when the words are only borrowed and the concept stays unread)."""
+    if concept is None:
+        return None
+    text = concept.value("text") if read else concept.data.get("text")
+    if isinstance(text, str):
+        return text
+    for coding in concept.children("coding"):
+        display = coding.data.get("display")
+        if isinstance(display, str):
+            if read:
+                coding.take("display")
+            return display
+    return None
+
+
+def period_day(period: Node | None, key: str, imp: Import) -> Any:
+    """``start`` or ``end`` of a Period as a canonical date (a dateTime's time reported, not kept)."""
+    return None if period is None else day(period.value(key), f"{period.path}.{key}", imp)
 
 
 def day(value: Any, path: str, imp: Import) -> Any:

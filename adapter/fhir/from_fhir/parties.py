@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapter.fhir.from_fhir.context import Import
+from adapter.fhir.from_fhir.context import Import, period_day
 from adapter.fhir.from_fhir.node import Node
 from adapter.fhir.references import Target
 from adapter.model.codes import OrganisationKind, Role
@@ -11,6 +11,7 @@ from adapter.types import FhirJson
 from adapter.urls import LOCAL_ID_SYSTEMS, extension_url
 
 ROLE_MAP = "care-team-role-to-snomed"
+KIND_MAP = "ods-role-to-organisation-kind"
 _MEMBER_TYPES = ("PractitionerRole", "Practitioner")
 _USER_SYSTEMS = {
     NHS_NUMBER_SYSTEM: "nhs_number",
@@ -23,6 +24,10 @@ def person_name(imp: Import, names: list[Node], canonical: str) -> FhirJson | No
     if not names:
         return None
     name = names[0]
+    if imp.foreign and not (name.data.get("given") and name.data.get("family")):
+        # The record needs given and family names; a partial name (a family name alone, text only) is
+        # not made whole by guessing: it stays unread, so it is reported, and the name is not stated.
+        return None
     name.take("use", "text")
     out: FhirJson = {}
     imp.put(out, canonical, "given", name.items("given"), f"{name.path}.given")
@@ -83,7 +88,10 @@ class Parties:
             imp.where[f"{canonical}.ods_code"] = f"{node.path}.identifier"
         imp.put(out, canonical, "name", node.value("name"), f"{node.path}.name")
         kinds = [c for t in node.children("type") for c in t.children("coding")]
-        imp.put(out, canonical, "kind", imp.code_in(kinds, OrganisationKind), f"{node.path}.type")
+        kind = imp.code_in(kinds, OrganisationKind)
+        if kind is None and imp.foreign:
+            kind = imp.infer(kinds, KIND_MAP)
+        imp.put(out, canonical, "kind", kind, f"{node.path}.type")
         imp.put(
             out,
             canonical,
@@ -165,8 +173,10 @@ class Parties:
             f"{node.path}.organization",
         )
         if period_node is not None:
-            imp.put(out, canonical, "start", period_node.value("start"), f"{period_node.path}.start")
-            imp.put(out, canonical, "end", period_node.value("end"), f"{period_node.path}.end")
+            imp.put(
+                out, canonical, "start", period_day(period_node, "start", imp), f"{period_node.path}.start"
+            )
+            imp.put(out, canonical, "end", period_day(period_node, "end", imp), f"{period_node.path}.end")
         if person is not None:
             self._person(person, out, canonical)
         else:
@@ -210,7 +220,16 @@ class Parties:
     def care_team(self, target: Target) -> None:
         """Members in the order of the CareTeam's participants (the service user is skipped)."""
         node = self.imp.node(target)
-        node.take("status", "subject", "managingOrganization", "name")
+        # R4 CareTeam.status is a modifier: only an active team is the plan's team as it stands. Any
+        # other status stays unread, and the import refuses it by name (adapter.fhir.from_fhir.meaning).
+        if node.data.get("status") == "active":
+            node.take("status")
+        node.take("subject", "name")
+        for managing in node.children("managingOrganization"):
+            # The record keeps the team's organisations with its members: a managing organisation that
+            # is one of the input's organisations is carried there; any other is reported.
+            if self.organisation_ref(managing, target) is not None:
+                managing.take()
         self.imp.fixed_all(node.children("category"), "care-team-category")
         for participant in node.children("participant"):
             # A related person or another team is no member of the record: resolve leaves it unread.

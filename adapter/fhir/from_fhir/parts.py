@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapter.fhir.extensions import EPISODE_EXTENSIONS, GOAL_MILESTONE
-from adapter.fhir.from_fhir.context import Import, day, values_of
+from adapter.fhir.from_fhir.context import Import, concept_text, day, period_day, values_of
 from adapter.fhir.from_fhir.extensions import ExtensionReader
 from adapter.fhir.from_fhir.node import Node
 from adapter.fhir.from_fhir.parties import Parties, local_id
@@ -58,7 +58,8 @@ class Parts:
         parts.append(out)
         part_id = local_id(node, kind)
         ids[id(target)] = part_id
-        node.take("subject")
+        if not imp.foreign or imp.resolve(node.child("subject"), target, ("Patient",)) is not None:
+            node.take("subject")
         imp.put(out, canonical, "id", part_id, f"{node.path}.identifier")
         return node, canonical, out, part_id
 
@@ -68,13 +69,9 @@ class Parts:
         imp = self.imp
         node, canonical, out, goal_id = self._begin(target, self._goal_ids, self.goals, "goals", "Goal")
         _domain_and_area(imp, node, out, canonical)
-        description = node.child("description")
+        # Goal.description is a CodeableConcept: its text, else (a coded goal) a coding's display.
         imp.put(
-            out,
-            canonical,
-            "description",
-            description.value("text") if description else None,
-            f"{node.path}.description",
+            out, canonical, "description", concept_text(node.child("description")), f"{node.path}.description"
         )
         imp.put(out, canonical, "status", node.value("lifecycleStatus"), f"{node.path}.lifecycleStatus")
         achievement = node.child("achievementStatus")
@@ -89,6 +86,16 @@ class Parts:
         if targets:
             imp.put(out, canonical, "target_date", targets[0].value("dueDate"), f"{targets[0].path}.dueDate")
         ExtensionReader(imp, self.parties, target).complex(node, GOAL_MILESTONE, out, canonical)
+        if imp.foreign:
+            # A measured target (an HbA1c below 7 %) has no canonical field: it is kept as a milestone
+            # in words, and the measure itself stays unread, so its loss is reported.
+            words = [m for m in (_target_words(t) for t in targets) if m]
+            milestones = out.setdefault("milestones", [])
+            milestones += [
+                {"description": text, "due": due} if due else {"description": text} for text, due in words
+            ]
+            if not milestones:
+                del out["milestones"]
         notes: list[FhirJson] = []
         for note in node.children("note"):
             where = f"{canonical}.progress_notes[{len(notes)}]"
@@ -143,6 +150,8 @@ class Parts:
             imp.put(out, canonical, "description", text, f"{code.path}.text")
         else:
             imp.where[f"{canonical}.description"] = f"{node.path}.code"
+        if imp.foreign and "description" in out:
+            out["description"] += _statuses_in_words(node)
         imp.put(
             out,
             canonical,
@@ -158,7 +167,12 @@ class Parts:
 def episode(imp: Import, parties: Parties, target: Target) -> FhirJson:
     node = imp.node(target)
     imp.where["episode"] = node.path
-    node.take("patient", "team")
+    node.take("patient")
+    for team in node.children("team"):
+        # The episode's team is the plan's care team, carried as the record's members; a team that is
+        # not in the input (or a broken reference) is reported, never passed over.
+        if imp.resolve(team, target, ("CareTeam",)) is not None:
+            team.take()
     out: FhirJson = {}
     imp.put(out, "episode", "id", local_id(node, "EpisodeOfCare"), f"{node.path}.identifier")
     imp.put(
@@ -170,8 +184,8 @@ def episode(imp: Import, parties: Parties, target: Target) -> FhirJson:
     )
     imp.put(out, "episode", "status", node.value("status"), f"{node.path}.status")
     period = node.child("period")
-    imp.put(out, "episode", "start", period.value("start") if period else None, f"{node.path}.period.start")
-    imp.put(out, "episode", "end", period.value("end") if period else None, f"{node.path}.period.end")
+    imp.put(out, "episode", "start", period_day(period, "start", imp), f"{node.path}.period.start")
+    imp.put(out, "episode", "end", period_day(period, "end", imp), f"{node.path}.period.end")
     source = node.extension(extension_url("referral-source"))
     if source is not None:
         imp.put(
@@ -296,8 +310,74 @@ def recorded_at(imp: Import, plan: Target) -> str | None:
         )
         if any(isinstance(r, str) and imp.resolver.resolve(r, target) is plan for r in refs):
             node = imp.node(target)
-            node.take("target", "agent")
+            node.take("target")
+            for agent in node.children("agent"):
+                # Who recorded the plan: the plan's author or its holding organisation, both in the
+                # record. An agent that is not in the input is reported.
+                if imp.resolve(
+                    agent.child("who"), target, ("PractitionerRole", "Practitioner", "Organization")
+                ):
+                    agent.take("who")
+                    imp.fixed(agent.child("type"), "provenance-author")
             imp.where["recorded_at"] = f"{node.path}.recorded"
             value = node.value("recorded")
             return value if isinstance(value, str) else None
     return None
+
+
+def _target_words(target: Node) -> tuple[str, str | None] | None:
+    """A Goal.target in words (its measure and detail), with its due date; None when it has neither."""
+    data = target.data
+    measure = data.get("measure")
+    what = None
+    if isinstance(measure, dict):
+        what = measure.get("text") or next(
+            (c.get("display") for c in measure.get("coding", []) if isinstance(c, dict) and c.get("display")),
+            None,
+        )
+    detail = next((value for key, value in data.items() if key.startswith("detail")), None)
+    detail_words: str | None = None
+    if isinstance(detail, dict):
+        detail_words = _quantity_words(detail)
+    elif detail is not None:
+        detail_words = str(detail)
+    if what is None and detail_words is None:
+        return None
+    text = f"Target: {what or 'measure not stated'}" + (f" {detail_words}" if detail_words else "")
+    due = data.get("dueDate")
+    return text, due if isinstance(due, str) else None
+
+
+def _quantity_words(detail: FhirJson) -> str:
+    """A Quantity, Range, Ratio or CodeableConcept target detail, as written."""
+    if "low" in detail or "high" in detail:
+        low, high = detail.get("low", {}), detail.get("high", {})
+        return f"from {_quantity_words(low) if low else '-'} to {_quantity_words(high) if high else '-'}"
+    if "value" in detail:
+        return " ".join(str(p) for p in (detail.get("comparator"), detail["value"], detail.get("unit")) if p)
+    if "text" in detail:
+        return str(detail["text"])
+    return ", ".join(
+        str(c.get("display") or c.get("code")) for c in detail.get("coding", []) if isinstance(c, dict)
+    )
+
+
+# Condition statuses (R4 modifiers) that another system's need may carry and the record says in
+# words beside the description; refuted and entered-in-error are not carried (the import refuses
+# them: adapter.fhir.from_fhir.meaning), so a refuted problem is never imported as a need.
+_NOT_CARRIED = frozenset({"refuted", "entered-in-error"})
+
+
+def _statuses_in_words(node: Node) -> str:
+    words = []
+    for key, label in (("clinicalStatus", "clinical status"), ("verificationStatus", "verification")):
+        concept = node.child(key)
+        if concept is None:
+            continue
+        codes = [str(c.data.get("code")) for c in concept.children("coding")]
+        if not codes or any(code in _NOT_CARRIED for code in codes):
+            continue
+        concept.take()
+        if key != "clinicalStatus" or codes != ["active"]:
+            words.append(f"{label}: {', '.join(codes)}")
+    return f" ({'; '.join(words)})" if words else ""

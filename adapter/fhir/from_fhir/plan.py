@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapter.fhir.extensions import PLAN_EXTENSIONS
-from adapter.fhir.from_fhir.context import Import, day
+from adapter.fhir.from_fhir.context import Import, concept_text, day, period_day
 from adapter.fhir.from_fhir.extensions import ExtensionReader
 from adapter.fhir.from_fhir.node import Node
 from adapter.fhir.from_fhir.parties import Parties, local_id
@@ -16,6 +16,7 @@ from adapter.types import FhirJson
 from adapter.urls import extension_url
 
 MODALITY_MAP = "intervention-modality-to-snomed"
+DOMAIN_MAP = "snomed-to-care-plan-domain"
 
 
 class PlanReader:
@@ -35,18 +36,25 @@ class PlanReader:
         imp, node, plan = self.imp, self.node, "plan"
         imp.where[plan] = node.path
         out: FhirJson = {}
-        node.take("subject", "careTeam")
-        if node.data.get("intent") == "plan":
+        if not imp.foreign:
+            node.take("subject")  # ours always name the one service user; others' are resolved below
+        # R4 CarePlan.intent is a modifier: "plan" is ours; "order" (a plan authorised to act on, as
+        # Synthea and US Core write) does not change what the record says. Any other is left unread:
+        # the import refuses it by name (adapter.fhir.from_fhir.meaning).
+        if node.data.get("intent") == "plan" or (imp.foreign and node.data.get("intent") == "order"):
             node.take("intent")
         imp.fixed_all(node.children("category"), "care-plan-category")
+        if imp.foreign:
+            categories = [c for category in node.children("category") for c in category.children("coding")]
+            imp.plan_domain = imp.infer(categories, DOMAIN_MAP)
         self.put(out, plan, "id", local_id(node, "CarePlan"), f"{node.path}.identifier")
         self.put(out, plan, "status", node.value("status"), f"{node.path}.status")
         self.put(out, plan, "title", node.value("title"), f"{node.path}.title")
         created = day(node.value("created"), f"{node.path}.created", imp)
         self.put(out, plan, "created", created, f"{node.path}.created")
         period = node.child("period")
-        self.put(out, plan, "start", period.value("start") if period else None, f"{node.path}.period.start")
-        self.put(out, plan, "end", period.value("end") if period else None, f"{node.path}.period.end")
+        self.put(out, plan, "start", period_day(period, "start", imp), f"{node.path}.period.start")
+        self.put(out, plan, "end", period_day(period, "end", imp), f"{node.path}.period.end")
         author = self.parties.member_ref(node.child("author"), self.target)
         self.put(out, plan, "author", author, f"{node.path}.author")
         # Needs and goals first, in the plan's order, so that activities find them known.
@@ -55,21 +63,29 @@ class PlanReader:
         for ref in node.children("goal"):
             self.parts.goal_ref(ref, self.target)
         ExtensionReader(imp, self.parties, self.target).read(node, PLAN_EXTENSIONS, out, plan)
-        self.activities(out)
-        self.put(
-            out, plan, "notes", [note.value("text") for note in node.children("note")], f"{node.path}.note"
-        )
+        carried = self.activities(out)
+        notes = [note.value("text") for note in node.children("note")]
+        self.put(out, plan, "notes", [*notes, *carried], f"{node.path}.note")
         return out
 
     # Activities ------------------------------------------------------------------------------
-    def activities(self, out: FhirJson) -> None:
+    def activities(self, out: FhirJson) -> list[str]:
+        """Actions and interventions into ``out``; returns, as readable text for the plan's notes, the
+        activities no canonical field can hold (a reference to a MedicationRequest, ServiceRequest ...),
+        which stay unread and so are reported as lost."""
         actions: list[FhirJson] = []
         interventions: list[FhirJson] = []
+        carried: list[str] = []
         for i, activity in enumerate(self.node.children("activity")):
             detail = activity.child("detail")
             if detail is None:
+                text = self._activity_text(activity)
+                if text:
+                    carried.append(text)
                 continue
             kind = detail.ext_value(extension_url("activity-type"), "valueCode")
+            if kind is None and self.imp.foreign:
+                kind = "intervention" if self._modality_of(detail) else "action"
             if kind is None:
                 kind = "action" if _has_system(detail, Domain) else "intervention"
             local = activity.value("id") or f"activity-{i + 1}"
@@ -81,12 +97,36 @@ class PlanReader:
                 interventions.append(self.intervention(detail, where, local, activity.path))
         self.put(out, "plan", "actions", actions, f"{self.node.path}.activity")
         self.put(out, "plan", "interventions", interventions, f"{self.node.path}.activity")
+        return carried
+
+    def _modality_of(self, detail: Node) -> bool:
+        """Whether an activity of another system's plan is coded as one of our modalities' concepts."""
+        code = detail.data.get("code")
+        codings = code.get("coding") if isinstance(code, dict) else None
+        table = self.imp.terminology.maps[MODALITY_MAP]
+        listed = codings if isinstance(codings, list) else []
+        return any(
+            isinstance(c, dict) and c.get("system") == table.target and table.reverse(str(c.get("code")))
+            for c in listed
+        )
+
+    def _activity_text(self, activity: Node) -> str | None:
+        """What an activity with no detail says, in words: the display of its reference, or what the
+        resource it points at is called (a medicine, a service); None when it says nothing."""
+        ref = activity.data.get("reference")
+        if not isinstance(ref, dict):
+            return None
+        literal = ref.get("reference")
+        target = self.imp.resolver.resolve(literal, self.target) if isinstance(literal, str) else None
+        kind = target.resource_type if target else str(ref.get("type") or "activity")
+        words = ref.get("display") or (_resource_words(target.resource) if target else None)
+        return f"Activity ({kind}), not carried as an activity: {words or literal or 'no description'}"
 
     def _common(self, detail: Node, out: FhirJson, where: str, local: str, path: str) -> list[Target]:
         self.imp.where[where] = path
         self.put(out, where, "id", local, f"{path}.id")
         self.put(out, where, "status", detail.value("status"), f"{detail.path}.status")
-        self.put(out, where, "description", detail.value("description"), f"{detail.path}.description")
+        self.put(out, where, "description", self._description(detail), f"{detail.path}.description")
         goals = [self.parts.goal_ref(ref, self.target) for ref in detail.children("goal")]
         self.put(out, where, "goals", [g for g in goals if g], f"{detail.path}.goal")
         performers = []
@@ -95,6 +135,14 @@ class PlanReader:
             if found is not None:
                 performers.append(found)
         return performers
+
+    def _description(self, detail: Node) -> str | None:
+        """The activity's description, else (display text for a coded activity) its code's text or the
+        display of its first coding that has one."""
+        described = detail.value("description")
+        if isinstance(described, str) or not self.imp.foreign:
+            return described if isinstance(described, str) else None
+        return concept_text(detail.child("code"))
 
     def _performers(
         self,
@@ -115,7 +163,11 @@ class PlanReader:
     def action(self, detail: Node, where: str, local: str, path: str) -> FhirJson:
         out: FhirJson = {}
         performers = self._common(detail, out, where, local, path)
-        self.put(out, where, "domain", self.imp.code(detail.child("code"), Domain), f"{detail.path}.code")
+        domain = self.imp.code(detail.child("code"), Domain)
+        code = detail.child("code")
+        if domain is None and self.imp.foreign and code is not None:
+            domain = self.imp.infer(code.children("coding"), DOMAIN_MAP)
+        self.put(out, where, "domain", domain, f"{detail.path}.code")
         role = detail.extension(extension_url("responsible-role"))
         self.put(
             out,
@@ -133,9 +185,7 @@ class PlanReader:
             f"{detail.path}.performer",
         )
         scheduled = detail.child("scheduledPeriod")
-        self.put(
-            out, where, "due", scheduled.value("end") if scheduled else None, f"{detail.path}.scheduledPeriod"
-        )
+        self.put(out, where, "due", period_day(scheduled, "end", self.imp), f"{detail.path}.scheduledPeriod")
         return out
 
     def intervention(self, detail: Node, where: str, local: str, path: str) -> FhirJson:
@@ -165,10 +215,20 @@ class PlanReader:
         self._performers(performers, out, where, "provider", "keyworker", f"{detail.path}.performer")
         scheduled = detail.child("scheduledPeriod")
         if scheduled is not None:
-            self.put(out, where, "start", scheduled.value("start"), f"{scheduled.path}.start")
-            self.put(out, where, "end", scheduled.value("end"), f"{scheduled.path}.end")
+            self.put(out, where, "start", period_day(scheduled, "start", self.imp), f"{scheduled.path}.start")
+            self.put(out, where, "end", period_day(scheduled, "end", self.imp), f"{scheduled.path}.end")
         product = detail.child("productCodeableConcept")
         amount = detail.child("dailyAmount")
+        if self.imp.foreign and amount is None:
+            # No daily dose: no prescribing can be recorded (a dose is never guessed). The medicine is
+            # kept as words in the description; the product stays unread, so its loss is reported.
+            medicine = self._medicine(detail, product)
+            if medicine:
+                described = out.get("description")
+                out["description"] = (
+                    f"{described}; medicine: {medicine}" if described else f"Medicine: {medicine}"
+                )
+            return out
         if product is not None or amount is not None:
             self.put(
                 out,
@@ -179,15 +239,25 @@ class PlanReader:
             )
         return out
 
+    def _medicine(self, detail: Node, product: Node | None) -> str | None:
+        """The medicine's name without reading it: the product's text or a coding's display, or the
+        Medication a productReference points at (its code's text or display)."""
+        if product is not None:
+            return concept_text(product, read=False)
+        ref = detail.data.get("productReference")
+        literal = ref.get("reference") if isinstance(ref, dict) else None
+        target = self.imp.resolver.resolve(literal, self.target) if isinstance(literal, str) else None
+        if target is not None and target.resource_type == "Medication":
+            return _resource_words(target.resource)
+        display = ref.get("display") if isinstance(ref, dict) else None
+        return display if isinstance(display, str) else None
+
     def prescribing(self, detail: Node, product: Node | None, amount: Node | None, where: str) -> FhirJson:
         out: FhirJson = {}
-        self.put(
-            out,
-            where,
-            "medicine",
-            product.value("text") if product else None,
-            f"{detail.path}.productCodeableConcept.text",
-        )
+        medicine = product.value("text") if product else None
+        if medicine is None and self.imp.foreign:
+            medicine = concept_text(product) if product else self._medicine(detail, None)
+        self.put(out, where, "medicine", medicine, f"{detail.path}.productCodeableConcept.text")
         if amount is not None:
             # system and code restate the unit in UCUM
             amount.take("system", "code")
@@ -248,3 +318,17 @@ def _has_system(detail: Node, enum: Any) -> bool:
 
 def _sub_path(ext: Node, part: Node | None, name: str) -> str:
     return part.path if part is not None else f"{ext.path}.extension('{name}')"
+
+
+def _resource_words(resource: FhirJson) -> str | None:
+    """What a resource an activity points at is about, in words: its code (a Medication's, a
+    ServiceRequest's) or a MedicationRequest's medicine, as text or a coding's display."""
+    for key in ("code", "medicationCodeableConcept", "productCodeableConcept"):
+        concept = resource.get(key)
+        if isinstance(concept, dict):
+            if isinstance(concept.get("text"), str):
+                return str(concept["text"])
+            for coding in concept.get("coding", []) if isinstance(concept.get("coding"), list) else []:
+                if isinstance(coding, dict) and isinstance(coding.get("display"), str):
+                    return str(coding["display"])
+    return None

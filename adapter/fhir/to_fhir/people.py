@@ -41,17 +41,17 @@ def patient(ctx: Context) -> FhirJson:
         if value is not None
     ]
     identifiers += [other_identifier(ctx, other) for other in user.other_identifiers]
-    born = f", born {user.birth_date.isoformat()}"
+    born = f", born {user.birth_date.isoformat()}" if user.birth_date else ", birth date not stated"
     nhs = f", NHS number {user.nhs_number}" if user.nhs_number else ""
     return resource(
         "Patient",
         ctx,
         text=brief(f"{person(user.name)}{born}{nhs}"),
         identifier=identifiers,
-        name=[human_name(user.name)],
+        name=[human_name(user.name)] if user.name else None,
         telecom=telecom(user.phone),
         gender=user.gender.value,
-        birthDate=user.birth_date.isoformat(),
+        birthDate=user.birth_date.isoformat() if user.birth_date else None,
         address=[address(user.address, "home")] if user.address else None,
         generalPractitioner=[ctx.ref("Organization", user.registered_gp_practice)]
         if user.registered_gp_practice
@@ -85,7 +85,7 @@ def practitioner(ctx: Context, member: CareTeamMember) -> FhirJson:
         member.id,
         text=brief(person(member.name)),
         identifier=[other_identifier(ctx, member.professional_id)] if member.professional_id else None,
-        name=[human_name(member.name)],
+        name=[human_name(member.name)] if member.name else None,
     )
 
 

@@ -27,6 +27,7 @@ Description: "The four key domains a care plan covers (seed 001, 5.3.2), with th
   * #housing "Housing" "Housing status and needs within social functioning."
   * #employment "Employment" "Employment, and help back to work, within social functioning."
   * #education "Education" "Education and training within social functioning."
+* #not-stated "Not stated" "The plan was imported from a system that did not say this; a person must review it before relying on the plan."
 
 CodeSystem: CarePlanKind
 Id: care-plan-kind
@@ -36,6 +37,7 @@ Description: "The kinds of written care plan through a treatment journey (seeds 
 * #initial "Initial care plan" "A care plan drawn up following triage-level assessment to address the client's immediate needs."
 * #comprehensive "Comprehensive care plan" "The care plan developed and agreed with the client following comprehensive assessment."
 * #aftercare "Aftercare plan" "The plan for a client being discharged from treatment, covering both drug-related and non-drug-related support."
+* #not-stated "Not stated" "The plan was imported from a system that did not say this; a person must review it before relying on the plan."
 
 CodeSystem: TreatmentPhase
 Id: treatment-phase
@@ -60,6 +62,7 @@ Description: "The four tiers of local drug treatment systems (seed 003; the tier
 * #tier-2 "Tier 2" "Open-access, drug-specific interventions that are not care-planned, e.g. harm reduction and advice."
 * #tier-3 "Tier 3" "Community-based, structured and care-planned drug treatment."
 * #tier-4 "Tier 4" "Residential specialist drug treatment: inpatient treatment and residential rehabilitation."
+* #not-stated "Not stated" "The plan was imported from a system that did not say this; a person must review it before relying on the plan."
 
 CodeSystem: CareTeamRole
 Id: care-team-role
@@ -81,6 +84,7 @@ Description: "The roles in co-ordinating and delivering a client's care (seeds 0
 * #prescriber "Prescriber" "A doctor or non-medical prescriber of a drug service or prison healthcare who prescribes within the client's treatment; the GP in shared care is gp-prescriber."
 * #social-worker "Social worker" "A social worker, e.g. of children's social care where child protection concerns affect the client's care."
 * #recovery-worker "Recovery worker" "A recovery, peer-support or wraparound worker supporting community integration and aftercare (seed 002, 5.3.4: providers of wraparound support)."
+* #not-stated "Not stated" "The plan was imported from a system that did not say this; a person must review it before relying on the plan."
 
 CodeSystem: OrganisationKind
 Id: organisation-kind
@@ -101,6 +105,7 @@ Description: "The kinds of service that share a client's care (seeds 000, 002, 0
 * #pharmacy "Community pharmacy" "A community pharmacy dispensing the client's prescribed medicine, e.g. the first dose after release."
 * #recovery-service "Recovery service" "A recovery, mutual-aid or wraparound support service contributing to community integration and aftercare."
 * #childrens-social-care "Children's social care" "The local authority's children's social care service, which leads child protection."
+* #not-stated "Not stated" "The plan was imported from a system that did not say this; a person must review it before relying on the plan."
 
 CodeSystem: InterventionModality
 Id: intervention-modality
@@ -117,6 +122,7 @@ Description: "The modalities of drug treatment interventions in a care plan. Map
 * #structured-day-programme "Structured day programme" "A structured day programme."
 * #relapse-prevention "Relapse prevention" "Support to maintain the changes made in treatment and prevent relapse."
 * #brief-intervention "Brief intervention" "A brief intervention, e.g. to support engagement."
+* #not-stated "Not stated" "The plan was imported from a system that did not say this; a person must review it before relying on the plan."
 
 CodeSystem: RiskLevel
 Id: risk-level

@@ -75,6 +75,9 @@ Description: "Maps the care-team-role codes to SNOMED CT occupations where one e
 * group[0].element[14].code = #recovery-worker
 * group[0].element[14].target[0].equivalence = #unmatched
 * group[0].element[14].target[0].comment = "No SNOMED CT concept for a recovery or peer-support worker was confirmed."
+* group[0].element[15].code = #not-stated
+* group[0].element[15].target[0].equivalence = #unmatched
+* group[0].element[15].target[0].comment = "An imported plan that did not say the role: no concept can be claimed for it."
 // A role added later and not listed here is written with our code alone.
 * group[0].unmapped.mode = #provided
 
@@ -157,8 +160,78 @@ Description: "Maps the intervention-modality codes to SNOMED CT regimes and ther
 * group[0].element[9].target[0].display = "Drug addiction therapy"
 * group[0].element[9].target[0].equivalence = #wider
 * group[0].element[9].target[0].comment = "No closer concept was confirmed for brief interventions; the general drug addiction therapy concept is wider."
+* group[0].element[10].code = #not-stated
+* group[0].element[10].target[0].equivalence = #unmatched
+* group[0].element[10].target[0].comment = "An activity of an imported plan that did not say its modality may be no drug treatment at all: the fallback must not claim one."
 // Every modality is a drug treatment intervention, so a code added later and not listed here still
 // has the wider general concept.
 * group[0].unmapped.mode = #fixed
 * group[0].unmapped.code = #266707007
 * group[0].unmapped.display = "Drug addiction therapy"
+
+// Foreign codes -> ours, for plans imported from systems that are not ours (adapter.fhir.importer):
+// what our model needs and such a plan does not say is inferred only where one of its own codes says
+// it unambiguously; every other code falls to not-stated (unmapped mode fixed), and the importer adds
+// a finding that a person must review.
+
+Instance: snomed-to-care-plan-domain
+InstanceOf: ConceptMap
+Usage: #definition
+Title: "SNOMED CT drug and alcohol treatment concepts to care plan domains"
+Description: "A CarePlan category or activity code of an imported plan that is one of the SNOMED CT drug treatment concepts this guide maps its modalities to says the plan (or activity) is in the drug and alcohol misuse domain. Any other code says no domain: not-stated."
+* insert OurConceptMap
+* url = "https://fhir.careplan-adapter.org/ConceptMap/snomed-to-care-plan-domain"
+* name = "SnomedToCarePlanDomain"
+* targetUri = "https://fhir.careplan-adapter.org/ValueSet/care-plan-domain"
+* group[0].source = "http://snomed.info/sct"
+* group[0].target = "https://fhir.careplan-adapter.org/CodeSystem/care-plan-domain"
+* group[0].element[0].code = #266707007
+* group[0].element[0].display = "Drug addiction therapy"
+* group[0].element[0].target[0].code = #drug-alcohol-misuse
+* group[0].element[0].target[0].equivalence = #wider
+* group[0].element[1].code = #310653000
+* group[0].element[1].display = "Drug addiction therapy using methadone"
+* group[0].element[1].target[0].code = #drug-alcohol-misuse
+* group[0].element[1].target[0].equivalence = #wider
+* group[0].element[2].code = #792901003
+* group[0].element[2].display = "Drug addiction therapy using buprenorphine"
+* group[0].element[2].target[0].code = #drug-alcohol-misuse
+* group[0].element[2].target[0].equivalence = #wider
+* group[0].element[3].code = #720174008
+* group[0].element[3].display = "Drug harm reduction program"
+* group[0].element[3].target[0].code = #drug-alcohol-misuse
+* group[0].element[3].target[0].equivalence = #wider
+* group[0].element[4].code = #720177001
+* group[0].element[4].display = "Drug relapse prevention program"
+* group[0].element[4].target[0].code = #drug-alcohol-misuse
+* group[0].element[4].target[0].equivalence = #wider
+* group[0].element[5].code = #61480009
+* group[0].element[5].display = "Drug detoxification"
+* group[0].element[5].target[0].code = #drug-alcohol-misuse
+* group[0].element[5].target[0].equivalence = #wider
+* group[0].element[6].code = #56876005
+* group[0].element[6].display = "Drug rehabilitation and detoxification"
+* group[0].element[6].target[0].code = #drug-alcohol-misuse
+* group[0].element[6].target[0].equivalence = #wider
+* group[0].unmapped.mode = #fixed
+* group[0].unmapped.code = #not-stated
+* group[0].unmapped.display = "Not stated"
+
+Instance: ods-role-to-organisation-kind
+InstanceOf: ConceptMap
+Usage: #definition
+Title: "ODS organisation roles to organisation kinds"
+Description: "An imported Organization's type in the ODS organisation role code system: a GP practice (RO76) is our gp-practice. Any other role says no kind this guide knows: not-stated."
+* insert OurConceptMap
+* url = "https://fhir.careplan-adapter.org/ConceptMap/ods-role-to-organisation-kind"
+* name = "OdsRoleToOrganisationKind"
+* targetUri = "https://fhir.careplan-adapter.org/ValueSet/organisation-kind"
+* group[0].source = "https://digital.nhs.uk/services/organisation-data-service/CodeSystem/ODSOrganisationRole"
+* group[0].target = "https://fhir.careplan-adapter.org/CodeSystem/organisation-kind"
+* group[0].element[0].code = #RO76
+* group[0].element[0].display = "GP PRACTICE"
+* group[0].element[0].target[0].code = #gp-practice
+* group[0].element[0].target[0].equivalence = #equivalent
+* group[0].unmapped.mode = #fixed
+* group[0].unmapped.code = #not-stated
+* group[0].unmapped.display = "Not stated"

@@ -29,6 +29,19 @@ Context: CarePlan
 * value[x] 1..1
 * value[x] from CarePlanKindVS (required)
 
+Extension: ImportedForReview
+Id: imported-for-review
+Title: "Imported for review"
+Description: "The plan was imported from a system that is not ours and did not say everything this guide needs: what it lacked is coded not-stated (or inferred from its own codes), and each finding is something a person must review before relying on the plan."
+Context: CarePlan
+* insert OurExtension
+* extension contains
+    source 0..1 and
+    finding 1..*
+* extension[source].value[x] only string
+* extension[finding].value[x] only string
+* value[x] 0..0
+
 Extension: TreatmentPhaseExtension
 Id: treatment-phase
 Title: "Treatment phase"

@@ -28,7 +28,8 @@ Description: "The written care plan agreed between a client in structured drug t
     EngagementEventExtension named engagementEvent 0..* and
     Closure named closure 0..1 and
     Custody named custody 0..1 and
-    CoordinationAgreement named coordinationAgreement 0..1
+    CoordinationAgreement named coordinationAgreement 0..1 and
+    ImportedForReview named importedForReview 0..1 MS
 * status MS
 * intent = #plan (exactly)
 * intent MS

@@ -129,7 +129,7 @@ Description: "Every code of the activity-type code system."
 ValueSet: CarePlanKeyDomainVS
 Id: care-plan-key-domain
 Title: "The four key domains"
-Description: "The four key domains of a care plan (seed 001, 5.3.2), without their areas: every goal and need is in exactly one of them."
+Description: "The four key domains of a care plan (seed 001, 5.3.2), without their areas: every goal and need is in exactly one of them (or, only in a plan imported for review, not stated)."
 * insert OurValueSet
 // Listed, not filtered: Goal and Condition categories slice on these bindings, and R4 profiling asks
 // a slice told apart by a required binding for a value set that enumerates its codes; it also lets the
@@ -138,6 +138,8 @@ Description: "The four key domains of a care plan (seed 001, 5.3.2), without the
 * CarePlanDomain#health
 * CarePlanDomain#offending
 * CarePlanDomain#social-functioning
+// A goal or need of a plan imported for review whose source named no domain (never in our own plans).
+* CarePlanDomain#not-stated
 
 ValueSet: CarePlanDomainAreaVS
 Id: care-plan-domain-area
