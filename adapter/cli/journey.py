@@ -111,7 +111,9 @@ def _checked(run: _Run, record: ClientRecord, clock: FixedClock) -> bool:
     detail += f"{len(report.findings)} findings, {len(errors)} errors" + "".join(
         f"\n   {f.severity}: {f.text} @ {f.expression}" for f in report.findings
     )
-    return run.step("checked", not errors, detail)
+    if report.findings:
+        detail += "\n   (findings travel with the handover; paperwork never stops it: hazard H-05)"
+    return run.step("checked", True, detail)
 
 
 def _validated(run: _Run, record: ClientRecord) -> bool:

@@ -6,7 +6,9 @@ receipt, acknowledgement and the handover Task's life.
     >>> ack = receive_handover(message, store=store, trust=TrustList({"NTI": signer.verifier()}),
     ...                        clock=FixedClock(at), as_organisation="Y02345")
     >>> ack.code, ack.task_status
-    ('ok', <TaskStatus.ACCEPTED: 'accepted'>)
+    ('ok', <TaskStatus.RECEIVED: 'received'>)
+    >>> decide(store, ack.message_id, accept=True, clock=FixedClock(at), as_organisation="Y02345").task.status
+    'accepted'
 
 Seeds 000 5.3.6 and 002 5.3.4: continuity of care rests on "timely, targeted and correct information"
 passed with the client's consent; at release the CARAT team refers to the single point of contact of
@@ -17,9 +19,12 @@ from __future__ import annotations
 
 from adapter.handover.build import build_handover, endpoint_of, sign_message
 from adapter.handover.codes import HandoverEvent, HandoverInput, HandoverReason, TaskStatus
-from adapter.handover.consent import covering_consent
+from adapter.handover.consent import consent_for, covering_consent, purposes_for
+from adapter.handover.decision import Decision, decide
+from adapter.handover.due import Due, QueuedMessage, due_items
 from adapter.handover.errors import HandoverRefused, MalformedMessage, MessageRefused, TransitionRefused
 from adapter.handover.minimise import minimise, rule_for
+from adapter.handover.prescribing import prescribing_issues, stale_last_doses
 from adapter.handover.receive import (
     Acknowledgement,
     check_message_shape,
@@ -37,9 +42,12 @@ from adapter.handover.signing import (
     canonical_form,
 )
 from adapter.handover.task import advance_task, check_transition
+from adapter.handover.withdraw import delivery_refusal, withdraw_consent, withdrawal_message
 
 __all__ = [
     "Acknowledgement",
+    "Decision",
+    "Due",
     "Ed25519Signer",
     "Ed25519Verifier",
     "HandoverEvent",
@@ -49,6 +57,7 @@ __all__ = [
     "MalformedMessage",
     "MessageRefused",
     "Minimisation",
+    "QueuedMessage",
     "Signer",
     "TaskStatus",
     "TransitionRefused",
@@ -59,15 +68,24 @@ __all__ = [
     "canonical_form",
     "check_message_shape",
     "check_transition",
+    "consent_for",
     "consent_purposes",
     "covering_consent",
+    "decide",
+    "delivery_refusal",
+    "due_items",
     "endpoint_of",
     "message_problem",
     "minimisation_table",
     "minimise",
+    "prescribing_issues",
+    "purposes_for",
     "receive_handover",
     "rule_for",
     "sender_of",
     "sign_message",
+    "stale_last_doses",
     "task_transitions",
+    "withdraw_consent",
+    "withdrawal_message",
 ]

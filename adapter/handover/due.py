@@ -6,8 +6,8 @@
 - **Handovers awaiting a decision**: received here, the Task still ``received`` (seed 002, 5.3.4:
   the CJIT decides whether to take the client on), with the client's release date.
 - **Handovers awaiting acknowledgement**: queued in the outbox and not yet answered, with the release
-  date the message carries; and those the outbox **gave up** on (failed), which nobody else will
-  notice.
+  date the message carries; those the outbox **gave up** on (failed), which nobody else will notice;
+  and those the receiver **refused** (an identity conflict, no consent there): no referral stands.
 - **Reviews and TOPs overdue** on the plans held (seed 003: review at least every three months, the
   TOP at assessment, three-monthly and at discharge), from adapter.coordination's findings.
 
@@ -91,7 +91,17 @@ def due_items(store: Store, queued: Iterable[QueuedMessage], *, holder: OdsCode,
             )
         )
     for entry in queued:
-        if entry.status == "failed":
+        if entry.status == "rejected":
+            found.append(
+                Due(
+                    "refused by the receiver",
+                    entry.message_id,
+                    release_date_of(entry.message),
+                    f"to {entry.destination}: {entry.detail}; no referral stands until it is put right",
+                    0,
+                )
+            )
+        elif entry.status == "failed":
             found.append(
                 Due(
                     "delivery given up",

@@ -97,6 +97,8 @@ plan_versions = Table(
     Column("record", Text, nullable=False),
     Index("plan_versions_by_plan", "plan_row", "recorded_at"),
 )
+OLD_PLAN_KEY = "one_plan_per_holder"
+"""The key on plans before plans were kept per source and client (dropped when a database is opened)."""
 care_plan_index = Index("plans_by_care_plan_id", plans.c.holder, plans.c.care_plan_id)
 
 plan_identifiers = Table(
@@ -206,7 +208,9 @@ class SqlStore:
         """Bring a database made by an older version up to date: add ``plans.care_plan_id`` and its
         index when missing, then index every plan that has no CarePlan id yet (all of them, the first
         time; later, any plan an older version wrote since)."""
-        columns = {column["name"] for column in inspect(self.engine).get_columns("plans")}
+        inspector = inspect(self.engine)
+        columns = {column["name"] for column in inspector.get_columns("plans")}
+        old_key = OLD_PLAN_KEY in {c["name"] for c in inspector.get_unique_constraints("plans")}
         with self.engine.begin() as connection:
             for name, kind in (
                 ("care_plan_id", "VARCHAR(64)"),
@@ -235,6 +239,30 @@ class SqlStore:
                     )
                 )
                 self._index_identifiers(connection, row.id, row.holder, record)
+            if old_key:
+                self._rekey(connection)
+
+    def _rekey(self, connection: Connection) -> None:
+        """Replace an older database's key on plans, (holder, plan id), by (holder, source, client,
+        plan id): under the old key a second client's plan with the same local id could not be kept
+        apart from the first (hazard H-02). PostgreSQL swaps the constraint; SQLite, which cannot drop
+        one, rebuilds the table (its rows keep their ids, so identifier rows still point at them)."""
+        if connection.dialect.name != "sqlite":
+            connection.exec_driver_sql(f"ALTER TABLE plans DROP CONSTRAINT {OLD_PLAN_KEY}")
+            connection.exec_driver_sql(
+                "ALTER TABLE plans ADD CONSTRAINT one_plan_per_source_and_client "
+                "UNIQUE (holder, source, client, plan_id)"
+            )
+            return
+        names = ", ".join(column.name for column in plans.columns)
+        # Keep the references of plan_identifiers and plan_versions naming "plans" through the rename.
+        connection.exec_driver_sql("PRAGMA legacy_alter_table=ON")
+        connection.exec_driver_sql("ALTER TABLE plans RENAME TO plans_before_rekey")
+        connection.exec_driver_sql(f"DROP INDEX IF EXISTS {care_plan_index.name}")
+        plans.create(connection)
+        connection.exec_driver_sql(f"INSERT INTO plans ({names}) SELECT {names} FROM plans_before_rekey")
+        connection.exec_driver_sql("DROP TABLE plans_before_rekey")
+        connection.exec_driver_sql("PRAGMA legacy_alter_table=OFF")
 
     def save_plan(
         self,

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from adapter.cli import app as careplan
 from adapter.delivery import Deliverer, RetryPolicy
-from adapter.delivery.outbox import OutboxStatus, open_outbox
+from adapter.delivery.outbox import Attempt, OutboxStatus, open_outbox
 from adapter.errors import AdapterError
 from adapter.handover import Ed25519Signer, TaskStatus
 from adapter.handover.decision import decide
@@ -168,3 +168,22 @@ def test_h07_due_lists_handovers_awaiting_a_decision_soonest_release_first(tmp_p
         ("awaiting decision", date(2026, 12, 9)),
         ("awaiting decision", date(2027, 1, 15)),
     ]
+
+
+def test_h07_due_lists_a_handover_the_receiver_refused() -> None:
+    keys = Keys()
+    message = build(record(), keys, at="2026-11-25T10:30:00+00:00")
+    outbox = open_outbox(":memory:")
+    entry = outbox.enqueue(message, "https://cjit.example/fhir", at=clock("2026-11-25T10:30:00+00:00").now())
+    refused = Attempt(
+        clock("2026-11-25T10:31:00+00:00").now(), OutboxStatus.REJECTED, "acknowledged fatal-error"
+    )
+    outbox.record_attempt(entry.message_id, refused)
+    queued = [
+        QueuedMessage(
+            e.message_id, e.destination, e.status.value, e.last_error or "", outbox.message(e.message_id)
+        )
+        for e in outbox.entries()
+    ]
+    due = due_items(open_store(":memory:"), queued, holder="NTI", clock=clock("2026-11-25T11:00:00+00:00"))
+    assert [(d.what, d.release_date) for d in due] == [("refused by the receiver", date(2026, 12, 9))]

@@ -6,10 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import orjson
+from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from adapter.cli import app as careplan
-from adapter.model import ClientRecord, load_record
+from adapter.model import ClientRecord, dump_record, load_record
 from adapter.store import Standing, open_store
 from adapter.wire import write_json
 from safety.safety_cases import CARAT, CJIT, Keys, build, data, issues, receive
@@ -100,3 +102,29 @@ def test_h02_careplan_receive_exports_the_plan_of_the_client_it_received(tmp_pat
     assert "Holt" in second and "Tomasz" not in second
     assert "Tomasz" in (tmp_path / "first.xml").read_text()
     assert "Holt" not in (tmp_path / "first.xml").read_text()
+
+
+def test_h02_an_older_database_is_rekeyed_when_opened(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "CREATE TABLE plans (id INTEGER PRIMARY KEY AUTOINCREMENT, holder VARCHAR(16) NOT NULL, "
+            "plan_id VARCHAR(64) NOT NULL, message_id VARCHAR(64), record TEXT NOT NULL, "
+            "CONSTRAINT one_plan_per_holder UNIQUE (holder, plan_id))"
+        )
+        first = load_record(data())
+        connection.execute(
+            text("INSERT INTO plans (holder, plan_id, record) VALUES (:h, :p, :r)"),
+            {"h": CJIT, "p": first.plan.id, "r": orjson.dumps(dump_record(first)).decode()},
+        )
+    engine.dispose()
+    store = open_store(url)
+    other = data()
+    other["service_user"].update({"nhs_number": "9992819383", "prison_number": "B7788XY"})
+    other["service_user"]["name"] = {"given": ["Dean"], "family": "Holt"}
+    store.save_plan(CJIT, load_record(other), source="EMI")
+    assert sorted(p.service_user.name.family for p in store.list_plans(CJIT)) == ["Holt", "Wiśniewski"]
+    assert store.find_plans(CJIT, "A4821KD") == [first]
+    store.engine.dispose()
+    assert len(open_store(url).list_plans(CJIT)) == 2  # opening again changes nothing
