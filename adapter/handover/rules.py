@@ -18,8 +18,11 @@ from adapter.model.record import TreatmentEpisode
 
 _DATA = resources.files("adapter.handover") / "data"
 
-ALWAYS_SENT = frozenset({"id", "kind", "status", "title", "tier", "created", "start", "end", "author"})
-"""The plan's identity: it travels to every destination."""
+ALWAYS_SENT = frozenset(
+    {"id", "kind", "status", "title", "tier", "created", "start", "end", "author", "import_review"}
+)
+"""The plan's identity, and its standing: a plan imported for review says so to every destination
+(hazard H-22) - a receiver must never take it for a plan a service wrote and checked."""
 
 FILTERABLE = frozenset({"needs", "goals", "actions", "interventions"})
 FLAGGABLE = frozenset({"child_protection"})
