@@ -1,6 +1,13 @@
 """Small rules every element is held to: cardinality, and the invariants evaluated natively
 because they are checked on (almost) every node or because fhirpathpy cannot (ele-1, ext-1,
-per-1, dom-3 - see :data:`adapter.validation.invariants.SKIPPED`)."""
+per-1, dom-3 - see :data:`adapter.validation.invariants.SKIPPED`).
+
+dom-3 follows the R4 expression on DomainResource: a contained resource's ``#id`` is found among
+the container's descendants (the container's own elements with their extensions, and the other
+contained resources), or the contained resource itself refers to its container with ``#``. The
+reference validator reports each orphan at the contained resource (CONTAINED_ORPHAN_DOM3), not
+once at the container, and so does this check. dom-2, dom-4 and dom-5 stay FHIRPath invariants of
+the container (``contained.contained.empty()`` ...) and are reported at the container."""
 
 from __future__ import annotations
 

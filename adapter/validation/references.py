@@ -1,12 +1,18 @@
 """References: the target's type against the element's targetProfiles, and resolution inside a
 resource (``#id`` contained) and inside a Bundle (``urn:uuid:``, absolute and relative references
 against each entry's fullUrl). Nothing an instance names is ever fetched.
+
+targetProfile (FHIR R4 elementdefinition.html, ElementDefinition.type.targetProfile: the target
+"SHALL conform to at least one" of them): the target's type is checked against every reference
+that names one; a target held here - contained, or an entry of the Bundle - is also checked against
+the profiles, as the reference validator's InstanceValidator.checkReference does with its fixed
+CHECK_VALID policy for contained and Bundle-internal references (REFERENCE_REF_CANTMATCHCHOICE).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -307,3 +313,51 @@ def check_reference(
 def _type_of(resource: Any) -> str | None:
     found = resource.get("resourceType") if isinstance(resource, dict) else None
     return found if isinstance(found, str) else None
+
+
+def check_target_profiles(
+    element: ElementRecord,
+    value: FhirJson,
+    path: str,
+    scope: Scope,
+    library: StructureLibrary,
+    conforms: Callable[[Any, str], bool],
+) -> Iterable[Issue]:
+    """A target held here (contained, or an entry of the Bundle) must meet one of the element's
+    target profiles of its type that constrain a resource (a core type's own definition says
+    nothing the target's own walk does not). The reference validator checks references to
+    contained and Bundle-internal resources with ReferenceValidationPolicy.CHECK_VALID
+    (InstanceValidator.checkReference): the target is validated against each targetProfile and,
+    when it meets none, REFERENCE_REF_CANTMATCHCHOICE is an error at the reference."""
+    reference = value.get("reference")
+    if not isinstance(reference, str) or not reference or reference == "#":
+        return
+    if reference.startswith("#"):
+        target = scope.contained.get(reference[1:])
+    elif scope.bundle is not None:
+        target = scope.bundle.resolve(reference, scope.full_url)
+    else:
+        return
+    target_type = _type_of(target)
+    if target is None or target_type is None:
+        return
+    profiles: list[str] = []
+    for type_ref in element.types:
+        if type_ref.code != "Reference":
+            continue
+        for url in type_ref.target_profiles:
+            found = library.structure(url)
+            if found is None:
+                continue
+            if found.type == target_type and found.derivation == "constraint":
+                profiles.append(url)
+            elif found.type == target_type or found.type in ("Resource", "DomainResource"):
+                return  # the bare type is a target: any resource of it is allowed
+    if not profiles or any(conforms(target, url) for url in profiles):
+        return
+    text = (
+        f"Unable to find a match for profile {reference} among choices: {', '.join(profiles)}"
+        if len(profiles) > 1
+        else f"The resource {reference} does not conform to the target profile {profiles[0]}"
+    )
+    yield Issue.error("structure", "reference.target-profile", text, path)
