@@ -355,9 +355,5 @@ def check_target_profiles(
                 return  # the bare type is a target: any resource of it is allowed
     if not profiles or any(conforms(target, url) for url in profiles):
         return
-    text = (
-        f"Unable to find a match for profile {reference} among choices: {', '.join(profiles)}"
-        if len(profiles) > 1
-        else f"The resource {reference} does not conform to the target profile {profiles[0]}"
-    )
+    text = f"Unable to find a profile match for {reference} among choices: {', '.join(profiles)}"
     yield Issue.error("structure", "reference.target-profile", text, path)

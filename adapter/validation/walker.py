@@ -701,7 +701,7 @@ class Walker:
         self.add(slice_issues)
         assigned = [m or child for m in matched]
         self.add(check_cardinality(child, len(items) + disallowed, path, structure.url))
-        refines = self._reslice(assigned, items, path, structure, scope)
+        refines = self._reslice(child, assigned, items, path, structure, scope)
         for item, element in zip(items, assigned, strict=True):
             self.element_value(element, item, structure, scope)
             for outer in (refines.get(id(element)), child):
@@ -712,28 +712,27 @@ class Walker:
 
     def _reslice(
         self,
+        sliced: ElementRecord,
         assigned: list[ElementRecord],
         items: Sequence[Item],
         path: str,
         structure: StructureRecord,
         scope: Scope,
-        within: ElementRecord | None = None,
     ) -> dict[int, ElementRecord]:
         """Re-slicing (FHIR R4 profiling.html, "Re-slicing"): a slice that is sliced again
         (``vs/one``) assigns its own members to its re-slices, by its own discriminators, with its
-        re-slices' cardinalities counted among its members. ``assigned`` is updated in place; the
-        result names the slice each re-slice refines (by id() of the re-slice)."""
+        re-slices' cardinalities counted among its members - also when it has none, as the
+        reference validator's checkCardinalities checks every slice definition, re-slices
+        included. ``assigned`` is updated in place; the result names the slice each re-slice
+        refines (by id() of the re-slice)."""
         refines: dict[int, ElementRecord] = {}
-        resliced = {
-            id(e): e
-            for e in assigned
-            if e.slicing is not None and e.slices and e.slice_name and e is not within
-        }
-        for sliced in resliced.values():
-            positions = [i for i, e in enumerate(assigned) if e is sliced]
+        for inner in sliced.slices:
+            if inner.slicing is None or not inner.slices:
+                continue
+            positions = [i for i, e in enumerate(assigned) if e is inner]
             members = [items[i] for i in positions]
             matched, issues = assign_slices(
-                sliced,
+                inner,
                 members,
                 self._conforms,
                 self._type_root,
@@ -743,12 +742,12 @@ class Walker:
                 scope.resolve,
             )
             self.add(issues)
-            inner = [m or sliced for m in matched]
-            inner_refines = self._reslice(inner, members, path, structure, scope, sliced)
-            for position, element in zip(positions, inner, strict=True):
+            placed = [m or inner for m in matched]
+            deeper = self._reslice(inner, placed, members, path, structure, scope)
+            for position, element in zip(positions, placed, strict=True):
                 assigned[position] = element
-                if element is not sliced:
-                    refines[id(element)] = inner_refines.get(id(element), sliced)
+                if element is not inner:
+                    refines[id(element)] = deeper.get(id(element), inner)
         return refines
 
     def _in_value_set(self, value: Any, value_set: str) -> bool | None:

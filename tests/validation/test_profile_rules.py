@@ -174,6 +174,14 @@ def test_reslices_count_and_close_among_their_slices_members() -> None:
     missing = checker.validate({**OBSERVATION, "category": [lung]}, profiles=url)
     assert errors(missing.issues) == {("slicing.min", "Observation")}
     assert "Observation.category:vital/heart" in next(i.text for i in missing.errors)
+    # Without the slice its required re-slice is missing too: each slice definition's minimum is
+    # checked, as the reference validator does.
+    neither = checker.validate({**OBSERVATION, "category": [other]}, profiles=url)
+    assert errors(neither.issues) == {("slicing.min", "Observation")}
+    assert sorted(i.text.split("'")[1] for i in neither.errors) == [
+        "Observation.category:vital",
+        "Observation.category:vital/heart",
+    ]
     twice = checker.validate({**OBSERVATION, "category": [heart, heart]}, profiles=url)
     assert errors(twice.issues) == {("slicing.max", "Observation")}
     # vital's re-slicing is closed: a member of vital in neither re-slice is an error; an item
