@@ -4,7 +4,10 @@ per-1, dom-3 - see :data:`adapter.validation.invariants.SKIPPED`).
 
 dom-3 follows the R4 expression on DomainResource: a contained resource's ``#id`` is found among
 the container's descendants (the container's own elements with their extensions, and the other
-contained resources), or the contained resource itself refers to its container with ``#``. The
+contained resources), or the contained resource itself refers to its container with ``#``. A
+narrative link or image (``<a href="#id">``, ``<img src="#id">``) counts too: the reference
+validator's checkReferences and checkImageSources put those ids into the same set of internal
+references as ``#`` references (InstanceValidator.validateReference / checkReference). The
 reference validator reports each orphan at the contained resource (CONTAINED_ORPHAN_DOM3), not
 once at the container, and so does this check. dom-2, dom-4 and dom-5 stay FHIRPath invariants of
 the container (``contained.contained.empty()`` ...) and are reported at the container."""

@@ -324,11 +324,11 @@ def check_target_profiles(
     conforms: Callable[[Any, str], bool],
 ) -> Iterable[Issue]:
     """A target held here (contained, or an entry of the Bundle) must meet one of the element's
-    target profiles of its type that constrain a resource (a core type's own definition says
-    nothing the target's own walk does not). The reference validator checks references to
-    contained and Bundle-internal resources with ReferenceValidationPolicy.CHECK_VALID
-    (InstanceValidator.checkReference): the target is validated against each targetProfile and,
-    when it meets none, REFERENCE_REF_CANTMATCHCHOICE is an error at the reference."""
+    target profiles of its type. As InstanceValidator.checkReference does for contained and
+    Bundle-internal references (its policy is then CHECK_VALID): the profiles are the target
+    profiles whose type is the target's; it meets one, or REFERENCE_REF_CANTMATCHCHOICE is an
+    error - unless every one of them is a core definition (areAllBaseProfiles: the target's own
+    walk already holds it to those). A Resource target profile allows any target."""
     reference = value.get("reference")
     if not isinstance(reference, str) or not reference or reference == "#":
         return
@@ -341,19 +341,15 @@ def check_target_profiles(
     target_type = _type_of(target)
     if target is None or target_type is None:
         return
-    profiles: list[str] = []
-    for type_ref in element.types:
-        if type_ref.code != "Reference":
-            continue
-        for url in type_ref.target_profiles:
-            found = library.structure(url)
-            if found is None:
-                continue
-            if found.type == target_type and found.derivation == "constraint":
-                profiles.append(url)
-            elif found.type == target_type or found.type in ("Resource", "DomainResource"):
-                return  # the bare type is a target: any resource of it is allowed
-    if not profiles or any(conforms(target, url) for url in profiles):
+    listed = [u for t in element.types if t.code == "Reference" for u in t.target_profiles]
+    if CORE_PREFIX + "Resource" in listed:
         return
-    text = f"Unable to find a profile match for {reference} among choices: {', '.join(profiles)}"
+    profiles = [
+        url for url in listed if (found := library.structure(url)) is not None and found.type == target_type
+    ]
+    if all(url.startswith(CORE_PREFIX) for url in profiles):
+        return
+    if any(conforms(target, url) for url in profiles):
+        return
+    text = f"Unable to find a profile match for {reference} among choices: {', '.join(sorted(listed))}"
     yield Issue.error("structure", "reference.target-profile", text, path)

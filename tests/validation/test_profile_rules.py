@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.validation.validation_builders import TEST, profile, validator
+from tests.validation.validation_builders import BASE, TEST, profile, validator
 
 MIN_LENGTH = "http://hl7.org/fhir/StructureDefinition/minLength"
 XHTML = '<div xmlns="http://www.w3.org/1999/xhtml">{}</div>'
@@ -248,6 +248,24 @@ def test_a_held_target_must_meet_the_target_profile() -> None:
     group = {**good, "contained": [{"resourceType": "Group", "id": "p", "type": "person", "actual": True}]}
     assert errors(checker.validate(group, profiles=url).issues) == {
         ("reference.target-type", "Observation.subject")
+    }
+    # A core profile (vitalsigns) among the target profiles is held by the target's own walk: the
+    # reference validator does not report it again (areAllBaseProfiles).
+    vitals = profile(
+        "vital-holder",
+        "Observation",
+        [
+            {
+                "id": "Observation.hasMember",
+                "path": "Observation.hasMember",
+                "type": [{"code": "Reference", "targetProfile": [BASE + "vitalsigns"]}],
+            }
+        ],
+    )
+    member = {**OBSERVATION, "id": "m"}
+    held = {**OBSERVATION, "contained": [member], "hasMember": [{"reference": "#m"}]}
+    assert "reference.target-profile" not in {
+        i.message_id for i in validator(vitals).validate(held, profiles=[vitals["url"]]).issues
     }
     # A target that is not held here is not checked against the profile.
     outside = {**good, "contained": [], "subject": {"reference": "Patient/p"}}
