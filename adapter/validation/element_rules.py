@@ -102,6 +102,32 @@ def check_dom_3(value: Any, path: str) -> list[Issue]:
     ]
 
 
+def check_contained_id(resource: Any, container: Any, path: str) -> list[Issue]:
+    """A contained resource needs an id, unique among the container's contained resources: the
+    reference validator validates a contained resource with IdStatus.REQUIRED
+    (RESOURCE_RES_ID_MISSING) and reports a second contained resource with an id already seen
+    (RESOURCE_DUPLICATE_CONTAINED_ID, InstanceValidator.validateContains), at the later one.
+    ``path`` ends in the resource's index (``CarePlan.contained[2]``)."""
+    if not isinstance(resource, dict):
+        return []
+    own = resource.get("id")
+    if not isinstance(own, str) and not isinstance(resource.get("_id"), dict):
+        return [
+            Issue.error(
+                "required", "resource.id-missing", "Resource requires an id, but none is present", path
+            )
+        ]
+    siblings = container.get("contained") if isinstance(container, dict) else None
+    index = path.rpartition("[")[2].rstrip("]")
+    if not isinstance(own, str) or not isinstance(siblings, list) or not index.isdigit():
+        return []
+    first = next((i for i, c in enumerate(siblings) if isinstance(c, dict) and c.get("id") == own), None)
+    if first is None or first >= int(index):
+        return []
+    text = f"The contained resource id '{own}' is used by an earlier contained resource (contained[{first}])"
+    return [Issue.error("duplicate", "resource.contained-id-duplicate", text, path)]
+
+
 def check_dom_6(value: Any, path: str) -> list[Issue]:
     """dom-6 (best practice, a warning): a resource has a narrative."""
     text = value.get("text") if isinstance(value, dict) else None

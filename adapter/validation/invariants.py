@@ -414,6 +414,8 @@ def contained_unreferenced(resource: Mapping[str, Any]) -> list[int]:
     for index, item in enumerate(contained):
         if not isinstance(item, dict):
             continue
+        if not isinstance(item.get("id"), str):
+            continue  # '#'+id is empty without an id, so dom-3 does not select it (an id is required)
         refers_to_container = "#" in inside[index]
         named = f"#{item.get('id')}"
         in_narrative = any(f'"{named}"' in div or f"'{named}'" in div for div in narrative)

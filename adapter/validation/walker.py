@@ -41,6 +41,7 @@ from adapter.validation.element_rules import (
     NATIVE_CHECKS,
     check_attachment,
     check_cardinality,
+    check_contained_id,
     check_value_alternatives,
     ele_1,
     expected_object,
@@ -321,6 +322,8 @@ class Walker:
                     )
                 ]
             )
+        if element.base_path == "DomainResource.contained":
+            self.add(check_contained_id(data, scope.resource, item.path))
         profiles = [p for t in element.types for p in t.profiles]
         profiles += self._entry_profiles.get(id(data), [])
         self._depth += 1

@@ -604,3 +604,23 @@ def test_what_counts_as_referring_to_a_contained_resource() -> None:
         ("invariant.dom-3", "CarePlan.contained[0]"),
         ("invariant.dom-3", "CarePlan.contained[1]"),
     } <= errors(checker.validate(two).issues)
+
+
+def test_a_contained_resource_needs_its_own_id() -> None:
+    checker = validator()
+    anonymous = {k: v for k, v in GOAL.items() if k != "id"}
+    # The id is missing; dom-3 does not select a contained resource without one ('#'+id is empty).
+    assert errors(checker.validate({**CARE_PLAN, "contained": [anonymous]}).issues) == {
+        ("resource.id-missing", "CarePlan.contained[0]")
+    }
+    twice = {**CARE_PLAN, "contained": [GOAL, dict(GOAL)], "goal": [{"reference": "#g"}]}
+    assert errors(checker.validate(twice).issues) == {
+        ("resource.contained-id-duplicate", "CarePlan.contained[1]")
+    }
+    # An entry of a collection Bundle may go without an id.
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"fullUrl": "urn:uuid:5f0a9d52-3a4b-4c1e-9a3b-0c0c0c0c0c03", "resource": anonymous}],
+    }
+    assert errors(checker.validate(bundle).issues) == set()
