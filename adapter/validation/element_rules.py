@@ -2,14 +2,15 @@
 because they are checked on (almost) every node or because fhirpathpy cannot (ele-1, ext-1,
 per-1, dom-3 - see :data:`adapter.validation.invariants.SKIPPED`).
 
-dom-3 follows the R4 expression on DomainResource: a contained resource's ``#id`` is found among
-the container's descendants (the container's own elements with their extensions, and the other
-contained resources), or the contained resource itself refers to its container with ``#``. A
-narrative link or image (``<a href="#id">``, ``<img src="#id">``) counts too: the reference
-validator's checkReferences and checkImageSources put those ids into the same set of internal
-references as ``#`` references (InstanceValidator.validateReference / checkReference). The
-reference validator reports each orphan at the contained resource (CONTAINED_ORPHAN_DOM3), not
-once at the container, and so does this check. dom-2, dom-4 and dom-5 stay FHIRPath invariants of
+dom-3 is enforced as the reference validator enforces it - in code, never by its FHIRPath
+(InstanceValidator.checkInvariant skips dom-3; checkContainedReferences / isReferencedFromBase
+decide): a contained resource is referred to by the container's own ``#`` references (References,
+uri/url/canonical values, narrative ``<a href>`` and ``<img src>``), or refers to the container
+with ``#``, or is referred to by another contained resource that is itself referred to - see
+:func:`adapter.validation.invariants.contained_unreferenced`. Each orphan is reported at the
+contained resource (CONTAINED_ORPHAN_DOM3), not once at the container. A contained resource
+needs an id (:func:`check_contained_id`); one without is an orphan too unless it refers to the
+container. dom-2, dom-4 and dom-5 stay FHIRPath invariants of
 the container (``contained.contained.empty()`` ...) and are reported at the container."""
 
 from __future__ import annotations

@@ -595,6 +595,29 @@ def test_what_counts_as_referring_to_a_contained_resource() -> None:
     }
     chained = {**CARE_PLAN, "contained": [GOAL, condition], "addresses": [{"reference": "#c"}]}
     assert errors(checker.validate(chained).issues) == set()
+    # Referred to only by a contained resource nothing refers to: both are orphans.
+    unchained = {**CARE_PLAN, "contained": [GOAL, condition]}
+    assert errors(checker.validate(unchained).issues) == {
+        ("invariant.dom-3", "CarePlan.contained[0]"),
+        ("invariant.dom-3", "CarePlan.contained[1]"),
+    }
+    # Two contained resources naming each other and nothing else: the search ends, both orphans.
+    looped = {**CARE_PLAN, "contained": [{**GOAL, "addresses": [{"reference": "#c"}]}, condition]}
+    assert errors(checker.validate(looped).issues) == {
+        ("invariant.dom-3", "CarePlan.contained[0]"),
+        ("invariant.dom-3", "CarePlan.contained[1]"),
+    }
+    # A narrative link or image counts; a mention in the text does not.
+    linked = {
+        **CARE_PLAN,
+        "contained": [GOAL],
+        "text": {"status": "generated", "div": XHTML.format('<a href="#g">goal</a>')},
+    }
+    assert errors(checker.validate(linked).issues) == set()
+    pictured = {**linked, "text": {"status": "generated", "div": XHTML.format('<img src="#g"/>')}}
+    assert ("invariant.dom-3", "CarePlan.contained[0]") not in errors(checker.validate(pictured).issues)
+    mentioned = {**linked, "text": {"status": "generated", "div": XHTML.format("see #g")}}
+    assert errors(checker.validate(mentioned).issues) == {("invariant.dom-3", "CarePlan.contained[0]")}
     # A contained resource that refers to its container ('#') needs nothing else.
     back = {**CARE_PLAN, "contained": [{**GOAL, "addresses": [{"reference": "#"}]}]}
     assert errors(checker.validate(back).issues) == set()
@@ -609,8 +632,14 @@ def test_what_counts_as_referring_to_a_contained_resource() -> None:
 def test_a_contained_resource_needs_its_own_id() -> None:
     checker = validator()
     anonymous = {k: v for k, v in GOAL.items() if k != "id"}
-    # The id is missing; dom-3 does not select a contained resource without one ('#'+id is empty).
+    # The id is missing, and nothing can refer to it: an orphan too (isReferencedFromBase).
     assert errors(checker.validate({**CARE_PLAN, "contained": [anonymous]}).issues) == {
+        ("resource.id-missing", "CarePlan.contained[0]"),
+        ("invariant.dom-3", "CarePlan.contained[0]"),
+    }
+    # Unless it refers to its container.
+    homing = {**anonymous, "addresses": [{"reference": "#"}]}
+    assert errors(checker.validate({**CARE_PLAN, "contained": [homing]}).issues) == {
         ("resource.id-missing", "CarePlan.contained[0]")
     }
     twice = {**CARE_PLAN, "contained": [GOAL, dict(GOAL)], "goal": [{"reference": "#g"}]}
