@@ -445,18 +445,20 @@ def internal_references(value: Any) -> set[str]:
     checkImageSources). Values are read from the JSON without their types, so a string-typed
     ``#id`` counts too."""
     found: set[str] = set()
-    stack: list[tuple[Any, str]] = [(value, "")]
+    stack: list[Any] = [value] if type(value) is dict or type(value) is list else []
     while stack:
-        current, key = stack.pop()
-        if isinstance(current, str):
-            if key == "div":
-                found.update(a or b for a, b in NARRATIVE_LINK.findall(current))
-            elif current.startswith("#"):
-                found.add(current[1:])
-        elif isinstance(current, dict):
-            stack.extend((v, k) for k, v in current.items())
-        elif isinstance(current, list):
-            stack.extend((v, key) for v in current)
+        current = stack.pop()
+        pairs = current.items() if type(current) is dict else ((None, v) for v in current)
+        for key, item in pairs:
+            kind = type(item)
+            if kind is str:
+                if key == "div":
+                    if "#" in item:
+                        found.update(a or b for a, b in NARRATIVE_LINK.findall(item))
+                elif item[:1] == "#":
+                    found.add(item[1:])
+            elif kind is dict or kind is list:
+                stack.append(item)
     return found
 
 
