@@ -57,7 +57,9 @@ def compile_structure(definition: FhirJson, elements: Sequence[FhirJson]) -> Str
         nodes[element_id] = node
         order.append(node)
         if slice_name and own in nodes:
-            nodes[own].slices.append(node)
+            # A re-slice (``vs/one``) is a slice of its slice (``vs``), which holds the re-slicing.
+            refined = nodes.get(f"{own}:{slice_name.rpartition('/')[0]}") if "/" in slice_name else None
+            (refined or nodes[own]).slices.append(node)
         elif parent_id in nodes:
             nodes[parent_id].children.append(node)
     if not order:

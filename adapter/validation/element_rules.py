@@ -1,6 +1,17 @@
 """Small rules every element is held to: cardinality, and the invariants evaluated natively
 because they are checked on (almost) every node or because fhirpathpy cannot (ele-1, ext-1,
-per-1, dom-3 - see :data:`adapter.validation.invariants.SKIPPED`)."""
+per-1, dom-3 - see :data:`adapter.validation.invariants.SKIPPED`).
+
+dom-3 is enforced as the reference validator enforces it - in code, never by its FHIRPath
+(InstanceValidator.checkInvariant skips dom-3; checkContainedReferences / isReferencedFromBase
+decide): a contained resource is referred to by the container's own ``#`` references (References,
+uri/url/canonical values, narrative ``<a href>`` and ``<img src>``), or refers to the container
+with ``#``, or is referred to by another contained resource that is itself referred to - see
+:func:`adapter.validation.invariants.contained_unreferenced`. Each orphan is reported at the
+contained resource (CONTAINED_ORPHAN_DOM3), not once at the container. A contained resource
+needs an id (:func:`check_contained_id`); one without is an orphan too unless it refers to the
+container. dom-2, dom-4 and dom-5 stay FHIRPath invariants of
+the container (``contained.contained.empty()`` ...) and are reported at the container."""
 
 from __future__ import annotations
 
@@ -90,6 +101,32 @@ def check_dom_3(value: Any, path: str) -> list[Issue]:
         Issue.error("invariant", "invariant.dom-3", text, f"{path}.contained[{index}]")
         for index in contained_unreferenced(value)
     ]
+
+
+def check_contained_id(resource: Any, container: Any, path: str) -> list[Issue]:
+    """A contained resource needs an id, unique among the container's contained resources: the
+    reference validator validates a contained resource with IdStatus.REQUIRED
+    (RESOURCE_RES_ID_MISSING) and reports a second contained resource with an id already seen
+    (RESOURCE_DUPLICATE_CONTAINED_ID, InstanceValidator.validateContains), at the later one.
+    ``path`` ends in the resource's index (``CarePlan.contained[2]``)."""
+    if not isinstance(resource, dict):
+        return []
+    own = resource.get("id")
+    if not isinstance(own, str) and not isinstance(resource.get("_id"), dict):
+        return [
+            Issue.error(
+                "required", "resource.id-missing", "Resource requires an id, but none is present", path
+            )
+        ]
+    siblings = container.get("contained") if isinstance(container, dict) else None
+    index = path.rpartition("[")[2].rstrip("]")
+    if not isinstance(own, str) or not isinstance(siblings, list) or not index.isdigit():
+        return []
+    first = next((i for i, c in enumerate(siblings) if isinstance(c, dict) and c.get("id") == own), None)
+    if first is None or first >= int(index):
+        return []
+    text = f"The contained resource id '{own}' is used by an earlier contained resource (contained[{first}])"
+    return [Issue.error("duplicate", "resource.contained-id-duplicate", text, path)]
 
 
 def check_dom_6(value: Any, path: str) -> list[Issue]:

@@ -32,7 +32,7 @@ R4_MODEL: Mapping[str, Any] = models["r4"]
 SKIPPED: Mapping[str, str] = {
     "ele-1": "evaluated natively: a value or children",
     "ext-1": "evaluated natively: an extension has a value or sub-extensions, not both",
-    "dom-3": "evaluated natively: fhirpathpy rejects as() on a collection, which this expression needs",
+    "dom-3": "enforced in code, as the reference validator does (checkContainedReferences)",
     "ref-1": "evaluated natively by the reference check: a local reference needs its contained resource",
     "per-1": "evaluated natively: date and dateTime comparison is slow in fhirpathpy and frequent",
     "dom-6": "evaluated natively: a narrative div is present (checked on every resource)",
@@ -399,41 +399,66 @@ def _mentions(node: dict[str, Any], names: frozenset[str]) -> bool:
 
 
 def contained_unreferenced(resource: Mapping[str, Any]) -> list[int]:
-    """dom-3: indices of contained resources nothing in the container refers to (by ``#id``)."""
+    """dom-3: indices of the contained resources nothing refers to, as the reference validator
+    enforces it in code (InstanceValidator.checkContainedReferences / isReferencedFromBase; it
+    never runs dom-3's FHIRPath). Each resource collects its internal references (see
+    :func:`internal_references`): a contained resource is referred to when the container's own
+    set names its id, when its own set holds ``""`` (it refers to the container with ``#``), or
+    when another contained resource that is itself referred to names its id. A contained resource
+    without an id is referred to only by referring to the container."""
     contained = resource.get("contained")
     if not isinstance(contained, list) or not contained:
         return []
-    outside = {k: v for k, v in resource.items() if k != "contained"}
-    mentioned = set(_strings(outside))
-    # Narrative links and images (href="#id", src="#id") refer to contained resources too.
-    narrative = [s for s in mentioned if s.startswith("<")]
-    inside = [set(_strings(item)) for item in contained]  # each contained resource's strings, once
-    if any("#" in strings for strings in inside):
-        mentioned.add("#")
-    unreferenced = []
-    for index, item in enumerate(contained):
-        if not isinstance(item, dict):
-            continue
-        refers_to_container = "#" in inside[index]
-        named = f"#{item.get('id')}"
-        in_narrative = any(f'"{named}"' in div or f"'{named}'" in div for div in narrative)
-        in_others = any(named in strings for i, strings in enumerate(inside) if i != index)
-        if not (named in mentioned or refers_to_container or in_narrative or in_others):
-            unreferenced.append(index)
-    return unreferenced
+    base = internal_references({k: v for k, v in resource.items() if k != "contained"})
+    own = [internal_references(item) for item in contained]
+
+    def referenced(index: int, ignoring: frozenset[int]) -> bool:
+        named = contained[index].get("id")
+        if isinstance(named, str) and named in base:
+            return True
+        if "" in own[index]:
+            return True
+        return any(
+            other != index
+            and other not in ignoring
+            and isinstance(named, str)
+            and named in own[other]
+            and referenced(other, ignoring | {other})
+            for other in range(len(contained))
+        )
+
+    return [
+        i for i, item in enumerate(contained) if isinstance(item, dict) and not referenced(i, frozenset())
+    ]
 
 
-def _strings(value: Any) -> list[str]:
-    found: list[str] = []
-    stack = [value]
+NARRATIVE_LINK = re.compile(
+    r"<(?:a\b[^>]*?\bhref|img\b[^>]*?\bsrc)\s*=\s*(?:\"#([^\"]+)\"|'#([^']+)')", re.IGNORECASE
+)
+
+
+def internal_references(value: Any) -> set[str]:
+    """The ``#`` references a resource makes, as the reference validator gathers them into its
+    internal references: a Reference, uri, url or canonical value ``#id`` adds ``id`` (``#``
+    alone adds ``""``, the container); a narrative ``<a href="#id">`` or ``<img src="#id">``
+    adds ``id`` (InstanceValidator.checkReference, validateReference, checkReferences,
+    checkImageSources). Values are read from the JSON without their types, so a string-typed
+    ``#id`` counts too."""
+    found: set[str] = set()
+    stack: list[Any] = [value] if type(value) is dict or type(value) is list else []
     while stack:
         current = stack.pop()
-        if isinstance(current, str):
-            found.append(current)
-        elif isinstance(current, dict):
-            stack.extend(current.values())
-        elif isinstance(current, list):
-            stack.extend(current)
+        pairs = current.items() if type(current) is dict else ((None, v) for v in current)
+        for key, item in pairs:
+            kind = type(item)
+            if kind is str:
+                if key == "div":
+                    if "#" in item:
+                        found.update(a or b for a, b in NARRATIVE_LINK.findall(item))
+                elif item[:1] == "#":
+                    found.add(item[1:])
+            elif kind is dict or kind is list:
+                stack.append(item)
     return found
 
 

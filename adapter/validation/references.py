@@ -1,12 +1,18 @@
 """References: the target's type against the element's targetProfiles, and resolution inside a
 resource (``#id`` contained) and inside a Bundle (``urn:uuid:``, absolute and relative references
 against each entry's fullUrl). Nothing an instance names is ever fetched.
+
+targetProfile (FHIR R4 elementdefinition.html, ElementDefinition.type.targetProfile: the target
+"SHALL conform to at least one" of them): the target's type is checked against every reference
+that names one; a target held here - contained, or an entry of the Bundle - is also checked against
+the profiles, as the reference validator's InstanceValidator.checkReference does with its fixed
+CHECK_VALID policy for contained and Bundle-internal references (REFERENCE_REF_CANTMATCHCHOICE).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -307,3 +313,43 @@ def check_reference(
 def _type_of(resource: Any) -> str | None:
     found = resource.get("resourceType") if isinstance(resource, dict) else None
     return found if isinstance(found, str) else None
+
+
+def check_target_profiles(
+    element: ElementRecord,
+    value: FhirJson,
+    path: str,
+    scope: Scope,
+    library: StructureLibrary,
+    conforms: Callable[[Any, str], bool],
+) -> Iterable[Issue]:
+    """A target held here (contained, or an entry of the Bundle) must meet one of the element's
+    target profiles of its type. As InstanceValidator.checkReference does for contained and
+    Bundle-internal references (its policy is then CHECK_VALID): the profiles are the target
+    profiles whose type is the target's; it meets one, or REFERENCE_REF_CANTMATCHCHOICE is an
+    error - unless every one of them is a core definition (areAllBaseProfiles: the target's own
+    walk already holds it to those). A Resource target profile allows any target."""
+    reference = value.get("reference")
+    if not isinstance(reference, str) or not reference or reference == "#":
+        return
+    if reference.startswith("#"):
+        target = scope.contained.get(reference[1:])
+    elif scope.bundle is not None:
+        target = scope.bundle.resolve(reference, scope.full_url)
+    else:
+        return
+    target_type = _type_of(target)
+    if target is None or target_type is None:
+        return
+    listed = [u for t in element.types if t.code == "Reference" for u in t.target_profiles]
+    if CORE_PREFIX + "Resource" in listed:
+        return
+    profiles = [
+        url for url in listed if (found := library.structure(url)) is not None and found.type == target_type
+    ]
+    if all(url.startswith(CORE_PREFIX) for url in profiles):
+        return
+    if any(conforms(target, url) for url in profiles):
+        return
+    text = f"Unable to find a profile match for {reference} among choices: {', '.join(sorted(listed))}"
+    yield Issue.error("structure", "reference.target-profile", text, path)

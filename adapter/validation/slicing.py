@@ -4,6 +4,22 @@ Discriminators supported: value, pattern, exists, type and profile, on paths mad
 ``$this``, ``ofType(X)``, ``extension('url')`` and ``resolve()`` (for resources held in the
 container or the Bundle).
 A discriminator that cannot be evaluated yields an explicit issue, never a silent match.
+
+Rules and where they come from (FHIR R4 profiling.html, "Slicing" and "Discriminator"; the
+reference validator's InstanceValidator.sliceMatches):
+
+- Several discriminators: an item belongs to a slice only when every discriminator matches it
+  (each is one condition of the slice's test); the first slice, in definition order, that takes
+  it is its slice.
+- Re-slicing (profiling.html, "Re-slicing"): a slice may be sliced again; its re-slices are named
+  ``slice/reslice`` and are subsets of it. The compiler hangs each re-slice under its slice, the
+  snapshot generator starts a re-slice from its slice's definition, and the walker assigns the
+  slice's own members to its re-slices by the slice's discriminators - the re-slices' min/max and
+  the slice's rules (closed, ordered) count among those members only.
+- value/pattern: the slice's fixed[x] or pattern[x] at the discriminator path (a pattern is
+  contained in the value, extra content allowed; a fixed value is equal); exists: min 1 / max 0 on
+  the path; type: the type (or a resolved resource's type) is one of the slice's; profile: the
+  value (or resolved resource) meets one of the slice's profiles, by a silent sub-walk.
 """
 
 from __future__ import annotations
@@ -112,7 +128,7 @@ def _element_at(
                     s
                     for c in holder.children
                     if c.name == "extension"
-                    for s in reversed(c.slices)
+                    for s in reversed(_with_reslices(c.slices))
                     if _extension_url(s, roots) == url
                 ),
                 None,
@@ -123,6 +139,11 @@ def _element_at(
         if required_slices and current is not None:
             current = next((s for s in current.slices if s.min >= 1), current)
     return current
+
+
+def _with_reslices(slices: Sequence[ElementRecord]) -> list[ElementRecord]:
+    """Slices in snapshot order, each followed by its re-slices (``slice/reslice``)."""
+    return [x for s in slices for x in (s, *_with_reslices(s.slices))]
 
 
 def _type_holder(element: ElementRecord, roots: Structures) -> ElementRecord | None:

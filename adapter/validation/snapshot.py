@@ -146,12 +146,16 @@ class _Snapshot:
                 break
             end += 1
         unsliced = self.elements[start]
-        subtree = self._subtree(start)
+        # A re-slice (``slice/reslice``) starts from the slice it refines, not the unsliced element
+        # (FHIR R4 profiling.html, "Re-slicing": a re-slice is a subset of its slice).
+        refined = f"{unsliced_id}:{slice_name.rpartition('/')[0]}" if "/" in slice_name else unsliced_id
+        source_id = refined if refined in self.positions else unsliced_id
+        subtree = self._subtree(self.positions[source_id])
         slice_id = f"{unsliced_id}:{slice_name}"
         copies = []
         for element in subtree:
             copied = copy.deepcopy(element)
-            copied["id"] = slice_id + str(element["id"])[len(unsliced_id) :]
+            copied["id"] = slice_id + str(element["id"])[len(source_id) :]
             copies.append(copied)
         head = copies[0]
         head["sliceName"] = slice_name

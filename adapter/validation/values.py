@@ -3,6 +3,13 @@
 ``fixed[x]``: the instance equals the value exactly (objects member by member, with nothing extra).
 ``pattern[x]``: every member the pattern states is in the instance with that value; a pattern
 array is met when each of its items matches some instance item.
+
+From FHIR R4 ElementDefinition.fixed[x] ("exactly the same ... no additional values") and
+ElementDefinition.pattern[x] (on a complex type, "each element provided in the pattern must be
+present in the instance", the instance "may have additional values"): so patternCodeableConcept
+is met by a CodeableConcept holding a Coding with the pattern's system and code among others.
+minLength is the R4 extension http://hl7.org/fhir/StructureDefinition/minLength (R5's
+ElementDefinition.minLength) on the element, checked on a primitive's text.
 """
 
 from __future__ import annotations

@@ -4,6 +4,23 @@ Each element is handled in a fixed order: fixed/pattern -> assign children to sl
 cardinality -> recurse -> invariants. Checks are small functions in their own modules; this module
 only decides which element definition applies to which piece of JSON and where it is
 (``CarePlan.activity[1].detail.status``).
+
+Profile rules and where they come from (FHIR R4 profiling.html and elementdefinition.html; the
+reference validator's InstanceValidator):
+
+- A choice element restricted to fewer types (``value[x]`` to Quantity): a property of any other
+  type is one error, ``choice.type-not-allowed``, and is counted for the cardinality, so it is not
+  also reported as a missing value; min 1 / max 0 on ``value[x]`` count its one typed property.
+- type.profile on a complex type or an extension: the value is walked against that profile
+  instead of its bare type (several profiles: it must meet one). targetProfile: see
+  :mod:`adapter.validation.references`.
+- A profile derived from a profile: its snapshot is generated from its base's snapshot, so the
+  base's rules are in it and one walk covers both.
+- Contained resources are walked as resources at ``Container.contained[i]``, with their own
+  invariants evaluated there.
+- Circular profile checks (an extension whose context names the profile that requires it):
+  :meth:`Walker._conforms` takes a question already being asked, for the same value and profile,
+  as met, so the walk ends.
 """
 
 from __future__ import annotations
@@ -24,6 +41,7 @@ from adapter.validation.element_rules import (
     NATIVE_CHECKS,
     check_attachment,
     check_cardinality,
+    check_contained_id,
     check_value_alternatives,
     ele_1,
     expected_object,
@@ -39,7 +57,7 @@ from adapter.validation.records import (
     ElementRecord,
     StructureRecord,
 )
-from adapter.validation.references import check_reference
+from adapter.validation.references import check_reference, check_target_profiles
 from adapter.validation.shape import Item, disallowed_type, element_items
 from adapter.validation.slicing import assign_slices, check_discriminators
 from adapter.validation.vital_signs import required_vital_signs_profile
@@ -273,6 +291,12 @@ class Walker:
             if code == "Reference" and isinstance(value, dict):
                 trust = self.context.assume_valid_rest_references
                 self.add(check_reference(element, value, item.path, scope, self.context.library, trust))
+                if any(t.target_profiles for t in element.types):
+                    self.add(
+                        check_target_profiles(
+                            element, value, item.path, scope, self.context.library, self._conforms
+                        )
+                    )
             if code == "Attachment":
                 self.add(check_attachment(value, item.path))
             if code == "Identifier":
@@ -298,6 +322,8 @@ class Walker:
                     )
                 ]
             )
+        if element.base_path == "DomainResource.contained":
+            self.add(check_contained_id(data, scope.resource, item.path))
         profiles = [p for t in element.types for p in t.profiles]
         profiles += self._entry_profiles.get(id(data), [])
         self._depth += 1
@@ -678,11 +704,54 @@ class Walker:
         self.add(slice_issues)
         assigned = [m or child for m in matched]
         self.add(check_cardinality(child, len(items) + disallowed, path, structure.url))
+        refines = self._reslice(child, assigned, items, path, structure, scope)
         for item, element in zip(items, assigned, strict=True):
             self.element_value(element, item, structure, scope)
-            if element is not child and child.children and element.children:
-                # An item in a slice meets the unsliced element's rules as well as the slice's.
-                self.element_value(child, item, structure, scope)
+            for outer in (refines.get(id(element)), child):
+                if outer is not None and element is not outer and outer.children and element.children:
+                    # An item in a slice meets the unsliced element's rules as well as the slice's,
+                    # and an item in a re-slice those of the slice it refines.
+                    self.element_value(outer, item, structure, scope)
+
+    def _reslice(
+        self,
+        sliced: ElementRecord,
+        assigned: list[ElementRecord],
+        items: Sequence[Item],
+        path: str,
+        structure: StructureRecord,
+        scope: Scope,
+    ) -> dict[int, ElementRecord]:
+        """Re-slicing (FHIR R4 profiling.html, "Re-slicing"): a slice that is sliced again
+        (``vs/one``) assigns its own members to its re-slices, by its own discriminators, with its
+        re-slices' cardinalities counted among its members - also when it has none, as the
+        reference validator's checkCardinalities checks every slice definition, re-slices
+        included. ``assigned`` is updated in place; the result names the slice each re-slice
+        refines (by id() of the re-slice)."""
+        refines: dict[int, ElementRecord] = {}
+        for inner in sliced.slices:
+            if inner.slicing is None or not inner.slices:
+                continue
+            positions = [i for i, e in enumerate(assigned) if e is inner]
+            members = [items[i] for i in positions]
+            matched, issues = assign_slices(
+                inner,
+                members,
+                self._conforms,
+                self._type_root,
+                structure.url,
+                path,
+                self._in_value_set,
+                scope.resolve,
+            )
+            self.add(issues)
+            placed = [m or inner for m in matched]
+            deeper = self._reslice(inner, placed, members, path, structure, scope)
+            for position, element in zip(positions, placed, strict=True):
+                assigned[position] = element
+                if element is not inner:
+                    refines[id(element)] = deeper.get(id(element), inner)
+        return refines
 
     def _in_value_set(self, value: Any, value_set: str) -> bool | None:
         """Slicing by binding: is any code of the value in the value set?"""
