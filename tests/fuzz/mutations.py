@@ -23,6 +23,7 @@ import codecs
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -47,6 +48,15 @@ FUZZ = settings(
 
 FUZZ_SLOW = settings(FUZZ, max_examples=max(8, EXAMPLES // 3))
 """For a command or a request (each case costs a process's worth of work): a third as many."""
+
+CASES: Counter[str] = Counter()
+"""Cases run in this session, by property (conftest prints the total)."""
+
+
+def count_case(name: str) -> None:
+    """Count one case of the property ``name``: the figure the suite reports for a run."""
+    CASES[name] += 1
+
 
 CONTROL_CHARACTERS = [chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32), 0x7F, 0x85, 0x9B)]
 TYPE_SWAPS: list[Any] = [42, "x", [], {}, None, True, [42], ["x"], [{}], "", -1.5, {"a": 1}, [[]]]

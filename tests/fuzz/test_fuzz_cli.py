@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from adapter.cli import app
 from adapter.text import CONTROL
-from fuzz.mutations import FIXTURES, FUZZ_SLOW, mutated
+from fuzz.mutations import FIXTURES, FUZZ_SLOW, count_case, mutated
 
 runner = CliRunner()
 AT = "2026-11-25T10:30:00+00:00"
@@ -185,6 +185,7 @@ def test_every_command_answers_a_mutated_file_in_our_words(command: str, workspa
     @FUZZ_SLOW
     @given(data=mutated(structure, seeds))
     def property(data: bytes) -> None:
+        count_case(f"command {command}")
         source = workspace / f"input.{suffix}"
         source.write_bytes(data)
         runs_in_our_words(arguments(source, workspace))

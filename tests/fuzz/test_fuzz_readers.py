@@ -15,7 +15,7 @@ from adapter.fhir import from_fhir
 from adapter.model import load_json_record
 from adapter.text import CONTROL
 from adapter.wire import json_to_xml, read_json, read_resource, write_json, xml_to_json
-from fuzz.mutations import FUZZ, mutated
+from fuzz.mutations import FUZZ, count_case, mutated
 
 
 def answers_in_our_words(read: Callable[[bytes], Any], data: bytes) -> Any:
@@ -63,6 +63,7 @@ def test_every_reader_answers_mutated_input_in_our_words(reader: str) -> None:
     @FUZZ
     @given(data=mutated(kind))
     def property(data: bytes) -> None:
+        count_case(f"reader {reader}")
         answers_in_our_words(read, data)
 
     property()
@@ -75,6 +76,7 @@ def test_what_a_system_reader_accepts_every_writer_writes_or_reports(system: str
     @FUZZ
     @given(data=mutated(system))
     def property(data: bytes) -> None:
+        count_case(f"read-write {system}")
         conversions = answers_in_our_words(lambda d: read_all(system, d), data) or []
         for conversion in conversions[:2]:
             for target in ("carat", "cjit-dir", "cmht-cpa", "gp-shared-care"):

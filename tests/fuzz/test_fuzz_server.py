@@ -13,7 +13,7 @@ from server.cases import CARAT, bearer, cjit_app, handover_message
 
 from adapter.handover import Ed25519Signer
 from adapter.wire import read_resource, write_json
-from fuzz.mutations import FUZZ_SLOW, HOSTILE_TEXT, mutated
+from fuzz.mutations import FUZZ_SLOW, HOSTILE_TEXT, count_case, mutated
 
 MEDIA = ["application/fhir+json", "application/fhir+xml", "application/json", "text/xml", "text/plain", ""]
 
@@ -60,6 +60,7 @@ def test_every_post_answers_a_mutated_body_in_our_words(client: TestClient, path
         data=mutated(kind), media=st.sampled_from(MEDIA), answer=st.sampled_from(["json", "xml", "html", ""])
     )
     def property(data: bytes, media: str, answer: str) -> None:
+        count_case(f"POST {path} {kind}")
         query = f"?_format={answer}" if answer else ""
         headers = {"Content-Type": content_type(media, data)} | bearer("carat-token")
         answered_in_our_words(client.post(path + query, content=data, headers=headers))
@@ -77,6 +78,7 @@ def test_process_message_answers_a_mutated_message_in_our_words(
         data=mutated("fhir-json", (seed,)), token=st.sampled_from(["carat-token", "stranger-token", "nope"])
     )
     def property(data: bytes, token: str) -> None:
+        count_case("POST /$process-message")
         headers = {"Content-Type": content_type("", data)} | bearer(token)
         answered_in_our_words(client.post("/$process-message", content=data, headers=headers))
 
@@ -89,6 +91,7 @@ def test_process_message_answers_a_mutated_message_in_our_words(
     where=st.sampled_from(["id", "identifier", "format", "accept", "path"]),
 )
 def test_every_get_answers_hostile_parameters_in_our_words(client: TestClient, text: str, where: str) -> None:
+    count_case("GET")
     headers = bearer("carat-token")
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text) and where in ("id", "path"):
         return  # not a URL an HTTP client sends (httpx refuses it before the server sees it)
