@@ -149,8 +149,8 @@ def _entries(bundle: dict[str, Any]) -> list[dict[str, Any]]:
 
 def check_bdl_3(value: Any, path: str) -> list[Issue]:
     """bdl-3: every entry has a request exactly when the Bundle is a batch, transaction or history."""
-    if not isinstance(value, dict):
-        return []
+    if not isinstance(value, dict) or not isinstance(value.get("type"), str | None):
+        return []  # a Bundle.type that is not a string is reported by the walk's shape check
     wanted = value.get("type") in REQUEST_TYPES
     if all(("request" in e) == wanted for e in _entries(value)):
         return []

@@ -95,6 +95,11 @@ class Validator:
                 walker.add(
                     [Issue("fatal", "too-costly", "structure.too-deep", "The resource is nested too deeply")]
                 )
+            except (TypeError, AttributeError, KeyError, ValueError):
+                # A shape no rule expected broke a later step. Never a traceback, never a silent pass:
+                # where the JSON breaks the R4 shape is said (the wire codec's shape check), or, if it
+                # fits, that validation could not be completed.
+                walker.add(_unfinished(resource))
         return OperationOutcome.of(walker.issues)
 
     def _membership(self, system: str | None, code: str, value_set: str) -> str:
@@ -122,3 +127,18 @@ def validate(
     """
     validator = _default_validator() if definitions is None else Validator(definitions)
     return validator.validate(resource, profiles=profiles)
+
+
+def _unfinished(resource: dict[str, Any]) -> list[Issue]:
+    from adapter.wire import shape_issues
+
+    broken = shape_issues(resource)
+    return broken or [
+        Issue(
+            "fatal",
+            "exception",
+            "validation.unfinished",
+            "Validation could not be completed for this resource; its issues may be incomplete",
+            str(resource.get("resourceType")) if isinstance(resource.get("resourceType"), str) else None,
+        )
+    ]

@@ -137,7 +137,12 @@ class Walker:
         # resolve() in this resource's invariants finds what this resource and its Bundle hold.
         meta = data.get("meta")
         declared = meta.get("profile", []) if isinstance(meta, dict) else []
-        wanted = [*(p for p in declared if isinstance(p, str)), *profiles]
+        # meta.profile that is not an array is reported by the shape check; it names no profile here.
+        wanted = (
+            [*(p for p in declared if isinstance(p, str)), *profiles]
+            if isinstance(declared, list)
+            else [*profiles]
+        )
         vital = required_vital_signs_profile(data, wanted, self.context.library.definitions)
         if vital is not None:
             self.add([vital.note(here)])
@@ -797,7 +802,21 @@ class Walker:
         for constraint in active:
             native = NATIVE_CHECKS.get(constraint.key)
             if native is not None:
-                found = native(value, item.path)
+                try:
+                    found = native(value, item.path)
+                except (TypeError, AttributeError, KeyError, ValueError):
+                    # Content of the wrong JSON kind (reported by the shape check): the rule cannot
+                    # read it, and says so rather than passing it or breaking the whole walk.
+                    found = [
+                        Issue(
+                            "warning",
+                            "not-supported",
+                            "invariant.not-evaluated",
+                            f"Invariant {constraint.key} was not checked: the content does not have the "
+                            "shape it reads",
+                            item.path,
+                        )
+                    ]
                 if found:
                     self.add(found)
                 continue
