@@ -18,8 +18,10 @@ In order, collecting every problem of a step before answering:
    the sender on our trust list and the signature over the canonical form verifying with its key; the
    Task arriving as ``requested``. Any failure -> ``fatal-error``, nothing imported, the refusal
    recorded.
-4. **Import**: adapter.fhir's from_fhir into the canonical model, and a consent in it that covers us
-   for the handover's reason (a refusal, or a consent about another patient, covers nothing).
+4. **Import**: adapter.fhir's read_plan into the canonical model (ours strictly; a plan another
+   system made imported for review, what it does not carry said in the acknowledgement), and a
+   consent in it that covers us for the handover's reason (a refusal, or a consent about another
+   patient, covers nothing).
 5. **Safe to keep**: the client is the client of any plan held under the same identifiers (else
    refused naming both records), and the prescribing passes its plausibility checks; nothing is
    stored otherwise.
@@ -41,7 +43,7 @@ import orjson
 
 from adapter.clock import Clock, FixedClock
 from adapter.errors import InvalidFhir
-from adapter.fhir import from_fhir
+from adapter.fhir import read_plan
 from adapter.fhir.narrative import brief
 from adapter.handover.build import MESSAGE_NAMESPACE, PROVENANCE_INDEX, endpoint_of
 from adapter.handover.codes import (
@@ -61,7 +63,7 @@ from adapter.handover.task import transition_issue
 from adapter.handover.withdraw import withdraw_consent
 from adapter.model import ClientRecord
 from adapter.model.codes import ConsentStatus
-from adapter.outcome import Issue, OperationOutcome
+from adapter.outcome import Issue, OperationOutcome, Severity
 from adapter.store import DuplicateMessage, Receipt, Refusal, Store, TaskState
 from adapter.types import FhirJson, OdsCode
 from adapter.urls import CONSENT_ID_SYSTEM
@@ -374,28 +376,59 @@ def _reason(task: FhirJson) -> HandoverReason | None:
     return None
 
 
-def _import(message: _Message, us: OdsCode, clock: FixedClock) -> tuple[ClientRecord | None, list[Issue]]:
-    try:
-        record = from_fhir(message.bundle).record
-    except InvalidFhir as error:
-        return None, list(error.outcome.issues)
+def _import(
+    message: _Message, us: OdsCode, clock: FixedClock
+) -> tuple[ClientRecord | None, list[Issue], list[Issue]]:
+    """The plan in the message (ours read strictly; a plan another system made imported for review, as
+    ``careplan import`` does), the problems that refuse it, and what of the plan it does not carry -
+    said in the acknowledgement, so the sender knows what did not arrive."""
     assert message.task_index is not None
+    try:
+        result = read_plan(message.bundle, source=f"handover message {message.message_id}")
+    except InvalidFhir as error:
+        return None, list(error.outcome.issues), []
+    record = result.record
     task = message.bundle["entry"][message.task_index]["resource"]
     reason = _reason(task)
     if reason is None:
-        return None, [
-            Issue.error(
-                "code-invalid",
-                "handover.reason-unknown",
-                "the Task gives no handover reason from the handover-reason code system",
-                f"Bundle.entry[{message.task_index}].resource.reasonCode",
-            )
-        ]
+        return (
+            None,
+            [
+                Issue.error(
+                    "code-invalid",
+                    "handover.reason-unknown",
+                    "the Task gives no handover reason from the handover-reason code system",
+                    f"Bundle.entry[{message.task_index}].resource.reasonCode",
+                )
+            ],
+            [],
+        )
     try:
         covering_consent(record, us, reason, clock.today())
     except HandoverRefused as refused:
-        return None, list(refused.outcome.issues)
-    return record, []
+        return None, list(refused.outcome.issues), []
+    return record, [], _not_carried(message, result.unmapped)
+
+
+def _not_carried(message: _Message, unmapped: list[Issue]) -> list[Issue]:
+    """What of the plan the record does not carry, as notes of the acknowledgement: the message's own
+    parts (header, Task, signature) are read by the receipt, not the record, and the sender's
+    co-ordination findings (DetectedIssues) are for the receiving team to read - its own check finds
+    them again from the record; a note is at most a warning, since the plan was received - the sender
+    learns what did not arrive."""
+    assert message.task_index is not None
+    findings = [index for index, _ in resources(message.bundle, "DetectedIssue")]
+    own = tuple(f"Bundle.entry[{i}]" for i in (0, message.task_index, PROVENANCE_INDEX, *findings))
+    notes = []
+    for issue in unmapped:
+        where = issue.expression or ""
+        if any(where == part or where.startswith((part + ".", part + "[")) for part in own):
+            continue
+        severity: Severity = "information" if issue.severity == "information" else "warning"
+        notes.append(
+            Issue(severity, issue.code, issue.message_id, f"not carried: {issue.text}", issue.expression)
+        )
+    return notes
 
 
 def _unsafe(message: _Message, record: ClientRecord, store: Store, us: OdsCode, at: datetime) -> list[Issue]:
@@ -520,7 +553,7 @@ def receive_handover(
     if issues or signature_issues:
         return _refused(found, as_organisation, issues + signature_issues, store, at)
     assert task_index is not None and sender is not None
-    record, problems = _import(found, as_organisation, FixedClock(at))
+    record, problems, not_carried = _import(found, as_organisation, FixedClock(at))
     if record is not None:
         unsafe = _unsafe(found, record, store, as_organisation, at)
         if unsafe:
@@ -537,7 +570,7 @@ def receive_handover(
         if issue is not None:
             return _refused(found, as_organisation, [issue], store, at)
     kept = _received(record, store, as_organisation, sender, at) if record is not None else []
-    outcome = OperationOutcome.of(problems + kept)
+    outcome = OperationOutcome.of(problems + kept + not_carried)
     answer = _answer(found, as_organisation, outcome, status, at)
     task = found.bundle["entry"][task_index]["resource"]
     reason = "; ".join(i.text for i in outcome.errors) or None

@@ -171,3 +171,51 @@ def test_h22_an_export_that_cannot_carry_the_marker_reports_its_loss() -> None:
         kept = b"review" in written.data.lower()
         lost = any(loss.path.startswith("plan.import_review") for loss in written.losses)
         assert kept or lost, f"{system} neither carries the imported-for-review marker nor reports its loss"
+
+
+def _resign(message: FhirJson, keys: Keys) -> FhirJson:
+    from datetime import datetime
+
+    from adapter.handover import sign_message
+
+    sign_message(message, keys.signer(CARAT), datetime.fromisoformat(AT))
+    return message
+
+
+def test_h22_a_plan_another_system_wrote_arrives_for_review_and_what_it_lost_is_acknowledged() -> None:
+    """Receipt reads a plan as `careplan import` does: one that is not of our profile is imported for
+    review, and what the record does not carry is said in the acknowledgement, at its FHIRPath."""
+    from adapter.handover import receive_handover
+    from adapter.store import open_store
+    from adapter.wire import read_json, write_json
+
+    keys = Keys()
+    record = load_record(data())
+    message = read_json(
+        write_json(
+            build_handover(
+                record,
+                destination=CJIT,
+                reason=HandoverReason.PRISON_RELEASE,
+                sender=CARAT,
+                clock=clock(AT),
+                signer=keys.signer(CARAT),
+            )
+        )
+    )
+    index, plan = entry_of(message, "CarePlan")
+    plan.pop("meta", None)  # as another system writes it: not our profile, no plan kind
+    plan["extension"] = [e for e in plan["extension"] if not e["url"].endswith("/care-plan-kind")]
+    plan["contributor"] = [{"display": "the prison's pharmacist"}]
+    store = open_store(":memory:")
+    ack = receive_handover(
+        _resign(message, keys), store=store, trust=keys.trust(CARAT), clock=clock(AT), as_organisation=CJIT
+    )
+    assert ack.code == "ok"
+    notes = {issue.get("expression", [None])[0]: issue for issue in ack.outcome["issue"]}
+    lost = notes[f"Bundle.entry[{index}].resource.contributor"]
+    assert lost["severity"] in ("information", "warning") and lost["diagnostics"].startswith("not carried")
+    [held] = store.list_plans(CJIT)
+    assert held.plan.kind.value == "not-stated"
+    assert held.plan.import_review is not None
+    assert held.plan.import_review.source == f"handover message {ack.message_id}"

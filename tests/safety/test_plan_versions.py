@@ -61,6 +61,20 @@ def test_h01_a_handover_older_than_the_plan_held_is_kept_as_history_and_acknowle
     assert len(store.plan_versions(CJIT, "plan-nti-a4821kd")) == 2
 
 
+def test_h01_an_old_plan_sent_again_after_the_new_one_is_history_by_when_it_was_recorded() -> None:
+    """The version is when the plan was recorded (its own Provenance), never when a message carrying
+    it was built (the signature's Provenance): an old plan re-sent later stays history."""
+    keys, store = Keys(), open_store(":memory:")
+    newer = build(_version(**NEWER), keys, at="2026-12-08T10:00:00+00:00")
+    old_sent_later = build(_version(**OLDER), keys, at="2026-12-09T10:00:00+00:00")
+    assert receive(newer, store, keys, at="2026-12-08T11:00:00+00:00").code == "ok"
+    late = receive(old_sent_later, store, keys, at="2026-12-09T11:00:00+00:00")
+    assert issues(late) == [("handover.older-version", ["Bundle.entry[0].resource"])]
+    assert [_dose(plan) for plan in store.list_plans(CJIT)] == [Decimal("20")]
+    held = store.list_plans(CJIT)[0]
+    assert held.recorded_at is not None and held.recorded_at.isoformat() == NEWER["recorded"]
+
+
 def test_h02_one_local_plan_id_from_two_prisons_for_two_clients_is_two_plans() -> None:
     store = open_store(":memory:")
     first = load_record(data())

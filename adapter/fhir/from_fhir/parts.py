@@ -12,7 +12,8 @@ from adapter.fhir.from_fhir.parties import Parties, local_id
 from adapter.fhir.references import Target
 from adapter.model.codes import ConsentPurpose, Domain, DomainArea
 from adapter.types import FhirJson
-from adapter.urls import extension_url
+from adapter.urls import PROVENANCE_PROFILE as HANDOVER_PROVENANCE_PROFILE
+from adapter.urls import extension_url, profile_url
 
 GOAL_ACHIEVEMENT = "http://terminology.hl7.org/CodeSystem/goal-achievement"
 PROBLEM_MAP = "snomed-problem-to-domain"
@@ -301,9 +302,27 @@ def consent(
     return out
 
 
+def _profiles(resource: FhirJson) -> list[object]:
+    meta = resource.get("meta")
+    profiles = meta.get("profile") if isinstance(meta, dict) else None
+    return profiles if isinstance(profiles, list) else []
+
+
 def recorded_at(imp: Import, plan: Target) -> str | None:
-    """When the holding system recorded the plan: the Provenance that targets the CarePlan."""
-    for target in imp.resolver.of_type("Provenance"):
+    """When the holding system recorded the plan: the Provenance that targets the CarePlan.
+
+    A handover message holds a second Provenance that targets the plan - the sender's signature over
+    the message, recorded when the message was built (profile HandoverProvenance). It attests the
+    message, not the plan's recording: read as the plan's version it would make a re-sent old plan
+    look newer than the plan it should never replace (hazard H-01). A Provenance carrying our plan
+    profile is chosen first; a signature Provenance is never the plan's."""
+    provenances = [
+        target
+        for target in imp.resolver.of_type("Provenance")
+        if HANDOVER_PROVENANCE_PROFILE not in _profiles(target.resource)
+    ]
+    provenances.sort(key=lambda target: profile_url("Provenance") not in _profiles(target.resource))
+    for target in provenances:
         targets = target.resource.get("target")
         refs = (
             [t.get("reference") for t in targets if isinstance(t, dict)] if isinstance(targets, list) else []
