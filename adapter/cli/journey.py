@@ -199,7 +199,14 @@ def _decide(run: _Run, ack: Acknowledgement, store: Store, *, us: str, name: str
     """The receiving team takes the client on: the Task goes received -> accepted, and the decision
     goes back to the sender as a message of its own."""
     try:
-        decision = decide(store, ack.message_id, accept=True, clock=clock, as_organisation=us)
+        decision = decide(
+            store,
+            ack.message_id,
+            accept=True,
+            clock=clock,
+            as_organisation=us,
+            signer=Ed25519Signer.generate(us),
+        )
     except AdapterError as refused:
         return run.step(f"{name} decides", False, str(refused.outcome))
     path = run.write(f"decision-{name}", f"decision-{name.lower()}.json", write_json(decision.message))
