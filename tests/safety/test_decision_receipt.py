@@ -265,3 +265,43 @@ def test_h06_rest_decide_without_a_signing_key_answers_503_naming_the_setting(tm
     ).status == (  # type: ignore[union-attr]
         "received"
     )
+
+
+def test_h06_careplan_receive_takes_a_decline_in_and_outbox_and_due_show_the_reason(tmp_path: Path) -> None:
+    keys, cjit_store = Keys(), open_store(":memory:")
+    message = build(record(), keys, at=SENT)
+    ack = receive(message, cjit_store, keys, at="2026-11-25T11:00:00+00:00")
+    carat_db = tmp_path / "carat.db"
+    outbox = open_outbox(carat_db)
+    entry = outbox.enqueue(message, "https://cjit.example/fhir", at=clock(SENT).now())
+    outbox.record_attempt(
+        entry.message_id, Attempt(clock(SENT).now(), OutboxStatus.DELIVERED, None, "ok", ack.bundle)
+    )
+    decision = decide(
+        cjit_store,
+        ack.message_id,
+        accept=False,
+        reason="no capacity before the release date",
+        clock=clock(DECIDED),
+        as_organisation=CJIT,
+        signer=keys.signer(CJIT),
+    )
+    from adapter.wire import write_json
+
+    (tmp_path / "decision.json").write_bytes(write_json(decision.message))
+    trust = tmp_path / "trust"
+    trust.mkdir()
+    (trust / f"{CJIT}.pub.pem").write_bytes(keys.signer(CJIT).verifier().public_pem())
+    runner = CliRunner(env={"COLUMNS": "250"})
+    args = ["receive", str(tmp_path / "decision.json"), "--as", CARAT, "--trust", str(trust)]
+    taken = runner.invoke(careplan, [*args, "--db", str(carat_db), "--at", DECIDED])
+    assert taken.exit_code == 0, taken.output
+    assert f"{CJIT} declined: no capacity before the release date" in taken.output
+    listed = runner.invoke(careplan, ["outbox", "--db", str(carat_db), "list"])
+    assert f"declined by {CJIT}" in listed.output and "capacity before the release date" in listed.output
+    due = runner.invoke(careplan, ["due", "--as", CARAT, "--db", str(carat_db), "--at", DECIDED])
+    assert due.exit_code == 1 and "declined by the receiver" in due.output and "2026-12-09" in due.output
+    # A decision on a handover this database never sent is refused, naming the element.
+    stranger = tmp_path / "stranger.db"
+    refused = runner.invoke(careplan, [*args, "--db", str(stranger), "--at", DECIDED])
+    assert refused.exit_code == 1 and "Bundle.entry[0].resource.response.identifier" in refused.output
