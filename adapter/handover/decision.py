@@ -133,6 +133,7 @@ def _organisation(ods: OdsCode, handover: OpenHandover) -> tuple[str, FhirJson]:
     return f"urn:uuid:{org_id}", {
         "resourceType": "Organization",
         "id": org_id,
+        "text": brief(f"{named} (ODS {ods})."),
         "identifier": [{"system": ODS_SYSTEM, "value": ods}],
         "name": named,
     }
@@ -175,6 +176,7 @@ def decide(
         (e["fullUrl"] for e in answer.answer["entry"] if e["resource"]["resourceType"] == "Task"),
         f"urn:uuid:{state.task_id}",
     )
+    outcome_id = str(uuid.uuid5(MESSAGE_NAMESPACE, f"{decision_id}|outcome"))
     decider_url, decider = _organisation(as_organisation, handover)
     sender_url, sender = _organisation(handover.sender, handover)
     said = (
@@ -204,9 +206,16 @@ def decide(
         ],
         "sender": {"reference": decider_url},
         "source": {"name": decider["name"], "endpoint": endpoint_of(as_organisation)},
-        "response": {"identifier": message_id, "code": "ok"},
+        "response": {
+            "identifier": message_id,
+            "code": "ok",
+            "details": {"reference": f"urn:uuid:{outcome_id}"},
+        },
         "focus": [{"reference": task_url}],
     }
+    outcome = OperationOutcome.of(
+        [Issue("information", "informational", "handover.decided", f"handover {said}")]
+    )
     provenance_id = str(uuid.uuid5(MESSAGE_NAMESPACE, f"{decision_id}|provenance"))
     provenance: FhirJson = {
         "resourceType": "Provenance",
@@ -229,6 +238,10 @@ def decide(
             {"fullUrl": f"urn:uuid:{provenance_id}", "resource": provenance},
             {"fullUrl": decider_url, "resource": decider},
             {"fullUrl": sender_url, "resource": sender},
+            {
+                "fullUrl": f"urn:uuid:{outcome_id}",
+                "resource": {**outcome.to_fhir(), "id": outcome_id, "text": brief(str(outcome))},
+            },
         ],
     }
     assert message["entry"][PROVENANCE_INDEX]["resource"]["resourceType"] == "Provenance"

@@ -22,6 +22,7 @@ from adapter.handover.due import QueuedMessage, due_items
 from adapter.server import Settings, create_app, get_clock
 from adapter.store import open_store
 from adapter.types import FhirJson
+from adapter.validation import validate
 from safety.safety_cases import CARAT, CJIT, GP, Keys, build, clock, receive, record
 
 SENT, DECIDED = "2026-11-25T10:30:00+00:00", "2026-11-25T12:00:00+00:00"
@@ -141,6 +142,7 @@ def test_h06_a_decline_reaches_the_sender_with_its_reason_and_due_shows_it_needi
         as_organisation=CJIT,
         signer=keys.signer(CJIT),
     )
+    assert validate(decision.message).errors == ()  # the acknowledgement header profile, signed Provenance
     taken = receive_message(
         decision.message,
         store=carat_store,
