@@ -1,26 +1,31 @@
 """``careplan decide MESSAGE_ID --accept | --decline --reason TEXT``: the receiving team's decision on
 a handover it received, sent back to the sender as a message of its own.
 
-    $ careplan decide 4539ea4c-... --as Y02345 --db cjit.db --accept --out decision.json
+    $ careplan decide 4539ea4c-... --as Y02345 --db cjit.db --key keys/Y02345.key.pem --accept
     $ careplan decide 4539ea4c-... --as Y02345 --db cjit.db --decline --reason "not our area"
     $ careplan decide 4539ea4c-... --as Y02345 --db cjit.db --accept --send https://carat.example/fhir
 
 Receipt leaves the handover Task ``received``: seed 002, 5.3.4, the CJIT decides whether to take the
-client on. The decision message goes to ``--out`` (or stdout) and, with ``--send``, into the outbox
+client on. The decision message is signed with the deciding organisation's key (``--key``, default
+$CAREPLAN_SIGNING_KEY), as a handover is, so the sender can verify it. It goes to ``--out`` (or
+stdout) and, with ``--send``, into the outbox
 (same database) and to the sender's ``$process-message``. Exit status: 0 decided; 1 refused (no such
-handover, already decided, a decline without a reason); 2 a wrong option.
+handover, already decided, a decline without a reason); 2 a wrong option or no signing key.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from adapter.cli.handover import KEY_ENV
 from adapter.cli.io import EXIT_REFUSED, fail, instant_clock, prepare_output, print_outcome, say, write_output
 from adapter.errors import AdapterError
 from adapter.handover.decision import decide
+from adapter.handover.signing import Ed25519Signer
 from adapter.store import open_store
 from adapter.wire import write_resource
 
@@ -33,6 +38,12 @@ def command(
         bool, typer.Option("--decline", help="Do not take the client on (give --reason).")
     ] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="Why (required with --decline).")] = None,
+    key: Annotated[
+        Path | None,
+        typer.Option(
+            "--key", help=f"The deciding organisation's Ed25519 private key (PEM); default ${KEY_ENV}."
+        ),
+    ] = None,
     db: Annotated[str, typer.Option("--db", help="Store: a SQLite path, :memory: or a URL.")] = "careplan.db",
     out: Annotated[Path | None, typer.Option("--out", help="Write the decision message here.")] = None,
     send: Annotated[
@@ -48,12 +59,25 @@ def command(
     if decline and not (reason or "").strip():
         fail("--decline needs --reason: the sender is told why")
     clock = instant_clock(at)
+    key_path = key or (Path(os.environ[KEY_ENV]) if os.environ.get(KEY_ENV) else None)
+    if key_path is None:
+        fail(f"no signing key: give --key or set {KEY_ENV} (careplan keygen makes one)")
+    try:
+        signer = Ed25519Signer.from_pem(key_path, as_organisation)
+    except (OSError, ValueError) as error:
+        fail(f"{key_path}: not an Ed25519 private key: {error}")
     if out is not None:
         prepare_output(out)
     store = open_store(db)
     try:
         decision = decide(
-            store, message_id, accept=accept, reason=reason, clock=clock, as_organisation=as_organisation
+            store,
+            message_id,
+            accept=accept,
+            reason=reason,
+            clock=clock,
+            as_organisation=as_organisation,
+            signer=signer,
         )
     except AdapterError as refused:
         say(f"no decision recorded for {message_id}:")

@@ -4,7 +4,8 @@
     $ careplan due --as NTI --db carat.db --at 2026-12-07T09:00:00+00:00
 
 Handovers received and awaiting a decision (with the client's release date), handovers sent and
-awaiting acknowledgement, deliveries the outbox gave up on, and reviews and TOPs overdue on the plans
+awaiting acknowledgement, handovers delivered and awaiting the receiver's decision or declined by it
+(with its reason), deliveries the outbox gave up on, and reviews and TOPs overdue on the plans
 held (adapter.handover.due). Exit status: 0 nothing due; 1 something needs a person; 2 a wrong option.
 """
 
@@ -44,6 +45,7 @@ def command(
             entry.status.value,
             entry.last_error or f"{entry.attempts} attempts",
             outbox.message(entry.message_id),
+            outbox.decision_on(entry.message_id),
         )
         for entry in outbox.entries()
     ]

@@ -3,14 +3,16 @@
     >>> journey = prison_release_journey(Path("out/journey"))
     >>> [step.name for step in journey.steps]
     ['CARAT export', 'checked', 'validated', 'consent gate', 'handover to the CJIT', 'CJIT receives',
-     'CJIT decides', 'handover to the GP', 'GP shared-care import', 'GP decides', 'acknowledgements']
+     'CJIT decides', 'handover to the GP', 'GP shared-care import', 'GP decides', 'acknowledgements',
+     'decisions at the CARAT team']
 
 Seed 002, 5.3.4: at release the CARAT team refers the client, with consent, to the single point of
 contact of the CJIT of the release area, which decides whether to take them on; the GP continues the
-prescribing. Each receiver's Task goes received -> decided (accepted) -> the decision acknowledged to
-the CARAT team as a message of its own. Keys are made for the run and only the public halves are
-written (``trust/``), so the demo needs no private key on disk. The instant is fixed (the morning the
-plan was recorded), so every run writes the same messages.
+prescribing. Each receiver's Task goes received -> decided (accepted) -> the decision, signed by the
+receiver, goes back to the CARAT team as a message of its own, which takes it in against its outbox
+(``carat.db``) and keeps it beside the handover it answers. Keys are made for the run and only the
+CARAT team's public half is written (``trust/``), so the demo needs no private key on disk. The
+instant is fixed (the morning the plan was recorded), so every run writes the same messages.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from adapter.handover import (
     build_handover,
     receive_handover,
 )
-from adapter.handover.decision import decide
+from adapter.handover.decision import decide, receive_message
 from adapter.model import ClientRecord, load_record
 from adapter.packaged import fixtures_folder
 from adapter.store import Store, open_store
@@ -195,17 +197,65 @@ def _receive(
     return ack, store
 
 
-def _decide(run: _Run, ack: Acknowledgement, store: Store, *, us: str, name: str, clock: FixedClock) -> bool:
+def _decide(
+    run: _Run,
+    ack: Acknowledgement,
+    store: Store,
+    *,
+    us: str,
+    name: str,
+    clock: FixedClock,
+    signer: Ed25519Signer,
+) -> FhirJson | None:
     """The receiving team takes the client on: the Task goes received -> accepted, and the decision
-    goes back to the sender as a message of its own."""
+    goes back to the sender as a message of its own, signed with the team's key."""
     try:
-        decision = decide(store, ack.message_id, accept=True, clock=clock, as_organisation=us)
+        decision = decide(store, ack.message_id, accept=True, clock=clock, as_organisation=us, signer=signer)
     except AdapterError as refused:
-        return run.step(f"{name} decides", False, str(refused.outcome))
+        run.step(f"{name} decides", False, str(refused.outcome))
+        return None
     path = run.write(f"decision-{name}", f"decision-{name.lower()}.json", write_json(decision.message))
     detail = f"Task {ack.task_status} -> {decision.task.status}; decision message "
     detail += f"{decision.message['entry'][0]['resource']['id']} for {decision.sender_endpoint} -> {path}"
-    return run.step(f"{name} decides", decision.task.status == "accepted", detail)
+    ok = run.step(f"{name} decides", decision.task.status == "accepted", detail)
+    return read_json(write_json(decision.message)) if ok else None
+
+
+def _decisions_back(
+    run: _Run,
+    answered: list[tuple[FhirJson, Acknowledgement, FhirJson]],
+    *,
+    trust: TrustList,
+    clock: FixedClock,
+) -> None:
+    """The CARAT team's outbox holds what it sent, acknowledged ok; each decision is delivered to it and
+    kept beside the handover it answers (what ``careplan outbox list`` and ``careplan due`` show)."""
+    from adapter.delivery.outbox import Attempt, OutboxStatus, SqlOutbox
+
+    path = run.out_dir / "carat.db"
+    path.unlink(missing_ok=True)
+    store = open_store(path)
+    outbox = SqlOutbox(store.engine)
+    lines, ok = [], True
+    for sent, ack, decision in answered:
+        entry = outbox.enqueue(
+            sent, sent["entry"][0]["resource"]["destination"][0]["endpoint"], at=clock.now()
+        )
+        outbox.record_attempt(
+            entry.message_id, Attempt(clock.now(), OutboxStatus.DELIVERED, None, ack.code, ack.bundle)
+        )
+        taken = receive_message(
+            decision, store=store, sent=outbox, trust=trust, clock=clock, as_organisation=CARAT
+        )
+        kept = outbox.decision_on(entry.message_id)
+        ok = ok and taken.code == "ok" and kept is not None and kept.status == "accepted"
+        said = f"{kept.status} by {kept.decided_by}" if kept is not None else "not kept"
+        lines.append(f"handover {entry.message_id}: {taken.code}, {said}")
+    run.step(
+        "decisions at the CARAT team",
+        ok,
+        f"kept in {path} beside the outbox entries\n   " + "\n   ".join(lines),
+    )
 
 
 def _suffix(system: str) -> str:
@@ -235,7 +285,13 @@ def prison_release_journey(
     cjit_ack, cjit_store = _receive(
         run, to_cjit, us=CJIT, name="CJIT", system="cjit-dir", trust=trust, clock=clock, step="CJIT receives"
     )
-    if cjit_ack.code != "ok" or not _decide(run, cjit_ack, cjit_store, us=CJIT, name="CJIT", clock=clock):
+    cjit_key, gp_key = Ed25519Signer.generate(CJIT), Ed25519Signer.generate(GP)
+    cjit_decision = (
+        _decide(run, cjit_ack, cjit_store, us=CJIT, name="CJIT", clock=clock, signer=cjit_key)
+        if cjit_ack.code == "ok"
+        else None
+    )
+    if cjit_decision is None:
         return run.journey
     to_gp = _send(run, record, to=GP, name="GP", clock=clock, signer=carat_key)
     if to_gp is None:
@@ -250,7 +306,12 @@ def prison_release_journey(
         clock=clock,
         step="GP shared-care import",
     )
-    if gp_ack.code != "ok" or not _decide(run, gp_ack, gp_store, us=GP, name="GP", clock=clock):
+    gp_decision = (
+        _decide(run, gp_ack, gp_store, us=GP, name="GP", clock=clock, signer=gp_key)
+        if gp_ack.code == "ok"
+        else None
+    )
+    if gp_decision is None:
         return run.journey
     answered = [
         (ack.message_id == sent["entry"][0]["resource"]["id"], ack.code)
@@ -261,5 +322,11 @@ def prison_release_journey(
         all(matches and code == "ok" for matches, code in answered),
         f"back at {CARAT}: CJIT {answered[0][1]}, GP {answered[1][1]} (each answers its message's header "
         f"id), then each team's decision (accepted) as a message of its own",
+    )
+    _decisions_back(
+        run,
+        [(to_cjit, cjit_ack, cjit_decision), (to_gp, gp_ack, gp_decision)],
+        trust=TrustList({CJIT: cjit_key.verifier(), GP: gp_key.verifier()}),
+        clock=clock,
     )
     return run.journey

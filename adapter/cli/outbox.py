@@ -1,6 +1,7 @@
 """``careplan outbox``: the durable outbox of handover messages.
 
-    $ careplan outbox --db carat.db                          # every entry: where, how it stands, the answer
+    $ careplan outbox --db carat.db                          # every entry: where, how it stands, the answer,
+                                                             # the receiver's decision (accepted / declined)
     $ careplan outbox list --status failed
     $ careplan outbox deliver                                # send what is still pending (after a crash)
     $ careplan outbox retry MESSAGE_ID [--to-url URL]        # a failed entry again, to a corrected URL
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
     from adapter.delivery.deliverer import Gate
     from adapter.delivery.outbox import OutboxEntry, SqlOutbox
+    from adapter.handover.decision import DecisionReceived
 
 TOKEN_ENV = "CAREPLAN_DELIVERY_TOKEN"
 """The bearer token the receiving service issued us: from the environment, never the command line."""
@@ -87,6 +89,13 @@ def _status(value: str | None) -> object:
         fail(f"--status: expected one of {', '.join(s.value for s in OutboxStatus)}, got {value!r}")
 
 
+def _decision(decided: DecisionReceived) -> str:
+    when = decided.decided_at.isoformat(timespec="minutes")
+    if decided.status == "accepted":
+        return f"accepted by {decided.decided_by} at {when}"
+    return f"declined by {decided.decided_by} at {when}: {decided.reason}"
+
+
 def _show(queue: SqlOutbox, status: str | None) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -94,8 +103,9 @@ def _show(queue: SqlOutbox, status: str | None) -> None:
     from adapter.delivery.outbox import OutboxStatus
 
     entries = queue.entries(_status(status))  # type: ignore[arg-type]
-    table = Table("message", "to", "status", "attempts", "last attempt", "answer / last error")
+    table = Table("message", "to", "status", "attempts", "last attempt", "answer / last error", "decision")
     for entry in entries:
+        decided = queue.decision_on(entry.message_id)
         last = entry.last_attempt_at.isoformat(timespec="seconds") if entry.last_attempt_at else "-"
         table.add_row(
             entry.message_id,
@@ -104,6 +114,7 @@ def _show(queue: SqlOutbox, status: str | None) -> None:
             str(entry.attempts),
             last,
             entry.ack_code or entry.last_error or "-",
+            _decision(decided) if decided is not None else "-",
         )
     # Piped (a log, another program) the table is not wrapped to 80 columns: ids stay whole.
     console = Console(highlight=False) if sys.stdout.isatty() else Console(highlight=False, width=200)

@@ -1,4 +1,5 @@
-"""``careplan receive FILE --as ODS``: verify, import, store and acknowledge a handover.
+"""``careplan receive FILE --as ODS``: verify, import, store and acknowledge a handover (or take in
+the receiving team's decision on a handover this organisation sent: adapter.handover.decision).
 
     $ careplan receive handover.json --as Y02345 --trust keys/ --db cjit.db --out ack.json
     $ careplan receive handover.json --as Y02345 --trust keys/ --system cjit-dir --export plan.xml
@@ -27,10 +28,11 @@ from adapter.cli.io import (
     write_output,
 )
 from adapter.errors import AdapterError
-from adapter.handover.receive import check_message_shape, receive_handover
+from adapter.handover.decision import SentMessages, is_decision, receive_message
+from adapter.handover.receive import check_message_shape
 from adapter.handover.signing import TrustList
 from adapter.model import ClientRecord
-from adapter.store import Store, open_store
+from adapter.store import SqlStore, Store, open_store
 from adapter.types import FhirJson, OdsCode
 from adapter.wire import read_resource, write_resource
 
@@ -50,6 +52,13 @@ def _held(store: Store, holder: OdsCode, message: FhirJson) -> ClientRecord | No
         return None
     held = store.held_version(holder, sent, source=sender)
     return held[0] if held is not None else None
+
+
+def _outbox(store: SqlStore) -> SentMessages:
+    """What this organisation sent, in the same database (a decision answers one of those)."""
+    from adapter.delivery.outbox import SqlOutbox
+
+    return SqlOutbox(store.engine)
 
 
 def command(
@@ -103,8 +112,13 @@ def command(
         raise typer.Exit(EXIT_REFUSED) from None
     store = open_store(db)
     try:
-        ack = receive_handover(
-            message, store=store, trust=trust_list, clock=clock, as_organisation=as_organisation
+        ack = receive_message(
+            message,
+            store=store,
+            sent=_outbox(store),
+            trust=trust_list,
+            clock=clock,
+            as_organisation=as_organisation,
         )
     except AdapterError as refused:
         say(f"{file} refused:")
@@ -128,6 +142,10 @@ def command(
             where = ", ".join(issue.get("expression", []))
             say(f"  {issue['severity']}: {issue['diagnostics']}" + (f" @ {where}" if where else ""))
         raise typer.Exit(EXIT_REFUSED)
+    if is_decision(message):
+        for issue in ack.outcome["issue"]:
+            say(f"  {issue['diagnostics']}")
+        return
     record = _held(store, as_organisation, message)
     if record is not None:
         from adapter.fhir import care_plan_id

@@ -13,6 +13,11 @@ refusals (adapter.handover records them in the store) and what it sent sit in on
 one URL (``CAREPLAN_DATABASE_URL``); it has its own SQLAlchemy metadata so the store room is unchanged.
 Queueing is idempotent by the MessageHeader id (the primary key): the same message again is the same
 entry; the same id with different content or another destination is refused.
+
+The receiving team's decision on a handover sent (accepted, or declined with its reason; who, when)
+is kept beside its entry, in the table ``outbox_decisions`` (one row per handover, keyed by its
+MessageHeader id): adapter.handover.decision checks a decision and keeps it through
+:meth:`SqlOutbox.record_decision`. An older database gains the table when it is opened.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from adapter.delivery.errors import DeliveryError
 from adapter.handover import message_problem
+from adapter.handover.decision import DecisionReceived
 from adapter.outcome import Issue, OperationOutcome
 from adapter.store import StoreError, open_store
 from adapter.types import FhirJson
@@ -64,6 +70,20 @@ outbox_table = Table(
     Column("last_error", Text, nullable=True),
     Column("ack_code", String(16), nullable=True),
     Column("answer", Text, nullable=True),
+)
+
+decisions_table = Table(
+    "outbox_decisions",
+    metadata,
+    Column("message_id", String(64), primary_key=True),
+    Column("decision_id", String(64), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("decided_by", String(16), nullable=False),
+    Column("decided_at", String(40), nullable=False),
+    Column("received_at", String(40), nullable=False),
+    Column("answer", Text, nullable=False),
 )
 
 
@@ -186,6 +206,55 @@ class SqlOutbox:
                 select(outbox_table.c.message).where(outbox_table.c.message_id == message_id)
             ).scalar_one()
         return read_json(str(text).encode())
+
+    def sent_message(self, message_id: str) -> FhirJson | None:
+        """The message queued under ``message_id``, or None (adapter.handover.decision.SentMessages)."""
+        return self.message(message_id) if self.entry(message_id) is not None else None
+
+    def decision_on(self, message_id: str) -> DecisionReceived | None:
+        """The decision received on the handover sent as ``message_id``, or None."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(decisions_table).where(decisions_table.c.message_id == message_id)
+            ).first()
+        if row is None:
+            return None
+        values = row._mapping
+        return DecisionReceived(
+            handover_id=values["message_id"],
+            decision_id=values["decision_id"],
+            digest=values["digest"],
+            status=values["status"],
+            reason=values["reason"],
+            decided_by=values["decided_by"],
+            decided_at=datetime.fromisoformat(values["decided_at"]),
+            received_at=datetime.fromisoformat(values["received_at"]),
+            answer=read_json(values["answer"].encode()),
+        )
+
+    def record_decision(self, decision: DecisionReceived) -> DecisionReceived:
+        """Keep ``decision`` beside its handover's entry, once: when a decision is already kept on
+        that handover (a re-delivery, or a race), nothing is written and the one kept is returned."""
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    insert(decisions_table).values(
+                        message_id=decision.handover_id,
+                        decision_id=decision.decision_id,
+                        digest=decision.digest,
+                        status=decision.status,
+                        reason=decision.reason,
+                        decided_by=decision.decided_by,
+                        decided_at=_instant(decision.decided_at),
+                        received_at=_instant(decision.received_at),
+                        answer=write_json(decision.answer, indent=False).decode(),
+                    )
+                )
+        except IntegrityError:
+            pass
+        kept = self.decision_on(decision.handover_id)
+        assert kept is not None  # written just above, or already there
+        return kept
 
     def entries(self, status: OutboxStatus | None = None) -> list[OutboxEntry]:
         """Every entry (or those with ``status``), oldest first."""

@@ -7,7 +7,8 @@ receipt, acknowledgement and the handover Task's life.
     ...                        clock=FixedClock(at), as_organisation="Y02345")
     >>> ack.code, ack.task_status
     ('ok', <TaskStatus.RECEIVED: 'received'>)
-    >>> decide(store, ack.message_id, accept=True, clock=FixedClock(at), as_organisation="Y02345").task.status
+    >>> decide(store, ack.message_id, accept=True, clock=FixedClock(at), as_organisation="Y02345",
+    ...        signer=cjit_signer).task.status
     'accepted'
 
 Seeds 000 5.3.6 and 002 5.3.4: continuity of care rests on "timely, targeted and correct information"
@@ -20,7 +21,15 @@ from __future__ import annotations
 from adapter.handover.build import build_handover, endpoint_of, sign_message
 from adapter.handover.codes import HandoverEvent, HandoverInput, HandoverReason, TaskStatus
 from adapter.handover.consent import consent_for, covering_consent, purposes_for
-from adapter.handover.decision import Decision, decide
+from adapter.handover.decision import (
+    Decision,
+    DecisionReceived,
+    SentMessages,
+    decide,
+    is_decision,
+    receive_decision,
+    receive_message,
+)
 from adapter.handover.due import Due, QueuedMessage, due_items
 from adapter.handover.errors import HandoverRefused, MalformedMessage, MessageRefused, TransitionRefused
 from adapter.handover.minimise import minimise, rule_for
@@ -47,6 +56,7 @@ from adapter.handover.withdraw import delivery_refusal, withdraw_consent, withdr
 __all__ = [
     "Acknowledgement",
     "Decision",
+    "DecisionReceived",
     "Due",
     "Ed25519Signer",
     "Ed25519Verifier",
@@ -58,6 +68,7 @@ __all__ = [
     "MessageRefused",
     "Minimisation",
     "QueuedMessage",
+    "SentMessages",
     "Signer",
     "TaskStatus",
     "TransitionRefused",
@@ -75,12 +86,15 @@ __all__ = [
     "delivery_refusal",
     "due_items",
     "endpoint_of",
+    "is_decision",
     "message_problem",
     "minimisation_table",
     "minimise",
     "prescribing_issues",
     "purposes_for",
+    "receive_decision",
     "receive_handover",
+    "receive_message",
     "rule_for",
     "sender_of",
     "sign_message",

@@ -5,6 +5,9 @@
 
 - **Handovers awaiting a decision**: received here, the Task still ``received`` (seed 002, 5.3.4:
   the CJIT decides whether to take the client on), with the client's release date.
+- **Handovers sent and awaiting the receiver's decision**: delivered (acknowledged ``ok``) with no
+  decision received on them yet (adapter.handover.decision), with the release date; and those the
+  receiver **declined**, with its reason: the client still needs a service.
 - **Handovers awaiting acknowledgement**: queued in the outbox and not yet answered, with the release
   date the message carries; those the outbox **gave up** on (failed), which nobody else will notice;
   and those the receiver **refused** (an identity conflict, no consent there): no referral stands.
@@ -24,7 +27,8 @@ from datetime import date
 from adapter.clock import Clock
 from adapter.coordination import check_coordination
 from adapter.coordination.codes import FindingCode
-from adapter.handover.codes import HANDOVER_INPUT_SYSTEM, HandoverInput
+from adapter.handover.codes import HANDOVER_INPUT_SYSTEM, HandoverEvent, HandoverInput
+from adapter.handover.decision import DecisionReceived
 from adapter.store import Store
 from adapter.types import FhirJson, OdsCode
 
@@ -57,6 +61,14 @@ class QueuedMessage:
     status: str
     detail: str
     message: FhirJson
+    decision: DecisionReceived | None = None
+    """The receiving team's decision on it, when one was received."""
+
+
+def _is_handover(message: FhirJson) -> bool:
+    header = ((message.get("entry") or [{}])[0]).get("resource") or {}
+    code = (header.get("eventCoding") or {}).get("code")
+    return code == HandoverEvent.CARE_PLAN_HANDOVER.value and "response" not in header
 
 
 def release_date_of(message: FhirJson) -> date | None:
@@ -111,6 +123,31 @@ def due_items(store: Store, queued: Iterable[QueuedMessage], *, holder: OdsCode,
                     0,
                 )
             )
+        elif entry.status == "delivered" and _is_handover(entry.message):
+            decided = entry.decision
+            if decided is None:
+                found.append(
+                    Due(
+                        "awaiting their decision",
+                        entry.message_id,
+                        release_date_of(entry.message),
+                        f"delivered to {entry.destination}; the receiving team has not yet said whether it "
+                        "takes the client on",
+                        0,
+                    )
+                )
+            elif decided.status == "rejected":
+                found.append(
+                    Due(
+                        "declined by the receiver",
+                        entry.message_id,
+                        release_date_of(entry.message),
+                        f"{decided.decided_by} declined on "
+                        f"{decided.decided_at.isoformat(timespec='minutes')}: {decided.reason}; "
+                        "the client still needs a service",
+                        0,
+                    )
+                )
         elif entry.status == "pending":
             found.append(
                 Due(

@@ -164,7 +164,9 @@ def delivery_refusal(message: FhirJson, clock: Clock, withdrawn: set[tuple[str, 
     withdrew it (``withdrawn``: (client key, consent id) pairs the sender recorded). Messages that are
     not handovers (acknowledgements, decisions, withdrawals) are not the consent rule's to stop."""
     header = (message.get("entry") or [{}])[0].get("resource") or {}
-    if (header.get("eventCoding") or {}).get("code") != HandoverEvent.CARE_PLAN_HANDOVER.value:
+    if (header.get("eventCoding") or {}).get("code") != HandoverEvent.CARE_PLAN_HANDOVER.value or (
+        "response" in header  # a decision on a handover carries the handover event, and answers it
+    ):
         return None
     try:
         record = from_fhir(message).record

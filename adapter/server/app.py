@@ -12,12 +12,13 @@ import logging
 from fastapi import FastAPI
 
 from adapter.clock import SystemClock
+from adapter.delivery.outbox import SqlOutbox
 from adapter.errors import SettingsError
 from adapter.handover import TrustList
 from adapter.outcome import OperationOutcome
 from adapter.server.handlers import install_problem_handlers
 from adapter.server.routes import ROUTERS
-from adapter.server.settings import Settings, load_settings, readiness
+from adapter.server.settings import Settings, load_settings, readiness, signer_of
 from adapter.store import open_store
 from adapter.validation import Validator
 
@@ -48,6 +49,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.callers = callers
     app.state.store = open_store(settings.database_url)
+    # What this organisation sent (and the decisions received on it) sits in the same database.
+    app.state.outbox = SqlOutbox(app.state.store.engine)
+    app.state.signer = signer_of(settings)
     if settings.trust_dir.is_dir():
         try:
             app.state.trust = TrustList.from_directory(settings.trust_dir)

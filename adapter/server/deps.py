@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from adapter.clock import Clock
-from adapter.handover import TrustList
+from adapter.handover import SentMessages, Signer, TrustList
 from adapter.server.http_problem import HttpProblem
 from adapter.server.settings import Settings
 from adapter.server.wire import read_body
@@ -31,6 +31,17 @@ def get_settings(request: Request) -> Settings:
 def get_store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
+
+
+def get_outbox(request: Request) -> SentMessages:
+    outbox: SentMessages = request.app.state.outbox
+    return outbox
+
+
+def get_signer(request: Request) -> Signer | None:
+    """This organisation's signing key (CAREPLAN_SIGNING_KEY_FILE), or None when not set."""
+    signer: Signer | None = request.app.state.signer
+    return signer
 
 
 def get_validator(request: Request) -> Validator:
@@ -76,6 +87,8 @@ async def get_fhir_body(request: Request) -> FhirJson:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
+OutboxDep = Annotated[SentMessages, Depends(get_outbox)]
+SignerDep = Annotated[Signer | None, Depends(get_signer)]
 ValidatorDep = Annotated[Validator, Depends(get_validator)]
 TrustDep = Annotated[TrustList, Depends(get_trust)]
 ClockDep = Annotated[Clock, Depends(get_clock)]

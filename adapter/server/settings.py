@@ -13,13 +13,15 @@
 | ``CAREPLAN_MAX_BODY_BYTES`` | a positive whole number of bytes | 8 MiB |
 | ``CAREPLAN_BODY_TIMEOUT_SECONDS`` | seconds a request body may take to arrive, whole | 30 |
 | ``CAREPLAN_BASE_URL`` | this server's public base URL | none |
+| ``CAREPLAN_SIGNING_KEY_FILE`` | our Ed25519 private key (PEM): signs decisions | none (503) |
 | ``CAREPLAN_INSECURE_DEV`` | ``true``: start with no tokens or no trust folder (development) | ``false`` |
 
 Tokens from ``CAREPLAN_TOKENS`` and ``CAREPLAN_TOKENS_FILE`` (so the secrets need not sit in the
 process environment) are merged; the file wins on a clash. :func:`load_settings` turns a missing or
 malformed setting into a SettingsError naming the variable and the form expected; :func:`readiness`
 says why a server with these settings should not start (no callers could be let in, or no sender
-trusted), unless ``insecure_dev`` is set.
+trusted), unless ``insecure_dev`` is set. Without ``CAREPLAN_SIGNING_KEY_FILE`` the server still
+receives, but ``POST /$decide`` answers 503 naming the setting: a decision is a signed message.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings import SettingsError as PydanticSettingsError
 
 from adapter.errors import SettingsError
+from adapter.handover.signing import Ed25519Signer
 from adapter.outcome import Issue, OperationOutcome
 from adapter.types import OdsCode
 
@@ -45,6 +48,7 @@ _FORMS = {
     "max_body_bytes": "a positive whole number of bytes",
     "body_timeout_seconds": "a positive number of seconds",
     "base_url": "this server's public base URL",
+    "signing_key_file": "the path of this organisation's Ed25519 private key (PEM), as keygen writes",
     "insecure_dev": "true or false",
 }
 
@@ -67,6 +71,9 @@ class Settings(BaseSettings):
         30.0, gt=0, description="Seconds a request body may take to arrive (a slow or short body is 408)."
     )
     base_url: str | None = Field(None, description="This server's public base URL (CapabilityStatement).")
+    signing_key_file: Path | None = Field(
+        None, description="This organisation's Ed25519 private key (PEM): decisions are signed with it."
+    )
     insecure_dev: bool = Field(False, description="Start with no tokens or no trust folder (development).")
 
     def callers(self) -> dict[str, OdsCode]:
@@ -87,6 +94,20 @@ class Settings(BaseSettings):
                 )
             callers.update(loaded)
         return callers
+
+
+def signer_of(settings: Settings) -> Ed25519Signer | None:
+    """The key this server signs its decisions with (None when ``signing_key_file`` is not set).
+
+    Raises SettingsError when the file cannot be read or is not an Ed25519 private key."""
+    if settings.signing_key_file is None:
+        return None
+    try:
+        return Ed25519Signer.from_pem(settings.signing_key_file, settings.ods)
+    except (OSError, ValueError) as error:
+        raise _setting_error(
+            "signing_key_file", f"cannot load {settings.signing_key_file}: {error}"
+        ) from None
 
 
 def _variable(field: str) -> str:

@@ -178,6 +178,7 @@ def test_the_prison_release_journey_runs_every_step(tmp_path: Path) -> None:
         ("GP shared-care import", True),
         ("GP decides", True),
         ("acknowledgements", True),
+        ("decisions at the CARAT team", True),
     ]
     assert journey.ok
     printed = console.export_text()

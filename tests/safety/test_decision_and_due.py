@@ -35,12 +35,18 @@ def test_h06_receipt_leaves_the_task_received_and_the_decision_is_a_message_of_i
             accept=False,
             clock=clock("2026-11-25T12:00:00+00:00"),
             as_organisation=CJIT,
+            signer=keys.signer(CJIT),
         )
     assert no_reason.value.outcome.issues[0].expression == "Task.statusReason"
     decision = decide(
-        store, ack.message_id, accept=True, clock=clock("2026-11-25T12:00:00+00:00"), as_organisation=CJIT
+        store,
+        ack.message_id,
+        accept=True,
+        clock=clock("2026-11-25T12:00:00+00:00"),
+        as_organisation=CJIT,
+        signer=keys.signer(CJIT),
     )
-    header, task = (entry["resource"] for entry in decision.message["entry"])
+    header, task = (entry["resource"] for entry in decision.message["entry"][:2])
     assert (header["response"]["identifier"], header["response"]["code"]) == (ack.message_id, "ok")
     assert header["destination"][0]["endpoint"] == "urn:ods:NTI"
     assert task["status"] == "accepted" and store.get_task(task["id"]).status == "accepted"  # type: ignore[union-attr]
@@ -52,6 +58,7 @@ def test_h06_receipt_leaves_the_task_received_and_the_decision_is_a_message_of_i
             reason="x",
             clock=clock("2026-11-25T12:05:00+00:00"),
             as_organisation=CJIT,
+            signer=keys.signer(CJIT),
         )
 
 
@@ -64,6 +71,8 @@ def test_h06_careplan_decide_declines_with_a_reason(tmp_path: Path) -> None:
         at="2026-11-25T11:00:00+00:00",
     )
     out = tmp_path / "decision.json"
+    key = tmp_path / "cjit.key.pem"
+    key.write_bytes(keys.signer(CJIT).private_pem())
     result = CliRunner().invoke(
         careplan,
         [
@@ -73,6 +82,8 @@ def test_h06_careplan_decide_declines_with_a_reason(tmp_path: Path) -> None:
             CJIT,
             "--db",
             str(db),
+            "--key",
+            str(key),
             "--decline",
             "--reason",
             "not our area",
@@ -91,7 +102,9 @@ def test_h06_careplan_decide_declines_with_a_reason(tmp_path: Path) -> None:
 def test_h06_the_rest_facade_decides_too(tmp_path: Path) -> None:
     signer = Ed25519Signer.generate("NTI")
     message = handover_message(signer)
-    with TestClient(cjit_app(tmp_path, signer)) as client:
+    key = tmp_path / "cjit.key.pem"
+    key.write_bytes(Ed25519Signer.generate(CJIT).private_pem())
+    with TestClient(cjit_app(tmp_path, signer, signing_key_file=key)) as client:
         ack = client.post("/$process-message", json=message, headers=bearer("carat-token"))
         assert ack.status_code == 200
         message_id = message["entry"][0]["resource"]["id"]

@@ -91,3 +91,15 @@ def test_the_ods_code_is_required(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_public_surface() -> None:
     assert list(adapter.server.__all__) == sorted(set(adapter.server.__all__))
     assert [name for name in adapter.server.__all__ if not hasattr(adapter.server, name)] == []
+
+
+def test_a_signing_key_file_that_holds_no_key_stops_the_server_naming_the_setting(tmp_path: Path) -> None:
+    from adapter.handover import Ed25519Signer
+    from server.cases import settings_for
+
+    not_a_key = tmp_path / "key.pem"
+    not_a_key.write_text("not a key")
+    settings = settings_for(tmp_path, Ed25519Signer.generate("NTI"), signing_key_file=not_a_key)
+    with pytest.raises(SettingsError) as stopped:
+        create_app(settings)
+    assert stopped.value.outcome.issues[0].expression == "CAREPLAN_SIGNING_KEY_FILE"

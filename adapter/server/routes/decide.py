@@ -4,7 +4,9 @@
 The body is a Parameters resource: ``message`` (valueString, the handover message id), ``decision``
 (valueCode ``accept`` or ``decline``) and, for a decline, ``reason`` (valueString). Only this server's
 own organisation decides (the caller's token must be the holder's): seed 002, 5.3.4, the CJIT decides
-whether to take the client on (hazard H-06).
+whether to take the client on (hazard H-06). The decision message is signed with the server's own
+key (``CAREPLAN_SIGNING_KEY_FILE``); without it the answer is 503 naming the setting, and nothing is
+decided.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from fastapi import APIRouter, Request, Response
 
 from adapter.handover.decision import decide
 from adapter.handover.errors import TransitionRefused
-from adapter.server.deps import CallerDep, ClockDep, FhirBodyDep, SettingsDep, StoreDep
+from adapter.server.deps import CallerDep, ClockDep, FhirBodyDep, SettingsDep, SignerDep, StoreDep
 from adapter.server.http_problem import HttpProblem
 from adapter.server.wire import fhir_response
 from adapter.types import FhirJson
@@ -36,6 +38,7 @@ def decide_handover(
     body: FhirBodyDep,
     settings: SettingsDep,
     store: StoreDep,
+    signer: SignerDep,
     clock: ClockDep,
 ) -> Response:
     """Accept or decline a handover received here; the decision message for the sender."""
@@ -53,6 +56,15 @@ def decide_handover(
             "expected Parameters with message (valueString) and decision (valueCode accept or decline)",
             "Parameters.parameter",
         )
+    if signer is None:
+        raise HttpProblem.single(
+            503,
+            "not-supported",
+            "settings.no-signing-key",
+            "CAREPLAN_SIGNING_KEY_FILE is not set: a decision is a signed message, and this server has no "
+            f"key to sign as {settings.ods}",
+            "CAREPLAN_SIGNING_KEY_FILE",
+        )
     try:
         decided = decide(
             store,
@@ -61,6 +73,7 @@ def decide_handover(
             reason=_parameter(body, "reason", "valueString"),
             clock=clock,
             as_organisation=settings.ods,
+            signer=signer,
         )
     except TransitionRefused as refused:
         status = 404 if refused.outcome.issues[0].code == "not-found" else 409

@@ -3,6 +3,10 @@
 The caller's token must stand for the message's sender: a signed message is only taken from the
 organisation that signed it. Re-delivery of the same message gets the same answer, and imports
 nothing twice (adapter.handover.receive_handover, on the store's unique message id).
+
+A message whose MessageHeader carries a ``response`` is the receiving team's decision on a handover
+this organisation sent (adapter.handover.decision.receive_decision): taken in only when signed by a
+trusted decider that was the handover's destination, and kept beside the outbox entry (hazard H-06).
 """
 
 from __future__ import annotations
@@ -13,10 +17,18 @@ from adapter.handover import (
     MalformedMessage,
     MessageRefused,
     check_message_shape,
-    receive_handover,
+    receive_message,
     sender_of,
 )
-from adapter.server.deps import CallerDep, ClockDep, FhirBodyDep, SettingsDep, StoreDep, TrustDep
+from adapter.server.deps import (
+    CallerDep,
+    ClockDep,
+    FhirBodyDep,
+    OutboxDep,
+    SettingsDep,
+    StoreDep,
+    TrustDep,
+)
 from adapter.server.http_problem import HttpProblem
 from adapter.server.wire import fhir_response
 
@@ -30,10 +42,12 @@ def process_message(
     message: FhirBodyDep,
     settings: SettingsDep,
     store: StoreDep,
+    outbox: OutboxDep,
     trust: TrustDep,
     clock: ClockDep,
 ) -> Response:
-    """Check, import and keep a handover addressed to this server's organisation."""
+    """Check, import and keep a handover addressed to this server's organisation, or a decision on
+    one it sent."""
     try:
         # Before the sender or the signature is looked at: malformed JSON is 400 at its first
         # problem; a well-formed resource that is not a message, 422.
@@ -52,7 +66,9 @@ def process_message(
             "Bundle.entry[0].resource.sender",
         )
     try:
-        ack = receive_handover(message, store=store, trust=trust, clock=clock, as_organisation=settings.ods)
+        ack = receive_message(
+            message, store=store, sent=outbox, trust=trust, clock=clock, as_organisation=settings.ods
+        )
     except MessageRefused as refused:
         # Not a message at all: there is no header to acknowledge, so the answer is the outcome.
         raise HttpProblem(422, refused.outcome) from None
