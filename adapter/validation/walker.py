@@ -84,6 +84,9 @@ class Walker:
         self._value_sets: list[str] = []
         self._entry_profiles: dict[int, list[str]] = {}
         """Profiles the caller put on Bundle entries, by id() of the entry's resource."""
+        self._conformance: dict[tuple[int, str], bool] = {}
+        """Answers of _conforms in this walk (shared with its probes): a Bundle's entries are referred
+        to many times over, and a target's fit to a profile does not depend on who asks."""
 
     def add(self, issues: Iterable[Issue]) -> None:
         for issue in issues:
@@ -776,9 +779,16 @@ class Walker:
         asking = (id(value), profile_url)
         if asking in self.context.conforming:
             return True
+        known = self._conformance.get(asking)
+        if known is not None:
+            return known
+        # An answer reached while another question is open may lean on that one being taken as met:
+        # only an answer to an outermost question is remembered.
+        outermost = not self.context.conforming
         self.context.conforming.add(asking)
         try:
             probe = Walker(self.context)
+            probe._conformance = self._conformance
             probe._depth = self._depth
             if isinstance(value, dict) and "resourceType" in value and target.kind == "resource":
                 probe.structure(target, value, target.type, Scope(value, value))
@@ -786,7 +796,10 @@ class Walker:
                 probe.structure(target, value, target.type, Scope({}, {}))
         finally:
             self.context.conforming.discard(asking)
-        return not any(i.is_error for i in probe.issues)
+        met = not any(i.is_error for i in probe.issues)
+        if outermost:
+            self._conformance[asking] = met
+        return met
 
     # -- invariants ---------------------------------------------------------------------------
 
