@@ -15,17 +15,24 @@ handover, already decided, a decline without a reason); 2 a wrong option or no s
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from adapter.cli.handover import KEY_ENV
-from adapter.cli.io import EXIT_REFUSED, fail, instant_clock, prepare_output, print_outcome, say, write_output
+from adapter.cli.io import (
+    EXIT_REFUSED,
+    SIGNING_KEY_ENV,
+    fail,
+    instant_clock,
+    load_signer,
+    prepare_output,
+    print_outcome,
+    say,
+    write_output,
+)
 from adapter.errors import AdapterError
 from adapter.handover.decision import decide
-from adapter.handover.signing import Ed25519Signer
 from adapter.store import open_store
 from adapter.wire import write_resource
 
@@ -41,7 +48,8 @@ def command(
     key: Annotated[
         Path | None,
         typer.Option(
-            "--key", help=f"The deciding organisation's Ed25519 private key (PEM); default ${KEY_ENV}."
+            "--key",
+            help=f"The deciding organisation's Ed25519 private key (PEM); default ${SIGNING_KEY_ENV}.",
         ),
     ] = None,
     db: Annotated[str, typer.Option("--db", help="Store: a SQLite path, :memory: or a URL.")] = "careplan.db",
@@ -59,13 +67,7 @@ def command(
     if decline and not (reason or "").strip():
         fail("--decline needs --reason: the sender is told why")
     clock = instant_clock(at)
-    key_path = key or (Path(os.environ[KEY_ENV]) if os.environ.get(KEY_ENV) else None)
-    if key_path is None:
-        fail(f"no signing key: give --key or set {KEY_ENV} (careplan keygen makes one)")
-    try:
-        signer = Ed25519Signer.from_pem(key_path, as_organisation)
-    except (OSError, ValueError) as error:
-        fail(f"{key_path}: not an Ed25519 private key: {error}")
+    signer = load_signer(key, as_organisation)
     if out is not None:
         prepare_output(out)
     store = open_store(db)

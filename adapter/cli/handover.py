@@ -12,7 +12,6 @@ key or option. Everything is checked before the message is built; the output's f
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -20,8 +19,10 @@ import typer
 
 from adapter.cli.io import (
     EXIT_REFUSED,
+    SIGNING_KEY_ENV,
     fail,
     instant_clock,
+    load_signer,
     prepare_output,
     print_outcome,
     read_record,
@@ -33,13 +34,10 @@ from adapter.errors import AdapterError
 from adapter.handover.build import build_handover
 from adapter.handover.codes import HandoverReason
 from adapter.handover.rules import default_reasons
-from adapter.handover.signing import Ed25519Signer
 from adapter.model import ClientRecord
 from adapter.store import open_store
 from adapter.types import OdsCode
 from adapter.wire import write_resource
-
-KEY_ENV = "CAREPLAN_SIGNING_KEY"
 
 
 def _reason(
@@ -72,7 +70,7 @@ def command(
     to: Annotated[str, typer.Option("--to", help="ODS code of the receiving organisation.")],
     key: Annotated[
         Path | None,
-        typer.Option("--key", help=f"Sender's Ed25519 private key (PEM); default ${KEY_ENV}."),
+        typer.Option("--key", help=f"Sender's Ed25519 private key (PEM); default ${SIGNING_KEY_ENV}."),
     ] = None,
     reason: Annotated[
         HandoverReason | None, typer.Option("--reason", help="Why (default: the usual one for the pair).")
@@ -113,14 +111,8 @@ def command(
     summarise_unmapped(read.unmapped, src)
     if read.for_review:
         say(f"{src}: the plan was imported for review; the handover's plan says so")
-    key_path = key or (Path(os.environ[KEY_ENV]) if os.environ.get(KEY_ENV) else None)
-    if key_path is None:
-        fail(f"no signing key: give --key or set {KEY_ENV} (careplan keygen makes one)")
     from_ods = sender or (record.episode.provider if record.episode else record.organisations[0].ods_code)
-    try:
-        signer = Ed25519Signer.from_pem(key_path, from_ods)
-    except (OSError, ValueError) as error:
-        fail(f"{key_path}: not an Ed25519 private key: {error}")
+    signer = load_signer(key, from_ods)
     try:
         message = build_handover(
             record,

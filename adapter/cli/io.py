@@ -24,6 +24,7 @@ from typer import _click as click  # typer vendors click: its contexts and error
 
 if TYPE_CHECKING:
     from adapter.clock import Clock
+    from adapter.handover.signing import Ed25519Signer
     from adapter.model import ClientRecord
     from adapter.outcome import Issue, OperationOutcome
 
@@ -248,6 +249,26 @@ def instant_clock(at: str | None) -> Clock:
             param_hint="--at",
         )
     return FixedClock(instant)
+
+
+SIGNING_KEY_ENV = "CAREPLAN_SIGNING_KEY"
+"""The private key file a command signs with when ``--key`` is not given."""
+
+
+def load_signer(key: Path | None, ods: str) -> Ed25519Signer:
+    """The Ed25519 signer of ``--key`` (or $CAREPLAN_SIGNING_KEY) for organisation ``ods``; a missing
+    or unreadable key fails the command with one line naming it."""
+    import os
+
+    from adapter.handover.signing import Ed25519Signer
+
+    key_path = key or (Path(os.environ[SIGNING_KEY_ENV]) if os.environ.get(SIGNING_KEY_ENV) else None)
+    if key_path is None:
+        fail(f"no signing key: give --key or set {SIGNING_KEY_ENV} (careplan keygen makes one)")
+    try:
+        return Ed25519Signer.from_pem(key_path, ods)
+    except (OSError, ValueError) as error:
+        fail(f"{key_path}: not an Ed25519 private key: {error}")
 
 
 def judged_on(clock: Clock, given: str | None, option: str) -> str:

@@ -13,7 +13,6 @@ Exit status: 0 withdrawn; 1 refused (no such consent, not active); 2 unreadable 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -21,8 +20,10 @@ import typer
 
 from adapter.cli.io import (
     EXIT_REFUSED,
+    SIGNING_KEY_ENV,
     fail,
     instant_clock,
+    load_signer,
     prepare_folder,
     print_outcome,
     read_record,
@@ -33,8 +34,6 @@ from adapter.cli.outbox import DbOption, delivery_client
 from adapter.errors import AdapterError
 from adapter.types import OdsCode
 from adapter.wire import write_json
-
-KEY_ENV = "CAREPLAN_SIGNING_KEY"
 
 
 def _addresses(db: str) -> dict[OdsCode, str]:
@@ -60,7 +59,8 @@ def command(
     ],
     consent_id: Annotated[str, typer.Argument(help="The id of the consent the client withdraws.")],
     key: Annotated[
-        Path | None, typer.Option("--key", help=f"Sender's Ed25519 private key (PEM); default ${KEY_ENV}.")
+        Path | None,
+        typer.Option("--key", help=f"Sender's Ed25519 private key (PEM); default ${SIGNING_KEY_ENV}."),
     ] = None,
     from_system: Annotated[
         str | None, typer.Option("--from", help="SRC is in this system's format (see careplan systems).")
@@ -76,7 +76,6 @@ def command(
     at: Annotated[str | None, typer.Option("--at", help="As of this instant (ISO 8601 with offset).")] = None,
 ) -> None:
     """Withdraw a consent to share: record it, stop what is queued, tell every organisation it covered."""
-    from adapter.handover.signing import Ed25519Signer
     from adapter.handover.withdraw import withdraw_consent, withdrawal_message
     from adapter.model import dump_record
     from adapter.store import open_store
@@ -88,14 +87,8 @@ def command(
     except AdapterError as error:
         print_outcome(error.outcome, src)
         fail(f"{src}: not a care-plan record we can read")
-    key_path = key or (Path(os.environ[KEY_ENV]) if os.environ.get(KEY_ENV) else None)
-    if key_path is None:
-        fail(f"no signing key: give --key or set {KEY_ENV} (careplan keygen makes one)")
     from_ods = sender or (record.episode.provider if record.episode else record.organisations[0].ods_code)
-    try:
-        signer = Ed25519Signer.from_pem(key_path, from_ods)
-    except (OSError, ValueError) as error:
-        fail(f"{key_path}: not an Ed25519 private key: {error}")
+    signer = load_signer(key, from_ods)
     try:
         withdrawn = withdraw_consent(record, consent_id, clock=clock)
     except AdapterError as refused:

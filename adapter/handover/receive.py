@@ -68,6 +68,7 @@ from adapter.store import DuplicateMessage, Receipt, Refusal, Store, TaskState
 from adapter.types import FhirJson, OdsCode
 from adapter.urls import CONSENT_ID_SYSTEM
 from adapter.wire import shape_issues
+from adapter.wire.json_codec import json_kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,10 +171,10 @@ def _shape_problem(bundle: object, *, handover: bool) -> tuple[str, str, bool] |
     for index, entry in enumerate(entries):
         where = f"Bundle.entry[{index}]"
         if not isinstance(entry, dict):
-            return (where, f"an entry is a JSON object, not {_json_kind(entry)}", True)
+            return (where, f"an entry is a JSON object, not {json_kind(entry)}", True)
         resource = entry.get("resource")
         if not isinstance(resource, dict):
-            what = "has no resource" if resource is None else f"holds {_json_kind(resource)}, not a resource"
+            what = "has no resource" if resource is None else f"holds {json_kind(resource)}, not a resource"
             return (
                 f"{where}.resource",
                 f"every entry of a message carries a resource; this one {what}",
@@ -210,20 +211,6 @@ def _fhir_shape_problem(bundle: FhirJson) -> tuple[str, str] | None:
     number where an object does, an unknown name), as the XML writer, which walks them all, finds it."""
     issues = shape_issues(bundle)
     return (issues[0].expression or "Bundle", issues[0].text) if issues else None
-
-
-def _json_kind(value: object) -> str:
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, str):
-        return "a string"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, dict):
-        return "an object"
-    return "a number"
 
 
 def _shape(bundle: object) -> _Message:

@@ -120,7 +120,7 @@ def read_json(
         raise InvalidFhir.single(
             "structure",
             "json.not-object",
-            f"a FHIR resource is a JSON object; this document's root is {_json_kind(parsed)}",
+            f"a FHIR resource is a JSON object; this document's root is {json_kind(parsed)}",
         )
     _check_depth(parsed, max_depth)
     if _MAY_HOLD_CONTROL.search(text):
@@ -269,7 +269,10 @@ def _duplicate_issues(text: str) -> list[Issue]:
     return sorted(issues, key=lambda issue: issue.expression or "")
 
 
-def _json_kind(value: object) -> str:
+def json_kind(value: object) -> str:
+    """A JSON value's kind in words ("an object", "an array", "a string" ...), for messages."""
+    if isinstance(value, dict):
+        return "an object"
     if isinstance(value, list):
         return "an array"
     if isinstance(value, str):

@@ -34,6 +34,7 @@ from adapter.errors import InvalidFhir
 from adapter.outcome import Issue, OperationOutcome
 from adapter.types import FhirJson, FhirPath
 from adapter.wire.fhir_decimal import DECIMAL_LEXICAL, FhirDecimal
+from adapter.wire.json_codec import json_kind as _kind
 from adapter.wire.layout import FHIR_NS, XHTML_NS, JsonKind, Kind, Layout, Layouts, Slot, core_layouts
 from adapter.wire.limits import LIBXML2_MAX_DEPTH
 from adapter.wire.safe_xml import parse_untrusted_xml
@@ -396,17 +397,3 @@ class _Writer:
 
     def _unknown(self, key: str, layout: Layout, path: FhirPath) -> None:
         self._issue("structure", "fhir-json.unknown", f"{layout.key} has no element {key!r}", f"{path}.{key}")
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, str):
-        return "a string"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    return "a number"
