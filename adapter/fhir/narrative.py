@@ -230,7 +230,8 @@ class _Plan:
             text += f": {escape(iv.description)}"
         if iv.prescribing:
             dose = iv.prescribing.daily_dose
-            text += escape(f"; {iv.prescribing.medicine} {dose.value} {dose.unit} daily")
+            strength = f" of {dose.strength.value} {dose.strength.unit}" if dose.strength else ""
+            text += escape(f"; {iv.prescribing.medicine} {dose.value} {dose.unit}{strength} daily")
             # What the next prescriber checks first (hazard H-10): when the last dose was, and whether
             # doses were supervised.
             last = iv.prescribing.last_dose_at

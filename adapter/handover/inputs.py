@@ -68,6 +68,13 @@ def _prescribing(record: ClientRecord, at: datetime) -> list[FhirJson]:
                 "valueQuantity": {"value": dose.value, "unit": dose.unit, "system": UCUM, "code": dose.unit},
             }
         ]
+        if dose.strength is not None:
+            mass, _, volume = dose.strength.unit.partition("/")
+            ratio = {
+                "numerator": {"value": dose.strength.value, "unit": mass, "system": UCUM, "code": mass},
+                "denominator": {"value": 1, "unit": volume, "system": UCUM, "code": volume},
+            }
+            detail.append({"url": "strength", "valueRatio": ratio})
         if prescribing.last_dose_at is not None:
             detail.append({"url": "lastDose", "valueDateTime": prescribing.last_dose_at.isoformat()})
         if prescribing.dispensing_pharmacy is not None:

@@ -40,6 +40,7 @@ class DoseRange:
 @dataclass(frozen=True, slots=True)
 class PrescribingTable:
     units: dict[str, Decimal]
+    volumes: dict[str, Decimal]
     stale_after: timedelta
     medicines: dict[str, DoseRange]
 
@@ -51,6 +52,7 @@ def prescribing_table() -> PrescribingTable:
     data = yaml.safe_load(text)
     return PrescribingTable(
         {unit: Decimal(str(factor)) for unit, factor in data["units"].items()},
+        {unit: Decimal(str(factor)) for unit, factor in data["volumes"].items()},
         timedelta(hours=int(data["stale_last_dose_hours"])),
         {
             name: DoseRange(name, Decimal(str(row["low"])), Decimal(str(row["high"])), str(row["source"]))
@@ -65,18 +67,48 @@ def _current(record: ClientRecord) -> Iterator[tuple[str, Intervention, Prescrib
             yield f"plan.interventions[{index}].prescribing", intervention, intervention.prescribing
 
 
-def _dose(path: str, prescribing: Prescribing) -> Iterator[Issue]:
-    table = prescribing_table()
+def _mg_per_unit(path: str, prescribing: Prescribing, table: PrescribingTable) -> Decimal | Issue:
+    """Milligrams in one unit of the daily dose: a mass unit by its factor; a volume only through
+    the liquid's strength given as a structured quantity (mass per volume, e.g. 1 mg/mL). A volume
+    without its strength, or a unit that is neither, is ambiguous: refused, never guessed."""
     dose = prescribing.daily_dose
-    factor = table.units.get(dose.unit)
-    if factor is None:
-        yield Issue.error(
+    if dose.unit in table.units:
+        return table.units[dose.unit]
+    if dose.unit not in table.volumes:
+        return Issue.error(
             "business-rule",
             "prescribing.unit-ambiguous",
             f"the daily dose of {prescribing.medicine} is in {dose.unit!r}: give it in "
-            f"{' or '.join(table.units)} (a volume means nothing without the strength)",
+            f"{' or '.join(table.units)}, or in {' or '.join(table.volumes)} with the liquid's strength",
             f"{path}.daily_dose.unit",
         )
+    strength = dose.strength
+    if strength is None:
+        return Issue.error(
+            "business-rule",
+            "prescribing.strength-missing",
+            f"the daily dose of {prescribing.medicine} is {dose.value} {dose.unit}: a volume means nothing "
+            "without the strength - give the liquid's strength (e.g. 1 mg/mL) as a structured quantity",
+            f"{path}.daily_dose.strength",
+        )
+    mass, _, volume = strength.unit.partition("/")
+    if mass not in table.units or volume not in table.volumes:
+        return Issue.error(
+            "business-rule",
+            "prescribing.strength-unit",
+            f"the strength of {prescribing.medicine} is in {strength.unit!r}: expected a mass per volume "
+            f"such as mg/mL",
+            f"{path}.daily_dose.strength.unit",
+        )
+    return strength.value * table.units[mass] / table.volumes[volume] * table.volumes[dose.unit]
+
+
+def _dose(path: str, prescribing: Prescribing) -> Iterator[Issue]:
+    table = prescribing_table()
+    dose = prescribing.daily_dose
+    mg_per_unit = _mg_per_unit(path, prescribing, table)
+    if isinstance(mg_per_unit, Issue):
+        yield mg_per_unit
         return
     name = prescribing.medicine.split()[0].lower()
     bounds = table.medicines.get(name)
@@ -88,7 +120,7 @@ def _dose(path: str, prescribing: Prescribing) -> Iterator[Issue]:
             f"{path}.medicine",
         )
         return
-    mg = dose.value * factor
+    mg = dose.value * mg_per_unit
     if not bounds.low <= mg <= bounds.high:
         yield Issue.error(
             "business-rule",

@@ -240,9 +240,20 @@ class Action(Model):
     due: date | None = None
 
 
+class DoseStrength(Model):
+    """How much medicine a unit of volume of a liquid holds (methadone oral solution: 1 mg/mL), so
+    that a dose written as a volume is unambiguous (hazard H-09)."""
+
+    value: Decimal = Field(gt=0)
+    unit: Text = Field(description="mass per volume in UCUM, e.g. mg/mL")
+
+
 class DailyDose(Model):
     value: Decimal = Field(gt=0)
     unit: Text = Field(description="UCUM unit, e.g. mg or mL")
+    strength: DoseStrength | None = Field(
+        default=None, description="For a dose given as a volume: the strength of the liquid"
+    )
 
 
 class Prescribing(Model):

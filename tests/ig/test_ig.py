@@ -188,6 +188,7 @@ EXTENSION_CONTEXTS: dict[str, set[str]] = {
         {DETAIL},
         "referred-on",
         "responsible-role",
+        "dose-strength",
         "last-dose",
         "supervised-consumption",
         "activity-type",

@@ -46,9 +46,32 @@ def test_h05_an_overdue_review_and_an_unsigned_plan_travel_as_findings_and_the_h
         ({"last_dose_at": "2026-11-26T08:10:00+00:00"}, "prescribing.last-dose-future", "last_dose_at"),
         ({"last_dose_at": "2026-07-01T08:10:00+00:00"}, "prescribing.last-dose-before-start", "last_dose_at"),
         ({"daily_dose": {"value": "450", "unit": "mg"}}, "prescribing.dose-implausible", "daily_dose.value"),
-        ({"daily_dose": {"value": "45", "unit": "mL"}}, "prescribing.unit-ambiguous", "daily_dose.unit"),
+        (
+            {"daily_dose": {"value": "45", "unit": "mL"}},
+            "prescribing.strength-missing",
+            "daily_dose.strength",
+        ),
+        (
+            {"daily_dose": {"value": "450", "unit": "mL", "strength": {"value": "1", "unit": "mg/mL"}}},
+            "prescribing.dose-implausible",
+            "daily_dose.value",
+        ),
+        (
+            {"daily_dose": {"value": "45", "unit": "mL", "strength": {"value": "1", "unit": "mg"}}},
+            "prescribing.strength-unit",
+            "daily_dose.strength.unit",
+        ),
+        ({"daily_dose": {"value": "45", "unit": "tablets"}}, "prescribing.unit-ambiguous", "daily_dose.unit"),
     ],
-    ids=["future", "before-start", "450-mg", "millilitres"],
+    ids=[
+        "future",
+        "before-start",
+        "450-mg",
+        "millilitres",
+        "450-ml-of-1-mg",
+        "strength-not-per-volume",
+        "tablets",
+    ],
 )
 def test_h09_implausible_prescribing_refuses_the_handover_naming_the_field(
     change: dict[str, Any], message_id: str, expression: str
@@ -57,6 +80,26 @@ def test_h09_implausible_prescribing_refuses_the_handover_naming_the_field(
     client["plan"]["interventions"][0]["prescribing"].update(change)
     found = _refusal(client, at="2026-11-25T10:30:00+00:00")
     assert found == [(message_id, f"plan.interventions[0].prescribing.{expression}")]
+
+
+def test_h09_a_liquid_dose_with_its_strength_travels_as_written_with_the_strength_beside_it() -> None:
+    """Methadone oral solution 1 mg/mL, 45 mL a day: checked as 45 mg, and the message carries the
+    volume and the strength as structured quantities - in the plan, the Task input and the narrative."""
+    client = data()
+    dose = {"value": "45", "unit": "mL", "strength": {"value": "1", "unit": "mg/mL"}}
+    client["plan"]["interventions"][0]["prescribing"]["daily_dose"] = dose
+    message = build(load_record(client), Keys(), at="2026-11-25T10:30:00+00:00")
+    plan = next(e["resource"] for e in message["entry"] if e["resource"]["resourceType"] == "CarePlan")
+    detail = next(a["detail"] for a in plan["activity"] if "dailyAmount" in a["detail"])
+    assert (detail["dailyAmount"]["value"], detail["dailyAmount"]["unit"]) == (45, "mL")
+    [strength] = [e["valueRatio"] for e in detail["extension"] if e["url"].endswith("/dose-strength")]
+    assert (strength["numerator"]["value"], strength["numerator"]["code"]) == (1, "mg")
+    assert (strength["denominator"]["value"], strength["denominator"]["code"]) == (1, "mL")
+    task = message["entry"][1]["resource"]
+    prescribing = [i for i in task["input"] if i["type"]["coding"][0]["code"] == "current-prescribing"]
+    parts = {e["url"] for e in prescribing[0]["extension"][0]["extension"]}
+    assert {"dailyDose", "strength"} <= parts
+    assert "45 mL of 1 mg/mL daily" in plan["text"]["div"]
 
 
 def test_h10_a_last_dose_days_old_on_a_release_handover_is_a_warning_in_the_message_and_narrative() -> None:

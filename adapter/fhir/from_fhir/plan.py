@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from adapter.fhir.extensions import PLAN_EXTENSIONS
@@ -17,6 +18,9 @@ from adapter.urls import extension_url
 
 MODALITY_MAP = "intervention-modality-to-snomed"
 DOMAIN_MAP = "snomed-to-care-plan-domain"
+
+
+_STRENGTH = extension_url("dose-strength")
 
 
 class PlanReader:
@@ -252,6 +256,28 @@ class PlanReader:
         display = ref.get("display") if isinstance(ref, dict) else None
         return display if isinstance(display, str) else None
 
+    def _strength(self, detail: Node) -> FhirJson | None:
+        """The liquid's strength (extension dose-strength: a Ratio of mass to volume), as the canonical
+        value per one unit of volume; a ratio it cannot read stays unread, and so is reported."""
+        extension = detail.extension(_STRENGTH)
+        ratio = extension.child("valueRatio") if extension is not None else None
+        numerator = ratio.child("numerator") if ratio is not None else None
+        denominator = ratio.child("denominator") if ratio is not None else None
+        if numerator is None or denominator is None:
+            return None
+        mass, volume = numerator.data.get("unit"), denominator.data.get("unit")
+        top, bottom = numerator.data.get("value"), denominator.data.get("value")
+        if not (isinstance(mass, str) and isinstance(volume, str)):
+            return None
+        if not (isinstance(top, int | Decimal) and isinstance(bottom, int | Decimal)) or not bottom:
+            return None
+        for part in (numerator, denominator):
+            part.value("value")
+            part.value("unit")
+            part.take("system", "code")
+        value = top if bottom == 1 else Decimal(top) / Decimal(bottom)
+        return {"value": value, "unit": f"{mass}/{volume}"}
+
     def prescribing(self, detail: Node, product: Node | None, amount: Node | None, where: str) -> FhirJson:
         out: FhirJson = {}
         medicine = product.value("text") if product else None
@@ -266,6 +292,9 @@ class PlanReader:
             unit = amount.data.get("unit") or amount.data.get("code")
             amount.take("unit")
             self.put(dose, f"{where}.daily_dose", "unit", unit, f"{amount.path}.unit")
+            strength = self._strength(detail)
+            if strength is not None:
+                self.put(dose, f"{where}.daily_dose", "strength", strength, detail.ext_path(_STRENGTH))
             self.put(out, where, "daily_dose", dose, amount.path)
         else:
             self.imp.where[f"{where}.daily_dose"] = f"{detail.path}.dailyAmount"

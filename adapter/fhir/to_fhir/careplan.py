@@ -78,6 +78,20 @@ def daily_amount(dose: DailyDose) -> FhirJson:
     return amount
 
 
+def dose_strength(dose: DailyDose) -> FhirJson | None:
+    """A dose given as a volume carries the liquid's strength (extension dose-strength on the
+    activity's detail, a Ratio of mass to one unit of volume), so it is never read without it
+    (hazard H-09)."""
+    if dose.strength is None:
+        return None
+    mass, _, volume = dose.strength.unit.partition("/")
+    return {"numerator": _ucum(dose.strength.value, mass), "denominator": _ucum(1, volume)}
+
+
+def _ucum(value: object, unit: str) -> FhirJson:
+    return {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}
+
+
 def intervention_activity(ctx: Context, intervention: Intervention) -> FhirJson:
     """A treatment intervention: modality (with SNOMED CT), tier, provider and keyworker, prescribing."""
     prescribing = intervention.prescribing
@@ -92,6 +106,7 @@ def intervention_activity(ctx: Context, intervention: Intervention) -> FhirJson:
             extension("referred-on", "valueDate", day(intervention.referred_on)),
             *(
                 (
+                    extension("dose-strength", "valueRatio", dose_strength(prescribing.daily_dose)),
                     extension("last-dose", "valueDateTime", instant(prescribing.last_dose_at)),
                     extension("supervised-consumption", "valueBoolean", prescribing.supervised_consumption),
                     extension("prescriber", "valueReference", ctx.member_role(prescribing.prescriber)),

@@ -356,6 +356,17 @@ Context: CarePlan.activity.detail
 * value[x] 1..1
 * value[x] from CareTeamRoleVS (required)
 
+Extension: DoseStrength
+Id: dose-strength
+Title: "Dose strength"
+Description: "For a daily dose given as a volume (dailyAmount in mL): the strength of the liquid as a Ratio of mass to one unit of volume (methadone oral solution 1 mg/mL), so the dose is never read without it."
+Context: CarePlan.activity.detail
+* insert OurExtension
+* value[x] only Ratio
+* value[x] 1..1
+* valueRatio.numerator 1..1
+* valueRatio.denominator 1..1
+
 Extension: LastDose
 Id: last-dose
 Title: "Last dose"

@@ -53,10 +53,13 @@ Context: Task.input
 * insert OurExtension
 * extension contains
     dailyDose 1..1 and
+    strength 0..1 and
     lastDose 0..1 and
     dispensingPharmacy 0..1
 * extension[dailyDose].value[x] only Quantity
 * extension[dailyDose] ^short = "The daily dose (UCUM unit)"
+* extension[strength].value[x] only Ratio
+* extension[strength] ^short = "For a dose given as a volume: the liquid's strength (mass per volume)"
 * extension[lastDose].value[x] only dateTime
 * extension[lastDose] ^short = "When the last dose was taken"
 * extension[dispensingPharmacy].value[x] only Identifier

@@ -57,6 +57,7 @@ Description: "The written care plan agreed between a client in structured drug t
     TreatmentTierExtension named treatmentTier 0..1 and
     ReferredOn named referredOn 0..1 and
     ResponsibleRole named responsibleRole 0..1 and
+    DoseStrength named doseStrength 0..1 and
     LastDose named lastDose 0..1 and
     SupervisedConsumption named supervisedConsumption 0..1 and
     Prescriber named prescriber 0..1 and
