@@ -11,6 +11,7 @@ held (adapter.handover.due). Exit status: 0 nothing due; 1 something needs a per
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -54,9 +55,12 @@ def command(
         say(f"nothing due at {as_organisation} as of {clock.now().isoformat(timespec='minutes')}")
         return
     table = Table("what", "about", "release date", "detail")
+    table.columns[1].no_wrap = True  # a message id is copied into `careplan decide`: never cut
     for item in items:
         table.add_row(
             item.what, item.about, item.release_date.isoformat() if item.release_date else "-", item.detail
         )
-    Console(highlight=False, soft_wrap=True).print(table)
+    # Piped (a log, a mail to the team) the table is not squeezed into 80 columns.
+    console = Console(highlight=False) if sys.stdout.isatty() else Console(highlight=False, width=200)
+    console.print(table)
     raise typer.Exit(EXIT_REFUSED)
