@@ -15,7 +15,6 @@ status non-zero.
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from rich.markup import escape as escape_markup
 from rich.progress import Progress
 from rich.table import Table
 
+from adapter.atomic import stage
 from adapter.cli.io import (
     EXIT_BAD_INPUT,
     MAX_INPUT_BYTES,
@@ -130,7 +130,7 @@ def convert_file(source: Path, origin: System, target: str, out: Path) -> FileRe
             written += len(output)
             _check_output(written, limit, len(data), len(output))
             path = out / _output_name(source, index, 2, extension)
-            staged.append((_stage(path, output), path))
+            staged.append((stage(path, output), path))
             losses += [Loss(f"[{index}].{loss.path}", loss.reason) for loss in lost]
             not_kept = f"{origin.info.name} reads it but does not keep it"
             losses += [Loss(f"[{index}].{where}", not_kept) for where in conversion.not_kept]
@@ -189,19 +189,6 @@ def _check_output(written: int, limit: int, read: int, one: int) -> None:
             f"the output passed {written:,} bytes from {read:,} read: "
             f"over {MAX_OUTPUT_RATIO} times the input",
         )
-
-
-def _stage(path: Path, data: bytes) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-    return Path(name)
 
 
 def _discard(staged: list[tuple[Path, Path]]) -> None:

@@ -23,13 +23,13 @@ import typer
 from adapter.cli.io import (
     EXIT_REFUSED,
     SIGNING_KEY_ENV,
+    emit,
     fail,
     instant_clock,
     load_signer,
     prepare_output,
     print_outcome,
     say,
-    write_output,
 )
 from adapter.errors import AdapterError
 from adapter.handover.decision import decide
@@ -85,11 +85,7 @@ def command(
         say(f"no decision recorded for {message_id}:")
         print_outcome(refused.outcome)
         raise typer.Exit(EXIT_REFUSED) from None
-    data = write_resource(decision.message, "json")
-    if out is None:
-        typer.echo(data.decode())
-    else:
-        write_output(out, data)
+    emit(out, write_resource(decision.message, "json"))
     say(
         f"handover {message_id}: Task {decision.task.status}; decision message "
         f"{decision.message['entry'][0]['resource']['id']} for {decision.sender_endpoint}"

@@ -20,6 +20,7 @@ import typer
 from adapter.cli.io import (
     EXIT_REFUSED,
     SIGNING_KEY_ENV,
+    emit,
     fail,
     instant_clock,
     load_signer,
@@ -28,7 +29,6 @@ from adapter.cli.io import (
     read_record,
     say,
     summarise_unmapped,
-    write_output,
 )
 from adapter.errors import AdapterError
 from adapter.handover.build import build_handover
@@ -133,10 +133,8 @@ def command(
     as_xml = out is not None and out.suffix.lower() == ".xml"
     data = write_resource(message, "xml" if as_xml else "json")
     message_id = message["entry"][0]["resource"]["id"]
-    if out is None:
-        typer.echo(data.decode())
-    else:
-        write_output(out, data)
+    emit(out, data)
+    if out is not None:
         say(f"handover {message_id} to {to} written to {out}")
     # What travels as a warning (co-ordination findings, a stale last dose, a confirmed destination).
     for note in message["entry"][1]["resource"].get("note") or []:

@@ -16,7 +16,6 @@ option is wrong.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +24,7 @@ import typer
 from adapter.cli.io import (
     EXIT_REFUSED,
     fail,
+    parse_day,
     prepare_output,
     print_outcome,
     read_record,
@@ -34,15 +34,6 @@ from adapter.cli.io import (
     write_output,
 )
 from adapter.errors import AdapterError
-
-
-def _day(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"expected a date YYYY-MM-DD, got {value!r}", param_hint="--as-of") from None
 
 
 def command(
@@ -61,7 +52,7 @@ def command(
     ] = None,
 ) -> None:
     """Import a care plan another system made (any FHIR R4 bundle holding a CarePlan) for review."""
-    day = _day(as_of)
+    day = parse_day(as_of, "--as-of") if as_of is not None else None
     for target in (out, report):
         if target is not None:
             prepare_output(target)

@@ -219,18 +219,29 @@ def write_output(path: Path, data: bytes) -> None:
         fail(f"{path}: cannot write: {error.strerror or error}")
 
 
+def emit(out: Path | None, data: bytes) -> None:
+    """A command's answer: to ``out`` (whole or not at all), or to standard output without it."""
+    if out is None:
+        typer.echo(data.decode())
+    else:
+        write_output(out, data)
+
+
+def parse_day(text: str, option: str) -> date:
+    """A day given as YYYY-MM-DD, or a bad-parameter error naming ``option``."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise typer.BadParameter(f"expected a date YYYY-MM-DD, got {escape(text)!r}", param_hint=option)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"not a calendar date: {escape(text)!r}", param_hint=option) from None
+
+
 def day_clock(today: str | None) -> Clock:
     """``--today YYYY-MM-DD`` as a fixed clock; without it, the system clock (the day in England)."""
     from adapter.clock import FixedClock, SystemClock
 
-    if today is None:
-        return SystemClock()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", today):
-        raise typer.BadParameter(f"expected a date YYYY-MM-DD, got {escape(today)!r}", param_hint="--today")
-    try:
-        return FixedClock(date.fromisoformat(today))
-    except ValueError:
-        raise typer.BadParameter(f"not a calendar date: {today!r}", param_hint="--today") from None
+    return SystemClock() if today is None else FixedClock(parse_day(today, "--today"))
 
 
 def instant_clock(at: str | None) -> Clock:

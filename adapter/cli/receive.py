@@ -19,6 +19,7 @@ import typer
 
 from adapter.cli.io import (
     EXIT_REFUSED,
+    emit,
     fail,
     instant_clock,
     prepare_output,
@@ -124,11 +125,7 @@ def command(
         say(f"{file} refused:")
         print_outcome(refused.outcome)
         raise typer.Exit(EXIT_REFUSED) from None
-    answer = write_resource(ack.bundle, "json")
-    if out is None:
-        typer.echo(answer.decode())
-    else:
-        write_output(out, answer)
+    emit(out, write_resource(ack.bundle, "json"))
     status = ack.task_status.value if ack.task_status else "not recorded"
     say(f"message {ack.message_id}: {ack.code} (Task {status}); acknowledgement {ack.header['id']}")
     if ack.code == "ok":
