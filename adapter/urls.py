@@ -11,10 +11,12 @@ from typing import Final
 
 from adapter.model.codes import CANONICAL_BASE, CODE_SYSTEM_BASE
 
+# The NHS identifier systems (UK Core) are defined with the model's identifier checks; re-exported here.
+from adapter.model.identifiers import NHS_NUMBER_SYSTEM as NHS_NUMBER_SYSTEM
+from adapter.model.identifiers import ODS_SYSTEM as ODS_SYSTEM
+
 STRUCTURE_DEFINITION_BASE: Final = f"{CANONICAL_BASE}/StructureDefinition/"
 IDENTIFIER_BASE: Final = f"{CANONICAL_BASE}/Id/"
-ODS_SYSTEM: Final = "https://fhir.nhs.uk/Id/ods-organization-code"
-NHS_NUMBER_SYSTEM: Final = "https://fhir.nhs.uk/Id/nhs-number"
 
 # The handover message (ig/input/fsh/handover.fsh)
 HANDOVER_REASON_SYSTEM: Final = CODE_SYSTEM_BASE + "handover-reason"
