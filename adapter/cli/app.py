@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "send": ("send", "Queue a handover message in the outbox and deliver it to {URL}/$process-message."),
     "outbox": ("outbox", "The outbox: list entries, deliver what is pending, retry what failed."),
     "withdraw": ("withdraw", "Withdraw a consent: record it, stop what is queued, tell every organisation."),
+    "update": ("update", "Send a changed plan to every organisation that holds a consented copy."),
     "serve": ("serve", "Serve the FHIR REST facade (settings from CAREPLAN_* variables)."),
 }
 DEBUG_ENV = "CAREPLAN_DEBUG"
