@@ -50,12 +50,20 @@ def _who(record: ClientRecord, member_id: str | None) -> str:
     return "the prescriber (not recorded)"
 
 
+def _pharmacy(record: ClientRecord, ods: str | None) -> str:
+    for organisation in record.organisations:
+        if organisation.ods_code == ods:
+            phone = f", {organisation.phone}" if organisation.phone else ""
+            return f"{organisation.name} ({ods}{phone})"
+    return ods or "not recorded"
+
+
 def dose_text(record: ClientRecord, prescribing: Prescribing) -> str:
     """One line: the dose and who to confirm it with."""
     dose = prescribing.daily_dose
     strength = f" of {dose.strength.value} {dose.strength.unit}" if dose.strength else ""
     last = prescribing.last_dose_at.isoformat() if prescribing.last_dose_at else "not recorded"
-    pharmacy = prescribing.dispensing_pharmacy or "not recorded"
+    pharmacy = _pharmacy(record, prescribing.dispensing_pharmacy)
     return (
         f"{prescribing.medicine} {dose.value} {dose.unit}{strength} a day; last dose {last}; dispensed by "
         f"{pharmacy}; prescribed by {_who(record, prescribing.prescriber)}"

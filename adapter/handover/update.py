@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from adapter.clock import Clock
@@ -134,14 +134,23 @@ def _note(organisation: OdsCode, text: str, severity: Severity = "information") 
     return Issue(severity, "informational", "update.not-sent", f"{organisation}: {text}")
 
 
-def copies_held(
-    record: ClientRecord, queued: Iterable[QueuedMessage], *, sender: OdsCode
-) -> tuple[list[Copy], list[tuple[OdsCode, OperationOutcome]]]:
-    """The copies of ``record``'s plan that organisations hold from ``sender``, by what the sender's
-    outbox ``queued`` (oldest first) records; and, for each organisation sent the plan that holds no
-    copy to update, why."""
-    held: dict[OdsCode, Copy] = {}
-    not_held: dict[OdsCode, Issue] = {}
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    entry: QueuedMessage
+    event: str
+    reason: HandoverReason
+    record: ClientRecord
+
+    @property
+    def version(self) -> datetime:
+        return self.record.recorded_at or datetime.min.replace(tzinfo=UTC)
+
+
+def _sent_of_plan(
+    record: ClientRecord, queued: Iterable[QueuedMessage], sender: OdsCode
+) -> dict[OdsCode, list[_Sent]]:
+    """The handovers and updates of ``record``'s plan that ``sender`` queued, by destination."""
+    found: dict[OdsCode, list[_Sent]] = {}
     for entry in queued:
         message = entry.message
         event = _event(message)
@@ -156,33 +165,67 @@ def copies_held(
             sent = from_fhir(message).record
         except AdapterError:
             continue  # not a plan this sender can read back: it is not this plan's copy
-        if not same_plan(sent, record):
+        if same_plan(sent, record):
+            found.setdefault(destination, []).append(_Sent(entry, event, reason, sent))
+    return found
+
+
+def _why_not_held(destination: OdsCode, handovers: list[_Sent]) -> Issue:
+    declined = [
+        h for h in handovers if h.entry.decision is not None and h.entry.decision.status == "rejected"
+    ]
+    if declined:
+        decision = declined[-1].entry.decision
+        assert decision is not None
+        return _note(
+            destination,
+            f"declined the client ({decision.reason}): not involved in their care, so it is not sent the "
+            f"change (seed 003: other professionals involved in the care of the service user)",
+        )
+    last = handovers[-1].entry
+    severity: Severity = "warning" if last.status == "pending" else "information"
+    return _note(
+        destination,
+        f"the handover {last.message_id} is {last.status}, so it holds no copy yet: nothing is sent "
+        f"({last.detail})",
+        severity,
+    )
+
+
+def copies_held(
+    record: ClientRecord, queued: Iterable[QueuedMessage], *, sender: OdsCode
+) -> tuple[list[Copy], list[tuple[OdsCode, OperationOutcome]]]:
+    """The copies of ``record``'s plan that organisations hold from ``sender``, by what the sender's
+    outbox ``queued`` records; and, for each organisation sent the plan that holds no copy to update,
+    why. The copy held is the latest version delivered there (by when the plan was recorded, not by
+    when it was queued: a message queued as of another instant is not taken for a later one)."""
+    copies: list[Copy] = []
+    not_held: list[tuple[OdsCode, OperationOutcome]] = []
+    for destination, sent in _sent_of_plan(record, queued, sender).items():
+        handovers = [s for s in sent if s.event == HandoverEvent.CARE_PLAN_HANDOVER.value]
+        if not handovers:
+            continue  # updates without the handover they update: no copy this sender put there
+        holding = [
+            s
+            for s in handovers
+            if s.entry.status == "delivered"
+            and (s.entry.decision is None or s.entry.decision.status != "rejected")
+        ]
+        if not holding:
+            not_held.append((destination, OperationOutcome.of([_why_not_held(destination, handovers)])))
             continue
-        if event == HandoverEvent.CARE_PLAN_UPDATE.value:
-            copy = held.get(destination)
-            if copy is not None and entry.status == "delivered":
-                held[destination] = Copy(destination, copy.reason, copy.handover_id, copy.address, sent)
-            continue
-        if entry.status != "delivered":
-            held.pop(destination, None)
-            not_held[destination] = _note(
+        handover = max(holding, key=lambda s: s.version)
+        latest = max((s for s in sent if s.entry.status == "delivered"), key=lambda s: s.version)
+        copies.append(
+            Copy(
                 destination,
-                f"the handover {entry.message_id} is {entry.status}, so it holds no copy yet: nothing is "
-                f"sent ({entry.detail})",
-                "warning" if entry.status == "pending" else "information",
+                handover.reason,
+                handover.entry.message_id,
+                handover.entry.destination,
+                latest.record,
             )
-            continue
-        if entry.decision is not None and entry.decision.status == "rejected":
-            held.pop(destination, None)
-            not_held[destination] = _note(
-                destination,
-                f"declined the client ({entry.decision.reason}): not involved in their care, so it is not "
-                f"sent the change (seed 003: other professionals involved in the care of the service user)",
-            )
-            continue
-        not_held.pop(destination, None)
-        held[destination] = Copy(destination, reason, entry.message_id, entry.destination, sent)
-    return list(held.values()), [(ods, OperationOutcome.of([issue])) for ods, issue in not_held.items()]
+        )
+    return copies, not_held
 
 
 def _dump(record: ClientRecord) -> dict[str, Any]:
