@@ -1,13 +1,15 @@
 """H-60: a change not told, or told to whom the client did not consent to; H-61: the community dose
 continued unconfirmed at prison reception (double dosed on the reception day, or at full strength after
 missed doses); H-62: a safeguarding or offender-management handover carrying more than its destination
-needs."""
+needs; H-63: what a receiver must not ignore left optional in the IG."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 
 from adapter.delivery import Deliverer, OutboxStatus, open_outbox
@@ -327,3 +329,27 @@ def test_h62_offender_management_to_probation_carries_no_clinical_risk_detail() 
     wire = write_json(message, indent=False).decode()
     risk = client["plan"].get("risk") or {}
     assert risk and risk["summary"] not in wire
+
+
+# ---- H-63: what a receiver must not ignore, optional in the IG ----
+
+IG = Path(__file__).resolve().parents[2] / "ig" / "fsh-generated" / "resources"
+
+
+def _must_support(name: str) -> set[str]:
+    definition = orjson.loads((IG / f"StructureDefinition-{name}.json").read_bytes())
+    return {e["id"] for e in definition["differential"]["element"] if e.get("mustSupport")}
+
+
+def test_h63_overdose_risk_child_protection_last_dose_and_release_date_are_must_support() -> None:
+    plan = _must_support("DrugTreatmentCarePlan")
+    assert {
+        "CarePlan.extension:riskAssessment",
+        "CarePlan.extension:childProtectionConcern",
+        "CarePlan.extension:custody",
+        "CarePlan.activity.detail.dailyAmount",
+        "CarePlan.activity.detail.extension:lastDose",
+    } <= plan
+    assert "Extension.extension:overdoseRiskOnRelease" in _must_support("risk-assessment")
+    assert "Extension.extension:releaseDate" in _must_support("custody")
+    assert "Extension.extension:lastDose" in _must_support("handover-prescribing")

@@ -70,6 +70,9 @@ Context: Task.input
 * extension[dispensingPharmacy] ^short = "The community pharmacy that dispenses it (ODS code)"
 * extension[prescriber].value[x] only Reference(PractitionerRole)
 * extension[prescriber] ^short = "Who prescribes it: the dose is confirmed with them"
+* extension[dailyDose] MS
+* extension[strength] MS
+* extension[lastDose] MS
 * value[x] 0..0
 
 Profile: HandoverMessage
