@@ -268,3 +268,26 @@ def test_the_copy_held_is_the_latest_version_delivered_whatever_order_it_was_que
     pending_update, _ = copies_held(_changed(), [_queued(handover), _queued(update, "pending")], sender=CARAT)
     assert pending_update[0].last_sent.recorded_at is not None
     assert pending_update[0].last_sent.recorded_at.isoformat() == "2026-11-25T10:15:00+00:00"
+
+
+def test_the_receiving_team_marks_an_update_reviewed_by_accepting_it() -> None:
+    from adapter.handover import decide, due_items
+
+    keys, store = Keys(), open_store(":memory:")
+    receive(_sent(keys), store, keys, at="2026-11-25T11:00:00+00:00")
+    update = _update(keys, _changed())
+    receive(update, store, keys, at="2026-11-25T12:10:00+00:00")
+    update_id = update["entry"][0]["resource"]["id"]
+    decision = decide(
+        store,
+        update_id,
+        accept=True,
+        clock=clock("2026-11-25T12:30:00+00:00"),
+        as_organisation=CJIT,
+        signer=keys.signer(CJIT),
+    )
+    assert decision.task.status == "accepted"
+    items = {
+        (i.what, i.about) for i in due_items(store, [], holder=CJIT, clock=clock("2026-11-25T12:40:00+00:00"))
+    }
+    assert ("update to review", update_id) not in items
