@@ -15,7 +15,8 @@ So a ``prison-reception`` handover carries, for each prescription the prison is 
 - the current-prescribing input (medicine, daily dose, last dose, dispensing pharmacy, prescriber);
 - a ``community-dose-to-confirm`` input and a Task note saying the dose must be confirmed with the
   prescriber and the dispensing pharmacy before it is continued;
-- a warning when the last dose is not recorded or is older than the table's hours
+- a warning when the plan does not record the reception (``plan.custody``), and when the last dose
+  is not recorded or is older than the table's hours
   (``prescribing.yaml`` ``stale_last_dose_hours``). These never block the handover: continuity comes
   first (hazard H-05). An implausible dose is still refused by the plausibility checks, as for every
   handover (hazard H-09).
@@ -82,11 +83,22 @@ def confirm_notes(record: ClientRecord) -> list[str]:
 
 
 def reception_warnings(record: ClientRecord, at: datetime) -> list[Issue]:
-    """Warnings a reception handover carries: a community dose with no last dose recorded, or one older
-    than the table's hours. Warnings only: they never block continuity (hazard H-05)."""
+    """Warnings a reception handover carries: no reception recorded; a community dose with no last dose
+    recorded, or one older than the table's hours. Warnings only: they never block continuity (hazard
+    H-05)."""
     limit = prescribing_table().stale_after
     hours = int(limit.total_seconds() // 3600)
     issues = []
+    if record.plan.custody is None:
+        issues.append(
+            Issue.warning(
+                "business-rule",
+                "reception.custody-not-recorded",
+                "the plan does not record the reception into custody (the prison and the date): the "
+                "prison cannot tell from it when the client arrived, against the last dose",
+                "plan.custody",
+            )
+        )
     for path, _, prescribing in community_doses(record):
         last = prescribing.last_dose_at
         if last is None:

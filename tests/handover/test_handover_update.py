@@ -291,3 +291,16 @@ def test_the_receiving_team_marks_an_update_reviewed_by_accepting_it() -> None:
         (i.what, i.about) for i in due_items(store, [], holder=CJIT, clock=clock("2026-11-25T12:40:00+00:00"))
     }
     assert ("update to review", update_id) not in items
+
+
+def test_an_update_and_its_acknowledgement_validate_against_the_handover_profiles() -> None:
+    from adapter.handover.codes import ACKNOWLEDGEMENT_HEADER_PROFILE, MESSAGE_PROFILE
+    from adapter.validation import validate
+
+    keys, store = Keys(), open_store(":memory:")
+    receive(_sent(keys), store, keys, at="2026-11-25T11:00:00+00:00")
+    update = _update(keys, _changed())
+    assert [(i.message_id, i.expression) for i in validate(update, profiles=(MESSAGE_PROFILE,)).errors] == []
+    ack = receive(update, store, keys, at="2026-11-25T12:10:00+00:00")
+    header = ack.bundle["entry"][0]["resource"]
+    assert not validate(header, profiles=(ACKNOWLEDGEMENT_HEADER_PROFILE,)).errors

@@ -267,6 +267,20 @@ def test_h61_a_missing_or_stale_last_dose_is_a_warning_that_never_blocks_recepti
     assert "last dose " + (last_dose or "not recorded") in to_confirm["valueString"]
 
 
+def test_h61_a_reception_the_plan_does_not_record_is_a_warning_and_the_handover_goes() -> None:
+    client = data(RECEPTION)
+    del client["plan"]["custody"]
+    message = _reception(client)
+    notes = [n["text"] for n in of_type(message, "Task")[0]["note"]]
+    assert any(
+        n.startswith("warning: the plan does not record the reception") and n.endswith("(plan.custody)")
+        for n in notes
+    )
+    assert (
+        _inputs(message, "reception-date") == [] and len(_inputs(message, "community-dose-to-confirm")) == 1
+    )
+
+
 def test_h61_an_implausible_community_dose_is_still_refused_at_reception() -> None:
     client = data(RECEPTION)
     client["plan"]["interventions"][0]["prescribing"]["daily_dose"]["value"] = "700"
