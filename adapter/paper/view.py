@@ -138,9 +138,14 @@ CURRENT = frozenset(
     {ActivityStatus.NOT_STARTED, ActivityStatus.SCHEDULED, ActivityStatus.IN_PROGRESS, ActivityStatus.ON_HOLD}
 )
 """Treatment and actions still to do or under way; the rest are history."""
+ENDED = frozenset({PlanStatus.COMPLETED, PlanStatus.REVOKED})
+"""A plan that has ended, whether or not its closure is recorded."""
 
 NOT_REVIEWED = "This plan has not been reviewed"
 CLOSED = "This plan is closed"
+SIGN_ENDED = (
+    "This plan has ended. Signing below says only that we have gone through this record of it together."
+)
 SIGN_STATEMENT = (
     "We have read this plan together. It says what we have agreed: my needs and goals, who will do"
     " what, and what happens if things go wrong."
@@ -186,6 +191,11 @@ class _Reader:
         named = f"{person(member.name)}, " if member else ""
         where = self.organisation_name(action.responsible_organisation)
         return f"{named}{label('role', action.responsible_role)}, {where}"
+
+
+def _sentence(words: str) -> str:
+    """Words that open a line or a cell, with a capital letter."""
+    return words[:1].upper() + words[1:]
 
 
 def _goal_line(goal: Goal) -> str:
@@ -271,7 +281,7 @@ def _prescribing_line(reader: _Reader, prescribing: Prescribing) -> tuple[tuple[
     prescriber = reader.member(prescribing.prescriber)
     pharmacy = reader.organisation(prescribing.dispensing_pharmacy)
     supervised = {
-        True: "yes: you take each dose where the pharmacist can see",
+        True: "yes: you take each dose while a pharmacist or nurse watches",
         False: "no: you take your doses at home",
         None: "not recorded: ask your prescriber",
     }[prescribing.supervised_consumption]
@@ -307,7 +317,7 @@ def _treatment(reader: _Reader) -> Section | None:
         blocks.append(
             Items(
                 tuple(
-                    f"{label('modality', iv.modality)}, {reader.organisation_name(iv.provider)}"
+                    f"{_sentence(label('modality', iv.modality))}, {reader.organisation_name(iv.provider)}"
                     f" ({label('activity-status', iv.status)}{', ' + long_day(iv.end) if iv.end else ''})"
                     for iv in past
                 ),
@@ -319,8 +329,7 @@ def _treatment(reader: _Reader) -> Section | None:
 
 def _intervention_row(reader: _Reader, iv: Intervention) -> tuple[str, str, str, str]:
     keyworker = reader.member(iv.keyworker)
-    modality = label("modality", iv.modality)
-    what = modality[:1].upper() + modality[1:] + (f": {iv.description}" if iv.description else "")
+    what = _sentence(label("modality", iv.modality)) + (f": {iv.description}" if iv.description else "")
     return (
         what,
         reader.organisation_name(iv.provider),
@@ -444,10 +453,12 @@ def _reviews(reader: _Reader) -> Section:
     plan = reader.record.plan
     rows: list[tuple[str, str]] = []
     due = plan.next_review_due
-    if due is None:
+    if plan.closure is not None or plan.status in ENDED:
+        rows.append(("Next review", "none: this plan has ended"))
+    elif due is None:
         rows.append(("Next review", "not set: ask your keyworker"))
     else:
-        late = " (overdue)" if due < reader.today and plan.closure is None else ""
+        late = " (overdue)" if due < reader.today else ""
         rows.append(("Next review", long_day(due) + late))
     if plan.reviews:
         last = max(plan.reviews, key=lambda r: r.date)
@@ -463,9 +474,9 @@ def _signatures(reader: _Reader) -> Section:
         (m for m in record.care_team if KEYWORKER_ROLES & set(m.roles)), None
     )
     worker_line = f"{person(worker.name)} ({reader.roles(worker)})" if worker else ""
-    blocks: list[Block] = [
-        Signatures(SIGN_STATEMENT, (("Client", person(record.service_user.name)), ("Worker", worker_line)))
-    ]
+    ended = plan.closure is not None or plan.status in ENDED
+    signers = (("Client", person(record.service_user.name)), ("Worker", worker_line))
+    blocks: list[Block] = [Signatures(SIGN_ENDED if ended else SIGN_STATEMENT, signers)]
     agreement = plan.agreement
     if agreement.signed_by_service_user or agreement.signed_by_keyworker:
         signed = [
@@ -498,12 +509,13 @@ def _notices(reader: _Reader) -> tuple[Notice, ...]:
     plan = reader.record.plan
     notices = []
     if plan.import_review is not None:
-        source = f" from {plan.import_review.source}" if plan.import_review.source else ""
+        source = f" ({plan.import_review.source})" if plan.import_review.source else ""
+        count = len(plan.import_review.findings)
         notices.append(
             Notice(
                 NOT_REVIEWED,
-                f"It was brought in{source} from another system and a worker has not yet checked it"
-                f" ({len(plan.import_review.findings)} thing(s) to check). Do not sign it until it has"
+                f"It was brought in from another system{source} and a worker has not yet checked it"
+                f" ({count} {'thing' if count == 1 else 'things'} to check). Do not sign it until it has"
                 " been reviewed with you.",
             )
         )
@@ -516,7 +528,7 @@ def _notices(reader: _Reader) -> tuple[Notice, ...]:
                 " It is a record, not a current plan.",
             )
         )
-    elif plan.status in (PlanStatus.COMPLETED, PlanStatus.REVOKED):
+    elif plan.status in ENDED:
         ended = f" on {long_day(plan.end)}" if plan.end else ""
         notices.append(Notice(CLOSED, f"It ended{ended}. It is a record, not a current plan."))
     elif plan.status is PlanStatus.DRAFT:

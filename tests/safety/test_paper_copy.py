@@ -60,7 +60,7 @@ def test_h70_an_imported_plan_says_not_reviewed_at_the_top_of_the_first_page() -
     assert NOT_REVIEWED in first
     assert first.index(NOT_REVIEWED) < first.index("Who to contact")
     assert "Do not sign it until it has been reviewed with you" in first
-    assert "(2 thing(s) to check)" in first
+    assert "another system (gp-export.json)" in first and "(2 things to check)" in first
     html = _html(record)
     assert html.index(NOT_REVIEWED) < html.index("Who to contact")
     reviewed = load_record(_data("03-gp-shared-care.json"))
@@ -121,6 +121,9 @@ def test_h72_a_closed_plan_says_so_and_is_never_called_overdue() -> None:
         assert CLOSED in text
         assert f"It was closed on {long_day(closure.date)} (treatment completed)" in text
         assert "(overdue)" not in text
+        assert "Next review none: this plan has ended" in text
+        assert "This plan has ended. Signing below says only that" in text
+        assert "It says what we have agreed" not in text
 
 
 def test_h72_a_completed_or_revoked_plan_says_it_ended() -> None:
@@ -189,7 +192,7 @@ def test_h76_a_liquid_dose_prints_with_its_strength_exactly_as_recorded() -> Non
     record = load_record(_data("05-community-drr.json"))
     for text in _both(record):
         assert "Daily dose 60 mL of 1 mg/mL each day" in text
-        assert "Supervised yes: you take each dose where the pharmacist can see" in text
+        assert "Supervised yes: you take each dose while a pharmacist or nurse watches" in text
     data = _data("05-community-drr.json")
     data["plan"]["interventions"][0]["prescribing"]["daily_dose"] = {
         "value": "2.50",
