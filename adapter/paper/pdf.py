@@ -77,6 +77,10 @@ STEP = _style("step", 11, leftIndent=30, bulletIndent=18, spaceAfter=1)
 NOTICE_TITLE = _style("notice-title", 14, bold=True, spaceAfter=2)
 FOOT = _style("foot", 9)
 
+SPLIT_IN_ROW = 48
+"""A row taller than what is left of the page splits inside itself, leaving at least this much (points,
+about three lines) on either side: a long action or contact never runs off the page."""
+
 GRID_WIDTHS: dict[tuple[str, ...], tuple[float, ...]] = {
     ("What", "Who", "By when", "Now"): (0.40, 0.32, 0.15, 0.13),
     ("Name", "Role", "Service", "Contact"): (0.20, 0.22, 0.24, 0.34),
@@ -94,7 +98,7 @@ def _p(text: str, style: ParagraphStyle = BODY, lead: str = "") -> Paragraph:
 def _facts(block: Facts) -> list[Flowable]:
     lead: list[Flowable] = [_p(block.lead, H3)] if block.lead else []
     rows = [[_p(label, CELL_BOLD), _p(value, CELL)] for label, value in block.rows]
-    table = PdfTable(rows, colWidths=(0.30 * WIDTH, 0.70 * WIDTH), hAlign="LEFT")
+    table = PdfTable(rows, colWidths=(0.30 * WIDTH, 0.70 * WIDTH), splitInRow=SPLIT_IN_ROW, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -119,7 +123,9 @@ def _items(block: Items) -> list[Flowable]:
 def _table(block: Table) -> list[Flowable]:
     shares = GRID_WIDTHS.get(block.header, tuple(1 / len(block.header) for _ in block.header))
     rows = [[_p(h, CELL_BOLD) for h in block.header], *([_p(c, CELL) for c in row] for row in block.rows)]
-    table = PdfTable(rows, colWidths=[s * WIDTH for s in shares], repeatRows=1, hAlign="LEFT")
+    table = PdfTable(
+        rows, colWidths=[s * WIDTH for s in shares], repeatRows=1, splitInRow=SPLIT_IN_ROW, hAlign="LEFT"
+    )
     table.setStyle(
         TableStyle(
             [

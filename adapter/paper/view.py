@@ -178,7 +178,7 @@ class _Reader:
         """How to reach a worker: their own phone and email, then their service's."""
         service = self.organisation(member.organisation)
         own = [c for c in (member.phone, member.email) if c]
-        theirs = [c for c in (service.phone, service.email) if c] if service else []
+        theirs = [c for c in (service.phone, service.email) if c and c not in own] if service else []
         parts = []
         if own:
             parts.append(", ".join(own))

@@ -130,6 +130,19 @@ def test_markup_in_the_record_is_printed_as_text_never_obeyed(tmp_path: Path) ->
     assert "<b>Stop</b> & <script>alert(1)</script> start" in pdf
 
 
+def test_text_longer_than_a_page_flows_on_and_long_words_wrap() -> None:
+    # A table row taller than a page splits inside itself; a word wider than its cell is broken.
+    data = orjson.loads((ROOT / "fixtures" / "clients" / "03-gp-shared-care.json").read_bytes())
+    data["plan"]["actions"][0]["description"] = " ".join(f"step{n}" for n in range(900))
+    data["plan"]["crisis_plan"] = " ".join(f"crisis{n}" for n in range(2500))
+    data["care_team"][0]["email"] = "a" * 90 + "@example.org"
+    pages = pdf_pages(print_plan(load_record(data), TODAY, PaperFormat.PDF))
+    text = " ".join(pages)
+    assert len(pages) > 5
+    assert "step899" in text and "crisis2499" in text
+    assert "Signature" in pages[-1]
+
+
 def test_the_same_plan_prints_the_same_bytes() -> None:
     record = _record(CLIENTS[0])
     assert print_plan(record, TODAY, PaperFormat.PDF) == print_plan(record, TODAY, PaperFormat.PDF)
