@@ -54,6 +54,7 @@ from adapter.model import ClientRecord
 from adapter.outcome import Issue, OperationOutcome, Severity
 from adapter.store.index import client_key, patient_identifiers
 from adapter.types import FhirJson, OdsCode
+from adapter.urls import CARE_PLAN_ID_SYSTEM
 
 COMPARED = ("service_user", "organisations", "care_team", "episode", "consents")
 """The parts of a record besides the plan whose change is news to a holder (the plan's own elements
@@ -123,6 +124,15 @@ def _reason(message: FhirJson) -> HandoverReason | None:
     return None
 
 
+def _names_plan(message: FhirJson, plan_id: str) -> bool:
+    """Whether the message's CarePlan carries ``plan_id`` (read before the whole message is mapped)."""
+    return any(
+        identifier.get("system") == CARE_PLAN_ID_SYSTEM and identifier.get("value") == plan_id
+        for _, plan in resources(message, "CarePlan")
+        for identifier in plan.get("identifier") or []
+    )
+
+
 def same_plan(one: ClientRecord, other: ClientRecord) -> bool:
     """The same plan of the same client: the plan id, and the client by key or a shared identifier."""
     return one.plan.id == other.plan.id and (
@@ -159,7 +169,7 @@ def _sent_of_plan(
         if _sender(message) != sender:
             continue
         destination, reason = _destination(message), _reason(message)
-        if destination is None or reason is None:
+        if destination is None or reason is None or not _names_plan(message, record.plan.id):
             continue
         try:
             sent = from_fhir(message).record
