@@ -367,3 +367,28 @@ def test_h63_overdose_risk_child_protection_last_dose_and_release_date_are_must_
     assert "Extension.extension:overdoseRiskOnRelease" in _must_support("risk-assessment")
     assert "Extension.extension:releaseDate" in _must_support("custody")
     assert "Extension.extension:lastDose" in _must_support("handover-prescribing")
+
+
+def test_h62_probation_is_told_the_client_is_in_treatment_not_the_dose() -> None:
+    client = data("05-community-drr.json")
+    record = load_record(client)
+    message = build_handover(
+        record,
+        destination="Y05678",
+        reason=HandoverReason.OFFENDER_MANAGEMENT,
+        sender=PROVIDER,
+        clock=clock("2026-11-25T09:00:00+00:00"),
+        signer=Keys().signer(PROVIDER),
+    )
+    [plan] = of_type(message, "CarePlan")
+    interventions = [
+        a for a in plan["activity"] if "productCodeableConcept" in a["detail"] or a["detail"].get("performer")
+    ]
+    assert interventions, "the interventions travel: probation knows the client is in treatment"
+    assert all(
+        "dailyAmount" not in a["detail"] and "productCodeableConcept" not in a["detail"]
+        for a in plan["activity"]
+    )
+    medicine = next(i.prescribing.medicine for i in record.plan.interventions if i.prescribing)
+    assert medicine not in write_json(message, indent=False).decode()
+    assert _inputs(message, "current-prescribing") == []
