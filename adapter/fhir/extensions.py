@@ -123,6 +123,13 @@ INTERPRETER_REQUIRED: Final = "http://hl7.org/fhir/StructureDefinition/patient-i
 """R4 core extension on Patient (valueBoolean) that UK Core's Patient profile slices in: whether the
 client needs an interpreter. Not ours, so not a row of the table; people.py and parties.py use it."""
 
+UK_CORE_ETHNIC_CATEGORY_EXTENSION: Final = (
+    "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory"
+)
+"""UK Core's ethnic category extension (shared/ukcore, UK Core 2.3.0: context Patient,
+valueCodeableConcept bound extensibly to UKCore-EthnicCategory). Read from plans other systems wrote,
+when our ``ethnic-category`` is absent; never written (see docs/fhir-mapping.md)."""
+
 PATIENT_EXTENSIONS: Final[tuple[Part | Complex, ...]] = (
     Part("sex-at-birth", "sex_at_birth", "code", SexAtBirth),
     Part("ethnic-category", "ethnic_category", "code", EthnicCategory),

@@ -54,6 +54,29 @@ class EthnicCategory(StrEnum):
     NOT_KNOWN = "99"
 
 
+ETHNIC_CATEGORY_DISPLAY: dict[EthnicCategory, str] = {
+    EthnicCategory.WHITE_BRITISH: "White - British",
+    EthnicCategory.WHITE_IRISH: "White - Irish",
+    EthnicCategory.WHITE_OTHER: "White - Any other White background",
+    EthnicCategory.MIXED_WHITE_AND_BLACK_CARIBBEAN: "Mixed - White and Black Caribbean",
+    EthnicCategory.MIXED_WHITE_AND_BLACK_AFRICAN: "Mixed - White and Black African",
+    EthnicCategory.MIXED_WHITE_AND_ASIAN: "Mixed - White and Asian",
+    EthnicCategory.MIXED_OTHER: "Mixed - Any other mixed background",
+    EthnicCategory.ASIAN_INDIAN: "Asian or Asian British - Indian",
+    EthnicCategory.ASIAN_PAKISTANI: "Asian or Asian British - Pakistani",
+    EthnicCategory.ASIAN_BANGLADESHI: "Asian or Asian British - Bangladeshi",
+    EthnicCategory.ASIAN_OTHER: "Asian or Asian British - Any other Asian background",
+    EthnicCategory.BLACK_CARIBBEAN: "Black or Black British - Caribbean",
+    EthnicCategory.BLACK_AFRICAN: "Black or Black British - African",
+    EthnicCategory.BLACK_OTHER: "Black or Black British - Any other Black background",
+    EthnicCategory.CHINESE: "Other Ethnic Groups - Chinese",
+    EthnicCategory.OTHER: "Other Ethnic Groups - Any other ethnic group",
+    EthnicCategory.NOT_STATED: "Not stated",
+    EthnicCategory.NOT_KNOWN: "Not known",
+}
+"""The displays of UK Core's CodeSystem UKCore-EthnicCategoryEngland (shared/ukcore), for narrative."""
+
+
 class SexualOrientation(StrEnum):
     """The client's sexual orientation as they state it (seed 003, role 2: "sexuality")."""
 

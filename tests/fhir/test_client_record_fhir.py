@@ -140,3 +140,56 @@ def test_a_language_with_no_bcp_47_coding_is_not_guessed() -> None:
     assert [issue.expression for issue in result.unmapped] == [
         f"Bundle.entry[{entry}].resource.communication[0].language"
     ]
+
+
+def test_uk_core_s_own_ethnic_category_extension_is_read_when_another_system_wrote_it() -> None:
+    bundle = bundle_of("02-carat-release.json")
+    entry = next(i for i, e in enumerate(bundle["entry"]) if e["resource"]["resourceType"] == "Patient")
+    patient = bundle["entry"][entry]["resource"]
+    patient["extension"] = [e for e in patient["extension"] if e["url"] != extension_url("ethnic-category")]
+    patient["extension"].append(
+        {
+            "url": "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory",
+            "valueCodeableConcept": {
+                "coding": [
+                    {
+                        "system": UK_CORE_ETHNIC_CATEGORY,
+                        "code": "C",
+                        "display": "White - Any other White background",
+                    }
+                ]
+            },
+        }
+    )
+    result = from_fhir(bundle)
+    assert result.record.service_user.ethnic_category == "C"
+    assert result.unmapped == []
+    # A coding of another system (Wales's) has no place here: it stays unread and is reported.
+    patient["extension"][-1]["valueCodeableConcept"]["coding"][0]["system"] = (
+        "https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryWales"
+    )
+    result = from_fhir(bundle)
+    assert result.record.service_user.ethnic_category is None
+    where = f"Bundle.entry[{entry}].resource.extension[{len(patient['extension']) - 1}]"
+    assert [issue.expression for issue in result.unmapped] == [f"{where}.valueCodeableConcept"]
+
+
+def test_the_plan_s_narrative_says_who_the_client_is_and_what_the_plan_takes_account_of() -> None:
+    plan = resource(bundle_of("12-child-protection.json"), "CarePlan")
+    div = plan["text"]["div"]
+    section = div[div.index("<h3>About the client</h3>") : div.index("</ul>", div.index("About the client"))]
+    assert "<li>Pregnant (recorded 2026-10-05, expected delivery 2027-04-19)</li>" in section
+    assert "<li>Injecting: never (recorded 2026-02-16)</li>" in section
+    assert "children living with the client: all" in section
+    assert "<li>HIV: tested on 2026-10-05, negative (Antenatal screening)</li>" in section
+
+
+def test_a_record_holding_none_of_it_has_no_section_about_the_client() -> None:
+    data = orjson.loads((FIXTURES / "04-enhanced-cpa.json").read_bytes())
+    for field in ("sex_at_birth", "ethnic_category", "sexual_orientation", "religion", "first_language"):
+        data["service_user"].pop(field, None)
+    data["service_user"]["disabilities"] = []
+    for field in ("circumstances", "injecting"):
+        data["plan"].pop(field, None)
+    plan = resource(to_fhir(load_record(data)), "CarePlan")
+    assert "About the client" not in plan["text"]["div"]

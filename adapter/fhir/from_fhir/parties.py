@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from adapter.fhir.extensions import INTERPRETER_REQUIRED, PATIENT_EXTENSIONS
+from adapter.fhir.extensions import (
+    INTERPRETER_REQUIRED,
+    PATIENT_EXTENSIONS,
+    UK_CORE_ETHNIC_CATEGORY_EXTENSION,
+)
 from adapter.fhir.from_fhir.context import Import, period_day
 from adapter.fhir.from_fhir.extensions import ExtensionReader
 from adapter.fhir.from_fhir.node import Node
 from adapter.fhir.references import Target
-from adapter.model.circumstance_codes import LANGUAGE_SYSTEM
+from adapter.model.circumstance_codes import LANGUAGE_SYSTEM, EthnicCategory
 from adapter.model.codes import OrganisationKind, Role
 from adapter.model.identifiers import NHS_NUMBER_SYSTEM, ODS_SYSTEM, PNC_ID_SYSTEM, PRISON_NUMBER_SYSTEM
 from adapter.types import FhirJson
@@ -265,6 +269,18 @@ def local_id(node: Node, resource_type: str) -> str | None:
     return found if found is not None else resource_id if isinstance(resource_id, str) else None
 
 
+def uk_core_ethnic_category(imp: Import, node: Node, out: FhirJson) -> None:
+    """The ethnic category from UK Core's own extension, as another system may write it: its England
+    coding is ours (the same CodeSystem). Any other coding (Wales) has nowhere to go: it stays unread."""
+    found = node.extension(UK_CORE_ETHNIC_CATEGORY_EXTENSION)
+    concept = found.child("valueCodeableConcept") if found is not None else None
+    if found is None or concept is None:
+        return
+    concept.take("text")
+    code = imp.code(concept, EthnicCategory)
+    imp.put(out, "service_user", "ethnic_category", code, f"{concept.path}.coding")
+
+
 def first_language(imp: Import, node: Node, out: FhirJson) -> None:
     """The first language: the preferred Patient.communication (or the only one), in BCP 47. Another
     language, or another coding, has nowhere to go: it stays unread and is reported."""
@@ -326,6 +342,8 @@ def service_user(imp: Import, parties: Parties, target: Target) -> FhirJson:
         interpreter.value("valueBoolean") if interpreter is not None else None,
         interpreter.path if interpreter is not None else node.ext_path(INTERPRETER_REQUIRED),
     )
+    if "ethnic_category" not in out:
+        uk_core_ethnic_category(imp, node, out)
     first_language(imp, node, out)
     practices = node.children("generalPractitioner")
     if practices:
