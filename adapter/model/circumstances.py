@@ -31,8 +31,10 @@ from adapter.model.circumstance_codes import (
 )
 from adapter.model.codes import Modality
 
-LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-"""A BCP 47 language tag (``en``, ``pl``, ``pa-Guru``): the code of FHIR's all-languages ValueSet."""
+LanguageTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
+"""A BCP 47 language tag (``en``, ``pl``, ``en-GB``, ``pa-Guru``; case is not significant): a primary
+language subtag then subtags of one to eight letters or digits. The code of FHIR's all-languages
+ValueSet."""
 
 
 class SocialCircumstances(Model):

@@ -173,3 +173,17 @@ def test_a_language_must_be_a_bcp_47_tag_and_an_ethnic_category_a_data_dictionar
         "service_user.ethnic_category",
         "service_user.first_language",
     ]
+
+
+@pytest.mark.parametrize("tag", ["en", "pl", "EN", "en-GB", "pa-Guru", "zh-Hant-TW", "sgn-BE-FR"])
+def test_a_language_tag_as_bcp_47_writes_it(tag: str) -> None:
+    data = client("02-carat-release.json")
+    data["service_user"]["first_language"] = tag
+    assert load_record(data).service_user.first_language == tag
+
+
+@pytest.mark.parametrize("tag", ["Polish", "e", "en_GB", "en-", "en GB"])
+def test_a_language_that_is_not_a_tag_is_refused(tag: str) -> None:
+    data = client("02-carat-release.json")
+    data["service_user"]["first_language"] = tag
+    assert refused_at(data) == ["service_user.first_language"]
