@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "handover": ("handover", "Hand a care plan over to another service as a signed FHIR message."),
     "receive": ("receive", "Receive a handover: verify, import, store; print the acknowledgement."),
     "decide": ("decide", "Accept or decline a handover received; the decision goes back to the sender."),
+    "print": ("print_", "Print a care plan for the client to read and sign (PDF or HTML)."),
     "due": ("due", "What needs a person now: decisions, acknowledgements, given-up deliveries, reviews."),
     "keygen": ("keygen", "Make an Ed25519 key pair for an organisation (by ODS code)."),
     "send": ("send", "Queue a handover message in the outbox and deliver it to {URL}/$process-message."),
