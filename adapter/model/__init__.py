@@ -16,6 +16,16 @@ from pydantic import ValidationError
 
 from adapter.errors import InvalidRecord
 from adapter.model import codes
+from adapter.model.circumstances import (
+    BloodBorneViruses,
+    HepatitisB,
+    Injecting,
+    Pregnancy,
+    PreviousTreatment,
+    SocialCircumstances,
+    TreatmentHistory,
+    VirusTest,
+)
 from adapter.model.identifiers import is_valid_nhs_number, is_valid_pnc_id
 from adapter.model.record import (
     Action,
@@ -59,6 +69,7 @@ __all__ = [
     "Action",
     "Address",
     "Agreement",
+    "BloodBorneViruses",
     "CarePlan",
     "CareTeamMember",
     "ChildProtectionConcern",
@@ -74,20 +85,27 @@ __all__ = [
     "Engagement",
     "ExternalCoordination",
     "Goal",
+    "HepatitisB",
+    "Injecting",
     "Intervention",
     "Milestone",
     "Need",
     "Organisation",
     "OtherIdentifier",
     "PersonName",
+    "Pregnancy",
     "Prescribing",
+    "PreviousTreatment",
     "ProgressNote",
     "Review",
     "RiskAssessment",
     "ServiceUser",
+    "SocialCircumstances",
     "SubstanceUse",
     "TopOutcome",
     "TreatmentEpisode",
+    "TreatmentHistory",
+    "VirusTest",
     "codes",
     "dump_record",
     "is_valid_nhs_number",

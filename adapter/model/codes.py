@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from adapter.model.circumstance_codes import CIRCUMSTANCE_CODE_SYSTEMS, EXTERNAL_CODE_SYSTEMS
+
 CANONICAL_BASE = "https://fhir.careplan-adapter.org"
 CODE_SYSTEM_BASE = f"{CANONICAL_BASE}/CodeSystem/"
 NOT_STATED = "not-stated"
@@ -380,8 +382,11 @@ CODE_SYSTEMS: dict[type[StrEnum], str] = {
     DrugTestResult: "drug-test-result",
 }
 """Our own CodeSystems, by enum: the name after ``CODE_SYSTEM_BASE``."""
+CODE_SYSTEMS.update(CIRCUMSTANCE_CODE_SYSTEMS)  # the client's own record (circumstance_codes.py)
 
 
 def code_system_url(enum: type[StrEnum]) -> str:
-    """The canonical URL of the IG CodeSystem that holds ``enum``'s codes."""
-    return CODE_SYSTEM_BASE + CODE_SYSTEMS[enum]
+    """The canonical URL of the CodeSystem that holds ``enum``'s codes: ours (the IG's), or another
+    publisher's (``EXTERNAL_CODE_SYSTEMS``: UK Core's ethnic category)."""
+    external = EXTERNAL_CODE_SYSTEMS.get(enum)
+    return external if external is not None else CODE_SYSTEM_BASE + CODE_SYSTEMS[enum]

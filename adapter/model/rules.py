@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from pydantic_core import PydanticCustomError
 
+from adapter.model.circumstance_rules import CIRCUMSTANCE_RULES
 from adapter.model.codes import DOMAIN_OF_AREA, NOT_STATED, Domain, DomainArea
 
 if TYPE_CHECKING:
@@ -288,6 +289,7 @@ RULES: tuple[Callable[[ClientRecord], Iterator[Problem]], ...] = (
     _top_outcomes,
     _references,
     _not_stated_only_for_review,
+    *CIRCUMSTANCE_RULES,
 )
 
 
