@@ -78,6 +78,9 @@ class Group:
     required: bool = False
     entries: tuple[Entry, ...] = ()
     where: str = ""
+    when: str = ""
+    """A repeated group over rows shared with another group: only the source nodes that hold a value
+    at ``when`` are this group's (a CSV record type that carries two kinds of row)."""
 
 
 Entry = Field | Fixed | Group
@@ -121,7 +124,18 @@ def _steps(raw: Any, where: str, codemaps: Mapping[str, CodeMap]) -> tuple[Step,
 def _entry(raw: Any, where: str, codemaps: Mapping[str, CodeMap]) -> Entry:
     if not isinstance(raw, dict):
         raise MappingTableError.at(where, "an entry is a mapping (a field, a fixed value or a group)")
-    known = {"group", "source", "canonical", "repeat", "required", "map", "transforms", "default", "value"}
+    known = {
+        "group",
+        "source",
+        "canonical",
+        "repeat",
+        "required",
+        "map",
+        "transforms",
+        "default",
+        "value",
+        "when",
+    }
     unknown = set(raw) - known
     if unknown:
         raise MappingTableError.at(where, f"unknown keys {sorted(unknown)}; known: {sorted(known)}")
@@ -134,6 +148,7 @@ def _entry(raw: Any, where: str, codemaps: Mapping[str, CodeMap]) -> Entry:
             required=bool(raw.get("required", False)),
             entries=tuple(_entry(e, f"{where}.map[{i}]", codemaps) for i, e in enumerate(entries)),
             where=where,
+            when=str(raw.get("when", "")),
         )
     if "source" not in raw:
         if "value" not in raw:

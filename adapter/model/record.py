@@ -12,8 +12,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 
+from adapter.model.base import LocalId, Model, Text
 from adapter.model.codes import (
     ActivityStatus,
     ClosureKind,
@@ -44,19 +45,16 @@ from adapter.model.codes import (
     Substance,
     Tier,
 )
+from adapter.model.contacts import KeyworkerContact
 from adapter.model.identifiers import NhsNumber, OdsCode, PncId, PrisonNumber
+from adapter.model.mental_health import MentalHealthAct, MentalHealthDiagnosis, PsychiatricMedication
+from adapter.model.offender import OffenderManagement
+from adapter.model.system_codes import DirForm
 
-Text = Annotated[str, StringConstraints(min_length=1)]
-LocalId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9\-.]{1,64}$")]
-"""A record-local id (FHIR id syntax), used to link goals, actions, members and consents."""
 DaysInLast28 = Annotated[int, Field(ge=0, le=28)]
 """Days out of the last 28 (the Treatment Outcomes Profile's and the DIR's look-back)."""
 TopScore = Annotated[int, Field(ge=0, le=20)]
 """A TOP self-rating from 0 (poor) to 20 (good)."""
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
 
 class PersonName(Model):
@@ -143,6 +141,9 @@ class CriminalJusticeReferral(Model):
     )
     drug_test: DrugTestResult
     required_assessment: bool = Field(description="A positive test made an assessment a requirement")
+    dir_form: DirForm | None = Field(
+        default=None, description="The form of the DIR suite the referral was recorded on (seed 000, 5.3.6)"
+    )
 
 
 class TreatmentEpisode(Model):
@@ -449,6 +450,11 @@ class CarePlan(Model):
     engagement: list[Engagement] = Field(default_factory=list)
     closure: Closure | None = None
     notes: list[Text] = Field(default_factory=list)
+    contacts: list[KeyworkerContact] = Field(default_factory=list)
+    offender_management: OffenderManagement | None = None
+    diagnoses: list[MentalHealthDiagnosis] = Field(default_factory=list)
+    psychiatric_medication: list[PsychiatricMedication] = Field(default_factory=list)
+    mental_health_act: MentalHealthAct | None = None
     import_review: ImportReview | None = None
 
 
