@@ -13,7 +13,9 @@ follows the schema's sequences). An entry is either
   does not record (every DIR care plan is an initial one);
 * a **group**: ``group`` (the source path of a child node: an element path in XML, a record type in
   CSV, ``.`` for the same node), ``canonical`` (the object or list it fills), ``repeat`` (a list:
-  one item per source node), ``required``, and its own ``map``.
+  one item per source node), ``required``, ``when`` (a source path: only the nodes holding a value
+  there are this group's, so two repeated groups can share one CSV record type, each its own rows;
+  their fields' ``required`` then binds those rows only, not the header), and its own ``map``.
 """
 
 from __future__ import annotations

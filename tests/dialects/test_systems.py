@@ -261,7 +261,10 @@ def test_a_dir_without_a_setting_is_an_arrest_referral_from_police_custody() -> 
     assert b"<Setting>" not in data
     referral = read("cjit-dir", data).record.episode.criminal_justice_referral  # type: ignore[union-attr]
     assert referral is not None
-    assert (referral.setting, referral.dir_form) == (ReferralSetting.POLICE_CUSTODY, None)
+    assert (referral.setting, referral.dir_form) == (
+        ReferralSetting.POLICE_CUSTODY,
+        DirForm.REQUIRED_ASSESSMENT,
+    )
 
 
 def test_the_dir_holds_psychiatric_medication_but_no_diagnoses_or_mental_health_act_status() -> None:

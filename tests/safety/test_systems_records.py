@@ -21,7 +21,7 @@ def _carat(client_file: str, old: str, new: str) -> bytes:
 
 
 def test_h52_very_high_risk_of_serious_harm_stays_very_high_through_carat_dir_and_fhir() -> None:
-    data = _carat(CPA_CLIENT, ",M,20/07/2026,", ",VH,20/07/2026,")
+    data = _carat(CPA_CLIENT, ",H,20/07/2026,", ",VH,20/07/2026,")
     conversion = read("carat", data)
     assert conversion.issues.issues == ()  # no fallback, no approximation
     management = conversion.record.plan.offender_management
