@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from adapter.dialects import InvalidSystemRecord, read, write
+from adapter.errors import InvalidFhir
 from adapter.fhir import from_fhir, to_fhir
 from adapter.model.system_codes import ContactAttendance, RoshLevel
 from safety.safety_cases import record
@@ -52,3 +53,25 @@ def test_h53_a_missed_contact_is_read_as_missed_and_an_unknown_attendance_code_r
         read("carat", data)
     [issue] = caught.value.outcome.issues
     assert issue.expression is not None and issue.expression.endswith(".attended")
+
+
+def test_h50_psychiatric_medication_survives_every_system_that_prescribes() -> None:
+    client = record(CPA_CLIENT)
+    # From the CMHT's CPA plan, through the CJIT's DIR and FHIR, to the GP's system: nothing dropped.
+    from_cmht = read("cmht-cpa", write("cmht-cpa", client).data).record
+    from_dir = read("cjit-dir", write("cjit-dir", from_cmht).data).record
+    from_fhir_bundle = from_fhir(to_fhir(from_dir)).record
+    from_gp = read("gp-shared-care", write("gp-shared-care", from_fhir_bundle).data).record
+    for step in (from_cmht, from_dir, from_fhir_bundle, from_gp):
+        assert step.plan.psychiatric_medication == client.plan.psychiatric_medication
+
+
+def test_h50_a_medication_statement_not_active_is_refused_not_read_as_taken() -> None:
+    bundle = to_fhir(record(CPA_CLIENT))
+    [index] = [
+        i for i, e in enumerate(bundle["entry"]) if e["resource"]["resourceType"] == "MedicationStatement"
+    ][:1]
+    bundle["entry"][index]["resource"]["status"] = "stopped"
+    with pytest.raises(InvalidFhir) as caught:
+        from_fhir(bundle)
+    assert f"Bundle.entry[{index}].resource.status" in [i.expression for i in caught.value.outcome.issues]
