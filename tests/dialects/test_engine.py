@@ -283,23 +283,23 @@ def test_two_groups_share_one_kind_of_node_each_taking_those_it_is_when(tmp_path
     (folder / "codemaps").mkdir(parents=True)
     (folder / "system.yaml").write_text(SYSTEM)
     (folder / "codemaps" / "sex.yaml").write_text(SEX)
-    table = organisations_as_objects(TABLE).replace(
-        "      - group: Goal\n        canonical: goals\n        repeat: true\n        map:\n",
-        "      - group: Goal\n        canonical: goals\n        repeat: true\n        when: Text\n        map:\n",
-    )
-    table = table.replace(
-        "      - group: Risk\n",
-        "      - group: Goal\n        canonical: needs\n        repeat: true\n        when: Need\n        map:\n"
+    goals = "      - group: Goal\n        canonical: goals\n        repeat: true\n"
+    table = organisations_as_objects(TABLE).replace(goals, goals + "        when: Text\n")
+    # Written back, the plan's start needs a node of its own (the small table reads it from Created).
+    table = table.replace("{source: Created, canonical: start", "{source: Started, canonical: start")
+    needs = (
+        "      - group: Goal\n        canonical: needs\n        repeat: true\n        when: Need\n"
+        "        map:\n"
         "          - {source: '@id', canonical: id, required: true}\n"
         "          - {source: Need, canonical: description, required: true}\n"
         "          - {source: Domain, canonical: domain, required: true}\n"
-        "      - group: Risk\n",
     )
+    table = table.replace("      - group: Risk\n", needs + "      - group: Risk\n")
     (folder / "mapping.yaml").write_text(table)
     document = DOCUMENT.replace(
         '<Goal id="g2" colour="blue">',
         '<Goal id="n1"><Need>No address</Need><Domain>social-functioning</Domain></Goal><Goal id="g2">',
-    )
+    ).replace("<Created>10/01/2026</Created>", "<Created>10/01/2026</Created><Started>10/01/2026</Started>")
     conversion = read("mini", document.encode(), mappings=tmp_path)
     assert conversion.unmapped == ("/Record/Person/ShoeSize",)
     plan = conversion.record.plan
