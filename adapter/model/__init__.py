@@ -16,7 +16,10 @@ from pydantic import ValidationError
 
 from adapter.errors import InvalidRecord
 from adapter.model import codes
+from adapter.model.contacts import KeyworkerContact
 from adapter.model.identifiers import is_valid_nhs_number, is_valid_pnc_id
+from adapter.model.mental_health import MentalHealthAct, MentalHealthDiagnosis, PsychiatricMedication
+from adapter.model.offender import OffenderManagement
 from adapter.model.record import (
     Action,
     Address,
@@ -75,13 +78,18 @@ __all__ = [
     "ExternalCoordination",
     "Goal",
     "Intervention",
+    "KeyworkerContact",
+    "MentalHealthAct",
+    "MentalHealthDiagnosis",
     "Milestone",
     "Need",
+    "OffenderManagement",
     "Organisation",
     "OtherIdentifier",
     "PersonName",
     "Prescribing",
     "ProgressNote",
+    "PsychiatricMedication",
     "Review",
     "RiskAssessment",
     "ServiceUser",
