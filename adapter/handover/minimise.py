@@ -69,6 +69,8 @@ def minimise(record: ClientRecord, rule: Minimisation, consent: ConsentToShare) 
             plan[name] = value
     for name in rule.flagged & set(plan):
         plan[name] = _flag(name, plan[name])
+    for name, parts in rule.without:
+        plan[name] = [{k: v for k, v in item.items() if k not in parts} for item in plan.get(name, [])]
     _drop_dangling_links(plan)
     data["plan"] = plan
     if "episode" in data:

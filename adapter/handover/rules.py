@@ -42,6 +42,9 @@ class Minimisation:
     """The optional treatment-episode elements that travel."""
     reads: frozenset[ConsentPurpose] = frozenset()
     """The consent purposes under which an organisation of this kind may read a plan."""
+    without: tuple[tuple[str, frozenset[str]], ...] = ()
+    """Parts left out of each item of a list element that travels (``interventions: [prescribing]``:
+    that the client is in treatment, not the dose)."""
 
     def selector(self, element: str) -> str | None:
         return dict(self.only).get(element)
@@ -61,6 +64,16 @@ def _check_selector(kind: str, element: str, selector: str) -> None:
     if len(words) == 2 and words[0] == "domain" and words[1] in set(Domain):
         return
     raise ValueError(f"minimisation.yaml {kind}: unknown filter {selector!r} on {element}")
+
+
+def _check_without(kind: str, element: str, parts: frozenset[str]) -> None:
+    if element not in FILTERABLE:
+        raise ValueError(f"minimisation.yaml {kind}: 'without' on {element}, which is not a list of items")
+    item = CarePlan.model_fields[element].annotation
+    fields = getattr(getattr(item, "__args__", (None,))[0], "model_fields", {})
+    optional = {name for name, field in fields.items() if not field.is_required()}
+    if unknown := parts - optional:
+        raise ValueError(f"minimisation.yaml {kind}: {sorted(unknown)} are not optional parts of {element}")
 
 
 @cache
@@ -85,8 +98,12 @@ def minimisation_table() -> dict[OrganisationKind, Minimisation]:
         if unknown := episode_kept - episode_optional:
             raise ValueError(f"minimisation.yaml {kind}: {sorted(unknown)} are not optional episode elements")
         reads = frozenset(ConsentPurpose(p) for p in entry.get("reads") or [])
+        parts_left_out = (entry.get("without") or {}).items()
+        without = tuple(sorted((name, frozenset(parts)) for name, parts in parts_left_out))
+        for element, parts in without:
+            _check_without(kind, element, parts)
         table[OrganisationKind(kind)] = Minimisation(
-            OrganisationKind(kind), entry["why"], kept, only, flagged, episode_kept, reads
+            OrganisationKind(kind), entry["why"], kept, only, flagged, episode_kept, reads, without
         )
     return table
 

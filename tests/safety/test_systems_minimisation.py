@@ -15,7 +15,10 @@ from adapter.wire import write_json
 from safety.safety_cases import record
 
 CPA_CLIENT = "15-cpa-psychiatric-medication.json"
-PRESCRIBING_OR_KEYWORKING = sorted(set(minimisation_table()) - {OrganisationKind.PROBATION})
+PRESCRIBING_OR_KEYWORKING = sorted(
+    set(minimisation_table()) - {OrganisationKind.PROBATION, OrganisationKind.CHILDRENS_SOCIAL_CARE}
+)
+"""Probation and children's social care neither prescribe nor keywork (their rows say what they get)."""
 WHOLE_PLAN = {
     OrganisationKind.CARAT_TEAM,
     OrganisationKind.PRISON_HEALTHCARE,
