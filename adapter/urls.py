@@ -50,6 +50,7 @@ PROFILES: Final[dict[str, str]] = {
     "EpisodeOfCare": "TreatmentEpisodeOfCare",
     "Consent": "ConsentToShare",
     "Provenance": "CarePlanProvenance",
+    "MedicationStatement": "PsychiatricMedicationStatement",
 }
 """Our profile (StructureDefinition name) for each resource type the mapping writes."""
 
@@ -66,6 +67,9 @@ CARE_PLAN_ID_SYSTEM: Final = LOCAL_ID_SYSTEMS["CarePlan"]
 CONSENT_ID_SYSTEM: Final = LOCAL_ID_SYSTEMS["Consent"]
 MEMBER_ID_SYSTEM: Final = LOCAL_ID_SYSTEMS["PractitionerRole"]
 
+
+MENTAL_HEALTH_DIAGNOSIS_PROFILE = "MentalHealthDiagnosis"
+"""The profile of a Condition that is a CPA client's mental health diagnosis (not an assessed need)."""
 
 CONSENT_REFUSAL_PROFILE = "ConsentRefusal"
 """The profile of a Consent whose provision is a refusal (deny): ConsentToShare fixes permit."""

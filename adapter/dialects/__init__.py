@@ -2,8 +2,10 @@
 
     >>> export = Path("fixtures/systems/carat/exports/02-release-with-sessions.csv").read_bytes()
     >>> conversion = read("carat", export)
-    >>> conversion.unmapped[:2]
-    ('SESSION@40.duration_minutes', 'SESSION@40.session_type')
+    >>> conversion.unmapped
+    ()
+    >>> [(c.kind.value, c.duration_minutes) for c in conversion.record.plan.contacts]
+    [('care-plan-review', 50)]
     >>> write("cjit-dir", conversion.record).losses
     ()
 

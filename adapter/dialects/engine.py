@@ -107,6 +107,8 @@ def _read_field(spec: Field, node: SourceNode, target: JsonObject, prefix: str, 
 
 def _read_group(group: Group, node: SourceNode, target: JsonObject, prefix: str, state: _Reading) -> None:
     nodes = [node] if group.source == "." else list(node.children(group.source))
+    if group.when:
+        nodes = [child for child in nodes if child.values(group.when)]
     canonical_at = paths.join(prefix, group.canonical)
     if group.repeat:
         items: list[JsonObject] = []

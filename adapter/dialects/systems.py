@@ -106,7 +106,8 @@ def _record_types(options: dict[str, Any], table: Table, where: str) -> tuple[Re
                 raise MappingTableError.at(entry.where, "a CSV cell holds one value: use a split transform")
             if isinstance(entry, Field) and entry.source not in columns[kind]:
                 columns[kind].append(entry.source)
-                if entry.required:
+                if entry.required and not group.when:
+                    # A group of some rows only (``when``) cannot require a column of every row.
                     required[kind].add(entry.source)
     types: list[RecordType] = []
     for raw in declared:

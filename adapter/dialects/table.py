@@ -13,7 +13,9 @@ follows the schema's sequences). An entry is either
   does not record (every DIR care plan is an initial one);
 * a **group**: ``group`` (the source path of a child node: an element path in XML, a record type in
   CSV, ``.`` for the same node), ``canonical`` (the object or list it fills), ``repeat`` (a list:
-  one item per source node), ``required``, and its own ``map``.
+  one item per source node), ``required``, ``when`` (a source path: only the nodes holding a value
+  there are this group's, so two repeated groups can share one CSV record type, each its own rows;
+  their fields' ``required`` then binds those rows only, not the header), and its own ``map``.
 """
 
 from __future__ import annotations
@@ -78,6 +80,9 @@ class Group:
     required: bool = False
     entries: tuple[Entry, ...] = ()
     where: str = ""
+    when: str = ""
+    """A repeated group over rows shared with another group: only the source nodes that hold a value
+    at ``when`` are this group's (a CSV record type that carries two kinds of row)."""
 
 
 Entry = Field | Fixed | Group
@@ -121,7 +126,18 @@ def _steps(raw: Any, where: str, codemaps: Mapping[str, CodeMap]) -> tuple[Step,
 def _entry(raw: Any, where: str, codemaps: Mapping[str, CodeMap]) -> Entry:
     if not isinstance(raw, dict):
         raise MappingTableError.at(where, "an entry is a mapping (a field, a fixed value or a group)")
-    known = {"group", "source", "canonical", "repeat", "required", "map", "transforms", "default", "value"}
+    known = {
+        "group",
+        "source",
+        "canonical",
+        "repeat",
+        "required",
+        "map",
+        "transforms",
+        "default",
+        "value",
+        "when",
+    }
     unknown = set(raw) - known
     if unknown:
         raise MappingTableError.at(where, f"unknown keys {sorted(unknown)}; known: {sorted(known)}")
@@ -134,6 +150,7 @@ def _entry(raw: Any, where: str, codemaps: Mapping[str, CodeMap]) -> Entry:
             required=bool(raw.get("required", False)),
             entries=tuple(_entry(e, f"{where}.map[{i}]", codemaps) for i, e in enumerate(entries)),
             where=where,
+            when=str(raw.get("when", "")),
         )
     if "source" not in raw:
         if "value" not in raw:

@@ -42,6 +42,14 @@ from adapter.model.codes import (
     Substance,
     Tier,
 )
+from adapter.model.system_codes import (
+    ContactAttendance,
+    ContactKind,
+    DirForm,
+    MentalHealthActStatus,
+    RoshLevel,
+    SentenceRequirement,
+)
 
 Kind = Literal["date", "datetime", "string", "boolean", "integer", "code", "member", "organisation", "period"]
 
@@ -320,6 +328,41 @@ PLAN_EXTENSIONS: Final[tuple[Part | Complex, ...]] = (
         ),
     ),
     Complex(
+        "keyworker-contact",
+        "contacts",
+        (
+            Part("date", "date", "date"),
+            Part("time", "time", "datetime"),
+            Part("worker", "worker", "member"),
+            Part("kind", "kind", "code", ContactKind),
+            Part("attendance", "attendance", "code", ContactAttendance),
+            Part("durationMinutes", "duration_minutes", "integer"),
+            Part("note", "note", "string"),
+        ),
+        repeats=True,
+    ),
+    Complex(
+        "offender-management",
+        "offender_management",
+        (
+            Part("offenderManager", "offender_manager", "member"),
+            Part("licenceEnd", "licence_end", "date"),
+            Part("requirement", "requirements", "code", SentenceRequirement, repeats=True),
+            Part("riskOfSeriousHarm", "risk_of_serious_harm", "code", RoshLevel),
+            Part("riskAssessed", "risk_assessed_on", "date"),
+            Part("riskSummary", "risk_summary", "string"),
+        ),
+    ),
+    Complex(
+        "mental-health-act",
+        "mental_health_act",
+        (
+            Part("status", "status", "code", MentalHealthActStatus),
+            Part("since", "since", "date"),
+            Part("section117Aftercare", "section_117_aftercare", "boolean"),
+        ),
+    ),
+    Complex(
         "imported-for-review",
         "import_review",
         (
@@ -352,6 +395,7 @@ EPISODE_EXTENSIONS: Final[tuple[Part | Complex, ...]] = (
             Part("triggerOffence", "trigger_offence", "string"),
             Part("drugTest", "drug_test", "code", DrugTestResult),
             Part("requiredAssessment", "required_assessment", "boolean"),
+            Part("dirForm", "dir_form", "code", DirForm),
         ),
     ),
     Part("referral-received", "referral_received", "date"),

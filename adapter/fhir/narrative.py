@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape as _html_escape
 
+from adapter.fhir.narrative_systems import contacts, mental_health, offender_management
 from adapter.model.codes import Domain
 from adapter.model.record import (
     CareTeamMember,
@@ -86,7 +87,10 @@ class _Plan:
             self.interventions(),
             self.risk(),
             self.coordination(),
+            mental_health(self.record, self.who, escape),
+            offender_management(self.record, self.who, escape),
             self.reviews(),
+            contacts(self.record, self.who, escape),
         ]
         body = "".join(s for s in sections if s)
         return f'<div xmlns="{XHTML_NAMESPACE}">{body}</div>'

@@ -26,7 +26,10 @@ from adapter.model.circumstances import (
     TreatmentHistory,
     VirusTest,
 )
+from adapter.model.contacts import KeyworkerContact
 from adapter.model.identifiers import is_valid_nhs_number, is_valid_pnc_id
+from adapter.model.mental_health import MentalHealthAct, MentalHealthDiagnosis, PsychiatricMedication
+from adapter.model.offender import OffenderManagement
 from adapter.model.record import (
     Action,
     Address,
@@ -88,8 +91,12 @@ __all__ = [
     "HepatitisB",
     "Injecting",
     "Intervention",
+    "KeyworkerContact",
+    "MentalHealthAct",
+    "MentalHealthDiagnosis",
     "Milestone",
     "Need",
+    "OffenderManagement",
     "Organisation",
     "OtherIdentifier",
     "PersonName",
@@ -97,6 +104,7 @@ __all__ = [
     "Prescribing",
     "PreviousTreatment",
     "ProgressNote",
+    "PsychiatricMedication",
     "Review",
     "RiskAssessment",
     "ServiceUser",

@@ -1,6 +1,7 @@
 """What every canonical model class shares: frozen, unknown fields forbidden; the text and id types.
 
-Kept apart from :mod:`adapter.model.record` so that topical modules (:mod:`adapter.model.circumstances`)
+Kept apart from :mod:`adapter.model.record` so that topical modules (:mod:`adapter.model.circumstances`,
+:mod:`adapter.model.contacts`, :mod:`adapter.model.offender`, :mod:`adapter.model.mental_health`)
 can define classes the record holds without importing the record.
 """
 

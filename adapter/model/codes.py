@@ -13,6 +13,14 @@ from __future__ import annotations
 from enum import StrEnum
 
 from adapter.model.circumstance_codes import CIRCUMSTANCE_CODE_SYSTEMS, EXTERNAL_CODE_SYSTEMS
+from adapter.model.system_codes import (
+    ContactAttendance,
+    ContactKind,
+    DirForm,
+    MentalHealthActStatus,
+    RoshLevel,
+    SentenceRequirement,
+)
 
 CANONICAL_BASE = "https://fhir.careplan-adapter.org"
 CODE_SYSTEM_BASE = f"{CANONICAL_BASE}/CodeSystem/"
@@ -380,6 +388,12 @@ CODE_SYSTEMS: dict[type[StrEnum], str] = {
     RouteOfUse: "route-of-use",
     ReferralSetting: "referral-setting",
     DrugTestResult: "drug-test-result",
+    ContactKind: "contact-kind",
+    ContactAttendance: "contact-attendance",
+    RoshLevel: "risk-of-serious-harm",
+    SentenceRequirement: "sentence-requirement",
+    MentalHealthActStatus: "mental-health-act-status",
+    DirForm: "dir-form",
 }
 """Our own CodeSystems, by enum: the name after ``CODE_SYSTEM_BASE``."""
 CODE_SYSTEMS.update(CIRCUMSTANCE_CODE_SYSTEMS)  # the client's own record (circumstance_codes.py)

@@ -60,7 +60,11 @@ from adapter.model.codes import (
     Substance,
     Tier,
 )
+from adapter.model.contacts import KeyworkerContact
 from adapter.model.identifiers import NhsNumber, OdsCode, PncId, PrisonNumber
+from adapter.model.mental_health import MentalHealthAct, MentalHealthDiagnosis, PsychiatricMedication
+from adapter.model.offender import OffenderManagement
+from adapter.model.system_codes import DirForm
 
 TopScore = Annotated[int, Field(ge=0, le=20)]
 """A TOP self-rating from 0 (poor) to 20 (good)."""
@@ -157,6 +161,9 @@ class CriminalJusticeReferral(Model):
     )
     drug_test: DrugTestResult
     required_assessment: bool = Field(description="A positive test made an assessment a requirement")
+    dir_form: DirForm | None = Field(
+        default=None, description="The form of the DIR suite the referral was recorded on (seed 000, 5.3.6)"
+    )
 
 
 class TreatmentEpisode(Model):
@@ -473,6 +480,11 @@ class CarePlan(Model):
     engagement: list[Engagement] = Field(default_factory=list)
     closure: Closure | None = None
     notes: list[Text] = Field(default_factory=list)
+    contacts: list[KeyworkerContact] = Field(default_factory=list)
+    offender_management: OffenderManagement | None = None
+    diagnoses: list[MentalHealthDiagnosis] = Field(default_factory=list)
+    psychiatric_medication: list[PsychiatricMedication] = Field(default_factory=list)
+    mental_health_act: MentalHealthAct | None = None
     import_review: ImportReview | None = None
 
 

@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from adapter.model.circumstance_rules import CIRCUMSTANCE_RULES
 from adapter.model.codes import DOMAIN_OF_AREA, NOT_STATED, Domain, DomainArea
+from adapter.model.system_rules import system_problems
 
 if TYPE_CHECKING:
     from adapter.model.record import ClientRecord
@@ -290,6 +291,7 @@ RULES: tuple[Callable[[ClientRecord], Iterator[Problem]], ...] = (
     _references,
     _not_stated_only_for_review,
     *CIRCUMSTANCE_RULES,
+    system_problems,
 )
 
 

@@ -213,8 +213,10 @@ def test_duplicate_client_records_are_named() -> None:
 
 def test_a_row_for_an_unknown_client_or_record_type_is_named() -> None:
     data = _carat({"GOAL,A4821KD,goal-stop": "GOAL,A9999ZZ,goal-stop", "SESSION,A4821KD": "VISIT,A4821KD"})
+    sessions = [n for n, line in enumerate(CARAT_GOLDEN.splitlines(), 1) if line.startswith("SESSION,")]
+    assert len(sessions) == 2  # the review's row and the contact's
     assert _expressions("carat", data) == [
-        f"VISIT@{line_of('SESSION,A4821KD')}",
+        *(f"VISIT@{n}" for n in sessions),
         f"GOAL@{line_of('GOAL,A4821KD,goal-stop')}.prison_number",
     ]
 

@@ -272,3 +272,38 @@ def test_post_process_steps_run_before_validation(mappings: Path) -> None:
     (mappings / "tidied" / "mapping.yaml").write_text("post: [tidy]\n" + table)
     with pytest.raises(MappingTableError, match="unknown post-process step 'tidy'"):
         load_system("tidied", mappings)
+
+
+def test_two_groups_share_one_kind_of_node_each_taking_those_it_is_when(tmp_path: Path) -> None:
+    """``when``: a group takes only the nodes that hold a value at its path, so one kind of source
+    node can carry two kinds of item (here a Goal element holding a Need is a need); each is written
+    back as a node of its own. (CARAT's SESSION rows, tests/dialects/test_systems.py, are read as both
+    when they fill both.)"""
+    folder = tmp_path / "mini"
+    (folder / "codemaps").mkdir(parents=True)
+    (folder / "system.yaml").write_text(SYSTEM)
+    (folder / "codemaps" / "sex.yaml").write_text(SEX)
+    goals = "      - group: Goal\n        canonical: goals\n        repeat: true\n"
+    table = organisations_as_objects(TABLE).replace(goals, goals + "        when: Text\n")
+    # Written back, the plan's start needs a node of its own (the small table reads it from Created).
+    table = table.replace("{source: Created, canonical: start", "{source: Started, canonical: start")
+    needs = (
+        "      - group: Goal\n        canonical: needs\n        repeat: true\n        when: Need\n"
+        "        map:\n"
+        "          - {source: '@id', canonical: id, required: true}\n"
+        "          - {source: Need, canonical: description, required: true}\n"
+        "          - {source: Domain, canonical: domain, required: true}\n"
+    )
+    table = table.replace("      - group: Risk\n", needs + "      - group: Risk\n")
+    (folder / "mapping.yaml").write_text(table)
+    document = DOCUMENT.replace(
+        '<Goal id="g2" colour="blue">',
+        '<Goal id="n1"><Need>No address</Need><Domain>social-functioning</Domain></Goal><Goal id="g2">',
+    ).replace("<Created>10/01/2026</Created>", "<Created>10/01/2026</Created><Started>10/01/2026</Started>")
+    conversion = read("mini", document.encode(), mappings=tmp_path)
+    assert conversion.unmapped == ("/Record/Person/ShoeSize",)
+    plan = conversion.record.plan
+    assert [goal.id for goal in plan.goals] == ["g1", "g2"]
+    assert [(need.id, need.description) for need in plan.needs] == [("n1", "No address")]
+    written = write("mini", conversion.record, mappings=tmp_path)
+    assert read("mini", written.data, mappings=tmp_path).record.plan == plan

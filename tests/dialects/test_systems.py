@@ -11,6 +11,7 @@ import pytest
 from adapter.dialects import InvalidSystemRecord, read, read_all, systems, write
 from adapter.model import load_record
 from adapter.model.codes import ReferralSetting, Role
+from adapter.model.system_codes import ContactKind, DirForm, MentalHealthActStatus
 from dialects.helpers import SYSTEMS_FIXTURES, client, differences, is_own_record_path, own_record_paths
 
 SYSTEM_NAMES = [info.name for info in systems()]
@@ -46,17 +47,12 @@ def test_dir_export_maps_arrest_referral_and_drug_use_and_reports_the_custody_su
     assert sorted(differences(original, conversion.record, set())) == sorted(own_record_paths(original))
 
 
-def test_carat_export_maps_release_details_and_reports_session_length_and_licence_end() -> None:
+def test_carat_export_reads_whole_sessions_as_contacts_and_reviews_and_the_licence_end() -> None:
     data = (SYSTEMS_FIXTURES / "carat" / "exports" / "02-release-with-sessions.csv").read_bytes()
     conversion = read("carat", data)
-    lines = data.decode().splitlines()
-    session = next(n for n, line in enumerate(lines, 1) if line.startswith("SESSION,"))
-    release = next(n for n, line in enumerate(lines, 1) if line.startswith("RELEASE,"))
-    assert conversion.unmapped == (
-        f"SESSION@{session}.duration_minutes",
-        f"SESSION@{session}.session_type",
-        f"RELEASE@{release}.licence_end",
-    )
+    # Nothing left over: the session's length and type are the contact log's, the licence end the
+    # offender management's.
+    assert conversion.unmapped == ()
     custody = conversion.record.plan.custody
     assert custody is not None
     assert (custody.prison, str(custody.release_date), custody.release_area) == (
@@ -64,9 +60,38 @@ def test_carat_export_maps_release_details_and_reports_session_length_and_licenc
         "2026-12-09",
         "Northtown City Council",
     )
+    # The one SESSION row fills both a review's columns and a contact's: it is read as both.
+    [contact] = conversion.record.plan.contacts
+    found = (str(contact.date), contact.worker, contact.kind, contact.duration_minutes, contact.attendance)
+    assert found == (
+        "2026-09-04",
+        "carat-owen-price",
+        ContactKind.CARE_PLAN_REVIEW,
+        50,
+        None,
+    )
+    [review] = conversion.record.plan.reviews
+    assert (str(review.date), review.top_completed, review.reviewer) == (
+        "2026-09-04",
+        True,
+        "carat-owen-price",
+    )
+    management = conversion.record.plan.offender_management
+    assert management is not None and str(management.licence_end) == "2027-06-08"
     original = client("02-carat-release")
     lost = set(write("carat", original).lost_paths)
     assert differences(original, conversion.record, lost) == []
+
+
+def test_carat_writes_a_contact_and_a_review_as_rows_of_their_own_and_reads_them_back() -> None:
+    original = client("15-cpa-psychiatric-medication")
+    written = write("carat", original)
+    rows = [line for line in written.data.decode().splitlines() if line.startswith("SESSION,")]
+    assert len(rows) == len(original.plan.reviews) + len(original.plan.contacts)
+    back = read("carat", written.data).record
+    assert back.plan.contacts == original.plan.contacts
+    assert back.plan.reviews == original.plan.reviews
+    assert back.plan.offender_management == original.plan.offender_management
 
 
 def test_carat_to_dir_and_back_keeps_every_field_both_carry() -> None:
@@ -150,18 +175,40 @@ def _merge_exports(*exports: str) -> str:
     )
 
 
-def test_cpa_export_reports_mental_health_sections_as_unmapped() -> None:
+def test_cpa_export_reads_its_mental_health_section_whole() -> None:
     data = (SYSTEMS_FIXTURES / "cmht-cpa" / "exports" / "04-cpa-with-mental-health.xml").read_bytes()
     conversion = read("cmht-cpa", data)
-    assert conversion.unmapped == (
-        "/CPACarePlan/CPA/Section117Aftercare",
-        "/CPACarePlan/MentalHealth/Diagnosis[1]",
-        "/CPACarePlan/MentalHealth/Diagnosis[2]",
-        "/CPACarePlan/MentalHealth/MentalHealthActStatus",
-        "/CPACarePlan/MentalHealth/Medication",
+    assert conversion.unmapped == ()
+    plan = conversion.record.plan
+    assert plan.external_coordination is not None
+    assert plan.external_coordination.cpa_level == "enhanced"
+    assert [d.description for d in plan.diagnoses] == [
+        "Recurrent depressive disorder",
+        "Post-traumatic stress disorder",
+    ]
+    # This export writes the medicine and its dose in one text: read as the medicine, dose not stated.
+    assert [(m.medicine, m.dose, m.prescriber) for m in plan.psychiatric_medication] == [
+        ("Sertraline 100 mg daily", None, None)
+    ]
+    assert plan.mental_health_act is not None
+    assert (plan.mental_health_act.status, plan.mental_health_act.section_117_aftercare) == (
+        MentalHealthActStatus.INFORMAL,
+        True,
     )
-    assert conversion.record.plan.external_coordination is not None
-    assert conversion.record.plan.external_coordination.cpa_level == "enhanced"
+
+
+def test_the_cpa_plan_carries_the_mental_health_section_both_ways_and_reports_what_it_cannot() -> None:
+    original = client("15-cpa-psychiatric-medication")
+    written = write("cmht-cpa", original)
+    back = read("cmht-cpa", written.data).record
+    assert back.plan.diagnoses == original.plan.diagnoses
+    assert back.plan.psychiatric_medication == original.plan.psychiatric_medication
+    assert back.plan.mental_health_act == original.plan.mental_health_act
+    assert back.plan.contacts == original.plan.contacts
+    # The CPA plan has no offender management or custody: each a reported loss.
+    lost = set(written.lost_paths)
+    assert {"plan.offender_management.licence_end", "plan.custody.prison"} <= lost
+    assert not any(path.startswith("plan.contacts") for path in lost)
 
 
 def test_a_role_the_cpa_system_lacks_is_an_approximation_reported_as_a_loss() -> None:
@@ -201,16 +248,45 @@ def test_gp_system_requires_the_registered_practice() -> None:
     ]
 
 
-def test_the_dir_records_arrest_referrals_only_so_another_setting_is_a_reported_loss() -> None:
+@pytest.mark.parametrize("setting", list(ReferralSetting))
+def test_the_dir_carries_the_referral_setting_and_its_form_both_ways(setting: ReferralSetting) -> None:
     data = orjson.loads(orjson.dumps(client("01-custody-triage").model_dump(mode="json", exclude_none=True)))
-    data["episode"]["criminal_justice_referral"]["setting"] = "court"
+    data["episode"]["criminal_justice_referral"]["setting"] = setting.value
+    data["episode"]["criminal_justice_referral"]["dir_form"] = DirForm.REQUIRED_ASSESSMENT.value
     written = write("cjit-dir", load_record(data))
-    assert [(loss.path, loss.reason) for loss in written.losses if not is_own_record_path(loss.path)] == [
-        ("episode.criminal_justice_referral.setting", "cjit-dir always records 'police-custody'")
-    ]
+    assert [(loss.path, loss.reason) for loss in written.losses if not is_own_record_path(loss.path)] == []
     back = read("cjit-dir", written.data).record
     assert back.episode is not None and back.episode.criminal_justice_referral is not None
-    assert back.episode.criminal_justice_referral.setting == ReferralSetting.POLICE_CUSTODY
+    referral = back.episode.criminal_justice_referral
+    assert (referral.setting, referral.dir_form) == (setting, DirForm.REQUIRED_ASSESSMENT)
+
+
+def test_a_dir_without_a_setting_is_an_arrest_referral_from_police_custody() -> None:
+    data = (SYSTEMS_FIXTURES / "cjit-dir" / "exports" / "01-custody-arrest.xml").read_bytes()
+    assert b"<Setting>" not in data
+    referral = read("cjit-dir", data).record.episode.criminal_justice_referral  # type: ignore[union-attr]
+    assert referral is not None
+    assert (referral.setting, referral.dir_form) == (
+        ReferralSetting.POLICE_CUSTODY,
+        DirForm.REQUIRED_ASSESSMENT,
+    )
+
+
+def test_the_dir_holds_psychiatric_medication_but_no_diagnoses_or_mental_health_act_status() -> None:
+    original = client("15-cpa-psychiatric-medication")
+    written = write("cjit-dir", original)
+    assert set(written.lost_paths) == {
+        "plan.diagnoses[0].description",
+        "plan.diagnoses[0].diagnosed_on",
+        "plan.diagnoses[1].description",
+        "plan.mental_health_act.status",
+        "plan.mental_health_act.since",
+        "plan.mental_health_act.section_117_aftercare",
+    }
+    back = read("cjit-dir", written.data).record
+    assert back.plan.psychiatric_medication == original.plan.psychiatric_medication
+    assert back.plan.contacts == original.plan.contacts
+    assert back.plan.offender_management == original.plan.offender_management
 
 
 @pytest.mark.parametrize("system", ["cjit-dir", "cmht-cpa"])

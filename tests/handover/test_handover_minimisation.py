@@ -16,6 +16,7 @@ from adapter.handover import (
 from adapter.model import ClientRecord
 from adapter.model.codes import OrganisationKind
 from adapter.types import FhirJson
+from adapter.urls import profile_url
 
 EXTENSION = "https://fhir.careplan-adapter.org/StructureDefinition/"
 ROUTE = {route.name: route for route in ROUTES}
@@ -132,7 +133,12 @@ def test_cmht_gets_the_substance_misuse_element_with_risk_and_crisis_plans() -> 
     assert plan.assessments == record.plan.assessments
     goals = [e["resource"] for e in message["entry"] if e["resource"]["resourceType"] == "Goal"]
     assert [g["description"]["text"] for g in goals] == [plan.goals[0].description]
-    assert _types(message).count("Condition") == 1
+    conditions = [e["resource"] for e in message["entry"] if e["resource"]["resourceType"] == "Condition"]
+    needs = [c for c in conditions if c["meta"]["profile"] == [profile_url("Condition")]]
+    assert len(needs) == 1
+    # The CMHT co-ordinates the CPA: it gets the diagnoses (a Condition of their own) and medication.
+    assert plan.diagnoses == record.plan.diagnoses and len(conditions) == 1 + len(plan.diagnoses)
+    assert plan.psychiatric_medication == record.plan.psychiatric_medication
 
 
 def test_carat_team_at_transfer_gets_everything_but_other_consents() -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from adapter.errors import InvalidFhir, InvalidRecord
 from adapter.fhir.from_fhir.context import Import
 from adapter.fhir.from_fhir.meaning import refusals
+from adapter.fhir.from_fhir.mental_health import read_mental_health
 from adapter.fhir.from_fhir.node import Node, unread
 from adapter.fhir.from_fhir.parties import Parties, service_user
 from adapter.fhir.from_fhir.parts import Parts, consent, episode, recorded_at
@@ -180,6 +181,7 @@ def assemble(imp: Import, plan_target: Target) -> FhirJson:
     episode_target = _episode(imp, plan_node, plan_target)
     if episode_target is not None:
         record["episode"] = episode(imp, parties, episode_target)
+    record["plan"].update(read_mental_health(imp, parties, plan_node, plan_target))
     sharing = [t for t in resolver.of_type("Consent") if not imp.foreign or _is_privacy(imp, t)]
     record["consents"] = [
         consent(imp, parties, target, f"consents[{i}]", patient) for i, target in enumerate(sharing)

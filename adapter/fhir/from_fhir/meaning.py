@@ -129,7 +129,8 @@ def _shown(value: Any) -> object:
     """A value as found: a primitive itself, a CodeableConcept its codes, an extension its url."""
     if not isinstance(value, dict):
         return value
-    codes = [c.get("code") for c in value.get("coding", []) if isinstance(c, dict)]
+    coding = value.get("coding")
+    codes = [c.get("code") for c in coding if isinstance(c, dict)] if isinstance(coding, list) else []
     if codes:
         return ", ".join(str(c) for c in codes)
     return value.get("url") or value.get("text") or "present"

@@ -18,6 +18,7 @@ from adapter.errors import InvalidRecord
 from adapter.fhir.terminology import Terminology
 from adapter.fhir.to_fhir.careplan import care_plan
 from adapter.fhir.to_fhir.context import Context
+from adapter.fhir.to_fhir.mental_health import resources as mental_health_resources
 from adapter.fhir.to_fhir.people import organization, patient, practitioner, practitioner_role
 from adapter.fhir.to_fhir.resources import care_team, consent, episode_of_care, goal, need, provenance
 from adapter.model.record import ClientRecord
@@ -34,6 +35,7 @@ def _resources(ctx: Context) -> list[FhirJson]:
         care_team(ctx) if record.care_team else None,
         *(goal(ctx, g) for g in record.plan.goals),
         *(need(ctx, n) for n in record.plan.needs),
+        *mental_health_resources(ctx),
         patient(ctx),
         *(practitioner(ctx, m) for m in record.care_team),
         *(practitioner_role(ctx, m) for m in record.care_team),

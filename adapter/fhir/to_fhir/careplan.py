@@ -15,6 +15,7 @@ from adapter.fhir.to_fhir.context import (
     resource,
 )
 from adapter.fhir.to_fhir.extensions import write
+from adapter.fhir.to_fhir.mental_health import supporting_refs
 from adapter.model.record import Action, DailyDose, Intervention
 from adapter.types import FhirJson
 
@@ -40,7 +41,8 @@ def care_plan(ctx: Context) -> FhirJson:
         author=ctx.member_role(plan.author),
         careTeam=[ctx.ref("CareTeam")] if ctx.record.care_team else None,
         addresses=[ctx.ref("Condition", need.id) for need in plan.needs],
-        supportingInfo=[ctx.ref("EpisodeOfCare", ctx.record.episode.id)] if ctx.record.episode else None,
+        supportingInfo=([ctx.ref("EpisodeOfCare", ctx.record.episode.id)] if ctx.record.episode else [])
+        + supporting_refs(ctx),
         goal=[ctx.ref("Goal", goal.id) for goal in plan.goals],
         activity=[action_activity(ctx, a) for a in plan.actions]
         + [intervention_activity(ctx, i) for i in plan.interventions],

@@ -449,7 +449,8 @@ Context: EpisodeOfCare
     setting 1..1 and
     triggerOffence 0..1 and
     drugTest 1..1 and
-    requiredAssessment 1..1
+    requiredAssessment 1..1 and
+    dirForm 0..1
 * extension[date].value[x] only date
 * extension[setting].value[x] only Coding
 * extension[setting].value[x] from ReferralSettingVS (required)
@@ -457,6 +458,9 @@ Context: EpisodeOfCare
 * extension[drugTest].value[x] only Coding
 * extension[drugTest].value[x] from DrugTestResultVS (required)
 * extension[requiredAssessment].value[x] only boolean
+* extension[dirForm].value[x] only Coding
+* extension[dirForm].value[x] from DirFormVS (required)
+* extension[dirForm] ^short = "The form of the DIR suite the referral was recorded on"
 * value[x] 0..0
 
 Extension: TriageDate

@@ -29,6 +29,9 @@ Description: "The written care plan agreed between a client in structured drug t
     Closure named closure 0..1 and
     Custody named custody 0..1 MS and
     CoordinationAgreement named coordinationAgreement 0..1 and
+    KeyworkerContact named keyworkerContact 0..* and
+    OffenderManagement named offenderManagement 0..1 and
+    MentalHealthAct named mentalHealthAct 0..1 and
     ImportedForReview named importedForReview 0..1 MS
 // The client's own record (circumstances.fsh): pregnancy and injecting status are safety elements.
 * extension contains
@@ -55,6 +58,8 @@ Description: "The written care plan agreed between a client in structured drug t
 * careTeam 1..* MS
 * careTeam only Reference(CareCoordinationTeam)
 * addresses only Reference(AssessedNeed)
+// supportingInfo: the treatment episode, and a CPA client's mental health diagnoses and psychiatric
+// medication (MentalHealthDiagnosis, PsychiatricMedicationStatement); left open to others.
 * goal 1..* MS
 * goal only Reference(TreatmentGoal)
 * activity obeys cp-activity-type
@@ -129,6 +134,8 @@ Description: "A goal of the care plan, in exactly one of the four key domains an
 * subject 1..1 MS
 * subject only Reference(ServiceUserPatient)
 * addresses only Reference(AssessedNeed)
+// supportingInfo: the treatment episode, and a CPA client's mental health diagnoses and psychiatric
+// medication (MentalHealthDiagnosis, PsychiatricMedicationStatement); left open to others.
 
 Profile: AssessedNeed
 Parent: Condition
