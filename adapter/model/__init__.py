@@ -16,6 +16,13 @@ from pydantic import ValidationError
 
 from adapter.errors import InvalidRecord
 from adapter.model import codes
+from adapter.model.coordination import (
+    CareManagerCriteria,
+    CareManagerLimb,
+    CriterionLimb,
+    PostDischargeFollowUp,
+    WaitingDutyOfCare,
+)
 from adapter.model.identifiers import is_valid_nhs_number, is_valid_pnc_id
 from adapter.model.record import (
     Action,
@@ -52,6 +59,7 @@ from adapter.model.record import (
     TreatmentEpisode,
 )
 from adapter.model.rules import record_problems
+from adapter.model.top import TopStage
 from adapter.outcome import Issue, OperationOutcome
 from adapter.types import FhirJson
 
@@ -59,6 +67,8 @@ __all__ = [
     "Action",
     "Address",
     "Agreement",
+    "CareManagerCriteria",
+    "CareManagerLimb",
     "CarePlan",
     "CareTeamMember",
     "ChildProtectionConcern",
@@ -67,6 +77,7 @@ __all__ = [
     "ConsentToShare",
     "CoordinationAgreement",
     "CriminalJusticeReferral",
+    "CriterionLimb",
     "Custody",
     "DailyDose",
     "DomainAssessment",
@@ -80,6 +91,7 @@ __all__ = [
     "Organisation",
     "OtherIdentifier",
     "PersonName",
+    "PostDischargeFollowUp",
     "Prescribing",
     "ProgressNote",
     "Review",
@@ -87,7 +99,9 @@ __all__ = [
     "ServiceUser",
     "SubstanceUse",
     "TopOutcome",
+    "TopStage",
     "TreatmentEpisode",
+    "WaitingDutyOfCare",
     "codes",
     "dump_record",
     "is_valid_nhs_number",

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from adapter.model.coordination import CareManagerLimb
+from adapter.model.top import TopStage
+
 CANONICAL_BASE = "https://fhir.careplan-adapter.org"
 CODE_SYSTEM_BASE = f"{CANONICAL_BASE}/CodeSystem/"
 NOT_STATED = "not-stated"
@@ -378,6 +381,8 @@ CODE_SYSTEMS: dict[type[StrEnum], str] = {
     RouteOfUse: "route-of-use",
     ReferralSetting: "referral-setting",
     DrugTestResult: "drug-test-result",
+    TopStage: "top-stage",
+    CareManagerLimb: "care-manager-criterion",
 }
 """Our own CodeSystems, by enum: the name after ``CODE_SYSTEM_BASE``."""
 

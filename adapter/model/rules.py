@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from pydantic_core import PydanticCustomError
 
 from adapter.model.codes import DOMAIN_OF_AREA, NOT_STATED, Domain, DomainArea
+from adapter.model.rules_coordination import coordination_references, top_consistent
 
 if TYPE_CHECKING:
     from adapter.model.record import ClientRecord
@@ -288,6 +289,8 @@ RULES: tuple[Callable[[ClientRecord], Iterator[Problem]], ...] = (
     _top_outcomes,
     _references,
     _not_stated_only_for_review,
+    coordination_references,
+    top_consistent,
 )
 
 

@@ -41,7 +41,11 @@ def test_dir_export_maps_arrest_referral_and_drug_use_and_reports_the_custody_su
         (u.rank, u.substance, u.route, u.days_used_last_28, u.age_first_used)
         for u in conversion.record.plan.substance_use
     ] == [(1, "heroin", "injecting", 26, 19), (2, "crack-cocaine", "smoking", 8, None)]
-    assert differences(client("01-custody-triage"), conversion.record, set()) == []
+    # The DIR has no field for the duty of care while waiting for tier 3 (seed 003): only that differs.
+    assert {
+        path.split(".")[1].split("[")[0]
+        for path in differences(client("01-custody-triage"), conversion.record, set())
+    } <= {"waiting_duty_of_care"}
 
 
 def test_carat_export_maps_release_details_and_reports_session_length_and_licence_end() -> None:
@@ -81,6 +85,19 @@ def test_carat_to_dir_and_back_keeps_every_field_both_carry() -> None:
         "care_team[1].professional_id.value",
         "plan.notes[0]",
         *(f"plan.substance_use[0].{field}" for field in SUBSTANCE_USE_FIELDS),
+        # CARAT records only whether a TOP was completed, not the TOP itself (nor its stage).
+        *(
+            f"plan.reviews[0].top.{field}"
+            for field in (
+                "stage",
+                "injecting_days",
+                "psychological_health",
+                "physical_health",
+                "quality_of_life",
+                "acute_housing_problem",
+                "at_risk_of_eviction",
+            )
+        ),
     }
 
 
@@ -202,9 +219,11 @@ def test_the_dir_records_arrest_referrals_only_so_another_setting_is_a_reported_
     data = orjson.loads(orjson.dumps(client("01-custody-triage").model_dump(mode="json", exclude_none=True)))
     data["episode"]["criminal_justice_referral"]["setting"] = "court"
     written = write("cjit-dir", load_record(data))
-    assert [(loss.path, loss.reason) for loss in written.losses] == [
-        ("episode.criminal_justice_referral.setting", "cjit-dir always records 'police-custody'")
-    ]
+    assert [
+        (loss.path, loss.reason)
+        for loss in written.losses
+        if not loss.path.startswith("plan.waiting_duty_of_care")
+    ] == [("episode.criminal_justice_referral.setting", "cjit-dir always records 'police-custody'")]
     back = read("cjit-dir", written.data).record
     assert back.episode is not None and back.episode.criminal_justice_referral is not None
     assert back.episode.criminal_justice_referral.setting == ReferralSetting.POLICE_CUSTODY
@@ -227,5 +246,5 @@ def test_a_top_score_out_of_range_in_a_dir_is_refused_by_its_schema() -> None:
     with pytest.raises(InvalidSystemRecord) as caught:
         read("cjit-dir", broken)
     assert [issue.expression for issue in caught.value.outcome.issues] == [
-        "/DIRRecord/ContinuityOfCare/Review/TOP/QualityOfLife"
+        "/DIRRecord/ContinuityOfCare/Review[1]/TOP/QualityOfLife"
     ]

@@ -181,6 +181,7 @@ EXTENSION_CONTEXTS: dict[str, set[str]] = {
         "closure",
         "custody",
         "coordination-agreement",
+        "waiting-duty-of-care",
         "imported-for-review",
     ),
     **used_on({"CarePlan", DETAIL}, "treatment-tier"),
@@ -199,7 +200,9 @@ EXTENSION_CONTEXTS: dict[str, set[str]] = {
     **used_on({"Condition"}, "immediate-need"),
     **used_on({"EpisodeOfCare"}, "referral-source", "triage-date", "criminal-justice-referral"),
     # Nested in care-plan-review: its context is that extension, not an element (checked below).
-    **used_on(set(), "top-outcome"),
+    **used_on(
+        set(), "top-outcome", "care-manager-criteria", "care-manager-criterion", "post-discharge-follow-up"
+    ),
     **used_on({"Organization"}, "single-point-of-contact"),
     **used_on({"DetectedIssue"}, "finding-expression", "finding-source"),
 }
@@ -224,9 +227,11 @@ CODED_BINDINGS: dict[tuple[str, str | None], str] = {
     ("substance-use", "route"): "route-of-use",
     ("criminal-justice-referral", "setting"): "referral-setting",
     ("criminal-justice-referral", "drugTest"): "drug-test-result",
+    ("top-outcome", "stage"): "top-stage",
+    ("care-manager-criterion", "limb"): "care-manager-criterion",
 }
 
-_PRIMITIVES = {"date", "dateTime", "string", "boolean", "code", "integer"}
+_PRIMITIVES = {"date", "dateTime", "string", "boolean", "code", "integer", "decimal"}
 
 
 def expected_type(documented: str) -> list[FhirJson]:

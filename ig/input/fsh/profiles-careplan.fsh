@@ -29,6 +29,7 @@ Description: "The written care plan agreed between a client in structured drug t
     Closure named closure 0..1 and
     Custody named custody 0..1 and
     CoordinationAgreement named coordinationAgreement 0..1 and
+    WaitingDutyOfCare named waitingDutyOfCare 0..* and
     ImportedForReview named importedForReview 0..1 MS
 * status MS
 * intent = #plan (exactly)
