@@ -55,6 +55,13 @@ def _flag(name: str, value: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _without(value: Any, parts: frozenset[str]) -> Any:
+    """An element (each item of a list) with ``parts`` left out (``without`` in the table)."""
+    if isinstance(value, list):
+        return [_without(item, parts) for item in value]
+    return {key: item for key, item in value.items() if key not in parts}
+
+
 def minimise(record: ClientRecord, rule: Minimisation, consent: ConsentToShare) -> ClientRecord:
     """``record`` as ``rule``'s destination is to receive it, with ``consent`` its only consent."""
     data = record.model_dump(mode="python", exclude_none=True)
@@ -69,6 +76,9 @@ def minimise(record: ClientRecord, rule: Minimisation, consent: ConsentToShare) 
             plan[name] = value
     for name in rule.flagged & set(plan):
         plan[name] = _flag(name, plan[name])
+    for name, parts in rule.without:
+        if name in plan:
+            plan[name] = _without(plan[name], parts)
     _drop_dangling_links(plan)
     data["plan"] = plan
     if "episode" in data:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, get_args
 
 import orjson
 import yaml
+from pydantic import BaseModel
 
 from adapter.handover.codes import HandoverReason, TaskStatus
 from adapter.model import CarePlan
@@ -42,9 +43,14 @@ class Minimisation:
     """The optional treatment-episode elements that travel."""
     reads: frozenset[ConsentPurpose] = frozenset()
     """The consent purposes under which an organisation of this kind may read a plan."""
+    without: tuple[tuple[str, frozenset[str]], ...] = ()
+    """Parts left out of an element that travels (``reviews: [top]``: the reviews without their TOP)."""
 
     def selector(self, element: str) -> str | None:
         return dict(self.only).get(element)
+
+    def left_out(self, element: str) -> frozenset[str]:
+        return dict(self.without).get(element, frozenset())
 
 
 def _load(name: str) -> Any:
@@ -61,6 +67,27 @@ def _check_selector(kind: str, element: str, selector: str) -> None:
     if len(words) == 2 and words[0] == "domain" and words[1] in set(Domain):
         return
     raise ValueError(f"minimisation.yaml {kind}: unknown filter {selector!r} on {element}")
+
+
+def _check_without(kind: str, element: str, parts: list[str], kept: frozenset[str]) -> frozenset[str]:
+    """``without`` names optional fields of an element that travels (of each item, for a list)."""
+    if element not in kept:
+        raise ValueError(f"minimisation.yaml {kind}: 'without' on {element}, which is not sent")
+    annotation = CarePlan.model_fields[element].annotation
+    model = next(
+        (arg for arg in _flatten(annotation) if isinstance(arg, type) and issubclass(arg, BaseModel)), None
+    )
+    if model is None:
+        raise ValueError(f"minimisation.yaml {kind}: 'without' on {element}, which has no parts")
+    optional = {name for name, field in model.model_fields.items() if not field.is_required()}
+    if unknown := set(parts) - optional:
+        raise ValueError(f"minimisation.yaml {kind}: {sorted(unknown)} are not optional parts of {element}")
+    return frozenset(parts)
+
+
+def _flatten(annotation: Any) -> list[Any]:
+    args = get_args(annotation)
+    return [annotation] if not args else [leaf for arg in args for leaf in _flatten(arg)]
 
 
 @cache
@@ -85,8 +112,14 @@ def minimisation_table() -> dict[OrganisationKind, Minimisation]:
         if unknown := episode_kept - episode_optional:
             raise ValueError(f"minimisation.yaml {kind}: {sorted(unknown)} are not optional episode elements")
         reads = frozenset(ConsentPurpose(p) for p in entry.get("reads") or [])
+        without = tuple(
+            sorted(
+                (element, _check_without(kind, element, parts, kept))
+                for element, parts in (entry.get("without") or {}).items()
+            )
+        )
         table[OrganisationKind(kind)] = Minimisation(
-            OrganisationKind(kind), entry["why"], kept, only, flagged, episode_kept, reads
+            OrganisationKind(kind), entry["why"], kept, only, flagged, episode_kept, reads, without
         )
     return table
 
