@@ -99,6 +99,7 @@ def test_the_report_names_every_loss_and_problem(tmp_path: Path) -> None:
         *(
             f"plan.reviews[0].top.{field}"  # CARAT keeps whether a TOP was done, not the TOP
             for field in (
+                "stage",
                 "injecting_days",
                 "psychological_health",
                 "physical_health",
