@@ -63,7 +63,7 @@ from datetime import date
 from adapter.clock import Clock
 from adapter.coordination import situation, sources
 from adapter.coordination.sources import Source
-from adapter.model import CareTeamMember, ClientRecord
+from adapter.model import CareTeamMember, ClientRecord, CoordinationAgreement
 from adapter.model.codes import CpaLevel, DrrKind, Role, Tier
 from adapter.model.record import given_and_family
 
@@ -281,7 +281,8 @@ def _simultaneous_referral(record: ClientRecord, today: date) -> _Conclusion | N
         ):
             continue
         agreement, agreed = record.plan.coordination_agreement, _agreed_coordinator(record, today)
-        if agreement and agreed and agreement.decided_by and agreement.decided_on >= day:
+        why_not = _why_not_the_keyworkers_decision(record, agreement, day) if agreement and agreed else None
+        if agreement and agreed and why_not is None:
             return _Conclusion(
                 Role.CARE_COORDINATOR,
                 f"referred to {len(referred)} tier 3 services on {day}; the decision was taken on "
@@ -300,9 +301,30 @@ def _simultaneous_referral(record: ClientRecord, today: date) -> _Conclusion | N
             None,
             f"referred to {len(referred)} tier 3 services on {day}: their keyworkers must decide who "
             "co-ordinates care (consider expected length and intensity of involvement, and history) "
-            "and record who decided, when and why",
+            "and record who decided, when and why"
+            + (f"; the agreement on file {why_not}" if why_not else ""),
             candidates=candidates,
         )
+    return None
+
+
+def _why_not_the_keyworkers_decision(
+    record: ClientRecord, agreement: CoordinationAgreement, referred_on: date
+) -> str | None:
+    """Why a recorded agreement is not the decision seed 003 asks for after a simultaneous referral -
+    one "taken between the relevant treatment co-ordinators/ key workers" - or None when it is: it says
+    who decided, at least one of them a keyworker or treatment co-ordinator of the team (named on an
+    intervention, or holding such a role, then or now), and it was taken on or after the referrals."""
+    if not agreement.decided_by:
+        return "does not say who decided"
+    keyworking = situation.HOLDING_ROLES[Role.KEYWORKER]
+    named = {i.keyworker for i in record.plan.interventions}
+    deciders = {m.id for m in record.care_team if keyworking.intersection(m.roles) or m.id in named}
+    if not deciders.intersection(agreement.decided_by):
+        who = ", ".join(agreement.decided_by)
+        return f"was decided by {who}, none of them a keyworker or treatment co-ordinator"
+    if agreement.decided_on < referred_on:
+        return f"was decided on {agreement.decided_on}, before the referrals"
     return None
 
 

@@ -271,9 +271,16 @@ def test_simultaneous_referral_decided_by_a_recorded_decision_saying_who_decided
         "simultaneous-referral",
         ["cc1"],
     )
-    # Who decided is not recorded, or the agreement predates the referrals: the decision is still due.
-    assert decide(lambda data: agreed(data, [])) == (None, "simultaneous-referral", [])
-    assert decide(lambda data: agreed(data, ["kw1"], "2026-04-19")) == (None, "simultaneous-referral", [])
+    # Who decided is not recorded, nobody who decided keyworks, or the agreement predates the
+    # referrals: the decision is still due, and the finding says why the agreement does not count.
+    for change, why in [
+        (lambda data: agreed(data, []), "does not say who decided"),
+        (lambda data: agreed(data, ["cc1"]), "was decided by cc1, none of them a keyworker or treatment"),
+        (lambda data: agreed(data, ["kw1"], "2026-04-19"), "was decided on 2026-04-19, before the referrals"),
+    ]:
+        decision = responsible_for_coordination(build(change), today=CLOCK)
+        assert (decision.role, decision.rule) == (None, "simultaneous-referral")
+        assert f"the agreement on file {why}" in decision.reason
 
 
 def test_referrals_on_different_days_or_to_one_service_are_not_simultaneous() -> None:
