@@ -25,6 +25,7 @@ if typing.TYPE_CHECKING:
     from adapter.handover import build_handover, receive_handover
     from adapter.model import ClientRecord, dump_record, load_record
     from adapter.outcome import Issue, OperationOutcome
+    from adapter.paper import PaperFormat, print_plan
     from adapter.validation import Validator, validate
     from adapter.wire import read_resource, write_resource
 
@@ -54,6 +55,8 @@ _HOMES = {
     "load_record": "adapter.model",
     "Issue": "adapter.outcome",
     "OperationOutcome": "adapter.outcome",
+    "PaperFormat": "adapter.paper",
+    "print_plan": "adapter.paper",
     "Validator": "adapter.validation",
     "validate": "adapter.validation",
 }
@@ -70,6 +73,7 @@ __all__ = [
     "Issue",
     "MappingResult",
     "OperationOutcome",
+    "PaperFormat",
     "UnsupportedFormat",
     "Validator",
     "build_handover",
@@ -78,6 +82,7 @@ __all__ = [
     "from_fhir",
     "import_plan",
     "load_record",
+    "print_plan",
     "read_plan",
     "read_resource",
     "receive_handover",

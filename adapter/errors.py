@@ -13,6 +13,7 @@ AdapterError                         (base; .outcome: OperationOutcome)
 ├── MessageRefused                   (handover) input that is not a handover message at all
 │   └── MalformedMessage             its structure breaks FHIR's or the handover's shape (first place named)
 ├── TransitionRefused                (handover) a Task move its transition table does not allow
+├── PrintRefused                     (paper) a plan that must not be printed to sign (entered in error)
 ├── DeliveryError                    (delivery) a message the outbox cannot queue or deliver
 └── StoreError                       (store) the store refuses a write
     └── DuplicateMessage             a message id already received with other content
@@ -66,3 +67,7 @@ class SettingsError(AdapterError):
 
 class PackageDataMissing(AdapterError):
     """A folder of data that ships with the adapter cannot be found (a broken install or setting)."""
+
+
+class PrintRefused(AdapterError):
+    """A plan that must not be printed for a client to read and sign (adapter.paper)."""

@@ -29,11 +29,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "handover": ("handover", "Hand a care plan over to another service as a signed FHIR message."),
     "receive": ("receive", "Receive a handover: verify, import, store; print the acknowledgement."),
     "decide": ("decide", "Accept or decline a handover received; the decision goes back to the sender."),
+    "print": ("print_", "Print a care plan for the client to read and sign (PDF or HTML)."),
     "due": ("due", "What needs a person now: decisions, acknowledgements, given-up deliveries, reviews."),
     "keygen": ("keygen", "Make an Ed25519 key pair for an organisation (by ODS code)."),
     "send": ("send", "Queue a handover message in the outbox and deliver it to {URL}/$process-message."),
     "outbox": ("outbox", "The outbox: list entries, deliver what is pending, retry what failed."),
     "withdraw": ("withdraw", "Withdraw a consent: record it, stop what is queued, tell every organisation."),
+    "update": ("update", "Send a changed plan to every organisation that holds a consented copy."),
     "serve": ("serve", "Serve the FHIR REST facade (settings from CAREPLAN_* variables)."),
 }
 DEBUG_ENV = "CAREPLAN_DEBUG"

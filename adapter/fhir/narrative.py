@@ -7,7 +7,6 @@ lists and tables; no scripts, styles or links). Every piece of text from the rec
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from html import escape as _html_escape
 
 from adapter.model.codes import Domain
@@ -16,43 +15,28 @@ from adapter.model.record import (
     ClientRecord,
     ImportReview,
     Intervention,
-    PersonName,
     TopOutcome,
 )
+from adapter.plain import (  # the words the narrative shares with the client's paper copy
+    DOMAIN_HEADINGS,
+    dose_amount,
+    minute,
+    supervision,
+)
+from adapter.plain import iso_day as _day
+from adapter.plain import person as _name
+from adapter.plain import person as person  # re-exported: the FHIR mapper names resources with it
+from adapter.plain import words as _words
+from adapter.plain import words as words  # re-exported, as person
 from adapter.types import FhirJson
 
 XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
-
-DOMAIN_HEADINGS = {
-    Domain.DRUG_AND_ALCOHOL_MISUSE: "Drug and alcohol misuse",
-    Domain.HEALTH: "Health (physical and psychological)",
-    Domain.OFFENDING: "Offending",
-    Domain.SOCIAL_FUNCTIONING: "Social functioning (housing, employment, education)",
-    Domain.NOT_STATED: "Domain not stated (imported for review)",
-}
 
 
 def escape(text: str) -> str:
     """Text content escaped as an XML serialiser writes it (quotes left alone: no attributes here),
     so the div survives JSON -> XML -> JSON unchanged."""
     return _html_escape(text, quote=False)
-
-
-def _words(code: str) -> str:
-    return code.replace("-", " ")
-
-
-NAME_NOT_STATED = "name not stated"
-
-
-def _name(name: PersonName | None) -> str:
-    if name is None:
-        return NAME_NOT_STATED
-    return " ".join([*([name.prefix] if name.prefix else []), *name.given, name.family])
-
-
-def _day(value: date | None) -> str:
-    return value.isoformat() if value else "not set"
 
 
 IMPORTED_FOR_REVIEW = "Imported for review"
@@ -229,21 +213,11 @@ class _Plan:
         if iv.description:
             text += f": {escape(iv.description)}"
         if iv.prescribing:
-            dose = iv.prescribing.daily_dose
-            strength = f" of {dose.strength.value} {dose.strength.unit}" if dose.strength else ""
-            text += escape(f"; {iv.prescribing.medicine} {dose.value} {dose.unit}{strength} daily")
+            text += escape(f"; {iv.prescribing.medicine} {dose_amount(iv.prescribing.daily_dose)} daily")
             # What the next prescriber checks first (hazard H-10): when the last dose was, and whether
             # doses were supervised.
-            last = iv.prescribing.last_dose_at
-            text += escape(f", last dose {last.isoformat(timespec='minutes') if last else 'not recorded'}")
-            supervised = iv.prescribing.supervised_consumption
-            text += ", " + (
-                "supervised consumption"
-                if supervised
-                else "not supervised"
-                if supervised is False
-                else "supervision not recorded"
-            )
+            text += escape(f", last dose {minute(iv.prescribing.last_dose_at)}")
+            text += ", " + supervision(iv.prescribing.supervised_consumption)
             if iv.prescribing.dispensing_pharmacy:
                 text += f", dispensed by {self.organisation(iv.prescribing.dispensing_pharmacy)}"
         return text
@@ -349,16 +323,6 @@ def brief(text: str) -> FhirJson:
     """The narrative of a resource other than the plan: one escaped sentence, so that every
     resource reads on its own in a viewer (FHIR's dom-6 asks for narrative on each)."""
     return {"status": "generated", "div": f'<div xmlns="{XHTML_NAMESPACE}"><p>{escape(text)}</p></div>'}
-
-
-def person(name: PersonName | None) -> str:
-    """A name as a person writes it: prefix, given names, family name."""
-    return _name(name)
-
-
-def words(code: str) -> str:
-    """A code as words: ``cmht-care-coordinator`` -> ``cmht care coordinator``."""
-    return _words(code)
 
 
 def narrative(record: ClientRecord) -> str:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from adapter.clock import Clock, FixedClock
@@ -52,6 +52,7 @@ from adapter.handover.errors import HandoverRefused
 from adapter.handover.inputs import task_inputs
 from adapter.handover.minimise import minimise, rule_for
 from adapter.handover.prescribing import prescribing_issues, stale_last_doses
+from adapter.handover.reception import confirm_notes, reception_warnings
 from adapter.handover.rules import Minimisation
 from adapter.handover.signing import Signer, canonical_form, detached_jws
 from adapter.model import ClientRecord, ConsentToShare, Organisation
@@ -165,6 +166,7 @@ def _task(
     task_id: str,
     bundle: FhirJson,
     *,
+    event: HandoverEvent,
     reason: HandoverReason,
     requester: int,
     owner: int,
@@ -180,14 +182,18 @@ def _task(
         "id": task_id,
         "meta": {"profile": [TASK_PROFILE]},
         "text": brief(
-            f"Handover ({reason}) to {owner_resource.get('name')}: requested. The receiving team decides "
-            f"whether to take the client on." + "".join(f" {note}" for note in notes)
+            (
+                f"Handover ({reason}) to {owner_resource.get('name')}: requested. The receiving team decides "
+                f"whether to take the client on."
+                if event is HandoverEvent.CARE_PLAN_HANDOVER
+                else f"Update of the care plan handed over ({reason}) to {owner_resource.get('name')}: the "
+                f"plan has changed since the copy held there."
+            )
+            + "".join(f" {note}" for note in notes)
         ),
         "status": TaskStatus.REQUESTED.value,
         "intent": "order",
-        "code": {
-            "coding": [{"system": HANDOVER_EVENT_SYSTEM, "code": HandoverEvent.CARE_PLAN_HANDOVER.value}]
-        },
+        "code": {"coding": [{"system": HANDOVER_EVENT_SYSTEM, "code": event.value}]},
         "focus": {"reference": full_url(bundle, plan)},
         "for": {"reference": full_url(bundle, patient)},
         "authoredOn": _instant(at),
@@ -236,6 +242,7 @@ def _header(
     sender: int,
     destination: int,
     task_url: str,
+    event: HandoverEvent,
     reason: HandoverReason,
     endpoints: Mapping[OdsCode, str] | None,
 ) -> FhirJson:
@@ -248,9 +255,10 @@ def _header(
         "id": message_id,
         "meta": {"profile": [HEADER_PROFILE]},
         "text": brief(
-            f"Care plan handover ({reason}) from {sender_org['name']} to {destination_org['name']}."
+            f"Care plan {'handover' if event is HandoverEvent.CARE_PLAN_HANDOVER else 'update'} ({reason}) "
+            f"from {sender_org['name']} to {destination_org['name']}."
         ),
-        "eventCoding": {"system": HANDOVER_EVENT_SYSTEM, "code": HandoverEvent.CARE_PLAN_HANDOVER.value},
+        "eventCoding": {"system": HANDOVER_EVENT_SYSTEM, "code": event.value},
         "destination": [
             {
                 "name": destination_org["name"],
@@ -316,11 +324,18 @@ def build_handover(
     store: Store | None = None,
     endpoints: Mapping[OdsCode, str] | None = None,
     confirmed_destination: str | None = None,
+    event: HandoverEvent = HandoverEvent.CARE_PLAN_HANDOVER,
+    notes: Sequence[str] = (),
 ) -> FhirJson:
     """The signed handover message Bundle handing ``record`` from ``sender`` to ``destination``.
 
     ``confirmed_destination`` is the user's reason for sending a prison-release handover to an
     organisation the plan does not name (recorded in the Task's note and narrative).
+
+    ``event`` ``care-plan-update`` makes it an update of a plan ``destination`` already holds
+    (adapter.handover.update): the same gate, minimisation and signature; the release destination is not
+    asked again (the destination was sent the plan by a handover that passed it). ``notes`` are added to
+    the Task's notes (what changed).
 
     Raises HandoverRefused (an OperationOutcome with every problem; recorded in ``store`` when given)
     when the plan may not or cannot be handed over; see the module docstring.
@@ -331,7 +346,9 @@ def build_handover(
     destination_org, found = _organisation(record, destination, "destination")
     issues += found
     rule, found = _rule(record, destination_org)
-    issues += found + _release_destination(record, destination, reason, confirmed_destination)
+    if event is HandoverEvent.CARE_PLAN_HANDOVER:
+        issues += _release_destination(record, destination, reason, confirmed_destination)
+    issues += found
     consent, found = _consent(record, destination, reason, day)
     issues += found
     checked = prescribing_issues(record, at)
@@ -345,12 +362,16 @@ def build_handover(
     warnings += [issue for issue in checked if issue.severity != "error"]
     if reason is HandoverReason.PRISON_RELEASE:
         warnings += stale_last_doses(record, at)
+    if reason is HandoverReason.PRISON_RECEPTION:
+        warnings += reception_warnings(sent, at)
     plan_bundle = to_fhir(sent)
     # The client is part of the id: two prisons' (or one prison's two) "plan-1" for two clients, sent at
     # the same instant, are two messages (hazard H-02).
     message_id = str(
         uuid.uuid5(
-            MESSAGE_NAMESPACE, f"{sent.plan.id}|{client_key(sent)}|{sender}|{destination}|{reason}|{at}"
+            MESSAGE_NAMESPACE,
+            f"{sent.plan.id}|{client_key(sent)}|{sender}|{destination}|{reason}|{at}"
+            + ("" if event is HandoverEvent.CARE_PLAN_HANDOVER else f"|{event}"),
         )
     )
     task_id = str(uuid.uuid5(MESSAGE_NAMESPACE, f"{message_id}|task"))
@@ -371,15 +392,21 @@ def build_handover(
         at=at,
         today=day.today(),
     )
-    confirmed = confirmed_destination if _confirmed(record, destination, reason) else None
+    confirmed = (
+        confirmed_destination
+        if event is HandoverEvent.CARE_PLAN_HANDOVER and _confirmed(record, destination, reason)
+        else None
+    )
+    extra = [*notes, *(confirm_notes(sent) if reason is HandoverReason.PRISON_RECEPTION else [])]
     task = _task(
         task_id,
         bundle,
+        event=event,
         reason=reason,
         requester=sender_index,
         owner=destination_index,
         inputs=inputs,
-        notes=_notes(warnings, destination, confirmed),
+        notes=extra + _notes(warnings, destination, confirmed),
         at=at,
     )
     task_url = f"urn:uuid:{task_id}"
@@ -394,6 +421,7 @@ def build_handover(
         sender=sender_index,
         destination=destination_index,
         task_url=task_url,
+        event=event,
         reason=reason,
         endpoints=endpoints,
     )

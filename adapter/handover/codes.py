@@ -49,6 +49,9 @@ class HandoverReason(StrEnum):
     SHARED_CARE = "shared-care"
     CPA_COORDINATION = "cpa-coordination"
     DISCHARGE_AFTERCARE = "discharge-aftercare"
+    PRISON_RECEPTION = "prison-reception"
+    OFFENDER_MANAGEMENT = "offender-management"
+    SAFEGUARDING = "safeguarding"
 
 
 class HandoverEvent(StrEnum):
@@ -56,6 +59,7 @@ class HandoverEvent(StrEnum):
 
     CARE_PLAN_HANDOVER = "care-plan-handover"
     CONSENT_WITHDRAWN = "consent-withdrawn"
+    CARE_PLAN_UPDATE = "care-plan-update"
 
 
 class HandoverInput(StrEnum):
@@ -70,6 +74,8 @@ class HandoverInput(StrEnum):
     OVERDOSE_RISK_ON_RELEASE = "overdose-risk-on-release"
     OPEN_RISK = "open-risk"
     KEYWORKER_CONTACT = "keyworker-contact"
+    RECEPTION_DATE = "reception-date"
+    COMMUNITY_DOSE_TO_CONFIRM = "community-dose-to-confirm"
 
 
 class TaskStatus(StrEnum):

@@ -5,6 +5,8 @@
 
 - **Handovers awaiting a decision**: received here, the Task still ``received`` (seed 002, 5.3.4:
   the CJIT decides whether to take the client on), with the client's release date.
+- **Updates to review**: an update of a plan held here (``care-plan-update``), its Task ``received``:
+  the team reviews whether the change needs a review of its care (seed 003).
 - **Handovers sent and awaiting the receiver's decision**: delivered (acknowledged ``ok``) with no
   decision received on them yet (adapter.handover.decision), with the release date; and those the
   receiver **declined**, with its reason: the client still needs a service.
@@ -71,6 +73,14 @@ def _is_handover(message: FhirJson) -> bool:
     return code == HandoverEvent.CARE_PLAN_HANDOVER.value and "response" not in header
 
 
+def _is_update(store: Store, message_id: str) -> bool:
+    """True when the message received as ``message_id`` was an update of a plan (its answer repeats the
+    event)."""
+    answer = store.find_answer(message_id)
+    header = ((answer.answer.get("entry") or [{}])[0].get("resource") or {}) if answer else {}
+    return (header.get("eventCoding") or {}).get("code") == HandoverEvent.CARE_PLAN_UPDATE.value
+
+
 def release_date_of(message: FhirJson) -> date | None:
     """The release date a handover message's Task carries (prison-release handovers), or None."""
     entries = message.get("entry") or []
@@ -92,6 +102,19 @@ def due_items(store: Store, queued: Iterable[QueuedMessage], *, holder: OdsCode,
         custody = handover.record.plan.custody if handover.record else None
         release = custody.release_date if custody else None
         client = handover.record.plan.id if handover.record else "(no plan kept)"
+        if _is_update(store, handover.task.message_id):
+            found.append(
+                Due(
+                    "update to review",
+                    handover.task.message_id,
+                    release,
+                    f"from {handover.sender}, plan {client} changed, received "
+                    f"{handover.received_at.isoformat()}: "
+                    f"review it (seed 003), then careplan decide {handover.task.message_id} --accept",
+                    0,
+                )
+            )
+            continue
         found.append(
             Due(
                 "awaiting decision",

@@ -1,4 +1,5 @@
-"""The handover Task's inputs: the consent it travels under and the prison-release minimum data set.
+"""The handover Task's inputs: the consent it travels under, the prison-release minimum data set and,
+at reception into prison, the community dose to confirm.
 
 Seed 002, 5.3.4 and seed 000, 5.3.6: at release the CARAT team passes the CJIT of the release area
 the release date and area, the first community appointment, current prescribing (medicine, daily
@@ -22,6 +23,7 @@ from adapter.handover.codes import (
 from adapter.handover.entries import full_url, identified
 from adapter.handover.entries import organisation_index as org_index
 from adapter.handover.prescribing import prescribing_table
+from adapter.handover.reception import community_doses, dose_text
 from adapter.model import ClientRecord, ConsentToShare
 from adapter.model.codes import ActivityStatus, RiskArea, RiskLevel, Role, code_system_url
 from adapter.model.record import Intervention
@@ -54,8 +56,9 @@ def _continuing(intervention: Intervention, at: datetime) -> bool:
     return last is not None and at - last <= prescribing_table().stale_after
 
 
-def _prescribing(record: ClientRecord, at: datetime) -> list[FhirJson]:
-    """One input per prescription to continue: medicine, daily dose, last dose, dispensing pharmacy."""
+def _prescribing(record: ClientRecord, bundle: FhirJson, at: datetime) -> list[FhirJson]:
+    """One input per prescription to continue: medicine, daily dose, last dose, dispensing pharmacy and
+    prescriber (who the next service confirms the dose with)."""
     found = []
     for intervention in record.plan.interventions:
         prescribing = intervention.prescribing
@@ -80,6 +83,12 @@ def _prescribing(record: ClientRecord, at: datetime) -> list[FhirJson]:
         if prescribing.dispensing_pharmacy is not None:
             pharmacy = {"system": ODS_SYSTEM, "value": prescribing.dispensing_pharmacy}
             detail.append({"url": "dispensingPharmacy", "valueIdentifier": pharmacy})
+        who = prescribing.prescriber
+        prescriber = (
+            _reference(bundle, identified(bundle, "PractitionerRole", MEMBER_ID_SYSTEM, who)) if who else None
+        )
+        if prescriber is not None:
+            detail.append({"url": "prescriber", **prescriber})
         found.append(
             {
                 "extension": [{"url": PRESCRIBING_EXTENSION, "extension": detail}],
@@ -138,6 +147,20 @@ def _release(
     return found
 
 
+def _reception(record: ClientRecord) -> list[FhirJson]:
+    """At reception into prison: when the client was received, and each community dose the prison must
+    confirm before it is continued (adapter.handover.reception; seed 002, 5.3.4)."""
+    custody = record.plan.custody
+    found = []
+    if custody is not None:
+        found.append(_input(HandoverInput.RECEPTION_DATE, {"valueDate": custody.reception_date.isoformat()}))
+    for _, _, prescribing in community_doses(record):
+        found.append(
+            _input(HandoverInput.COMMUNITY_DOSE_TO_CONFIRM, {"valueString": dose_text(record, prescribing)})
+        )
+    return found
+
+
 def task_inputs(
     record: ClientRecord,
     bundle: FhirJson,
@@ -156,4 +179,6 @@ def task_inputs(
         found.append(_input(HandoverInput.CONSENT, consent_value))
     if reason is HandoverReason.PRISON_RELEASE:
         found += _release(record, bundle, destination, destination_is_cjit)
-    return found + _prescribing(record, at) + _risks(record) + _keyworkers(record, bundle, today)
+    if reason is HandoverReason.PRISON_RECEPTION:
+        found += _reception(record)
+    return found + _prescribing(record, bundle, at) + _risks(record) + _keyworkers(record, bundle, today)

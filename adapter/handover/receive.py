@@ -428,9 +428,34 @@ def _unsafe(message: _Message, record: ClientRecord, store: Store, us: OdsCode, 
     return issues + [issue for issue in prescribing_issues(record, at) if issue.severity == "error"]
 
 
-def _received(record: ClientRecord, store: Store, us: OdsCode, sender: OdsCode, at: datetime) -> list[Issue]:
-    """What the acknowledgement says of a plan kept: received for a decision, and, when a later version
-    of the same plan is already held, that this one is kept as history only (hazard H-01)."""
+def _not_held(
+    message: _Message, record: ClientRecord, store: Store, us: OdsCode, sender: OdsCode
+) -> list[Issue]:
+    """An update (event ``care-plan-update``) changes a plan we hold from its sender; for a plan we do
+    not hold it is refused, not taken as a new plan (hazard H-60): a new plan comes by a handover, which
+    asks the receiving team to decide whether to take the client on (seed 002, 5.3.4) and, at release,
+    that the destination is the one the plan names. The refusal tells the sender its list of holders is
+    wrong."""
+    if store.held_version(us, record, source=sender) is not None:
+        return []
+    plan = next((index for index, _ in resources(message.bundle, "CarePlan")), None)
+    return [
+        Issue.error(
+            "not-found",
+            "handover.update-not-held",
+            f"an update of plan {record.plan.id} from {sender}, which holds no copy of it here: send the "
+            f"plan by a handover (careplan handover) for the receiving team to decide on",
+            f"Bundle.entry[{plan}].resource" if plan is not None else "Bundle.entry[0].resource.eventCoding",
+        )
+    ]
+
+
+def _received(
+    record: ClientRecord, store: Store, us: OdsCode, sender: OdsCode, at: datetime, *, update: bool = False
+) -> list[Issue]:
+    """What the acknowledgement says of a plan kept: received for a decision (an update: the new version
+    applied, for the team to review), and, when a later version of the same plan is already held, that
+    this one is kept as history only (hazard H-01)."""
     held = store.held_version(us, record, source=sender)
     version = record.recorded_at or at
     if held is not None and held[1] > version:
@@ -443,6 +468,17 @@ def _received(record: ClientRecord, store: Store, us: OdsCode, sender: OdsCode, 
                 f"held (recorded at {held[1].isoformat()}): it is kept as history and the held plan stays "
                 f"current",
                 "Bundle.entry[0].resource",
+            )
+        ]
+    if update:
+        return [
+            Issue(
+                "information",
+                "informational",
+                "handover.update-applied",
+                f"update received: plan {record.plan.id} as recorded at {version.isoformat()} is now the "
+                f"current version held (the earlier ones kept as history); the receiving team reviews "
+                f"whether the change needs a review of its care (seed 003)",
             )
         ]
     return [
@@ -541,8 +577,11 @@ def receive_handover(
         return _refused(found, as_organisation, issues + signature_issues, store, at)
     assert task_index is not None and sender is not None
     record, problems, not_carried = _import(found, as_organisation, FixedClock(at))
+    update = (found.header.get("eventCoding") or {}).get("code") == HandoverEvent.CARE_PLAN_UPDATE.value
     if record is not None:
         unsafe = _unsafe(found, record, store, as_organisation, at)
+        if update:
+            unsafe += _not_held(found, record, store, as_organisation, sender)
         if unsafe:
             return _refused(found, as_organisation, unsafe, store, at)
     # requested -> received (authenticated, addressed to us, imported): the receiving team then decides
@@ -556,7 +595,7 @@ def receive_handover(
         issue = transition_issue(current, new.value, f"Bundle.entry[{task_index}].resource.status")
         if issue is not None:
             return _refused(found, as_organisation, [issue], store, at)
-    kept = _received(record, store, as_organisation, sender, at) if record is not None else []
+    kept = _received(record, store, as_organisation, sender, at, update=update) if record is not None else []
     outcome = OperationOutcome.of(problems + kept + not_carried)
     answer = _answer(found, as_organisation, outcome, status, at)
     task = found.bundle["entry"][task_index]["resource"]

@@ -44,7 +44,9 @@ class Minimisation:
     reads: frozenset[ConsentPurpose] = frozenset()
     """The consent purposes under which an organisation of this kind may read a plan."""
     without: tuple[tuple[str, frozenset[str]], ...] = ()
-    """Parts left out of an element that travels (``reviews: [top]``: the reviews without their TOP)."""
+    """Parts left out of an element that travels, of each item of a list (``interventions:
+    [prescribing]``: that the client is in treatment, not the dose; ``reviews: [top]``: the reviews
+    without their TOP)."""
 
     def selector(self, element: str) -> str | None:
         return dict(self.only).get(element)
@@ -69,9 +71,11 @@ def _check_selector(kind: str, element: str, selector: str) -> None:
     raise ValueError(f"minimisation.yaml {kind}: unknown filter {selector!r} on {element}")
 
 
-def _check_without(kind: str, element: str, parts: list[str], kept: frozenset[str]) -> frozenset[str]:
-    """``without`` names optional fields of an element that travels (of each item, for a list)."""
-    if element not in kept:
+def _check_without(
+    kind: str, element: str, parts: frozenset[str], kept: frozenset[str] | None = None
+) -> frozenset[str]:
+    """``without`` names optional parts of an element that travels (of each item, for a list)."""
+    if kept is not None and element not in kept:
         raise ValueError(f"minimisation.yaml {kind}: 'without' on {element}, which is not sent")
     annotation = CarePlan.model_fields[element].annotation
     model = next(
@@ -80,9 +84,9 @@ def _check_without(kind: str, element: str, parts: list[str], kept: frozenset[st
     if model is None:
         raise ValueError(f"minimisation.yaml {kind}: 'without' on {element}, which has no parts")
     optional = {name for name, field in model.model_fields.items() if not field.is_required()}
-    if unknown := set(parts) - optional:
+    if unknown := parts - optional:
         raise ValueError(f"minimisation.yaml {kind}: {sorted(unknown)} are not optional parts of {element}")
-    return frozenset(parts)
+    return parts
 
 
 def _flatten(annotation: Any) -> list[Any]:
@@ -114,7 +118,7 @@ def minimisation_table() -> dict[OrganisationKind, Minimisation]:
         reads = frozenset(ConsentPurpose(p) for p in entry.get("reads") or [])
         without = tuple(
             sorted(
-                (element, _check_without(kind, element, parts, kept))
+                (element, _check_without(kind, element, frozenset(parts), kept))
                 for element, parts in (entry.get("without") or {}).items()
             )
         )

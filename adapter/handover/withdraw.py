@@ -162,9 +162,13 @@ def delivery_refusal(message: FhirJson, clock: Clock, withdrawn: set[tuple[str, 
     """Why a queued handover may no longer be delivered now (None: it may): the consent it
     travels under no longer covers the destination today (expired, refused since), or the client
     withdrew it (``withdrawn``: (client key, consent id) pairs the sender recorded). Messages that are
-    not handovers (acknowledgements, decisions, withdrawals) are not the consent rule's to stop."""
+    not handovers or updates of a plan (acknowledgements, decisions, withdrawals) are not the consent
+    rule's to stop."""
     header = (message.get("entry") or [{}])[0].get("resource") or {}
-    if (header.get("eventCoding") or {}).get("code") != HandoverEvent.CARE_PLAN_HANDOVER.value or (
+    if (header.get("eventCoding") or {}).get("code") not in {
+        HandoverEvent.CARE_PLAN_HANDOVER.value,
+        HandoverEvent.CARE_PLAN_UPDATE.value,  # an update discloses the plan as a handover does
+    } or (
         "response" in header  # a decision on a handover carries the handover event, and answers it
     ):
         return None

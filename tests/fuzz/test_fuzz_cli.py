@@ -103,6 +103,12 @@ COMMANDS: dict[str, tuple[str, str, Command]] = {
         "csv",
         lambda f, w: ["check", str(f), "--from", "carat", "--today", "2026-11-25"],
     ),
+    "print": (
+        "canonical",
+        "json",
+        lambda f, w: ["print", str(f), "--out", str(w / "plan.pdf"), "--today", "2026-11-25"],
+    ),
+    "print-fhir-xml": ("fhir-xml", "xml", lambda f, w: ["print", str(f), "--today", "2026-11-25"]),
     "handover": (
         "canonical",
         "json",

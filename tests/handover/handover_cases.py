@@ -94,6 +94,30 @@ ROUTES = [
         "Y04999",
         HandoverReason.DISCHARGE_AFTERCARE,
     ),
+    # A community plan arriving at prison reception, the community dose to be confirmed (seed 002, 5.3.4).
+    Route(
+        "provider-to-prison-reception",
+        "16-prison-reception.json",
+        "Y03456",
+        "Y09012",
+        HandoverReason.PRISON_RECEPTION,
+    ),
+    # Offender management: a community DRR's plan to the probation offender manager (seed 003, DRR).
+    Route(
+        "provider-to-probation-drr",
+        "05-community-drr.json",
+        "Y03456",
+        "Y05678",
+        HandoverReason.OFFENDER_MANAGEMENT,
+    ),
+    # Safeguarding: to children's social care for the child protection forum (seed 003).
+    Route(
+        "provider-to-childrens-social-care",
+        "12-child-protection.json",
+        "Y03456",
+        "Y08902",
+        HandoverReason.SAFEGUARDING,
+    ),
 ]
 
 

@@ -155,7 +155,7 @@ def test_recovery_service_at_discharge_gets_the_aftercare_set_and_the_last_presc
 
 
 def test_a_destination_kind_with_no_rule_gets_nothing() -> None:
-    for kind in ("local-authority", "police-custody", "court", "pharmacy", "childrens-social-care"):
+    for kind in ("local-authority", "police-custody", "court", "pharmacy"):
         assert rule_for(OrganisationKind(kind)) is None, kind
     assert set(minimisation_table()) <= set(OrganisationKind)
     # Every kind a route in the issue hands to has a rule.

@@ -148,6 +148,7 @@ def test_an_unknown_sender(store: SqlStore) -> None:
 def test_no_handover_goes_to_a_kind_the_minimisation_table_does_not_name(store: SqlStore) -> None:
     data = copy.deepcopy(fixture_data("12-child-protection.json"))
     data["consents"][0]["organisations"].append("Y08902")
+    data["organisations"][1]["kind"] = "local-authority"  # a kind no handover goes to
     refused = _refusal(
         load_record(data),
         destination="Y08902",

@@ -32,10 +32,13 @@ OWN_CODE_SYSTEMS = {
         "shared-care",
         "cpa-coordination",
         "discharge-aftercare",
+        "prison-reception",
+        "offender-management",
+        "safeguarding",
     },
     "activity-type": {"intervention", "action"},
     "coordination-finding": {code.value for code in FindingCode},
-    "handover-event": {"care-plan-handover", "consent-withdrawn"},
+    "handover-event": {"care-plan-handover", "consent-withdrawn", "care-plan-update"},
     "handover-input": {
         "consent",
         "release-date",
@@ -46,6 +49,8 @@ OWN_CODE_SYSTEMS = {
         "overdose-risk-on-release",
         "open-risk",
         "keyworker-contact",
+        "reception-date",
+        "community-dose-to-confirm",
     },
 }
 

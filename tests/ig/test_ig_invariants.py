@@ -39,6 +39,7 @@ def care_plan(
     review_due: bool = True,
     agreement: list[FhirJson] | None = None,
     activities: tuple[bool, ...] = (True, True),
+    closure: list[FhirJson] | None = None,
 ) -> FhirJson:
     """A small DrugTreatmentCarePlan; `agreement` is the service-user-agreement's parts (None: absent)."""
     extensions = [ext("care-plan-kind", valueCoding=coding("care-plan-kind", kind))]
@@ -46,6 +47,8 @@ def care_plan(
         extensions.append(ext("next-review-due", valueDate="2026-12-01"))
     if agreement is not None:
         extensions.append(ext("service-user-agreement", extension=agreement))
+    if closure is not None:
+        extensions.append(ext("closure", extension=closure))
     return {
         "resourceType": "CarePlan",
         "extension": extensions,
@@ -60,6 +63,23 @@ AGREED: list[FhirJson] = [
     {"url": "signedByServiceUser", "valueBoolean": True},
 ]
 NOT_AGREED: list[FhirJson] = [{"url": "signedByServiceUser", "valueBoolean": False}]
+AGREED_NOT_SIGNED: list[FhirJson] = [{"url": "agreed", "valueDate": "2026-09-01"}]
+AGREED_SIGNED_FALSE: list[FhirJson] = [
+    {"url": "agreed", "valueDate": "2026-09-01"},
+    {"url": "signedByServiceUser", "valueBoolean": False},
+]
+
+
+def closure(evidence: bool | None) -> list[FhirJson]:
+    """The closure extension's parts, with evidenceOnFile as given (None: absent)."""
+    parts: list[FhirJson] = [
+        {"url": "kind", "valueCoding": coding("closure-kind", "transfer")},
+        {"url": "date", "valueDate": "2026-10-21"},
+    ]
+    if evidence is not None:
+        parts.append({"url": "evidenceOnFile", "valueBoolean": evidence})
+    return parts
+
 
 SERVICE_USER = {
     "role": [{"coding": [{"system": "http://snomed.info/sct", "code": "116154003"}]}],
@@ -96,6 +116,7 @@ class Case:
     element: str
     holds: list[FhirJson]
     breaks: list[tuple[FhirJson, list[str]]]
+    severity: str = "error"
 
 
 CASES: dict[str, Case] = {
@@ -115,6 +136,33 @@ CASES: dict[str, Case] = {
             (care_plan(), ["CarePlan"]),
             (care_plan(agreement=NOT_AGREED), ["CarePlan"]),
         ],
+    ),
+    # Seed 003, aims: "a written care plan, which is agreed with and signed by the service user"; a
+    # warning (paperwork never blocks continuity, hazard H-05).
+    "cp-signed": Case(
+        "CarePlan",
+        holds=[
+            care_plan(agreement=AGREED),
+            care_plan(kind="initial", agreement=AGREED_NOT_SIGNED),
+            care_plan(status="completed", agreement=AGREED_SIGNED_FALSE),
+        ],
+        breaks=[
+            (care_plan(agreement=AGREED_NOT_SIGNED), ["CarePlan"]),
+            (care_plan(agreement=AGREED_SIGNED_FALSE), ["CarePlan"]),
+            (care_plan(), ["CarePlan"]),
+        ],
+        severity="warning",
+    ),
+    # Seed 003, closures and transfers: "Evidence of this process must be contained within the client
+    # file"; a warning (a transfer's plan still travels, hazard H-05).
+    "cp-closure-evidence": Case(
+        "CarePlan",
+        holds=[care_plan(agreement=AGREED), care_plan(agreement=AGREED, closure=closure(True))],
+        breaks=[
+            (care_plan(agreement=AGREED, closure=closure(False)), ["CarePlan"]),
+            (care_plan(agreement=AGREED, closure=closure(None)), ["CarePlan"]),
+        ],
+        severity="warning",
     ),
     "cp-activity-type": Case(
         "CarePlan.activity",
@@ -210,7 +258,10 @@ def test_invariant_compiles_holds_and_breaks(ig: CompiledGuide, key: str) -> Non
     case = CASES[key]
     element_id, constraint = invariants(ig)[key]
     assert element_id == case.element
-    assert (constraint["severity"], constraint["source"].rsplit("/", 1)[0]) == ("error", SD_BASE.rstrip("/"))
+    assert (constraint["severity"], constraint["source"].rsplit("/", 1)[0]) == (
+        case.severity,
+        SD_BASE.rstrip("/"),
+    )
     assert constraint["human"]
     evaluate = compile_fhirpath(constraint["expression"], model=R4)
     for example in case.holds:

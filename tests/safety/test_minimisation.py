@@ -24,7 +24,10 @@ WHOLE_PLAN = {
     OrganisationKind.RESIDENTIAL_REHABILITATION,
 }
 """Kinds that take over keyworking the whole plan, child protection details included (seed 003)."""
-PRESCRIBING_OR_KEYWORKING = sorted(set(minimisation_table()) - {OrganisationKind.PROBATION})
+PRESCRIBING_OR_KEYWORKING = sorted(
+    set(minimisation_table()) - {OrganisationKind.PROBATION, OrganisationKind.CHILDRENS_SOCIAL_CARE}
+)
+"""Probation and children's social care neither prescribe nor keywork (their rows say what they get)."""
 
 
 def _everything() -> ClientRecord:

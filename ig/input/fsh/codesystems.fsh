@@ -220,6 +220,9 @@ Description: "Why a care plan is handed over to another service, in the manner o
 * #shared-care "Shared care" "The client moves into shared care with a GP, maintained in primary care."
 * #cpa-coordination "CPA co-ordination" "The substance misuse element of the plan is shared with the CMHT for a client on CPA."
 * #discharge-aftercare "Discharge with aftercare" "The client is discharged from treatment with an aftercare plan."
+* #prison-reception "Reception into prison" "A client on a community plan is received into custody: the community service hands the plan to the prison's healthcare or CARAT team, with the community dose to be confirmed before it is continued (seed 002, 5.3.4; seed 000, 5.3.6)."
+* #offender-management "Offender management" "The plan's offending domain and engagement are shared with probation for a client on statutory supervision, e.g. a DRR (seed 000, 5.3.6 and 5.3.7; seed 003)."
+* #safeguarding "Safeguarding" "The child protection concern, risk and risk management plan are shared with children's social care for the child protection forum (seed 003)."
 
 CodeSystem: ActivityType
 Id: activity-type

@@ -134,6 +134,10 @@ Context: CarePlan
 * extension[significantImmediateRisk] ^short = "A significant and immediate risk to self or others (seed 003: triage must establish care co-ordination)"
 * extension[overdoseRiskOnRelease].value[x] only Coding
 * extension[overdoseRiskOnRelease].value[x] from RiskLevelVS (required)
+* extension[level] MS
+* extension[area] MS
+* extension[overdoseRiskOnRelease] MS
+* extension[overdoseRiskOnRelease] ^short = "The risk of overdose on release from custody: a receiver must show it (tolerance falls in custody)"
 * value[x] 0..0
 
 Extension: RiskManagementPlan
@@ -187,6 +191,8 @@ Context: CarePlan
 * extension[summary].value[x] only string
 * extension[inRiskManagementPlan].value[x] only boolean
 * extension[forumAttendedBy].value[x] only Reference(PractitionerRole)
+* extension[raised] MS
+* extension[inRiskManagementPlan] MS
 * value[x] 0..0
 
 Extension: ExternalCoordination
@@ -533,6 +539,11 @@ Context: CarePlan
 * extension[releaseArea].value[x] only string
 * extension[receivingCjit].value[x] only Reference(Organization)
 * extension[firstCommunityAppointment].value[x] only dateTime
+* extension[prison] MS
+* extension[receptionDate] MS
+* extension[releaseDate] MS
+* extension[releaseDate] ^short = "The release date continuity of care turns on: a receiver must show it"
+* extension[receivingCjit] MS
 * value[x] 0..0
 
 Extension: CoordinationAgreement

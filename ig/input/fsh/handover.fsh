@@ -13,6 +13,7 @@ Description: "What a handover message is about (MessageHeader.eventCoding; an ac
 * insert OurCodeSystem
 * #care-plan-handover "Care plan handover" "A care plan is handed from one service to another: the message carries the handover Task, the consent that permits it and the plan as the receiving service needs it."
 * #consent-withdrawn "Consent withdrawn" "The client has withdrawn a consent to share: the message carries the Consent, now inactive, and goes to every organisation the plan went to under it (hazard H-16)."
+* #care-plan-update "Care plan update" "The plan handed over has changed: the message carries the plan as it now stands, minimised for the destination as the handover was, to an organisation that holds a copy under a consent that still covers it (seed 003: the care co-ordinator advises other professionals of changes in the service user's circumstances)."
 
 CodeSystem: HandoverInput
 Id: handover-input
@@ -28,6 +29,8 @@ Description: "What a handover Task carries besides the plan: the consent it trav
 * #overdose-risk-on-release "Overdose risk on release" "The assessed risk of overdose on release from custody (risk-level)."
 * #open-risk "Open risks" "The areas of risk still open (risk-area codes) and the risk summary."
 * #keyworker-contact "Keyworker contact" "A keyworker or care co-ordinator of the client, with their contact details (Reference to the PractitionerRole)."
+* #reception-date "Reception date" "The date the client was received into custody (prison-reception)."
+* #community-dose-to-confirm "Community dose to confirm" "A community dose the prison must confirm with the prescriber and the dispensing pharmacy (the dose, and when it was last taken) before it is continued (prison-reception; seed 002, 5.3.4)."
 
 ValueSet: HandoverEventVS
 Id: handover-event
@@ -55,7 +58,8 @@ Context: Task.input
     dailyDose 1..1 and
     strength 0..1 and
     lastDose 0..1 and
-    dispensingPharmacy 0..1
+    dispensingPharmacy 0..1 and
+    prescriber 0..1
 * extension[dailyDose].value[x] only Quantity
 * extension[dailyDose] ^short = "The daily dose (UCUM unit)"
 * extension[strength].value[x] only Ratio
@@ -64,6 +68,11 @@ Context: Task.input
 * extension[lastDose] ^short = "When the last dose was taken"
 * extension[dispensingPharmacy].value[x] only Identifier
 * extension[dispensingPharmacy] ^short = "The community pharmacy that dispenses it (ODS code)"
+* extension[prescriber].value[x] only Reference(PractitionerRole)
+* extension[prescriber] ^short = "Who prescribes it: the dose is confirmed with them"
+* extension[dailyDose] MS
+* extension[strength] MS
+* extension[lastDose] MS
 * value[x] 0..0
 
 Profile: HandoverMessage

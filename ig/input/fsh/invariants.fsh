@@ -28,3 +28,20 @@ Invariant: nhs-number-format
 Description: "An NHS Number is ten digits (the modulus 11 check digit is checked by the adapter, not here)."
 Severity: #error
 Expression: "value.matches('^[0-9]{10}$')"
+
+// Where the guidance says a plan "must" or is to be "signed": each a warning, not an error - paperwork
+// travels with the plan and never blocks continuity of care (hazard H-05); a receiver shows it.
+
+// Seed 003, aims: "Those who enter into structured drug and alcohol treatment services receive a
+// written care plan, which is agreed with and signed by the service user".
+Invariant: cp-signed
+Description: "An active comprehensive care plan is signed by the service user (seed 003: a written care plan, which is agreed with and signed by the service user)."
+Severity: #warning
+Expression: "(status = 'active' and extension('https://fhir.careplan-adapter.org/StructureDefinition/care-plan-kind').value.ofType(Coding).where(system = 'https://fhir.careplan-adapter.org/CodeSystem/care-plan-kind' and code = 'comprehensive').exists()) implies extension('https://fhir.careplan-adapter.org/StructureDefinition/service-user-agreement').extension('signedByServiceUser').value.ofType(boolean).where($this = true).exists()"
+
+// Seed 003, closures and transfers: "The closure or transfer of care co-ordination must be made in line
+// with local protocols. Evidence of this process must be contained within the client file."
+Invariant: cp-closure-evidence
+Description: "A closure or transfer of care co-ordination has its evidence on the client file (seed 003: evidence of this process must be contained within the client file)."
+Severity: #warning
+Expression: "extension('https://fhir.careplan-adapter.org/StructureDefinition/closure').all(extension('evidenceOnFile').value.ofType(boolean).where($this = true).exists())"

@@ -8,7 +8,7 @@ Id: DrugTreatmentCarePlan
 Title: "Drug treatment care plan"
 Description: "The written care plan agreed between a client in structured drug treatment and their provider, covering the four key domains, with a named keyworker or care co-ordinator and regular review (seeds 001, 002, 003)."
 * ^status = #draft
-* obeys cp-review-due and cp-agreement
+* obeys cp-review-due and cp-agreement and cp-signed and cp-closure-evidence
 * extension contains
     CarePlanKindExtension named carePlanKind 1..1 MS and
     TreatmentPhaseExtension named treatmentPhase 0..* and
@@ -17,17 +17,17 @@ Description: "The written care plan agreed between a client in structured drug t
     NextReviewDue named nextReviewDue 0..1 MS and
     DomainAssessment named domainAssessment 0..* and
     SubstanceUse named substanceUse 0..* and
-    RiskAssessment named riskAssessment 0..1 and
-    RiskManagementPlan named riskManagementPlan 0..1 and
+    RiskAssessment named riskAssessment 0..1 MS and
+    RiskManagementPlan named riskManagementPlan 0..1 MS and
     ComplexNeeds named complexNeeds 0..1 and
     ContingencyPlan named contingencyPlan 0..1 and
     CrisisPlan named crisisPlan 0..1 and
-    ChildProtectionConcern named childProtectionConcern 0..1 and
+    ChildProtectionConcern named childProtectionConcern 0..1 MS and
     ExternalCoordination named externalCoordination 0..1 and
     CarePlanReview named review 0..* and
     EngagementEventExtension named engagementEvent 0..* and
     Closure named closure 0..1 and
-    Custody named custody 0..1 and
+    Custody named custody 0..1 MS and
     CoordinationAgreement named coordinationAgreement 0..1 and
     WaitingDutyOfCare named waitingDutyOfCare 0..* and
     ImportedForReview named importedForReview 0..1 MS
@@ -53,16 +53,25 @@ Description: "The written care plan agreed between a client in structured drug t
 * goal 1..* MS
 * goal only Reference(TreatmentGoal)
 * activity obeys cp-activity-type
+// What a receiver must not ignore (issue 11; hazards H-04, H-08, H-09, H-10, H-61): the overdose risk
+// on release, the child-protection flag, the release date (the extensions above) and the current
+// prescribing with its last dose - the medicine, the daily dose (with a liquid's strength), when it
+// was last taken, who prescribes it and where it is dispensed.
+* activity MS
+* activity.detail MS
+* activity.detail.status MS
+* activity.detail.product[x] MS
+* activity.detail.dailyAmount MS
 * activity.detail.extension contains
     ActivityTypeExtension named activityType 0..1 MS and
     TreatmentTierExtension named treatmentTier 0..1 and
     ReferredOn named referredOn 0..1 and
     ResponsibleRole named responsibleRole 0..1 and
-    DoseStrength named doseStrength 0..1 and
-    LastDose named lastDose 0..1 and
+    DoseStrength named doseStrength 0..1 MS and
+    LastDose named lastDose 0..1 MS and
     SupervisedConsumption named supervisedConsumption 0..1 and
-    Prescriber named prescriber 0..1 and
-    DispensingPharmacy named dispensingPharmacy 0..1
+    Prescriber named prescriber 0..1 MS and
+    DispensingPharmacy named dispensingPharmacy 0..1 MS
 // detail.code is left unbound: an intervention carries its modality (with the SNOMED CT concept of
 // ConceptMap intervention-modality-to-snomed), an action the domain it serves (care-plan-domain).
 * activity.detail.goal only Reference(TreatmentGoal)
