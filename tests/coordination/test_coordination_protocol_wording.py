@@ -462,3 +462,41 @@ def test_careplan_check_judges_risk_currency_by_the_careplan_setting(monkeypatch
     bad = runner.invoke(app, ["check", str(plan), "--today", "2026-11-25"])
     assert bad.exit_code == 2
     assert "CAREPLAN_RISK_ASSESSMENT_MAX_AGE_MONTHS" in bad.stderr
+
+
+def test_the_discharge_top_window_is_a_setting() -> None:
+    """The protocol gives no window for "at discharge"; the exit TOP of 1 April is 19 days before the
+    discharge on 20 April: inside the default 28 days, outside a local protocol's 14."""
+    record = build(lambda data: discharged(data, follow_up={"due": "2026-05-04"}))
+    assert check_coordination(record, today=CLOCK).findings == ()
+    narrow = check_coordination(record, today=CLOCK, settings=CoordinationSettings(3, 14))
+    assert [(f.code, f.expression) for f in narrow.findings] == [("top-not-at-discharge", "plan.reviews")]
+
+
+def test_after_detox_a_care_manager_delivering_a_live_service_co_ordinates() -> None:
+    """Seed 003: "Where a Substance Misuse Care Manager is delivering a service to a service user they
+    are responsible for care co-ordination following detox" - here the care manager keyworks the
+    relapse-prevention that followed a detox keyworked by someone else."""
+
+    def change(data: Data) -> None:
+        data["plan"]["interventions"] += [
+            intervention(
+                "iv2",
+                tier="tier-4",
+                modality="inpatient-detoxification",
+                status="completed",
+                end="2026-03-01",
+            ),
+            intervention("iv3", tier="tier-2", modality="relapse-prevention", keyworker="cm1"),
+        ]
+        data["care_team"].append(member("cm1", "care-manager", organisation="Y07890"))
+
+    assert decide(change) == (Role.CARE_MANAGER, "care-manager-after-detox", ["cm1"])
+
+    def detox_under_way(data: Data) -> None:
+        change(data)
+        data["plan"]["interventions"].append(
+            intervention("iv4", modality="community-detoxification", status="in-progress", keyworker="kw1")
+        )
+
+    assert decide(detox_under_way)[1] != "care-manager-after-detox"
