@@ -10,6 +10,20 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, Literal
 
+from adapter.model.circumstance_codes import (
+    AccommodationStatus,
+    ChildrenLivingWithClient,
+    Disability,
+    EmploymentStatus,
+    EthnicCategory,
+    HepatitisBVaccination,
+    InjectingStatus,
+    Religion,
+    SexAtBirth,
+    SexualOrientation,
+    VirusTesting,
+    VirusTestResult,
+)
 from adapter.model.codes import (
     ClosureKind,
     ClosureReason,
@@ -18,6 +32,7 @@ from adapter.model.codes import (
     DrrKind,
     DrugTestResult,
     EngagementEvent,
+    Modality,
     Phase,
     PlanKind,
     ReferralSetting,
@@ -135,6 +150,36 @@ CARE_MANAGER_CRITERIA: Final = Complex(
 )
 """Seed 003's criteria for care manager involvement, limb by limb: nested in ``external-coordination``."""
 
+
+VIRUS_TEST: Final[tuple[Part | Complex, ...]] = (
+    Part("testing", "status", "code", VirusTesting),
+    Part("date", "on", "date"),
+    Part("result", "result", "code", VirusTestResult),
+    Part("note", "note", "string"),
+)
+"""The parts of a blood-borne virus test (hepatitis-c-test, hiv-test), each nested in
+``blood-borne-virus-status``."""
+
+INTERPRETER_REQUIRED: Final = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired"
+"""R4 core extension on Patient (valueBoolean) that UK Core's Patient profile slices in: whether the
+client needs an interpreter. Not ours, so not a row of the table; people.py and parties.py use it."""
+
+UK_CORE_ETHNIC_CATEGORY_EXTENSION: Final = (
+    "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory"
+)
+"""UK Core's ethnic category extension (shared/ukcore, UK Core 2.3.0: context Patient,
+valueCodeableConcept bound extensibly to UKCore-EthnicCategory). Read from plans other systems wrote,
+when our ``ethnic-category`` is absent; never written (see docs/fhir-mapping.md)."""
+
+PATIENT_EXTENSIONS: Final[tuple[Part | Complex, ...]] = (
+    Part("sex-at-birth", "sex_at_birth", "code", SexAtBirth),
+    Part("ethnic-category", "ethnic_category", "code", EthnicCategory),
+    Part("sexual-orientation", "sexual_orientation", "code", SexualOrientation),
+    Part("religion", "religion", "code", Religion),
+    Part("disability", "disabilities", "code", Disability, repeats=True),
+)
+"""Patient.extension from the table (the first language is Patient.communication, the interpreter
+R4's core patient-interpreterRequired: standard elements, written by hand)."""
 
 PLAN_EXTENSIONS: Final[tuple[Part | Complex, ...]] = (
     Part("care-plan-kind", "kind", "code", PlanKind),
@@ -297,6 +342,49 @@ PLAN_EXTENSIONS: Final[tuple[Part | Complex, ...]] = (
         repeats=True,
     ),
     Complex(
+        "social-circumstances",
+        "circumstances",
+        (
+            Part("assessed", "assessed_on", "date"),
+            Part("accommodation", "accommodation", "code", AccommodationStatus),
+            Part("employment", "employment", "code", EmploymentStatus),
+            Part("parentalResponsibility", "parental_responsibility", "boolean"),
+            Part("childrenLivingWithClient", "children_living_with_client", "code", ChildrenLivingWithClient),
+        ),
+    ),
+    Complex(
+        "pregnancy",
+        "pregnancy",
+        (
+            Part("recorded", "recorded_on", "date"),
+            Part("pregnant", "pregnant", "boolean"),
+            Part("expectedDelivery", "expected_delivery", "date"),
+        ),
+    ),
+    Complex(
+        "injecting-status",
+        "injecting",
+        (
+            Part("recorded", "recorded_on", "date"),
+            Part("status", "status", "code", InjectingStatus),
+            Part("everShared", "ever_shared", "boolean"),
+            Part("currentlySharing", "currently_sharing", "boolean"),
+        ),
+    ),
+    Complex(
+        "blood-borne-virus-status",
+        "blood_borne_viruses",
+        (
+            Complex(
+                "hepatitis-b-vaccination",
+                "hepatitis_b",
+                (Part("status", "status", "code", HepatitisBVaccination), Part("date", "on", "date")),
+            ),
+            Complex("hepatitis-c-test", "hepatitis_c", VIRUS_TEST),
+            Complex("hiv-test", "hiv", VIRUS_TEST),
+        ),
+    ),
+    Complex(
         "imported-for-review",
         "import_review",
         (
@@ -329,6 +417,27 @@ EPISODE_EXTENSIONS: Final[tuple[Part | Complex, ...]] = (
             Part("triggerOffence", "trigger_offence", "string"),
             Part("drugTest", "drug_test", "code", DrugTestResult),
             Part("requiredAssessment", "required_assessment", "boolean"),
+        ),
+    ),
+    Part("referral-received", "referral_received", "date"),
+    Part("first-appointment-offered", "first_appointment_offered", "date"),
+    Part("treatment-start", "treatment_start", "date"),
+    Complex(
+        "treatment-history",
+        "treatment_history",
+        (
+            Part("previouslyTreated", "previously_treated", "boolean"),
+            Complex(
+                "previous-treatment",
+                "episodes",
+                (
+                    Part("period", "start", "period", end_field="end"),
+                    Part("modality", "modality", "code", Modality),
+                    Part("provider", "provider", "string"),
+                    Part("note", "note", "string"),
+                ),
+                repeats=True,
+            ),
         ),
     ),
 )

@@ -76,8 +76,11 @@ class _Plan:
         return escape(f"{self.organisations.get(ods, ods)} [{ods}]")
 
     def render(self) -> str:
+        from adapter.fhir.client_narrative import client_section  # it builds on this module's helpers
+
         sections = [
             self.summary(),
+            client_section(self.record),
             self.drug_use(),
             *self.domains(),
             self.interventions(),

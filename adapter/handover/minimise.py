@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapter.handover.rules import ALWAYS_SENT, Minimisation, minimisation_table
+from adapter.handover.rules import ALWAYS_SENT, SERVICE_USER_ALWAYS_SENT, Minimisation, minimisation_table
 from adapter.model import CarePlan, ClientRecord, ConsentToShare, load_record
 from adapter.model.codes import OrganisationKind
 from adapter.model.record import TreatmentEpisode
@@ -81,6 +81,11 @@ def minimise(record: ClientRecord, rule: Minimisation, consent: ConsentToShare) 
             plan[name] = _without(plan[name], parts)
     _drop_dangling_links(plan)
     data["plan"] = plan
+    data["service_user"] = {
+        name: value
+        for name, value in data["service_user"].items()
+        if name in SERVICE_USER_ALWAYS_SENT or name in rule.service_user
+    }
     if "episode" in data:
         data["episode"] = {
             name: value

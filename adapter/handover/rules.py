@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from adapter.handover.codes import HandoverReason, TaskStatus
 from adapter.model import CarePlan
 from adapter.model.codes import ConsentPurpose, Domain, OrganisationKind
-from adapter.model.record import TreatmentEpisode
+from adapter.model.record import ServiceUser, TreatmentEpisode
 
 _DATA = resources.files("adapter.handover") / "data"
 
@@ -24,6 +24,24 @@ ALWAYS_SENT = frozenset(
 )
 """The plan's identity, and its standing: a plan imported for review says so to every destination
 (hazard H-22) - a receiver must never take it for a plan a service wrote and checked."""
+
+SERVICE_USER_ALWAYS_SENT = frozenset(
+    {
+        "nhs_number",
+        "prison_number",
+        "pnc_id",
+        "other_identifiers",
+        "name",
+        "birth_date",
+        "gender",
+        "address",
+        "phone",
+        "registered_gp_practice",
+    }
+)
+"""Who the client is and how to reach them: sent to every destination. The rest of the service user
+(sex at birth, ethnic category, sexual orientation, religion, language, disabilities: issue 11) goes
+only where the table's ``service_user`` row places it."""
 
 FILTERABLE = frozenset({"needs", "goals", "actions", "interventions"})
 FLAGGABLE = frozenset({"child_protection"})
@@ -47,6 +65,8 @@ class Minimisation:
     """Parts left out of an element that travels, of each item of a list (``interventions:
     [prescribing]``: that the client is in treatment, not the dose; ``reviews: [top]``: the reviews
     without their TOP)."""
+    service_user: frozenset[str] = frozenset()
+    """The optional service-user elements that travel (beyond ``SERVICE_USER_ALWAYS_SENT``)."""
 
     def selector(self, element: str) -> str | None:
         return dict(self.only).get(element)
@@ -101,9 +121,17 @@ def minimisation_table() -> dict[OrganisationKind, Minimisation]:
     table: dict[OrganisationKind, Minimisation] = {}
     for kind, entry in _load("minimisation.yaml")["destinations"].items():
         plan = entry["plan"]
-        kept = frozenset(optional) if plan == "all" else frozenset(plan)
-        if unknown := kept - optional:
+        withheld = frozenset(entry.get("withhold") or [])
+        kept = (frozenset(optional) if plan == "all" else frozenset(plan)) - withheld
+        if unknown := (kept | withheld) - optional:
             raise ValueError(f"minimisation.yaml {kind}: {sorted(unknown)} are not optional plan elements")
+        user_optional = set(ServiceUser.model_fields) - SERVICE_USER_ALWAYS_SENT
+        user = entry.get("service_user") or []
+        user_kept = frozenset(user_optional) if user == "all" else frozenset(user)
+        if unknown := user_kept - user_optional:
+            raise ValueError(
+                f"minimisation.yaml {kind}: {sorted(unknown)} are not optional service-user elements"
+            )
         only = tuple(sorted((entry.get("only") or {}).items()))
         for element, selector in only:
             _check_selector(kind, element, selector)
@@ -123,7 +151,7 @@ def minimisation_table() -> dict[OrganisationKind, Minimisation]:
             )
         )
         table[OrganisationKind(kind)] = Minimisation(
-            OrganisationKind(kind), entry["why"], kept, only, flagged, episode_kept, reads, without
+            OrganisationKind(kind), entry["why"], kept, only, flagged, episode_kept, reads, without, user_kept
         )
     return table
 

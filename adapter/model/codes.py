@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from adapter.model.circumstance_codes import CIRCUMSTANCE_CODE_SYSTEMS, EXTERNAL_CODE_SYSTEMS
 from adapter.model.coordination import CareManagerLimb
 from adapter.model.top import TopStage
 
@@ -385,8 +386,11 @@ CODE_SYSTEMS: dict[type[StrEnum], str] = {
     CareManagerLimb: "care-manager-criterion",
 }
 """Our own CodeSystems, by enum: the name after ``CODE_SYSTEM_BASE``."""
+CODE_SYSTEMS.update(CIRCUMSTANCE_CODE_SYSTEMS)  # the client's own record (circumstance_codes.py)
 
 
 def code_system_url(enum: type[StrEnum]) -> str:
-    """The canonical URL of the IG CodeSystem that holds ``enum``'s codes."""
-    return CODE_SYSTEM_BASE + CODE_SYSTEMS[enum]
+    """The canonical URL of the CodeSystem that holds ``enum``'s codes: ours (the IG's), or another
+    publisher's (``EXTERNAL_CODE_SYSTEMS``: UK Core's ethnic category)."""
+    external = EXTERNAL_CODE_SYSTEMS.get(enum)
+    return external if external is not None else CODE_SYSTEM_BASE + CODE_SYSTEMS[enum]

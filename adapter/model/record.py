@@ -12,8 +12,24 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 
+from adapter.model.base import DaysInLast28, LocalId, Model, Text
+from adapter.model.circumstance_codes import (
+    Disability,
+    EthnicCategory,
+    Religion,
+    SexAtBirth,
+    SexualOrientation,
+)
+from adapter.model.circumstances import (
+    BloodBorneViruses,
+    Injecting,
+    LanguageTag,
+    Pregnancy,
+    SocialCircumstances,
+    TreatmentHistory,
+)
 from adapter.model.codes import (
     ActivityStatus,
     ClosureKind,
@@ -48,19 +64,10 @@ from adapter.model.coordination import CareManagerCriteria, PostDischargeFollowU
 from adapter.model.identifiers import NhsNumber, OdsCode, PncId, PrisonNumber
 from adapter.model.top import TopStage
 
-Text = Annotated[str, StringConstraints(min_length=1)]
-LocalId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9\-.]{1,64}$")]
-"""A record-local id (FHIR id syntax), used to link goals, actions, members and consents."""
-DaysInLast28 = Annotated[int, Field(ge=0, le=28)]
-"""Days out of the last 28 (the Treatment Outcomes Profile's and the DIR's look-back)."""
 TopScore = Annotated[int, Field(ge=0, le=20)]
 """A TOP self-rating from 0 (poor) to 20 (good)."""
 Amount = Annotated[Decimal, Field(ge=0, le=1000)]
 """A TOP average amount on a using day (units, grams or joints, by the field's name)."""
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
 
 class PersonName(Model):
@@ -106,6 +113,13 @@ class ServiceUser(Model):
     address: Address | None = None
     phone: Text | None = None
     registered_gp_practice: OdsCode | None = None
+    sex_at_birth: SexAtBirth | None = None
+    ethnic_category: EthnicCategory | None = None
+    sexual_orientation: SexualOrientation | None = None
+    religion: Religion | None = None
+    first_language: LanguageTag | None = None
+    interpreter_required: bool | None = None
+    disabilities: list[Disability] = Field(default_factory=list)
 
 
 class Organisation(Model):
@@ -160,6 +174,12 @@ class TreatmentEpisode(Model):
     referral_source: OdsCode | None = None
     triage_date: date | None = None
     criminal_justice_referral: CriminalJusticeReferral | None = None
+    referral_received: date | None = Field(default=None, description="NDTMS waiting times: referral received")
+    first_appointment_offered: date | None = Field(
+        default=None, description="NDTMS waiting times: the date of the first appointment offered"
+    )
+    treatment_start: date | None = Field(default=None, description="NDTMS waiting times: treatment started")
+    treatment_history: TreatmentHistory | None = None
 
 
 class Agreement(Model):
@@ -485,6 +505,10 @@ class CarePlan(Model):
     waiting_duty_of_care: list[WaitingDutyOfCare] = Field(
         default_factory=list, description="While waiting for tier 3: who owes the duty of care (seed 003)"
     )
+    circumstances: SocialCircumstances | None = None
+    pregnancy: Pregnancy | None = None
+    injecting: Injecting | None = None
+    blood_borne_viruses: BloodBorneViruses | None = None
     reviews: list[Review] = Field(default_factory=list)
     engagement: list[Engagement] = Field(default_factory=list)
     closure: Closure | None = None

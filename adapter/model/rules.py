@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from pydantic_core import PydanticCustomError
 
+from adapter.model.circumstance_rules import CIRCUMSTANCE_RULES
 from adapter.model.codes import DOMAIN_OF_AREA, NOT_STATED, Domain, DomainArea
 from adapter.model.rules_coordination import coordination_references, top_consistent
 
@@ -291,6 +292,7 @@ RULES: tuple[Callable[[ClientRecord], Iterator[Problem]], ...] = (
     _not_stated_only_for_review,
     coordination_references,
     top_consistent,
+    *CIRCUMSTANCE_RULES,
 )
 
 

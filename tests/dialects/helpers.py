@@ -48,3 +48,33 @@ def differences(original: ClientRecord, copy: ClientRecord, lost: set[str]) -> l
         # A default (a false flag) in an object the copy leaves out says nothing the copy lacks.
         and not (path not in after and is_default(path, before[path]))
     ]
+
+
+OWN_RECORD_FIELDS = (
+    "service_user.sex_at_birth",
+    "service_user.ethnic_category",
+    "service_user.sexual_orientation",
+    "service_user.religion",
+    "service_user.first_language",
+    "service_user.interpreter_required",
+    "service_user.disabilities",
+    "plan.circumstances",
+    "plan.pregnancy",
+    "plan.injecting",
+    "plan.blood_borne_viruses",
+    "episode.referral_received",
+    "episode.first_appointment_offered",
+    "episode.treatment_start",
+    "episode.treatment_history",
+)
+"""The client's own record (issue 11) that no service's own format holds (their XSDs, tables and
+exports have no field for it): every conversion into one reports each of these as a loss."""
+
+
+def is_own_record_path(path: str) -> bool:
+    return any(path == f or path.startswith((f"{f}.", f"{f}[")) for f in OWN_RECORD_FIELDS)
+
+
+def own_record_paths(record: ClientRecord) -> set[str]:
+    """The leaf paths of ``record`` under :data:`OWN_RECORD_FIELDS`."""
+    return {path for path in leaf_map(record) if is_own_record_path(path)}

@@ -11,7 +11,7 @@ import pytest
 from adapter.dialects import InvalidSystemRecord, read, read_all, systems, write
 from adapter.model import load_record
 from adapter.model.codes import ReferralSetting, Role
-from dialects.helpers import SYSTEMS_FIXTURES, client, differences
+from dialects.helpers import SYSTEMS_FIXTURES, client, differences, is_own_record_path, own_record_paths
 
 SYSTEM_NAMES = [info.name for info in systems()]
 
@@ -41,11 +41,15 @@ def test_dir_export_maps_arrest_referral_and_drug_use_and_reports_the_custody_su
         (u.rank, u.substance, u.route, u.days_used_last_28, u.age_first_used)
         for u in conversion.record.plan.substance_use
     ] == [(1, "heroin", "injecting", 26, 19), (2, "crack-cocaine", "smoking", 8, None)]
-    # The DIR has no field for the duty of care while waiting for tier 3 (seed 003): only that differs.
-    assert {
-        path.split(".")[1].split("[")[0]
-        for path in differences(client("01-custody-triage"), conversion.record, set())
-    } <= {"waiting_duty_of_care"}
+    # The DIR export holds none of the client's own record (issue 11), nor the duty of care while
+    # waiting for tier 3 (seed 003): all else is the fixture's.
+    original = client("01-custody-triage")
+    differing = [
+        path
+        for path in differences(original, conversion.record, set())
+        if not path.startswith("plan.waiting_duty_of_care")
+    ]
+    assert sorted(differing) == sorted(own_record_paths(original))
 
 
 def test_carat_export_maps_release_details_and_reports_session_length_and_licence_end() -> None:
@@ -98,6 +102,7 @@ def test_carat_to_dir_and_back_keeps_every_field_both_carry() -> None:
                 "at_risk_of_eviction",
             )
         ),
+        *own_record_paths(original),
     }
 
 
@@ -222,7 +227,7 @@ def test_the_dir_records_arrest_referrals_only_so_another_setting_is_a_reported_
     assert [
         (loss.path, loss.reason)
         for loss in written.losses
-        if not loss.path.startswith("plan.waiting_duty_of_care")
+        if not is_own_record_path(loss.path) and not loss.path.startswith("plan.waiting_duty_of_care")
     ] == [("episode.criminal_justice_referral.setting", "cjit-dir always records 'police-custody'")]
     back = read("cjit-dir", written.data).record
     assert back.episode is not None and back.episode.criminal_justice_referral is not None

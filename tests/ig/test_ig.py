@@ -209,6 +209,19 @@ EXTENSION_CONTEXTS: dict[str, set[str]] = {
         set(), "top-outcome", "care-manager-criteria", "care-manager-criterion", "post-discharge-follow-up"
     ),
     **used_on({"Organization"}, "single-point-of-contact"),
+    # The client's own record (issue 11, circumstances.fsh).
+    **used_on({"Patient"}, "sex-at-birth", "ethnic-category", "sexual-orientation", "religion", "disability"),
+    **used_on(
+        {"CarePlan"}, "social-circumstances", "pregnancy", "injecting-status", "blood-borne-virus-status"
+    ),
+    **used_on(
+        {"EpisodeOfCare"},
+        "referral-received",
+        "first-appointment-offered",
+        "treatment-start",
+        "treatment-history",
+    ),
+    **used_on(set(), "hepatitis-b-vaccination", "hepatitis-c-test", "hiv-test", "previous-treatment"),
     **used_on({"DetectedIssue"}, "finding-expression", "finding-source"),
 }
 
@@ -234,6 +247,21 @@ CODED_BINDINGS: dict[tuple[str, str | None], str] = {
     ("criminal-justice-referral", "drugTest"): "drug-test-result",
     ("top-outcome", "stage"): "top-stage",
     ("care-manager-criterion", "limb"): "care-manager-criterion",
+    ("sex-at-birth", None): "sex-at-birth",
+    ("ethnic-category", None): "ethnic-category",
+    ("sexual-orientation", None): "sexual-orientation",
+    ("religion", None): "religion",
+    ("disability", None): "disability",
+    ("social-circumstances", "accommodation"): "accommodation-status",
+    ("social-circumstances", "employment"): "employment-status",
+    ("social-circumstances", "childrenLivingWithClient"): "children-living-with-client",
+    ("injecting-status", "status"): "injecting-status",
+    ("hepatitis-b-vaccination", "status"): "hepatitis-b-vaccination",
+    ("hepatitis-c-test", "testing"): "virus-testing",
+    ("hepatitis-c-test", "result"): "virus-test-result",
+    ("hiv-test", "testing"): "virus-testing",
+    ("hiv-test", "result"): "virus-test-result",
+    ("previous-treatment", "modality"): "intervention-modality",
 }
 
 _PRIMITIVES = {"date", "dateTime", "string", "boolean", "code", "integer", "decimal"}
@@ -376,7 +404,9 @@ def test_every_extension_is_used_by_a_profile(ig: CompiledGuide) -> None:
         if type_["code"] == "Extension"
         for profile_url in type_.get("profile", [])
     }
-    assert {SD_BASE + extension_id for extension_id in DOCUMENTED} == used
+    # R4 core's patient-interpreterRequired is the one extension not ours a profile uses (UK Core's way).
+    core = {"http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired"}
+    assert {SD_BASE + extension_id for extension_id in DOCUMENTED} | core == used
 
 
 # ---- profiles ----

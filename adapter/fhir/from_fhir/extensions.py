@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adapter.fhir.extensions import Complex, Part
 from adapter.fhir.from_fhir.context import Import
 from adapter.fhir.from_fhir.node import Node
-from adapter.fhir.from_fhir.parties import Parties
 from adapter.fhir.references import Target
 from adapter.types import FhirJson
 from adapter.urls import extension_url
+
+if TYPE_CHECKING:  # parties reads the Patient's extensions through this module
+    from adapter.fhir.from_fhir.parties import Parties
 
 
 class ExtensionReader:

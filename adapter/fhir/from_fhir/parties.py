@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from adapter.fhir.extensions import (
+    INTERPRETER_REQUIRED,
+    PATIENT_EXTENSIONS,
+    UK_CORE_ETHNIC_CATEGORY_EXTENSION,
+)
 from adapter.fhir.from_fhir.context import Import, period_day
+from adapter.fhir.from_fhir.extensions import ExtensionReader
 from adapter.fhir.from_fhir.node import Node
 from adapter.fhir.references import Target
+from adapter.model.circumstance_codes import LANGUAGE_SYSTEM, EthnicCategory
 from adapter.model.codes import OrganisationKind, Role
 from adapter.model.identifiers import NHS_NUMBER_SYSTEM, ODS_SYSTEM, PNC_ID_SYSTEM, PRISON_NUMBER_SYSTEM
 from adapter.types import FhirJson
@@ -262,6 +269,37 @@ def local_id(node: Node, resource_type: str) -> str | None:
     return found if found is not None else resource_id if isinstance(resource_id, str) else None
 
 
+def uk_core_ethnic_category(imp: Import, node: Node, out: FhirJson) -> None:
+    """The ethnic category from UK Core's own extension, as another system may write it: its England
+    coding is ours (the same CodeSystem). Any other coding (Wales) has nowhere to go: it stays unread."""
+    found = node.extension(UK_CORE_ETHNIC_CATEGORY_EXTENSION)
+    concept = found.child("valueCodeableConcept") if found is not None else None
+    if found is None or concept is None:
+        return
+    concept.take("text")
+    code = imp.code(concept, EthnicCategory)
+    imp.put(out, "service_user", "ethnic_category", code, f"{concept.path}.coding")
+
+
+def first_language(imp: Import, node: Node, out: FhirJson) -> None:
+    """The first language: the preferred Patient.communication (or the only one), in BCP 47. Another
+    language, or another coding, has nowhere to go: it stays unread and is reported."""
+    languages = node.children("communication")
+    chosen = [c for c in languages if c.data.get("preferred") is True] or languages[:1]
+    if not chosen:
+        return
+    entry = chosen[0]
+    entry.take("preferred")
+    language = entry.child("language")
+    codings = language.children("coding") if language is not None else []
+    for coding in codings:
+        if coding.data.get("system") == LANGUAGE_SYSTEM:
+            coding.take("system", "display")
+            imp.put(out, "service_user", "first_language", coding.value("code"), f"{coding.path}.code")
+            return
+    imp.put(out, "service_user", "first_language", None, f"{entry.path}.language")
+
+
 def service_user(imp: Import, parties: Parties, target: Target) -> FhirJson:
     """The Patient as the canonical service user."""
     node = imp.node(target)
@@ -295,6 +333,18 @@ def service_user(imp: Import, parties: Parties, target: Target) -> FhirJson:
         f"{node.path}.address",
     )
     telecom(imp, node, out, "service_user", ("phone",))
+    ExtensionReader(imp, parties, target).read(node, PATIENT_EXTENSIONS, out, "service_user")
+    interpreter = node.extension(INTERPRETER_REQUIRED)
+    imp.put(
+        out,
+        "service_user",
+        "interpreter_required",
+        interpreter.value("valueBoolean") if interpreter is not None else None,
+        interpreter.path if interpreter is not None else node.ext_path(INTERPRETER_REQUIRED),
+    )
+    if "ethnic_category" not in out:
+        uk_core_ethnic_category(imp, node, out)
+    first_language(imp, node, out)
     practices = node.children("generalPractitioner")
     if practices:
         imp.put(

@@ -224,7 +224,7 @@ def _decision(imp: Import, provision: Node, canonical: str) -> str | None:
         )
     kind = provision.data.get("type")
     imp.where[f"{canonical}.decision"] = f"{provision.path}.type"
-    if kind in {"permit", "deny"}:
+    if isinstance(kind, str) and kind in {"permit", "deny"}:  # damaged input may hold any JSON here
         provision.take("type")
         return str(kind)
     imp.error(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from adapter.fhir.extensions import INTERPRETER_REQUIRED, PATIENT_EXTENSIONS
 from adapter.fhir.narrative import brief, person, words
 from adapter.fhir.to_fhir.context import (
     Context,
@@ -14,8 +15,10 @@ from adapter.fhir.to_fhir.context import (
     resource,
     telecom,
 )
+from adapter.fhir.to_fhir.extensions import write
+from adapter.model.circumstance_codes import LANGUAGE_SYSTEM
 from adapter.model.identifiers import NHS_NUMBER_SYSTEM, ODS_SYSTEM, PNC_ID_SYSTEM, PRISON_NUMBER_SYSTEM
-from adapter.model.record import CareTeamMember, Organisation, OtherIdentifier
+from adapter.model.record import CareTeamMember, Organisation, OtherIdentifier, ServiceUser
 from adapter.types import FhirJson
 
 ROLE_MAP = "care-team-role-to-snomed"
@@ -43,20 +46,35 @@ def patient(ctx: Context) -> FhirJson:
     identifiers += [other_identifier(ctx, other) for other in user.other_identifiers]
     born = f", born {user.birth_date.isoformat()}" if user.birth_date else ", birth date not stated"
     nhs = f", NHS number {user.nhs_number}" if user.nhs_number else ""
+    interpreter = (
+        [{"url": INTERPRETER_REQUIRED, "valueBoolean": user.interpreter_required}]
+        if user.interpreter_required is not None
+        else []
+    )
     return resource(
         "Patient",
         ctx,
         text=brief(f"{person(user.name)}{born}{nhs}"),
+        extension=write(ctx, PATIENT_EXTENSIONS, user) + interpreter,
         identifier=identifiers,
         name=[human_name(user.name)] if user.name else None,
         telecom=telecom(user.phone),
         gender=user.gender.value,
         birthDate=user.birth_date.isoformat() if user.birth_date else None,
         address=[address(user.address, "home")] if user.address else None,
+        communication=communication(user),
         generalPractitioner=[ctx.ref("Organization", user.registered_gp_practice)]
         if user.registered_gp_practice
         else None,
     )
+
+
+def communication(user: ServiceUser) -> list[FhirJson] | None:
+    """Patient.communication: the first language (BCP 47), preferred."""
+    if user.first_language is None:
+        return None
+    language = {"coding": [{"system": LANGUAGE_SYSTEM, "code": user.first_language}]}
+    return [{"language": language, "preferred": True}]
 
 
 def organization(ctx: Context, organisation: Organisation) -> FhirJson:

@@ -31,6 +31,12 @@ Description: "The written care plan agreed between a client in structured drug t
     CoordinationAgreement named coordinationAgreement 0..1 and
     WaitingDutyOfCare named waitingDutyOfCare 0..* and
     ImportedForReview named importedForReview 0..1 MS
+// The client's own record (circumstances.fsh): pregnancy and injecting status are safety elements.
+* extension contains
+    SocialCircumstances named socialCircumstances 0..1 and
+    PregnancyExtension named pregnancy 0..1 MS and
+    InjectingStatusExtension named injectingStatus 0..1 MS and
+    BloodBorneVirusStatus named bloodBorneVirusStatus 0..1
 * status MS
 * intent = #plan (exactly)
 * intent MS

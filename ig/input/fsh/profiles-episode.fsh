@@ -10,6 +10,12 @@ Description: "The client's episode of structured drug treatment with the provide
     ReferralSource named referralSource 0..1 and
     TriageDate named triageDate 0..1 and
     CriminalJusticeReferral named criminalJusticeReferral 0..1
+// NDTMS waiting times and treatment history (circumstances.fsh).
+* extension contains
+    ReferralReceived named referralReceived 0..1 and
+    FirstAppointmentOffered named firstAppointmentOffered 0..1 and
+    TreatmentStart named treatmentStart 0..1 and
+    TreatmentHistory named treatmentHistory 0..1
 * status MS
 * patient MS
 * patient only Reference(ServiceUserPatient)

@@ -31,6 +31,19 @@ Description: "The client in drug treatment, identified by NHS Number where known
 * telecom MS
 * address MS
 * generalPractitioner MS
+// Who the client is (seed 003, role 2: culture, ethnicity, gender and sexuality; circumstances.fsh).
+// The first language is communication (preferred), in BCP 47; the interpreter R4's core extension,
+// as UK Core slices it (UKCore-Patient patientInterpreterRequired).
+* extension contains
+    SexAtBirthExtension named sexAtBirth 0..1 and
+    EthnicCategoryExtension named ethnicCategory 0..1 and
+    SexualOrientationExtension named sexualOrientation 0..1 and
+    ReligionExtension named religion 0..1 and
+    DisabilityExtension named disability 0..* and
+    http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired named interpreterRequired 0..1 MS
+* communication MS
+* communication.language MS
+* communication.preferred MS
 
 Profile: CarePlanPractitioner
 Parent: Practitioner
