@@ -4,6 +4,8 @@
     $ careplan check plan.xml export.csv --from carat --format json   # a FHIR Bundle of OperationOutcomes
 
 Any record format is read (canonical JSON, FHIR JSON or XML; a system's format with ``--from``).
+The local protocol's intervals come from ``CAREPLAN_RISK_ASSESSMENT_MAX_AGE_MONTHS`` (default 3) and
+``CAREPLAN_DISCHARGE_TOP_WINDOW_DAYS`` (default 28); see :mod:`adapter.coordination.settings`.
 Exit status: 0 when no finding is an error, 1 when any is, 2 when any file cannot be read as a
 record (that file gets a one-line message naming the field; the others are still checked).
 """
@@ -17,6 +19,7 @@ from typing import Annotated
 
 import orjson
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape as escape_markup
 from rich.table import Table
@@ -33,6 +36,7 @@ from adapter.cli.io import (
 from adapter.cli.io import day_clock as _clock
 from adapter.coordination.fhir import operation_outcome
 from adapter.coordination.findings import CoordinationReport, check_coordination
+from adapter.coordination.settings import CoordinationEnvironment, CoordinationSettings
 from adapter.errors import AdapterError
 from adapter.fhir.narrative import person
 from adapter.handover.prescribing import prescribing_issues
@@ -58,6 +62,17 @@ class _BadInput(Exception):
         super().__init__(line)
         self.outcome = outcome
         self.line = line
+
+
+def coordination_settings() -> CoordinationSettings:
+    """The local protocol's intervals from ``CAREPLAN_*`` (see :mod:`adapter.coordination.settings`);
+    a bad value stops the command naming the variable."""
+    try:
+        return CoordinationEnvironment().settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = "CAREPLAN_" + str(first["loc"][0]).upper()
+        raise CommandFailed(f"{name}: {first['msg']} (got {first.get('input')!r})") from None
 
 
 def _read(path: Path, from_system: str | None) -> ClientRecord:
@@ -142,6 +157,7 @@ def command(
 ) -> None:
     """Who co-ordinates each client's care, and what is missing or due (exit 1 on any error)."""
     clock = _clock(today)
+    settings = coordination_settings()
     out, err = Console(highlight=False), Console(stderr=True, highlight=False, soft_wrap=True)
     if today is None:
         err.print(judged_on(clock, today, "--today YYYY-MM-DD"), markup=False)
@@ -156,7 +172,7 @@ def command(
             entries.append({"fullUrl": path.resolve().as_uri(), "resource": bad.outcome.to_fhir()})
             exit_code = EXIT_BAD_INPUT
             continue
-        report = check_coordination(record, today=clock)
+        report = check_coordination(record, today=clock, settings=settings)
         # Prescribing is checked at export as at handover and receipt (hazard H-09): as of the end of
         # the day judged, so a dose recorded this morning is not "in the future".
         at = clock.now() if today is None else datetime.combine(clock.today(), time(23, 59, 59), UTC)

@@ -5,9 +5,9 @@
     >>> report = check_coordination(record, today=FixedClock(date(2026, 5, 1)))
     >>> report.decision.role, [f.code for f in report.findings]
 
-Pure functions of a canonical record and a day (an :class:`adapter.clock.Clock`); every rule and
-finding cites its seed section. :func:`operation_outcome` and :func:`detected_issues` render a
-report as FHIR R4.
+Pure functions of a canonical record, a day (an :class:`adapter.clock.Clock`) and the local
+protocol's intervals (:class:`CoordinationSettings`); every rule and finding cites its seed
+section. :func:`operation_outcome` and :func:`detected_issues` render a report as FHIR R4.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from adapter.coordination.responsibility import (
     CoordinationDecision,
     responsible_for_coordination,
 )
+from adapter.coordination.settings import CoordinationSettings
 from adapter.coordination.sources import Source
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "Candidate",
     "CoordinationDecision",
     "CoordinationReport",
+    "CoordinationSettings",
     "Finding",
     "FindingCode",
     "Source",

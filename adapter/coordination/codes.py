@@ -41,6 +41,15 @@ class FindingCode(StrEnum):
     CHILD_PROTECTION_NOT_IN_RISK_PLAN = "child-protection-not-in-risk-plan"
     CHILD_PROTECTION_FORUM_UNATTENDED = "child-protection-forum-unattended"
     PLAN_NOT_IN_FORCE = "plan-not-in-force"
+    CARE_MANAGER_CRITERION_WITHOUT_EVIDENCE = "care-manager-criterion-without-evidence"
+    WAITING_DUTY_OF_CARE_NOT_RECORDED = "waiting-duty-of-care-not-recorded"
+    TIER_2_SERVICES_NOT_ADVISED = "tier-2-services-not-advised"
+    RISK_ASSESSMENT_OUT_OF_DATE = "risk-assessment-out-of-date"
+    TOP_REVIEW_OVERDUE = "top-review-overdue"
+    POST_DISCHARGE_FOLLOW_UP_DUE = "post-discharge-follow-up-due"
+    CLOSURE_EVIDENCE_NOT_ON_FILE = "closure-evidence-not-on-file"
+    SHARED_CARE_GP_NOT_NAMED = "shared-care-gp-not-named"
+    SHARED_CARE_WORKER_NOT_NAMED = "shared-care-worker-not-named"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +92,8 @@ FINDING_DEFINITIONS: dict[FindingCode, FindingDefinition] = {
     ),
     FindingCode.CARE_MANAGER_NOT_ALLOCATED: FindingDefinition(
         "Care manager not allocated",
-        "The client meets the criteria for care manager involvement but no care manager is allocated.",
+        "The client meets all three limbs of the criteria for care manager involvement but no care "
+        "manager is allocated.",
         "business-rule",
     ),
     FindingCode.PLAN_NOT_AGREED: FindingDefinition(
@@ -104,12 +114,12 @@ FINDING_DEFINITIONS: dict[FindingCode, FindingDefinition] = {
     ),
     FindingCode.TOP_NOT_AT_ASSESSMENT: FindingDefinition(
         "No TOP at comprehensive assessment",
-        "A comprehensive care plan has no review with the Treatment Outcomes Profile completed.",
+        "A comprehensive care plan has no review with a Treatment Outcomes Profile at the start stage.",
         "business-rule",
     ),
     FindingCode.TOP_NOT_AT_DISCHARGE: FindingDefinition(
         "No TOP at discharge",
-        "The client was discharged without a Treatment Outcomes Profile review at discharge.",
+        "The client was discharged without an exit-stage Treatment Outcomes Profile near the discharge.",
         "business-rule",
     ),
     FindingCode.RISK_NOT_ASSESSED: FindingDefinition(
@@ -166,5 +176,55 @@ FINDING_DEFINITIONS: dict[FindingCode, FindingDefinition] = {
         "Plan not in force",
         "The plan is revoked or entered in error; no co-ordination checks were run on it.",
         "informational",
+    ),
+    FindingCode.CARE_MANAGER_CRITERION_WITHOUT_EVIDENCE: FindingDefinition(
+        "Care manager criterion met without evidence",
+        "A limb of the criteria for care manager involvement is recorded as met with no evidence.",
+        "business-rule",
+    ),
+    FindingCode.WAITING_DUTY_OF_CARE_NOT_RECORDED: FindingDefinition(
+        "Duty of care while waiting not recorded",
+        "The client waits for a tier 3 intervention and the plan does not record the referring, triage "
+        "and awaited agencies that owe a duty of care meanwhile.",
+        "business-rule",
+    ),
+    FindingCode.TIER_2_SERVICES_NOT_ADVISED: FindingDefinition(
+        "Tier 2 services not advised",
+        "The client waits for a tier 3 intervention and the plan does not record that they were "
+        "advised of the tier 2 services open meanwhile.",
+        "business-rule",
+    ),
+    FindingCode.RISK_ASSESSMENT_OUT_OF_DATE: FindingDefinition(
+        "Risk assessment out of date",
+        "The risk assessment of a plan in force is older than the interval set for ongoing risk assessment.",
+        "business-rule",
+    ),
+    FindingCode.TOP_REVIEW_OVERDUE: FindingDefinition(
+        "Three-monthly TOP overdue",
+        "The latest Treatment Outcomes Profile of a plan in force is more than three months old; a "
+        "review without a TOP does not count.",
+        "business-rule",
+    ),
+    FindingCode.POST_DISCHARGE_FOLLOW_UP_DUE: FindingDefinition(
+        "Follow-up after discharge due",
+        "The client was discharged and no early follow-up is recorded, or the one due has passed "
+        "without being done.",
+        "business-rule",
+    ),
+    FindingCode.CLOSURE_EVIDENCE_NOT_ON_FILE: FindingDefinition(
+        "Closure or transfer without evidence on file",
+        "Care co-ordination was closed or transferred and the client file does not hold the evidence "
+        "of the process.",
+        "business-rule",
+    ),
+    FindingCode.SHARED_CARE_GP_NOT_NAMED: FindingDefinition(
+        "Shared care without a named GP",
+        "Treatment is delivered in GP shared care and the care team names no prescribing GP.",
+        "required",
+    ),
+    FindingCode.SHARED_CARE_WORKER_NOT_NAMED: FindingDefinition(
+        "Shared care without a named shared-care worker",
+        "Treatment is delivered in GP shared care and the care team names no shared-care worker.",
+        "required",
     ),
 }

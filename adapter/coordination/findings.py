@@ -26,15 +26,23 @@ from adapter.coordination.responsibility import (
     CoordinationDecision,
     decide,
 )
+from adapter.coordination.settings import CoordinationSettings
 from adapter.coordination.sources import Source
 from adapter.model import ClientRecord
-from adapter.model.codes import KEY_DOMAINS, Domain, PlanKind, PlanStatus, RiskLevel, Role, Tier
-from adapter.model.record import given_and_family
+from adapter.model.codes import (
+    KEY_DOMAINS,
+    ClosureKind,
+    Domain,
+    OrganisationKind,
+    PlanKind,
+    PlanStatus,
+    RiskLevel,
+    Role,
+    Tier,
+)
+from adapter.model.record import Review, given_and_family
+from adapter.model.top import TopStage
 from adapter.outcome import Issue, Severity
-
-DISCHARGE_TOP_WINDOW = timedelta(days=28)
-"""How near the closure date a TOP review counts as "at discharge". The protocol gives no window;
-four weeks either side is our local choice, named here so a local protocol can change it."""
 
 REVIEW_INTERVAL_MONTHS = 3
 """TOP "3 monthly review thereafter" (seed 003, Role and Responsibilities of the Care Co-ordinator)."""
@@ -76,10 +84,11 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What every check may use besides the record: the day, and who co-ordinates on it."""
+    """What every check may use besides the record: the day, who co-ordinates on it, the settings."""
 
     today: date
     decision: CoordinationDecision
+    settings: CoordinationSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,16 +196,36 @@ def check_coordination_agreement(record: ClientRecord, context: Context) -> Iter
 def check_care_manager_allocated(record: ClientRecord, context: Context) -> Iterator[Finding]:
     """Clients meeting the care manager criteria "should be referred" (seed 003, Who is Responsible)."""
     ext = record.plan.external_coordination
-    if record.plan.status not in OPEN or ext is None or not ext.care_manager_criteria_met:
+    criteria = ext.care_manager_criteria if ext else None
+    if record.plan.status not in OPEN or criteria is None or not criteria.met:
         return
     if not situation.holders(record, Role.CARE_MANAGER, context.today):
         yield Finding(
             "warning",
             FindingCode.CARE_MANAGER_NOT_ALLOCATED,
-            "meets the criteria for care manager involvement but no care manager is allocated: refer",
-            "plan.external_coordination.care_manager_criteria_met",
+            "meets all three criteria for care manager involvement but no care manager is allocated: refer",
+            "plan.external_coordination.care_manager_criteria",
             sources.WHO_IS_RESPONSIBLE,
         )
+
+
+def check_care_manager_evidence(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """Each limb of the criteria for care manager involvement judged met rests on evidence (seed 003,
+    Criteria for Care Manager Involvement: willingness, a serious or prolonged hazardous history, and
+    community or prison interventions tried that did not meet the client's needs)."""
+    ext = record.plan.external_coordination
+    criteria = ext.care_manager_criteria if ext else None
+    if record.plan.status not in OPEN or criteria is None:
+        return
+    for n, limb in enumerate(criteria.limbs):
+        if limb.met and limb.evidence is None:
+            yield Finding(
+                "warning",
+                FindingCode.CARE_MANAGER_CRITERION_WITHOUT_EVIDENCE,
+                f"the care manager criterion '{limb.limb}' is recorded as met with no evidence",
+                f"plan.external_coordination.care_manager_criteria.limbs[{n}].evidence",
+                sources.CARE_MANAGER_CRITERIA,
+            )
 
 
 def check_agreement(record: ClientRecord, context: Context) -> Iterator[Finding]:
@@ -279,39 +308,115 @@ def check_review_due(record: ClientRecord, context: Context) -> Iterator[Finding
         )
 
 
+def _top_stage(review: Review) -> TopStage | None:
+    return review.top.stage if review.top_completed and review.top is not None else None
+
+
 def check_top_at_assessment(record: ClientRecord, context: Context) -> Iterator[Finding]:
-    """A TOP at comprehensive assessment (seed 003, Role and Responsibilities of the Care Co-ordinator)."""
+    """A TOP at comprehensive assessment (seed 003, Role and Responsibilities of the Care Co-ordinator:
+    "to ensure the completion of the Treatment Outcome Profile (TOPs) at Comprehensive Assessment"):
+    a TOP of the start stage, not any TOP ever. An error: the protocol says "ensure"."""
     plan = record.plan
     if plan.kind != PlanKind.COMPREHENSIVE or plan.status not in situation.IN_FORCE | {PlanStatus.COMPLETED}:
         return
-    if not any(r.top_completed for r in plan.reviews):
+    if not any(_top_stage(r) == TopStage.START for r in plan.reviews):
         yield Finding(
-            "warning",
+            "error",
             FindingCode.TOP_NOT_AT_ASSESSMENT,
-            "a comprehensive care plan with no Treatment Outcomes Profile recorded",
+            "a comprehensive care plan with no Treatment Outcomes Profile of the start stage "
+            "(at comprehensive assessment)",
             "plan.reviews",
             sources.COORDINATOR_DUTIES,
         )
 
 
+def check_top_three_monthly(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """A TOP every three months after the comprehensive assessment (seed 003, Role and Responsibilities:
+    "3 monthly review thereafter"). Only a review with a TOP completed counts; a review without one
+    does not restart the three months. Reviews without a TOP are :func:`check_review_due`'s concern."""
+    plan = record.plan
+    if plan.kind != PlanKind.COMPREHENSIVE or plan.status not in situation.IN_FORCE or plan.closure:
+        return
+    with_top = [n for n, r in enumerate(plan.reviews) if r.top_completed]
+    if not with_top:
+        return  # no TOP at all: check_top_at_assessment reports it
+    last = max(with_top, key=lambda n: (plan.reviews[n].date, n))
+    since = plan.reviews[last].date
+    if situation.add_months(since, REVIEW_INTERVAL_MONTHS) < context.today:
+        later = [n for n in range(len(plan.reviews)) if plan.reviews[n].date > since]
+        without = f"; the {len(later)} later review(s) recorded no TOP" if later else ""
+        yield Finding(
+            "error",
+            FindingCode.TOP_REVIEW_OVERDUE,
+            f"the last Treatment Outcomes Profile was on {since}, more than {REVIEW_INTERVAL_MONTHS} "
+            f"months ago{without}",
+            f"plan.reviews[{last}].top",
+            sources.COORDINATOR_DUTIES,
+        )
+
+
 def check_top_at_discharge(record: ClientRecord, context: Context) -> Iterator[Finding]:
-    """A TOP at discharge (seed 003, Role and Responsibilities), within :data:`DISCHARGE_TOP_WINDOW`."""
+    """A TOP at discharge (seed 003, Role and Responsibilities): an exit-stage TOP within the settings'
+    ``discharge_top_window_days`` of the closure. An error: the protocol says "ensure"."""
     closure = record.plan.closure
     if closure is None or not situation.is_discharged(record):
         return
+    window = timedelta(days=context.settings.discharge_top_window_days)
     near = [
         r
         for r in record.plan.reviews
-        if r.top_completed and abs(r.date - closure.date) <= DISCHARGE_TOP_WINDOW
+        if _top_stage(r) == TopStage.EXIT and abs(r.date - closure.date) <= window
     ]
     if not near:
         yield Finding(
             "error",
             FindingCode.TOP_NOT_AT_DISCHARGE,
-            f"discharged on {closure.date} with no Treatment Outcomes Profile review within "
-            f"{DISCHARGE_TOP_WINDOW.days} days",
+            f"discharged on {closure.date} with no exit Treatment Outcomes Profile within {window.days} days",
             "plan.reviews",
             sources.COORDINATOR_DUTIES,
+        )
+
+
+def check_post_discharge_follow_up(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """Early follow-up of discharged clients (seed 003, Role and Responsibilities: "to ensure the early
+    follow-up of discharged service users where possible and appropriate in line with local
+    protocols"). "Where possible and appropriate": a warning, when none is recorded or the one due has
+    passed without being done."""
+    closure = record.plan.closure
+    if closure is None or not situation.is_discharged(record):
+        return
+    follow_up = closure.follow_up
+    if follow_up is None:
+        yield Finding(
+            "warning",
+            FindingCode.POST_DISCHARGE_FOLLOW_UP_DUE,
+            f"discharged on {closure.date} with no early follow-up recorded",
+            "plan.closure.follow_up",
+            sources.COORDINATOR_DUTIES,
+        )
+    elif follow_up.done_on is None and follow_up.due < context.today:
+        yield Finding(
+            "warning",
+            FindingCode.POST_DISCHARGE_FOLLOW_UP_DUE,
+            f"the follow-up after discharge due on {follow_up.due} has not been recorded as done",
+            "plan.closure.follow_up.done_on",
+            sources.COORDINATOR_DUTIES,
+        )
+
+
+def check_closure_evidence(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """The closures rule of seed 003 (Closures and Transfers): "The closure or transfer of care
+    co-ordination must be made in line with local protocols. Evidence of this process must be
+    contained within the client file." """
+    closure = record.plan.closure
+    if closure is not None and not closure.evidence_on_file:
+        what = "transfer" if closure.kind == ClosureKind.TRANSFER else "closure"
+        yield Finding(
+            "error",
+            FindingCode.CLOSURE_EVIDENCE_NOT_ON_FILE,
+            f"the {what} of care co-ordination on {closure.date} ({closure.reason}) has no evidence on file",
+            "plan.closure.evidence_on_file",
+            sources.CLOSURES_AND_TRANSFERS,
         )
 
 
@@ -323,6 +428,24 @@ def check_risk_assessed(record: ClientRecord, context: Context) -> Iterator[Find
             FindingCode.RISK_NOT_ASSESSED,
             "a care plan in force with no risk assessment",
             "plan.risk",
+            sources.COORDINATOR_DUTIES,
+        )
+
+
+def check_risk_assessment_current(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """Ongoing risk assessment (seed 003, Role and Responsibilities of the Care Co-ordinator: care plans
+    "based on ongoing assessment (including risk assessment)"; "to ensure ongoing risk assessment"): a
+    risk assessment older than the settings' ``risk_assessment_max_age_months`` is out of date."""
+    plan, risk = record.plan, record.plan.risk
+    if plan.status not in situation.IN_FORCE or risk is None:
+        return
+    months = context.settings.risk_assessment_max_age_months
+    if situation.add_months(risk.assessed_on, months) < context.today:
+        yield Finding(
+            "warning",
+            FindingCode.RISK_ASSESSMENT_OUT_OF_DATE,
+            f"the risk assessment of {risk.assessed_on} is more than {months} months old",
+            "plan.risk.assessed_on",
             sources.COORDINATOR_DUTIES,
         )
 
@@ -393,6 +516,76 @@ def check_waiting_at_risk(record: ClientRecord, context: Context) -> Iterator[Fi
             "immediate risk, and neither interim tier 2 support nor a risk management plan",
             f"plan.interventions[{index}]",
             sources.CARE_PLANNING_CRITERIA,
+        )
+
+
+def check_waiting_duty_of_care(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """While a client waits for tier 3, "the referring agency, the agency completing the triage
+    assessment, and the agency from whom they are awaiting a service, all owe a duty of care", and
+    the triage worker should "advise service users of Tier 2 services, which are available whilst they
+    are waiting" (seed 003, Criteria for Care Planning and Care Co-ordination 2-3). Each awaited tier 3
+    provider needs a duty-of-care record naming it, with the tier 2 advice."""
+    plan = record.plan
+    if plan.status not in OPEN:
+        return
+    duties = {d.awaited_agency: n for n, d in enumerate(plan.waiting_duty_of_care)}
+    for index, intervention in situation.waiting(record, Tier.TIER_3):
+        n = duties.get(intervention.provider)
+        if n is None:
+            yield Finding(
+                "warning",
+                FindingCode.WAITING_DUTY_OF_CARE_NOT_RECORDED,
+                f"waiting for tier 3 ({intervention.id} at {intervention.provider}) with no record of the "
+                "referring, triage and awaited agencies' duty of care",
+                f"plan.interventions[{index}]",
+                sources.CARE_PLANNING_CRITERIA,
+            )
+        elif plan.waiting_duty_of_care[n].tier_2_services_advised_on is None:
+            yield Finding(
+                "warning",
+                FindingCode.TIER_2_SERVICES_NOT_ADVISED,
+                f"waiting for tier 3 ({intervention.id} at {intervention.provider}) and not recorded as "
+                "advised of the tier 2 services open meanwhile",
+                f"plan.waiting_duty_of_care[{n}].tier_2_services_advised_on",
+                sources.CARE_PLANNING_CRITERIA,
+            )
+
+
+def check_shared_care_roles(record: ClientRecord, context: Context) -> Iterator[Finding]:
+    """In GP shared care "the care plan will describe how the specific roles and responsibilities of
+    the GP, the shared care worker and any others involved will be shared ... in all cases this will
+    be clear in the care plan" (seed 002, 5.3.4): a plan with treatment at a GP practice names the
+    prescribing GP and the shared-care worker on its care team."""
+    plan = record.plan
+    if plan.status not in OPEN:
+        return
+    practices = {o.ods_code for o in record.organisations if o.kind == OrganisationKind.GP_PRACTICE}
+    shared = [
+        (n, i)
+        for n, i in enumerate(plan.interventions)
+        if i.provider in practices and i in situation.live(plan.interventions)
+    ]
+    if not shared:
+        return
+    _, intervention = shared[0]
+    roles = {role for m in record.care_team if situation.is_current(m, context.today) for role in m.roles}
+    if Role.GP_PRESCRIBER not in roles:
+        yield Finding(
+            "error",
+            FindingCode.SHARED_CARE_GP_NOT_NAMED,
+            f"{intervention.id} is delivered in GP shared care at {intervention.provider} and the care team "
+            "names no prescribing GP",
+            "care_team",
+            sources.KEYWORKING,
+        )
+    if Role.SHARED_CARE_WORKER not in roles:
+        yield Finding(
+            "error",
+            FindingCode.SHARED_CARE_WORKER_NOT_NAMED,
+            f"{intervention.id} is delivered in GP shared care at {intervention.provider} and the care team "
+            "names no shared-care worker",
+            "care_team",
+            sources.KEYWORKING,
         )
 
 
@@ -473,15 +666,22 @@ CHECKS: tuple[Check, ...] = (
     check_decision_needed,
     check_coordination_agreement,
     check_care_manager_allocated,
+    check_care_manager_evidence,
     check_agreement,
     check_domains_assessed,
     check_review_due,
     check_top_at_assessment,
+    check_top_three_monthly,
     check_top_at_discharge,
+    check_post_discharge_follow_up,
+    check_closure_evidence,
     check_risk_assessed,
+    check_risk_assessment_current,
     check_risk_management_plan,
     check_complex_needs_plans,
     check_waiting_at_risk,
+    check_waiting_duty_of_care,
+    check_shared_care_roles,
     check_aftercare_plan,
     check_re_engagement,
     check_child_protection,
@@ -489,8 +689,11 @@ CHECKS: tuple[Check, ...] = (
 """Every check, in the order its findings are reported."""
 
 
-def check_coordination(record: ClientRecord, *, today: Clock) -> CoordinationReport:
-    """Who co-ordinates ``record``'s care and every gap found, judged on ``today.today()``.
+def check_coordination(
+    record: ClientRecord, *, today: Clock, settings: CoordinationSettings | None = None
+) -> CoordinationReport:
+    """Who co-ordinates ``record``'s care and every gap found, judged on ``today.today()`` with
+    ``settings`` (the intervals a local protocol sets; :class:`CoordinationSettings` defaults).
 
     The day is read once, so every check judges the same day.
     """
@@ -505,5 +708,5 @@ def check_coordination(record: ClientRecord, *, today: Clock) -> CoordinationRep
             sources.CARE_PLAN,
         )
         return CoordinationReport(day, decision, (skipped,))
-    context = Context(day, decision)
+    context = Context(day, decision, settings or CoordinationSettings())
     return CoordinationReport(day, decision, tuple(f for check in CHECKS for f in check(record, context)))

@@ -13,31 +13,42 @@ order and the first that applies decides; the others that also applied are kept 
 1. ``enhanced-cpa``: the CMHT. The protocol says "in all cases" such clients are under a CMHT, and
    it carries no "unless alternative arrangements" escape; the drug service contributes to the CPA
    plan (seed 000, 5.3.7).
-2. ``community-drr`` / ``residential-drr``: probation, or the care manager. A court order is a
+2. ``custody``: the CARAT worker. Seed 002, 5.3.4: "CARATs will take on the role of the keyworker
+   while the client is in custody, to ensure continuity of care between both the community and
+   prison and during transfers between prisons". No community worker (a DIP worker, a probation
+   officer under a community order, the prison nurse who gives a single intervention) keyworks in
+   prison; the DIP client returns to the DIP worker on release.
+3. ``community-drr`` / ``residential-drr``: probation, or the care manager. A court order is a
    statutory obligation that sets co-ordination from outside the treatment system (seed 001, 5.2.1).
-3. ``dip-client``: the DIP worker, "pre and post DRR": the protocol itself carves the DRR period out
+4. ``dip-client``: the DIP worker, "pre and post DRR": the protocol itself carves the DRR period out
    of this case, so it follows the DRR rules.
-4. ``alternative-arrangement``: the team member named by a recorded co-ordination agreement marked
+5. ``alternative-arrangement``: the team member named by a recorded co-ordination agreement marked
    as an alternative arrangement, where one of the two care manager rules below would otherwise
    decide. Those are the only sentences the protocol qualifies with "(Unless alternative
    arrangements are agreed)"; the cases above are stated without it, so an agreement cannot displace
    them (an agreement naming someone else there is the ``agreement-conflicts-with-rule`` finding).
-5. ``care-manager-after-detox`` / ``care-manager``: the Substance Misuse Care Manager, once allocated.
-   These displace the keyworker and care co-ordinator defaults "unless alternative arrangements are
-   agreed", so they yield to the statutory cases above.
-6. ``community-care-manager``: a community care manager for a community-care-funded client (seed 000,
+6. ``care-manager-after-detox`` / ``care-manager``: the Substance Misuse Care Manager. After detox
+   only as the protocol words it: "Where a Substance Misuse Care Manager is delivering a service to a
+   service user they are responsible for care co-ordination following detox" - a detoxification of
+   this episode is complete, none is under way, and a care manager on the team delivers a service
+   (keyworks the detox or a live intervention). Otherwise once allocated to a client who meets all
+   three limbs of the criteria. These displace the keyworker and care co-ordinator defaults "unless
+   alternative arrangements are agreed", so they yield to the statutory cases above.
+7. ``community-care-manager``: a community care manager for a community-care-funded client (seed 000,
    5.3.7 says such clients "may" have care co-ordinated that way, so it ranks below the protocol's
    own "will").
-7. ``simultaneous-referral``: referral to several tier 3 services (at different providers, on the
-   same day, one at least not yet started) needs a decision between their keyworkers; a recorded
-   co-ordination agreement is that decision, and failing one a care co-ordinator on the team means it
-   was taken. It is more specific than counting interventions, so
-   it comes before the counts.
-8. ``more-than-one-intervention``: the care co-ordinator.
-9. ``one-intervention``: the keyworker (for a single tier 3 modality, the treatment co-ordinator /
+8. ``simultaneous-referral``: referral to several tier 3 services (at different providers, on the
+   same day, one at least not yet started) needs "a decision ... taken between the relevant treatment
+   co-ordinators/ key workers". Only a recorded co-ordination agreement saying who decided
+   (``decided_by``), taken on or after the referrals, is that decision; a care co-ordinator on the
+   team is not. Until it is recorded the decision is due. It is more specific than counting
+   interventions, so it comes before the counts.
+9. ``more-than-one-intervention``: the care co-ordinator, when more than one tier 3 modality is
+   received (tier 2 and tier 4 do not count: ``situation.COUNTED_FOR_COORDINATION``).
+10. ``one-intervention``: the keyworker (for a single tier 3 modality, the treatment co-ordinator /
    keyworker "will be the care co-ordinator").
-10. ``no-intervention-yet``: the keyworker who completed triage (CJIT worker after a custody triage,
-   CARAT worker in custody) holds the initial plan while treatment is awaited.
+11. ``no-intervention-yet``: the keyworker who completed triage (the CJIT worker after a custody
+   triage) holds the initial plan while tier 3 treatment is awaited.
 
 A recorded agreement counts only while its co-ordinator is on the team: once their membership has
 ended it decides nothing (the ``agreed-coordinator-left-team`` finding asks for a new one).
@@ -52,7 +63,7 @@ from datetime import date
 from adapter.clock import Clock
 from adapter.coordination import situation, sources
 from adapter.coordination.sources import Source
-from adapter.model import CareTeamMember, ClientRecord
+from adapter.model import CareTeamMember, ClientRecord, CoordinationAgreement
 from adapter.model.codes import CpaLevel, DrrKind, Role, Tier
 from adapter.model.record import given_and_family
 
@@ -135,6 +146,23 @@ def _enhanced_cpa(record: ClientRecord, today: date) -> _Conclusion | None:
     return None
 
 
+def _custody(record: ClientRecord, today: date) -> _Conclusion | None:
+    """Seed 002, 5.3.4: "CARATs will take on the role of the keyworker while the client is in custody
+    ... and during transfers between prisons". The CARAT worker of the holding prison is named when
+    the team has one there."""
+    if not situation.in_custody(record, today):
+        return None
+    custody = record.plan.custody
+    assert custody is not None  # in_custody
+    workers = situation.holders(record, Role.CARAT_WORKER, today)
+    at_prison = tuple(m for m in workers if m.organisation == custody.prison)
+    return _Conclusion(
+        Role.CARAT_WORKER,
+        f"in custody (received at {custody.prison} on {custody.reception_date}): the CARAT worker keyworks",
+        named=at_prison,
+    )
+
+
 def _community_drr(record: ClientRecord, today: date) -> _Conclusion | None:
     """Seed 003, Who is Responsible: "Care Co-ordination of service users subject to a Community DRR
     is the responsibility of the Probation Service" (while the DRR is in force)."""
@@ -182,14 +210,27 @@ def _alternative_arrangement(record: ClientRecord, today: date) -> _Conclusion |
 
 
 def _care_manager_after_detox(record: ClientRecord, today: date) -> _Conclusion | None:
-    """Seed 003, Who is Responsible: a Substance Misuse Care Manager delivering a service is
-    "responsible for care co-ordination following detox"."""
-    if situation.detox_completed(record) and situation.holders(record, Role.CARE_MANAGER, today):
-        return _Conclusion(
-            Role.CARE_MANAGER,
-            "a care manager delivers a service and detox is complete: the care manager co-ordinates",
-        )
-    return None
+    """Seed 003, Who is Responsible: "Where a Substance Misuse Care Manager is delivering a service to
+    a service user they are responsible for care co-ordination following detox". Both conditions as
+    worded: the client is following a detox of this episode (``situation.following_detox``), and a
+    current care manager delivers a service to them - keyworks that detox or a live intervention."""
+    detoxes = situation.following_detox(record, today)
+    if not detoxes:
+        return None
+    managers = {m.id: m for m in situation.holders(record, Role.CARE_MANAGER, today)}
+    delivering = [
+        managers[i.keyworker]
+        for i in (*detoxes, *situation.live(record.plan.interventions))
+        if i.keyworker in managers
+    ]
+    if not delivering:
+        return None
+    return _Conclusion(
+        Role.CARE_MANAGER,
+        f"following detox ({', '.join(i.id for i in detoxes)}) with a care manager delivering a service: "
+        "the care manager co-ordinates",
+        named=tuple({m.id: m for m in delivering}.values()),
+    )
 
 
 def _care_manager(record: ClientRecord, today: date) -> _Conclusion | None:
@@ -198,9 +239,10 @@ def _care_manager(record: ClientRecord, today: date) -> _Conclusion | None:
     ext = record.plan.external_coordination
     # The criteria alone are not enough: the care manager is responsible "once ... allocated";
     # until then the care-manager-not-allocated finding asks for the referral.
-    if ext and ext.care_manager_criteria_met and situation.holders(record, Role.CARE_MANAGER, today):
+    criteria = ext.care_manager_criteria if ext else None
+    if criteria and criteria.met and situation.holders(record, Role.CARE_MANAGER, today):
         return _Conclusion(
-            Role.CARE_MANAGER, "meets the care manager criteria and has a care manager allocated"
+            Role.CARE_MANAGER, "meets all three care manager criteria and has a care manager allocated"
         )
     return None
 
@@ -239,20 +281,14 @@ def _simultaneous_referral(record: ClientRecord, today: date) -> _Conclusion | N
         ):
             continue
         agreement, agreed = record.plan.coordination_agreement, _agreed_coordinator(record, today)
-        if agreement and agreed:
+        why_not = _why_not_the_keyworkers_decision(record, agreement, day) if agreement and agreed else None
+        if agreement and agreed and why_not is None:
             return _Conclusion(
                 Role.CARE_COORDINATOR,
                 f"referred to {len(referred)} tier 3 services on {day}; the decision was taken on "
-                f"{agreement.decided_on}: {_full_name(agreed)} co-ordinates ({agreement.reason})",
+                f"{agreement.decided_on} by {', '.join(agreement.decided_by)}: {_full_name(agreed)} "
+                f"co-ordinates ({agreement.reason})",
                 named=(agreed,),
-            )
-        coordinators = situation.holders(record, Role.CARE_COORDINATOR, today)
-        if coordinators:
-            return _Conclusion(
-                Role.CARE_COORDINATOR,
-                f"referred to {len(referred)} tier 3 services on {day}; the decision is taken: "
-                "the care co-ordinator co-ordinates",
-                named=coordinators,
             )
         names = {o.ods_code: o.name for o in record.organisations}
         candidates = tuple(
@@ -264,51 +300,76 @@ def _simultaneous_referral(record: ClientRecord, today: date) -> _Conclusion | N
         return _Conclusion(
             None,
             f"referred to {len(referred)} tier 3 services on {day}: their keyworkers must decide who "
-            "co-ordinates care (consider expected length and intensity of involvement, and history)",
+            "co-ordinates care (consider expected length and intensity of involvement, and history) "
+            "and record who decided, when and why"
+            + (f"; the agreement on file {why_not}" if why_not else ""),
             candidates=candidates,
         )
     return None
 
 
+def _why_not_the_keyworkers_decision(
+    record: ClientRecord, agreement: CoordinationAgreement, referred_on: date
+) -> str | None:
+    """Why a recorded agreement is not the decision seed 003 asks for after a simultaneous referral -
+    one "taken between the relevant treatment co-ordinators/ key workers" - or None when it is: it says
+    who decided, at least one of them a keyworker or treatment co-ordinator of the team (named on an
+    intervention, or holding such a role, then or now), and it was taken on or after the referrals."""
+    if not agreement.decided_by:
+        return "does not say who decided"
+    keyworking = situation.HOLDING_ROLES[Role.KEYWORKER]
+    named = {i.keyworker for i in record.plan.interventions}
+    deciders = {m.id for m in record.care_team if keyworking.intersection(m.roles) or m.id in named}
+    if not deciders.intersection(agreement.decided_by):
+        who = ", ".join(agreement.decided_by)
+        return f"was decided by {who}, none of them a keyworker or treatment co-ordinator"
+    if agreement.decided_on < referred_on:
+        return f"was decided on {agreement.decided_on}, before the referrals"
+    return None
+
+
 def _more_than_one_intervention(record: ClientRecord, today: date) -> _Conclusion | None:
     """Seed 003, Who is Responsible: with "more than 1 treatment intervention the Care Co-ordinator
-    has overall responsibility"."""
-    count = len(situation.receiving(record))
+    has overall responsibility"; only tier 3 modalities count ("Where service users are accessing only
+    one tier 3 treatment modality this person will be the care co-ordinator")."""
+    count = len(situation.counted_for_coordination(record))
     if count > 1:
         return _Conclusion(
-            Role.CARE_COORDINATOR, f"receiving {count} treatment interventions: the care co-ordinator"
+            Role.CARE_COORDINATOR, f"receiving {count} tier 3 treatment modalities: the care co-ordinator"
         )
     return None
 
 
 def _one_intervention(record: ClientRecord, today: date) -> _Conclusion | None:
     """Seed 003, Who is Responsible: with "1 treatment intervention the key worker is responsible";
-    the intervention's own keyworker when it names one."""
-    received = situation.receiving(record)
+    the intervention's own keyworker when it names one. Only tier 3 modalities count (see
+    :func:`_more_than_one_intervention`)."""
+    received = situation.counted_for_coordination(record)
     if len(received) != 1:
         return None
     named = situation.member(record, received[0].keyworker, today)
     return _Conclusion(
         Role.KEYWORKER,
-        f"receiving one treatment intervention ({received[0].id}): its keyworker",
+        f"receiving one tier 3 treatment modality ({received[0].id}): its keyworker",
         named=(named,) if named else (),
     )
 
 
 def _no_intervention_yet(record: ClientRecord, today: date) -> _Conclusion | None:
     """Seed 003, Criteria for Care Planning 2-3: while treatment is awaited the triage agency
-    establishes the care plan; seed 002, 5.3.4: the CJIT keyworker after triage, CARAT in custody."""
-    if situation.receiving(record):
+    establishes the care plan; seed 002, 5.3.4: the CJIT keyworker after triage."""
+    if situation.counted_for_coordination(record):
         return None
     return _Conclusion(
         Role.KEYWORKER,
-        "no treatment intervention being received: the keyworker holds the plan (the CJIT worker after "
-        "triage, the CARAT worker in custody)",
+        "no tier 3 treatment modality being received: the keyworker holds the plan (the CJIT worker "
+        "after triage)",
     )
 
 
 RULES: tuple[tuple[str, Source, _Rule], ...] = (
     ("enhanced-cpa", sources.WHO_IS_RESPONSIBLE, _enhanced_cpa),
+    ("custody", sources.KEYWORKING, _custody),
     ("community-drr", sources.WHO_IS_RESPONSIBLE, _community_drr),
     ("residential-drr", sources.WHO_IS_RESPONSIBLE, _residential_drr),
     ("dip-client", sources.WHO_IS_RESPONSIBLE, _dip_client),

@@ -34,6 +34,15 @@ TREATMENT_TIERS = frozenset({Tier.TIER_2, Tier.TIER_3, Tier.TIER_4})
 """Tiers whose interventions are treatment interventions. Tier 1 is non-substance-specific services
 (seed 003 counts "treatment interventions" and sets care planning criteria at tier 2 and/or 3)."""
 
+COUNTED_FOR_COORDINATION = frozenset({Tier.TIER_3})
+"""Tiers whose interventions count when deciding between the keyworker and a separate care
+co-ordinator. Seed 003, Who is Responsible: "All service users accessing Tier 3 Services will be
+allocated a treatment co-ordinator/ key worker. Where service users are accessing only one tier 3
+treatment modality this person will be the care co-ordinator." A tier 2 service beside it (a needle
+exchange beside GP shared care) does not make a second intervention; tier 4 (inpatient detox,
+residential rehabilitation) has the protocol's own rules (the care manager after detox, a residential
+DRR) and does not count either."""
+
 DETOXIFICATION = frozenset({Modality.COMMUNITY_DETOXIFICATION, Modality.INPATIENT_DETOXIFICATION})
 
 IN_FORCE = frozenset({PlanStatus.ACTIVE, PlanStatus.ON_HOLD})
@@ -107,6 +116,26 @@ def receiving(record: ClientRecord) -> tuple[Intervention, ...]:
     return tuple(i for i in record.plan.interventions if i.tier in TREATMENT_TIERS and i.status in RECEIVING)
 
 
+def counted_for_coordination(record: ClientRecord) -> tuple[Intervention, ...]:
+    """The tier 3 treatment modalities the client is receiving now (:data:`COUNTED_FOR_COORDINATION`)."""
+    return tuple(i for i in receiving(record) if i.tier in COUNTED_FOR_COORDINATION)
+
+
+def in_custody(record: ClientRecord, today: date) -> bool:
+    """The client is in prison today: received, not yet released (a release date still to come, or
+    none), and no release closure. A transfer between prisons keeps them in custody (seed 002, 5.3.4:
+    CARATs keywork "while the client is in custody ... and during transfers between prisons")."""
+    custody = record.plan.custody
+    if custody is None or custody.reception_date > today:
+        return False
+    if custody.release_date is not None and custody.release_date <= today:
+        return False
+    closure = record.plan.closure
+    return not (
+        closure is not None and closure.reason == ClosureReason.RELEASED_FROM_PRISON and closure.date <= today
+    )
+
+
 def waiting(record: ClientRecord, tier: Tier) -> tuple[tuple[int, Intervention], ...]:
     """Interventions of ``tier`` the client is referred to and waiting for, with their index."""
     return tuple(
@@ -134,11 +163,22 @@ def drr_in_force(record: ClientRecord, today: date) -> DrrKind | None:
     return ext.drr if started and (ext.drr_end is None or ext.drr_end >= today) else None
 
 
-def detox_completed(record: ClientRecord) -> bool:
-    """A detoxification intervention has been completed."""
-    return any(
-        i.modality in DETOXIFICATION and i.status == ActivityStatus.COMPLETED
-        for i in record.plan.interventions
+def following_detox(record: ClientRecord, today: date) -> tuple[Intervention, ...]:
+    """The detoxifications this episode of care has just come through: completed, ended by today and
+    on or after the start of the current episode (or plan), while no detoxification is under way or
+    awaited. Empty when the client is not "following detox" (seed 003, Who is Responsible)."""
+    interventions = record.plan.interventions
+    if any(i.modality in DETOXIFICATION for i in live(interventions)):
+        return ()
+    since = record.episode.start if record.episode else record.plan.start
+    return tuple(
+        i
+        for i in interventions
+        if i.modality in DETOXIFICATION
+        and i.status == ActivityStatus.COMPLETED
+        and i.end is not None
+        and i.end <= today
+        and (since is None or i.end >= since)
     )
 
 

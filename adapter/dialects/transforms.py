@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from adapter.dialects.codemaps import CodeMap, Lookup
 from adapter.dialects.errors import TransformError
+from adapter.model.coordination import CareManagerLimb
 
 Args = Mapping[str, Any]
 
@@ -194,6 +195,23 @@ def _dated_flag_write(value: Any, args: Args) -> Any:
     return value.get("date")
 
 
+_LIMBS = tuple(limb.value for limb in CareManagerLimb)
+
+
+def _criteria_met_read(value: Any, args: Args) -> list[dict[str, Any]] | None:
+    """A system that keeps only "criteria met" (yes/no): yes means every limb of seed 003's criteria
+    for care manager involvement is met (the protocol joins them with "and"), with no evidence; no does
+    not say which limb failed, so nothing is read (the writer reports what such a system loses)."""
+    if not _boolean_read(value, args):
+        return None
+    return [{"limb": limb, "met": True} for limb in _LIMBS]
+
+
+def _criteria_met_write(value: Any, args: Args) -> str:
+    met = {item.get("limb"): item.get("met") for item in value}
+    return _boolean_write(all(met.get(limb) for limb in _LIMBS), args)
+
+
 TRANSFORMS: dict[str, Transform] = {
     transform.name: transform
     for transform in (
@@ -206,6 +224,7 @@ TRANSFORMS: dict[str, Transform] = {
         Transform("decimal", _decimal_read, _decimal_write),
         Transform("code", _code_read, _code_write),
         Transform("dated_flag", _dated_flag_read, _dated_flag_write),
+        Transform("criteria_met", _criteria_met_read, _criteria_met_write),
     )
 }
 """Every transform a table may name. ``code`` takes ``map``: the name of one of the system's code maps."""

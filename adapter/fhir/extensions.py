@@ -42,6 +42,7 @@ from adapter.model.codes import (
     Substance,
     Tier,
 )
+from adapter.model.coordination import CareManagerLimb
 from adapter.model.system_codes import (
     ContactAttendance,
     ContactKind,
@@ -50,8 +51,11 @@ from adapter.model.system_codes import (
     RoshLevel,
     SentenceRequirement,
 )
+from adapter.model.top import TopStage
 
-Kind = Literal["date", "datetime", "string", "boolean", "integer", "code", "member", "organisation", "period"]
+Kind = Literal[
+    "date", "datetime", "string", "boolean", "integer", "decimal", "code", "member", "organisation", "period"
+]
 
 VALUE_KEYS: Final[dict[Kind, str]] = {
     "date": "valueDate",
@@ -59,6 +63,7 @@ VALUE_KEYS: Final[dict[Kind, str]] = {
     "string": "valueString",
     "boolean": "valueBoolean",
     "integer": "valueInteger",
+    "decimal": "valueDecimal",
     "code": "valueCoding",
     "member": "valueReference",
     "organisation": "valueReference",
@@ -100,15 +105,32 @@ TOP_OUTCOME: Final = Complex(
     "top-outcome",
     "top",
     (
+        Part("stage", "stage", "code", TopStage),
         Part("alcoholDays", "alcohol_days", "integer"),
+        Part("alcoholUnitsPerDrinkingDay", "alcohol_units_per_drinking_day", "decimal"),
         Part("opiatesDays", "opiates_days", "integer"),
+        Part("opiatesGramsPerDay", "opiates_grams_per_day", "decimal"),
         Part("crackDays", "crack_days", "integer"),
+        Part("crackGramsPerDay", "crack_grams_per_day", "decimal"),
         Part("cocaineDays", "cocaine_days", "integer"),
+        Part("cocaineGramsPerDay", "cocaine_grams_per_day", "decimal"),
         Part("amphetaminesDays", "amphetamines_days", "integer"),
+        Part("amphetaminesGramsPerDay", "amphetamines_grams_per_day", "decimal"),
         Part("cannabisDays", "cannabis_days", "integer"),
+        Part("cannabisJointsPerDay", "cannabis_joints_per_day", "decimal"),
         Part("otherDrugDays", "other_drug_days", "integer"),
         Part("injectingDays", "injecting_days", "integer"),
+        Part("sharedNeedleOrSyringe", "shared_needle_or_syringe", "boolean"),
+        Part("sharedSpoonWaterOrFilter", "shared_spoon_water_or_filter", "boolean"),
+        Part("shopliftingDays", "shoplifting_days", "integer"),
+        Part("sellingDrugsDays", "selling_drugs_days", "integer"),
+        Part("theftFromOrOfVehicle", "theft_from_or_of_vehicle", "boolean"),
+        Part("otherPropertyTheftOrBurglary", "other_property_theft_or_burglary", "boolean"),
+        Part("fraudForgeryOrHandling", "fraud_forgery_or_handling_stolen_goods", "boolean"),
+        Part("assaultOrViolence", "assault_or_violence", "boolean"),
         Part("psychologicalHealth", "psychological_health", "integer"),
+        Part("paidWorkDays", "paid_work_days", "integer"),
+        Part("educationDays", "education_days", "integer"),
         Part("physicalHealth", "physical_health", "integer"),
         Part("qualityOfLife", "quality_of_life", "integer"),
         Part("acuteHousingProblem", "acute_housing_problem", "boolean"),
@@ -116,6 +138,25 @@ TOP_OUTCOME: Final = Complex(
     ),
 )
 """The Treatment Outcomes Profile of one review: nested inside ``care-plan-review`` (its own url)."""
+
+CARE_MANAGER_CRITERIA: Final = Complex(
+    "care-manager-criteria",
+    "care_manager_criteria",
+    (
+        Part("assessed", "assessed_on", "date"),
+        Complex(
+            "care-manager-criterion",
+            "limbs",
+            (
+                Part("limb", "limb", "code", CareManagerLimb),
+                Part("met", "met", "boolean"),
+                Part("evidence", "evidence", "string"),
+            ),
+            repeats=True,
+        ),
+    ),
+)
+"""Seed 003's criteria for care manager involvement, limb by limb: nested in ``external-coordination``."""
 
 
 VIRUS_TEST: Final[tuple[Part | Complex, ...]] = (
@@ -221,9 +262,9 @@ PLAN_EXTENSIONS: Final[tuple[Part | Complex, ...]] = (
             Part("drr", "drr", "code", DrrKind),
             Part("drrPeriod", "drr_start", "period", end_field="drr_end"),
             Part("communityCareFunded", "community_care_funded", "boolean"),
-            Part("careManagerCriteriaMet", "care_manager_criteria_met", "boolean"),
             Part("dipClient", "dip_client", "boolean"),
             Part("note", "note", "string"),
+            CARE_MANAGER_CRITERIA,
         ),
     ),
     Complex(
@@ -260,6 +301,16 @@ PLAN_EXTENSIONS: Final[tuple[Part | Complex, ...]] = (
             Part("destination", "destination", "organisation"),
             Part("evidenceOnFile", "evidence_on_file", "boolean"),
             Part("note", "note", "string"),
+            Complex(
+                "post-discharge-follow-up",
+                "follow_up",
+                (
+                    Part("due", "due", "date"),
+                    Part("done", "done_on", "date"),
+                    Part("by", "by", "member"),
+                    Part("outcome", "outcome", "string"),
+                ),
+            ),
         ),
     ),
     Complex(
@@ -282,7 +333,21 @@ PLAN_EXTENSIONS: Final[tuple[Part | Complex, ...]] = (
             Part("coordinator", "coordinator", "member"),
             Part("reason", "reason", "string"),
             Part("alternativeArrangement", "alternative_arrangement", "boolean"),
+            Part("decidedBy", "decided_by", "member", repeats=True),
         ),
+    ),
+    Complex(
+        "waiting-duty-of-care",
+        "waiting_duty_of_care",
+        (
+            Part("awaitedAgency", "awaited_agency", "organisation"),
+            Part("referringAgency", "referring_agency", "organisation"),
+            Part("triageAgency", "triage_agency", "organisation"),
+            Part("recorded", "recorded_on", "date"),
+            Part("tier2ServicesAdvised", "tier_2_services_advised_on", "date"),
+            Part("tier2ServicesAdvice", "tier_2_services_advised", "string"),
+        ),
+        repeats=True,
     ),
     Complex(
         "social-circumstances",

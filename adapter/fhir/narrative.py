@@ -313,11 +313,14 @@ def _top(top: TopOutcome) -> str:
         f"{label} {getattr(top, field)}" for label, field in _TOP_DAYS if getattr(top, field) is not None
     )
     housing = [
+        *(["shared a needle or syringe"] if top.shared_needle_or_syringe else []),
+        *(["shared a spoon, water or filter"] if top.shared_spoon_water_or_filter else []),
         *(["acute housing problem"] if top.acute_housing_problem else []),
         *(["at risk of eviction"] if top.at_risk_of_eviction else []),
     ]
+    stage = f" ({top.stage})" if top.stage else ""
     return (
-        f"TOP: days in the last 28: {days}; psychological health {top.psychological_health}/20,"
+        f"TOP{stage}: days in the last 28: {days}; psychological health {top.psychological_health}/20,"
         f" physical health {top.physical_health}/20, quality of life {top.quality_of_life}/20"
         + (f"; {', '.join(housing)}" if housing else "")
     )

@@ -55,6 +55,13 @@ def _flag(name: str, value: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _without(value: Any, parts: frozenset[str]) -> Any:
+    """An element (each item of a list) with ``parts`` left out (``without`` in the table)."""
+    if isinstance(value, list):
+        return [_without(item, parts) for item in value]
+    return {key: item for key, item in value.items() if key not in parts}
+
+
 def minimise(record: ClientRecord, rule: Minimisation, consent: ConsentToShare) -> ClientRecord:
     """``record`` as ``rule``'s destination is to receive it, with ``consent`` its only consent."""
     data = record.model_dump(mode="python", exclude_none=True)
@@ -70,7 +77,8 @@ def minimise(record: ClientRecord, rule: Minimisation, consent: ConsentToShare) 
     for name in rule.flagged & set(plan):
         plan[name] = _flag(name, plan[name])
     for name, parts in rule.without:
-        plan[name] = [{k: v for k, v in item.items() if k not in parts} for item in plan.get(name, [])]
+        if name in plan:
+            plan[name] = _without(plan[name], parts)
     _drop_dangling_links(plan)
     data["plan"] = plan
     data["service_user"] = {

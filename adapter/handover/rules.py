@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, get_args
 
 import orjson
 import yaml
+from pydantic import BaseModel
 
 from adapter.handover.codes import HandoverReason, TaskStatus
 from adapter.model import CarePlan
@@ -61,13 +62,17 @@ class Minimisation:
     reads: frozenset[ConsentPurpose] = frozenset()
     """The consent purposes under which an organisation of this kind may read a plan."""
     without: tuple[tuple[str, frozenset[str]], ...] = ()
-    """Parts left out of each item of a list element that travels (``interventions: [prescribing]``:
-    that the client is in treatment, not the dose)."""
+    """Parts left out of an element that travels, of each item of a list (``interventions:
+    [prescribing]``: that the client is in treatment, not the dose; ``reviews: [top]``: the reviews
+    without their TOP)."""
     service_user: frozenset[str] = frozenset()
     """The optional service-user elements that travel (beyond ``SERVICE_USER_ALWAYS_SENT``)."""
 
     def selector(self, element: str) -> str | None:
         return dict(self.only).get(element)
+
+    def left_out(self, element: str) -> frozenset[str]:
+        return dict(self.without).get(element, frozenset())
 
 
 def _load(name: str) -> Any:
@@ -86,14 +91,27 @@ def _check_selector(kind: str, element: str, selector: str) -> None:
     raise ValueError(f"minimisation.yaml {kind}: unknown filter {selector!r} on {element}")
 
 
-def _check_without(kind: str, element: str, parts: frozenset[str]) -> None:
-    if element not in FILTERABLE:
-        raise ValueError(f"minimisation.yaml {kind}: 'without' on {element}, which is not a list of items")
-    item = CarePlan.model_fields[element].annotation
-    fields = getattr(getattr(item, "__args__", (None,))[0], "model_fields", {})
-    optional = {name for name, field in fields.items() if not field.is_required()}
+def _check_without(
+    kind: str, element: str, parts: frozenset[str], kept: frozenset[str] | None = None
+) -> frozenset[str]:
+    """``without`` names optional parts of an element that travels (of each item, for a list)."""
+    if kept is not None and element not in kept:
+        raise ValueError(f"minimisation.yaml {kind}: 'without' on {element}, which is not sent")
+    annotation = CarePlan.model_fields[element].annotation
+    model = next(
+        (arg for arg in _flatten(annotation) if isinstance(arg, type) and issubclass(arg, BaseModel)), None
+    )
+    if model is None:
+        raise ValueError(f"minimisation.yaml {kind}: 'without' on {element}, which has no parts")
+    optional = {name for name, field in model.model_fields.items() if not field.is_required()}
     if unknown := parts - optional:
         raise ValueError(f"minimisation.yaml {kind}: {sorted(unknown)} are not optional parts of {element}")
+    return parts
+
+
+def _flatten(annotation: Any) -> list[Any]:
+    args = get_args(annotation)
+    return [annotation] if not args else [leaf for arg in args for leaf in _flatten(arg)]
 
 
 @cache
@@ -126,10 +144,12 @@ def minimisation_table() -> dict[OrganisationKind, Minimisation]:
         if unknown := episode_kept - episode_optional:
             raise ValueError(f"minimisation.yaml {kind}: {sorted(unknown)} are not optional episode elements")
         reads = frozenset(ConsentPurpose(p) for p in entry.get("reads") or [])
-        parts_left_out = (entry.get("without") or {}).items()
-        without = tuple(sorted((name, frozenset(parts)) for name, parts in parts_left_out))
-        for element, parts in without:
-            _check_without(kind, element, parts)
+        without = tuple(
+            sorted(
+                (element, _check_without(kind, element, frozenset(parts), kept))
+                for element, parts in (entry.get("without") or {}).items()
+            )
+        )
         table[OrganisationKind(kind)] = Minimisation(
             OrganisationKind(kind), entry["why"], kept, only, flagged, episode_kept, reads, without, user_kept
         )

@@ -27,6 +27,13 @@ from adapter.model.circumstances import (
     VirusTest,
 )
 from adapter.model.contacts import KeyworkerContact
+from adapter.model.coordination import (
+    CareManagerCriteria,
+    CareManagerLimb,
+    CriterionLimb,
+    PostDischargeFollowUp,
+    WaitingDutyOfCare,
+)
 from adapter.model.identifiers import is_valid_nhs_number, is_valid_pnc_id
 from adapter.model.mental_health import MentalHealthAct, MentalHealthDiagnosis, PsychiatricMedication
 from adapter.model.offender import OffenderManagement
@@ -65,6 +72,7 @@ from adapter.model.record import (
     TreatmentEpisode,
 )
 from adapter.model.rules import record_problems
+from adapter.model.top import TopStage
 from adapter.outcome import Issue, OperationOutcome
 from adapter.types import FhirJson
 
@@ -73,6 +81,8 @@ __all__ = [
     "Address",
     "Agreement",
     "BloodBorneViruses",
+    "CareManagerCriteria",
+    "CareManagerLimb",
     "CarePlan",
     "CareTeamMember",
     "ChildProtectionConcern",
@@ -81,6 +91,7 @@ __all__ = [
     "ConsentToShare",
     "CoordinationAgreement",
     "CriminalJusticeReferral",
+    "CriterionLimb",
     "Custody",
     "DailyDose",
     "DomainAssessment",
@@ -100,6 +111,7 @@ __all__ = [
     "Organisation",
     "OtherIdentifier",
     "PersonName",
+    "PostDischargeFollowUp",
     "Pregnancy",
     "Prescribing",
     "PreviousTreatment",
@@ -111,9 +123,11 @@ __all__ = [
     "SocialCircumstances",
     "SubstanceUse",
     "TopOutcome",
+    "TopStage",
     "TreatmentEpisode",
     "TreatmentHistory",
     "VirusTest",
+    "WaitingDutyOfCare",
     "codes",
     "dump_record",
     "is_valid_nhs_number",

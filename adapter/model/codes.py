@@ -13,6 +13,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from adapter.model.circumstance_codes import CIRCUMSTANCE_CODE_SYSTEMS, EXTERNAL_CODE_SYSTEMS
+from adapter.model.coordination import CareManagerLimb
 from adapter.model.system_codes import (
     ContactAttendance,
     ContactKind,
@@ -21,6 +22,7 @@ from adapter.model.system_codes import (
     RoshLevel,
     SentenceRequirement,
 )
+from adapter.model.top import TopStage
 
 CANONICAL_BASE = "https://fhir.careplan-adapter.org"
 CODE_SYSTEM_BASE = f"{CANONICAL_BASE}/CodeSystem/"
@@ -394,6 +396,8 @@ CODE_SYSTEMS: dict[type[StrEnum], str] = {
     SentenceRequirement: "sentence-requirement",
     MentalHealthActStatus: "mental-health-act-status",
     DirForm: "dir-form",
+    TopStage: "top-stage",
+    CareManagerLimb: "care-manager-criterion",
 }
 """Our own CodeSystems, by enum: the name after ``CODE_SYSTEM_BASE``."""
 CODE_SYSTEMS.update(CIRCUMSTANCE_CODE_SYSTEMS)  # the client's own record (circumstance_codes.py)

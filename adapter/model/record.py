@@ -61,13 +61,17 @@ from adapter.model.codes import (
     Tier,
 )
 from adapter.model.contacts import KeyworkerContact
+from adapter.model.coordination import CareManagerCriteria, PostDischargeFollowUp, WaitingDutyOfCare
 from adapter.model.identifiers import NhsNumber, OdsCode, PncId, PrisonNumber
 from adapter.model.mental_health import MentalHealthAct, MentalHealthDiagnosis, PsychiatricMedication
 from adapter.model.offender import OffenderManagement
 from adapter.model.system_codes import DirForm
+from adapter.model.top import TopStage
 
 TopScore = Annotated[int, Field(ge=0, le=20)]
 """A TOP self-rating from 0 (poor) to 20 (good)."""
+Amount = Annotated[Decimal, Field(ge=0, le=1000)]
+"""A TOP average amount on a using day (units, grams or joints, by the field's name)."""
 
 
 class PersonName(Model):
@@ -333,7 +337,9 @@ class ExternalCoordination(Model):
     drr_start: date | None = None
     drr_end: date | None = None
     community_care_funded: bool = False
-    care_manager_criteria_met: bool = False
+    care_manager_criteria: CareManagerCriteria | None = Field(
+        default=None, description="The three limbs of seed 003's criteria for care manager involvement"
+    )
     dip_client: bool = False
     note: Text | None = None
 
@@ -361,21 +367,49 @@ class CoordinationAgreement(Model):
     coordinator: LocalId
     reason: Text
     alternative_arrangement: bool = False
+    decided_by: list[LocalId] = Field(
+        default_factory=list,
+        description="The keyworkers / treatment co-ordinators who took the decision (seed 003)",
+    )
 
 
 class TopOutcome(Model):
-    """The Treatment Outcomes Profile completed at a review (seed 003: at comprehensive assessment,
-    every three months, at discharge): days of use in the last 28, and the client's own ratings."""
+    """The Treatment Outcomes Profile (NTA TOP, 2007, as the NDTMS adult data set records it) completed
+    at a review (seed 003: at comprehensive assessment, every three months, at discharge), with its
+    stage. Section 1 substance use: days used in the last 28 and, where the TOP asks it, the average
+    amount on a using day (alcohol in units; opiates, crack, cocaine and amphetamines in grams;
+    cannabis in joints). Section 2 injecting: days injected and whether with a needle or syringe, or a
+    spoon, water or filter, used by someone else. Section 3 crime: days of shoplifting and of selling
+    drugs, and whether any theft from or of a vehicle, other property theft or burglary, fraud,
+    forgery or handling stolen goods, or assault or violence. Section 4 health and social
+    functioning: the client's own ratings, days of paid work and of education, and housing."""
 
+    stage: TopStage | None = Field(default=None, description="None: the source did not say the stage")
     alcohol_days: DaysInLast28 | None = None
+    alcohol_units_per_drinking_day: Amount | None = None
     opiates_days: DaysInLast28 | None = None
+    opiates_grams_per_day: Amount | None = None
     crack_days: DaysInLast28 | None = None
+    crack_grams_per_day: Amount | None = None
     cocaine_days: DaysInLast28 | None = None
+    cocaine_grams_per_day: Amount | None = None
     amphetamines_days: DaysInLast28 | None = None
+    amphetamines_grams_per_day: Amount | None = None
     cannabis_days: DaysInLast28 | None = None
+    cannabis_joints_per_day: Amount | None = None
     other_drug_days: DaysInLast28 | None = None
     injecting_days: DaysInLast28
+    shared_needle_or_syringe: bool | None = None
+    shared_spoon_water_or_filter: bool | None = None
+    shoplifting_days: DaysInLast28 | None = None
+    selling_drugs_days: DaysInLast28 | None = None
+    theft_from_or_of_vehicle: bool | None = None
+    other_property_theft_or_burglary: bool | None = None
+    fraud_forgery_or_handling_stolen_goods: bool | None = None
+    assault_or_violence: bool | None = None
     psychological_health: TopScore
+    paid_work_days: DaysInLast28 | None = None
+    education_days: DaysInLast28 | None = None
     physical_health: TopScore
     quality_of_life: TopScore
     acute_housing_problem: bool
@@ -427,6 +461,9 @@ class Closure(Model):
     destination: OdsCode | None = None
     evidence_on_file: bool
     note: Text | None = None
+    follow_up: PostDischargeFollowUp | None = Field(
+        default=None, description="The early follow-up after discharge (seed 003, role 11)"
+    )
 
 
 class ImportReview(Model):
@@ -472,6 +509,9 @@ class CarePlan(Model):
     external_coordination: ExternalCoordination | None = None
     coordination_agreement: CoordinationAgreement | None = None
     custody: Custody | None = None
+    waiting_duty_of_care: list[WaitingDutyOfCare] = Field(
+        default_factory=list, description="While waiting for tier 3: who owes the duty of care (seed 003)"
+    )
     circumstances: SocialCircumstances | None = None
     pregnancy: Pregnancy | None = None
     injecting: Injecting | None = None

@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from adapter.model.circumstance_rules import CIRCUMSTANCE_RULES
 from adapter.model.codes import DOMAIN_OF_AREA, NOT_STATED, Domain, DomainArea
+from adapter.model.rules_coordination import coordination_references, top_consistent
 from adapter.model.system_rules import system_problems
 
 if TYPE_CHECKING:
@@ -290,6 +291,8 @@ RULES: tuple[Callable[[ClientRecord], Iterator[Problem]], ...] = (
     _top_outcomes,
     _references,
     _not_stated_only_for_review,
+    coordination_references,
+    top_consistent,
     *CIRCUMSTANCE_RULES,
     system_problems,
 )

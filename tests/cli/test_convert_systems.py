@@ -96,6 +96,18 @@ def test_the_report_names_every_loss_and_problem(tmp_path: Path) -> None:
             f"plan.substance_use[0].{field}"  # CARAT keeps no drug-use profile
             for field in SUBSTANCE_USE_FIELDS
         ),
+        *(
+            f"plan.reviews[0].top.{field}"  # CARAT keeps whether a TOP was done, not the TOP
+            for field in (
+                "stage",
+                "injecting_days",
+                "psychological_health",
+                "physical_health",
+                "quality_of_life",
+                "acute_housing_problem",
+                "at_risk_of_eviction",
+            )
+        ),
         "plan.notes[0]",
     ]
     assert entry["kept_by_source_not_target"][0]["reason"] == "carat has no field for it"

@@ -152,14 +152,17 @@ def test_convert_prints_the_fhir_id_it_wrote(tmp_path: Path) -> None:
 def test_check_reads_any_format(source: Path) -> None:
     result = runner.invoke(app, ["check", str(source), "--today", "2026-11-25"])
     assert result.exit_code == 0, result.output
-    assert "care co-ordination: care-coordinator" in result.stdout
+    # In custody the CARAT worker keyworks and co-ordinates (seed 002, 5.3.4).
+    assert "care co-ordination: carat-worker" in result.stdout
 
 
 def test_check_reads_a_system_export() -> None:
     export = FIXTURES / "systems" / "carat" / "02-carat-release.csv"
     result = runner.invoke(app, ["check", str(export), "--from", "carat", "--today", "2026-11-25"])
-    assert result.exit_code == 0, result.output
+    # CARAT's export says only whether a TOP was done, not its stage: no start TOP is on record.
+    assert result.exit_code == 1, result.output
     assert "plan plan-nti-a4821kd" in result.stdout
+    assert "top-not-at-ass" in result.stdout
 
 
 def test_version_and_help() -> None:

@@ -1,8 +1,8 @@
 """Small canonical records for the co-ordination tests: one clean tier 3 client, changed per test.
 
 :data:`CLEAN` draws no finding on :data:`TODAY`: a comprehensive plan, agreed and signed, four
-domains assessed, one opioid substitution intervention with its named keyworker, a TOP at assessment
-and a recent review, a low risk.
+domains assessed, one opioid substitution intervention with its named keyworker, a start TOP at
+assessment and a recent review with its TOP, a low risk assessed at that review.
 """
 
 from __future__ import annotations
@@ -43,6 +43,35 @@ def intervention(iv_id: str, **fields: Any) -> Data:
         "start": "2026-01-10",
     }
     return base | fields
+
+
+def top(stage: str, **fields: Any) -> Data:
+    """A Treatment Outcomes Profile of ``stage`` with the items the TOP always asks."""
+    base: Data = {
+        "stage": stage,
+        "injecting_days": 0,
+        "psychological_health": 12,
+        "physical_health": 12,
+        "quality_of_life": 12,
+        "acute_housing_problem": False,
+        "at_risk_of_eviction": False,
+    }
+    return base | fields
+
+
+CRITERIA_MET: Data = {
+    "assessed_on": "2026-01-05",
+    "limbs": [
+        {"limb": "willing-to-address-misuse", "met": True, "evidence": "asked for residential treatment"},
+        {"limb": "serious-or-prolonged-hazardous-misuse", "met": True, "evidence": "ten years of injecting"},
+        {
+            "limb": "previous-interventions-did-not-meet-needs",
+            "met": True,
+            "evidence": "three community episodes",
+        },
+    ],
+}
+"""All three limbs of seed 003's criteria for care manager involvement, met with evidence."""
 
 
 def member(member_id: str, *roles: str, organisation: str = "Y03456") -> Data:
@@ -102,10 +131,21 @@ CLEAN: Data = {
         "interventions": [
             intervention("iv1", modality="opioid-substitution", keyworker="kw1", goals=["g1"]),
         ],
-        "risk": {"assessed_on": "2026-01-05", "level": "low", "summary": "no current risk"},
+        "risk": {"assessed_on": "2026-04-01", "level": "low", "summary": "no current risk"},
         "reviews": [
-            {"date": "2026-01-05", "top_completed": True, "outcome": "TOP at comprehensive assessment"},
-            {"date": "2026-04-01", "top_completed": True, "outcome": "stable", "reviewer": "kw1"},
+            {
+                "date": "2026-01-05",
+                "top_completed": True,
+                "top": top("start"),
+                "outcome": "TOP at comprehensive assessment",
+            },
+            {
+                "date": "2026-04-01",
+                "top_completed": True,
+                "top": top("review"),
+                "outcome": "stable",
+                "reviewer": "kw1",
+            },
         ],
     },
 }

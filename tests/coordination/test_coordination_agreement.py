@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from coordination_records import CLOCK, Data, build, found, intervention, member, report
+from coordination_records import CLOCK, CRITERIA_MET, Data, build, found, intervention, member, report
 
 from adapter.coordination import responsible_for_coordination
 from adapter.model.codes import Role
@@ -24,6 +24,7 @@ def agree(data: Data, coordinator: str, *, alternative: bool = False) -> None:
         "coordinator": coordinator,
         "reason": "longest expected involvement",
         "alternative_arrangement": alternative,
+        "decided_by": ["kw1"],
     }
 
 
@@ -47,10 +48,21 @@ def two_referrals(data: Data) -> None:
         ),
     ]
     add_member(data, "kw2", "keyworker", organisation="Y04567")
+    # Each awaited agency's duty of care is recorded, with the tier 2 advice (seed 003 criteria 2-3).
+    data["plan"]["waiting_duty_of_care"] = [
+        {
+            "awaited_agency": provider,
+            "referring_agency": "Y02345",
+            "triage_agency": "Y03456",
+            "recorded_on": "2026-04-20",
+            "tier_2_services_advised_on": "2026-04-20",
+        }
+        for provider in ("Y03456", "Y04567")
+    ]
 
 
 def care_manager(data: Data) -> None:
-    data["plan"]["external_coordination"] = {"care_manager_criteria_met": True}
+    data["plan"]["external_coordination"] = {"care_manager_criteria": CRITERIA_MET}
     add_member(data, "cm1", "care-manager", organisation="Y07890")
 
 
@@ -72,7 +84,10 @@ def decided(change: Callable[[Data], object]) -> tuple[Role | None, str, list[st
 def test_an_agreement_settles_the_simultaneous_referral_decision() -> None:
     settled = both(two_referrals, lambda data: agree(data, "kw2"))
     assert decided(settled) == (Role.CARE_COORDINATOR, "simultaneous-referral", ["kw2"])
-    assert "the decision was taken on 2026-04-22: Alex Kw2 co-ordinates" in report(settled).decision.reason
+    assert (
+        "the decision was taken on 2026-04-22 by kw1: Alex Kw2 co-ordinates"
+        in report(settled).decision.reason
+    )
     assert found(settled) == []
     # Without the agreement the keyworkers still have to decide.
     assert decided(two_referrals) == (None, "simultaneous-referral", [])
@@ -83,11 +98,8 @@ def test_an_agreement_outranks_a_care_coordinator_on_the_team_after_simultaneous
     def coordinator(data: Data) -> None:
         add_member(data, "cc1", "care-coordinator")
 
-    assert decided(both(two_referrals, coordinator)) == (
-        Role.CARE_COORDINATOR,
-        "simultaneous-referral",
-        ["cc1"],
-    )
+    # A care co-ordinator on the team is not the keyworkers' recorded decision (seed 003).
+    assert decided(both(two_referrals, coordinator)) == (None, "simultaneous-referral", [])
     agreed = both(two_referrals, coordinator, lambda data: agree(data, "kw1"))
     assert decided(agreed) == (Role.CARE_COORDINATOR, "simultaneous-referral", ["kw1"])
     assert found(agreed) == []

@@ -16,6 +16,16 @@ def test_all_names_resolve_and_are_sorted() -> None:
 
 
 def test_nothing_public_is_left_out_of_all() -> None:
-    modules = {"clock", "codes", "fhir", "findings", "responsibility", "situation", "sources", "command"}
+    modules = {
+        "clock",
+        "codes",
+        "fhir",
+        "findings",
+        "responsibility",
+        "settings",
+        "situation",
+        "sources",
+        "command",
+    }
     public = {name for name in vars(coordination) if not name.startswith("_")} - modules - {"annotations"}
     assert public == set(coordination.__all__)

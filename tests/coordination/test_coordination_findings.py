@@ -5,11 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from coordination_records import CLOCK, Data, build, found, intervention, member, report
+from coordination_records import CLOCK, CRITERIA_MET, Data, build, found, intervention, member, report
 
 from adapter.clock import FixedClock
 from adapter.coordination import CHECKS, FINDING_DEFINITIONS, FindingCode, check_coordination
-from adapter.coordination.findings import DISCHARGE_TOP_WINDOW
+from adapter.coordination.settings import CoordinationSettings
+
+
+def duty(awaited: str, *, advised: bool = True) -> Data:
+    """The duty of care while waiting for ``awaited`` (seed 003 criteria 2-3), tier 2 advice given or not."""
+    record: Data = {
+        "awaited_agency": awaited,
+        "referring_agency": "Y02345",
+        "triage_agency": "Y03456",
+        "recorded_on": "2026-04-20",
+    }
+    if advised:
+        record |= {"tier_2_services_advised_on": "2026-04-20", "tier_2_services_advised": "needle exchange"}
+    return record
 
 
 def only(change: Callable[[Data], object], code: FindingCode) -> list[tuple[str, str]]:
@@ -71,6 +84,7 @@ def test_simultaneous_referral_asks_for_a_decision() -> None:
             intervention("iv1", status="not-started", referred_on="2026-04-20", keyworker="kw1"),
             intervention("iv2", status="not-started", referred_on="2026-04-20", provider="Y04567"),
         ]
+        data["plan"]["waiting_duty_of_care"] = [duty("Y03456"), duty("Y04567")]
 
     assert found(change) == [("coordination-decision-needed", "plan.interventions")]
     finding = report(change).findings[0]
@@ -81,10 +95,10 @@ def test_simultaneous_referral_asks_for_a_decision() -> None:
 
 def test_care_manager_criteria_met_without_one_allocated() -> None:
     def change(data: Data) -> None:
-        data["plan"]["external_coordination"] = {"care_manager_criteria_met": True}
+        data["plan"]["external_coordination"] = {"care_manager_criteria": CRITERIA_MET}
 
     assert found(change) == [
-        ("care-manager-not-allocated", "plan.external_coordination.care_manager_criteria_met")
+        ("care-manager-not-allocated", "plan.external_coordination.care_manager_criteria")
     ]
 
     def allocated(data: Data) -> None:
@@ -173,7 +187,10 @@ def test_last_review_more_than_three_months_ago() -> None:
     def change(data: Data) -> None:
         data["plan"]["reviews"][1]["date"] = "2026-01-31"
 
-    assert found(change) == [("review-overdue", "plan.reviews[1].date")]
+    assert found(change) == [
+        ("review-overdue", "plan.reviews[1].date"),
+        ("top-review-overdue", "plan.reviews[1].top"),
+    ]
     # Three calendar months after 31 January is 30 April; on 30 April it is not yet overdue.
     same = check_coordination(build(change), today=FixedClock(date(2026, 4, 30)))
     assert same.findings == ()
@@ -199,6 +216,7 @@ def test_comprehensive_plan_without_a_top() -> None:
     def change(data: Data) -> None:
         for review in data["plan"]["reviews"]:
             review["top_completed"] = False
+            del review["top"]
 
     assert found(change) == [("top-not-at-assessment", "plan.reviews")]
     assert found(lambda data: data["plan"].update(kind="initial")) == []
@@ -207,8 +225,15 @@ def test_comprehensive_plan_without_a_top() -> None:
 def _discharge(data: Data, *, reason: str = "treatment-completed", kind: str = "aftercare") -> None:
     plan = data["plan"]
     plan.update(kind=kind, status="completed", end="2026-04-20")
-    plan["closure"] = {"kind": "closure", "reason": reason, "date": "2026-04-20", "evidence_on_file": True}
+    plan["closure"] = {
+        "kind": "closure",
+        "reason": reason,
+        "date": "2026-04-20",
+        "evidence_on_file": True,
+        "follow_up": {"due": "2026-05-04"},
+    }
     plan["interventions"][0].update(status="completed", end="2026-04-20")
+    plan["reviews"][-1]["top"]["stage"] = "exit"
 
 
 def test_discharge_without_a_top() -> None:
@@ -220,7 +245,7 @@ def test_discharge_without_a_top() -> None:
 
 
 def test_discharge_with_a_top_within_the_window() -> None:
-    assert DISCHARGE_TOP_WINDOW.days == 28
+    assert CoordinationSettings().discharge_top_window_days == 28
     # the last review (1 April) is 19 days before the discharge on 20 April
     assert found(_discharge) == []
 
@@ -244,7 +269,7 @@ def test_no_risk_assessment() -> None:
 def test_risk_without_a_risk_management_plan() -> None:
     def change(data: Data) -> None:
         data["plan"]["risk"] = {
-            "assessed_on": "2026-01-05",
+            "assessed_on": "2026-04-01",
             "level": "high",
             "areas": ["overdose"],
             "summary": "uses alone",

@@ -32,13 +32,8 @@ EXPECTED: dict[str, tuple[Role | None, str, list[str], set[str], set[str]]] = {
         set(),
         {"waiting-at-risk-without-plan", "no-named-keyworker", "coordinator-not-in-team"},
     ),
-    "02-carat-release": (
-        Role.CARE_COORDINATOR,
-        "more-than-one-intervention",
-        ["carat-owen-price"],
-        set(),
-        set(),
-    ),
+    # In custody the CARAT worker keyworks and co-ordinates (seed 002, 5.3.4), whatever the count.
+    "02-carat-release": (Role.CARAT_WORKER, "custody", ["carat-owen-price"], set(), set()),
     # The shared-care agreement is marked as an alternative arrangement, but one intervention is not
     # a care manager case: its keyworker co-ordinates, and that is who the agreement names.
     "03-gp-shared-care": (
@@ -61,12 +56,19 @@ EXPECTED: dict[str, tuple[Role | None, str, list[str], set[str], set[str]]] = {
         AGREEMENT_FINDINGS | {"coordination-decision-needed"},
     ),
     "08-simultaneous-referral": (None, "simultaneous-referral", [], {"coordination-decision-needed"}, set()),
+    # Only a tier 2 relapse-prevention group is live after discharge: no tier 3 modality is counted.
     "09-discharge-aftercare": (
         Role.KEYWORKER,
-        "one-intervention",
+        "no-intervention-yet",
         ["recovery-worker-lou-gill"],
         set(),
-        {"discharge-without-aftercare-plan", "top-not-at-discharge", "aftercare-plan-drug-support-only"},
+        {
+            "discharge-without-aftercare-plan",
+            "top-not-at-discharge",
+            "aftercare-plan-drug-support-only",
+            "post-discharge-follow-up-due",
+            "closure-evidence-not-on-file",
+        },
     ),
     "10-dropout-reengaged": (
         Role.DIP_WORKER,
@@ -75,7 +77,8 @@ EXPECTED: dict[str, tuple[Role | None, str, list[str], set[str], set[str]]] = {
         set(),
         {"disengaged-without-re-engagement"},
     ),
-    "11-prison-transfer": (Role.KEYWORKER, "no-intervention-yet", ["carat-femi-adebayo"], set(), set()),
+    # During a transfer between prisons the receiving prison's CARAT worker keyworks (seed 002, 5.3.4).
+    "11-prison-transfer": (Role.CARAT_WORKER, "custody", ["carat-femi-adebayo"], set(), set()),
     "12-child-protection": (
         Role.KEYWORKER,
         "one-intervention",
@@ -86,6 +89,30 @@ EXPECTED: dict[str, tuple[Role | None, str, list[str], set[str], set[str]]] = {
             "child-protection-forum-unattended",
             "complex-needs-without-contingency-plan",
             "complex-needs-without-crisis-plan",
+        },
+    ),
+    # A DIP client in custody with one intervention keyworked by the prison nurse: the CARAT worker
+    # keyworks, not the DIP worker (not on the prison team) nor the nurse (seed 002, 5.3.4).
+    "13-dip-client-in-custody": (
+        Role.CARAT_WORKER,
+        "custody",
+        ["carat-priya-shah"],
+        set(),
+        {"coordinator-not-in-team", "top-not-at-assessment", "no-named-keyworker"},
+    ),
+    # GP shared care beside a tier 2 needle exchange: one tier 3 modality, so its keyworker (the
+    # shared-care worker) co-ordinates; no separate care co-ordinator (seed 003).
+    "14-gp-shared-care-needle-exchange": (
+        Role.KEYWORKER,
+        "one-intervention",
+        ["scw-jon-hale"],
+        set(),
+        {
+            "coordinator-not-in-team",
+            "shared-care-gp-not-named",
+            "shared-care-worker-not-named",
+            "top-review-overdue",
+            "top-not-at-assessment",
         },
     ),
 }
@@ -160,7 +187,7 @@ def test_every_finding_points_into_the_record(path: Path) -> None:
     record = load_record(orjson.loads(path.read_bytes()))
     data = dump_record(record)
     report = check_coordination(record, today=AS_OF)
-    assert report.decision.source.seed in {"000", "003"}
+    assert report.decision.source.seed in {"000", "002", "003"}
     for finding in report.findings:
         assert _resolves(data, finding.expression), finding
         assert finding.source.seed in {"000", "001", "002", "003", "004"}

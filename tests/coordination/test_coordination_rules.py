@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from coordination_records import CLOCK, Data, build, intervention, member
+from coordination_records import CLOCK, CRITERIA_MET, Data, build, intervention, member
 
 from adapter.clock import FixedClock
 from adapter.coordination import RULES, Source, responsible_for_coordination
@@ -145,14 +145,14 @@ def test_a_cjit_worker_holds_the_dip_workers_role() -> None:
 
 def test_care_manager_when_criteria_met_and_allocated() -> None:
     def change(data: Data) -> None:
-        external(data, care_manager_criteria_met=True)
+        external(data, care_manager_criteria=CRITERIA_MET)
         add_member(data, "cm1", "care-manager", organisation="Y07890")
 
     assert decide(change) == (Role.CARE_MANAGER, "care-manager", ["cm1"])
 
 
 def test_care_manager_criteria_alone_do_not_move_co_ordination() -> None:
-    assert decide(lambda data: external(data, care_manager_criteria_met=True)) == (
+    assert decide(lambda data: external(data, care_manager_criteria=CRITERIA_MET)) == (
         Role.KEYWORKER,
         "one-intervention",
         ["kw1"],
@@ -160,13 +160,50 @@ def test_care_manager_criteria_alone_do_not_move_co_ordination() -> None:
 
 
 def test_care_manager_after_detox() -> None:
+    """Seed 003: a care manager "delivering a service" is responsible "following detox"."""
+
+    def change(data: Data) -> None:
+        data["plan"]["interventions"].append(
+            intervention(
+                "iv2",
+                tier="tier-4",
+                modality="inpatient-detoxification",
+                status="completed",
+                end="2026-03-01",
+                keyworker="cm1",
+            )
+        )
+        add_member(data, "cm1", "care-manager", organisation="Y07890")
+
+    assert decide(change) == (Role.CARE_MANAGER, "care-manager-after-detox", ["cm1"])
+
+
+def test_a_care_manager_on_the_team_who_delivers_no_service_does_not_co_ordinate_after_detox() -> None:
     def change(data: Data) -> None:
         data["plan"]["interventions"].append(
             intervention("iv2", modality="inpatient-detoxification", status="completed", end="2026-03-01")
         )
         add_member(data, "cm1", "care-manager", organisation="Y07890")
 
-    assert decide(change) == (Role.CARE_MANAGER, "care-manager-after-detox", ["cm1"])
+    assert decide(change) == (Role.KEYWORKER, "one-intervention", ["kw1"])
+
+
+def test_a_detox_before_this_episode_is_not_following_detox() -> None:
+    def change(data: Data) -> None:
+        data["plan"]["interventions"].append(
+            intervention(
+                "iv0",
+                modality="inpatient-detoxification",
+                status="completed",
+                start="2019-03-01",
+                end="2019-03-21",
+                keyworker="cm1",
+            )
+        )
+        data["episode"] = {"id": "ep1", "provider": "Y03456", "status": "active", "start": "2026-01-05"}
+        add_member(data, "cm1", "care-manager", organisation="Y07890")
+
+    assert decide(change) == (Role.KEYWORKER, "one-intervention", ["kw1"])
 
 
 def test_care_manager_not_responsible_while_detox_continues() -> None:
@@ -207,12 +244,43 @@ def test_simultaneous_referral_needs_a_decision_and_lists_the_candidates() -> No
     assert decision.overridden == ("no-intervention-yet",)
 
 
-def test_simultaneous_referral_decided_when_a_care_coordinator_is_named() -> None:
+def test_a_care_coordinator_on_the_team_is_not_the_keyworkers_decision() -> None:
+    """Seed 003: "a decision needs to be taken between the relevant treatment co-ordinators/ key
+    workers"; a care co-ordinator on the team does not record who decided, when or why."""
+
     def change(data: Data) -> None:
         _two_referrals(data)
         add_member(data, "cc1", "care-coordinator")
 
-    assert decide(change) == (Role.CARE_COORDINATOR, "simultaneous-referral", ["cc1"])
+    assert decide(change) == (None, "simultaneous-referral", [])
+
+
+def test_simultaneous_referral_decided_by_a_recorded_decision_saying_who_decided() -> None:
+    def agreed(data: Data, decided_by: list[str], decided_on: str = "2026-04-22") -> None:
+        _two_referrals(data)
+        add_member(data, "cc1", "care-coordinator")
+        data["plan"]["coordination_agreement"] = {
+            "decided_on": decided_on,
+            "coordinator": "cc1",
+            "reason": "longest expected involvement",
+            "decided_by": decided_by,
+        }
+
+    assert decide(lambda data: agreed(data, ["kw1"])) == (
+        Role.CARE_COORDINATOR,
+        "simultaneous-referral",
+        ["cc1"],
+    )
+    # Who decided is not recorded, nobody who decided keyworks, or the agreement predates the
+    # referrals: the decision is still due, and the finding says why the agreement does not count.
+    for change, why in [
+        (lambda data: agreed(data, []), "does not say who decided"),
+        (lambda data: agreed(data, ["cc1"]), "was decided by cc1, none of them a keyworker or treatment"),
+        (lambda data: agreed(data, ["kw1"], "2026-04-19"), "was decided on 2026-04-19, before the referrals"),
+    ]:
+        decision = responsible_for_coordination(build(change), today=CLOCK)
+        assert (decision.role, decision.rule) == (None, "simultaneous-referral")
+        assert f"the agreement on file {why}" in decision.reason
 
 
 def test_referrals_on_different_days_or_to_one_service_are_not_simultaneous() -> None:
@@ -231,7 +299,9 @@ def test_simultaneous_referral_once_both_started_is_more_than_one_intervention()
 
 def test_precedence_enhanced_cpa_over_drr_over_dip_over_counts() -> None:
     def change(data: Data) -> None:
-        external(data, cpa_level="enhanced", drr="community", dip_client=True, care_manager_criteria_met=True)
+        external(
+            data, cpa_level="enhanced", drr="community", dip_client=True, care_manager_criteria=CRITERIA_MET
+        )
         data["plan"]["interventions"].append(intervention("iv2", provider="Y04567"))
         add_member(data, "cm1", "care-manager", organisation="Y07890")
 
@@ -244,6 +314,7 @@ def test_precedence_enhanced_cpa_over_drr_over_dip_over_counts() -> None:
 def test_rules_are_listed_in_precedence_order_with_their_sources() -> None:
     assert [rule_id for rule_id, _, _ in RULES] == [
         "enhanced-cpa",
+        "custody",
         "community-drr",
         "residential-drr",
         "dip-client",
@@ -256,7 +327,7 @@ def test_rules_are_listed_in_precedence_order_with_their_sources() -> None:
         "one-intervention",
         "no-intervention-yet",
     ]
-    assert {source.seed for _, source, _ in RULES} == {"000", "003"}
+    assert {source.seed for _, source, _ in RULES} == {"000", "002", "003"}
 
 
 def test_team_members_who_have_left_do_not_hold_the_role() -> None:

@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 
 from adapter.model import ClientRecord
 from adapter.model import codes as c
+from adapter.model.coordination import CareManagerLimb
 from adapter.model.identifiers import is_valid_pnc_id
+from adapter.model.top import TopStage
 
 T = TypeVar("T")
 
@@ -315,15 +317,35 @@ def client_records(draw: st.DrawFn, full: bool = True) -> ClientRecord:
 
     def review(top_completed: bool) -> dict[str, Any]:
         """A review; a TOP only when it was completed (the model's rule)."""
+        amounts = st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False, allow_infinity=False)
+        injecting = draw(days)
+        sharing = st.booleans() if injecting else st.just(False)
         top = {
+            "stage": b.opt(st.sampled_from(list(TopStage))),
             "alcohol_days": b.opt(days),
+            "alcohol_units_per_drinking_day": b.opt(amounts),
             "opiates_days": b.opt(days),
+            "opiates_grams_per_day": b.opt(amounts),
             "crack_days": b.opt(days),
+            "crack_grams_per_day": b.opt(amounts),
             "cocaine_days": b.opt(days),
+            "cocaine_grams_per_day": b.opt(amounts),
             "amphetamines_days": b.opt(days),
+            "amphetamines_grams_per_day": b.opt(amounts),
             "cannabis_days": b.opt(days),
+            "cannabis_joints_per_day": b.opt(amounts),
             "other_drug_days": b.opt(days),
-            "injecting_days": draw(days),
+            "injecting_days": injecting,
+            "shared_needle_or_syringe": b.opt(sharing),
+            "shared_spoon_water_or_filter": b.opt(sharing),
+            "shoplifting_days": b.opt(days),
+            "selling_drugs_days": b.opt(days),
+            "theft_from_or_of_vehicle": b.opt(st.booleans()),
+            "other_property_theft_or_burglary": b.opt(st.booleans()),
+            "fraud_forgery_or_handling_stolen_goods": b.opt(st.booleans()),
+            "assault_or_violence": b.opt(st.booleans()),
+            "paid_work_days": b.opt(days),
+            "education_days": b.opt(days),
             "psychological_health": draw(st.integers(0, 20)),
             "physical_health": draw(st.integers(0, 20)),
             "quality_of_life": draw(st.integers(0, 20)),
@@ -396,7 +418,21 @@ def client_records(draw: st.DrawFn, full: bool = True) -> ClientRecord:
                     "drr_start": drr_start,
                     "drr_end": drr_end,
                     "community_care_funded": draw(st.booleans()),
-                    "care_manager_criteria_met": draw(st.booleans()),
+                    "care_manager_criteria": b.opt(
+                        st.just(None).map(
+                            lambda _: {
+                                "assessed_on": b.opt(dates()),
+                                "limbs": [
+                                    {"limb": limb, "met": draw(st.booleans()), "evidence": b.opt(text)}
+                                    for limb in draw(
+                                        st.lists(
+                                            st.sampled_from(list(CareManagerLimb)), unique=True, min_size=1
+                                        )
+                                    )
+                                ],
+                            }
+                        )
+                    ),
                     "dip_client": draw(st.booleans()),
                     "note": b.opt(text),
                 }
@@ -437,6 +473,16 @@ def client_records(draw: st.DrawFn, full: bool = True) -> ClientRecord:
                     "destination": b.opt(st.sampled_from(org_codes)),
                     "evidence_on_file": draw(st.booleans()),
                     "note": b.opt(text),
+                    "follow_up": b.opt(
+                        st.just(None).map(
+                            lambda _: {
+                                "due": draw(dates()),
+                                "done_on": b.opt(dates()),
+                                "by": member(),
+                                "outcome": b.opt(text),
+                            }
+                        )
+                    ),
                 }
             )
         ),
@@ -448,6 +494,7 @@ def client_records(draw: st.DrawFn, full: bool = True) -> ClientRecord:
                     "coordinator": draw(st.sampled_from(member_ids)),
                     "reason": draw(text),
                     "alternative_arrangement": draw(st.booleans()),
+                    "decided_by": draw(st.lists(st.sampled_from(member_ids), unique=True, max_size=2)),
                 }
             )
         )
@@ -465,6 +512,17 @@ def client_records(draw: st.DrawFn, full: bool = True) -> ClientRecord:
                 }
             )
         ),
+        "waiting_duty_of_care": [
+            {
+                "awaited_agency": org(),
+                "referring_agency": org(),
+                "triage_agency": org(),
+                "recorded_on": draw(dates()),
+                "tier_2_services_advised_on": b.opt(dates()),
+                "tier_2_services_advised": b.opt(text),
+            }
+            for _ in range(draw(st.integers(1 if full else 0, 2)))
+        ],
         "notes": b.some(text),
     }
     e_start = draw(dates())

@@ -83,13 +83,20 @@ def test_the_top_is_nested_in_its_review_with_its_own_url_and_reads_back() -> No
     record = _client("09-discharge-aftercare")
     bundle = to_fhir(record)
     _, plan = _resource(bundle, "CarePlan")
-    (review,) = [e for e in plan["extension"] if e["url"] == SD + "care-plan-review"]
-    top = _parts(review)[SD + "top-outcome"]
+    exit_review, post_exit = [e for e in plan["extension"] if e["url"] == SD + "care-plan-review"]
+    top = _parts(exit_review)[SD + "top-outcome"]
     assert _parts(top)["alcoholDays"] == 8
     assert _parts(top)["qualityOfLife"] == 16
     assert _parts(top)["atRiskOfEviction"] is False
+    # The TOP in full: its stage, an amount on a using day, the crime section, work and education days.
+    assert _parts(top)["stage"]["code"] == "exit"
+    assert _parts(top)["alcoholUnitsPerDrinkingDay"] == 4
+    assert _parts(top)["shopliftingDays"] == 0
+    assert _parts(top)["assaultOrViolence"] is False
+    assert _parts(top)["paidWorkDays"] == 12
+    assert _parts(_parts(post_exit)[SD + "top-outcome"])["stage"]["code"] == "post-exit"
     back = from_fhir(bundle).record
-    assert back.plan.reviews[0].top == record.plan.reviews[0].top
+    assert back.plan.reviews == record.plan.reviews
     assert back.episode == record.episode
 
 

@@ -136,10 +136,15 @@ def test_the_referral_and_drug_use_are_in_the_plan_main_substance_first() -> Non
 def test_a_review_shows_its_treatment_outcomes_profile() -> None:
     text = _text(_div(_fixture("09-discharge-aftercare")))
     assert (
-        "TOP: days in the last 28: alcohol 8, opiates 0, crack 0, cocaine 0, amphetamines 0, cannabis 3,"
-        " other drugs 0, injecting 0; psychological health 15/20, physical health 16/20,"
+        "TOP (exit): days in the last 28: alcohol 8, opiates 0, crack 0, cocaine 0, amphetamines 0,"
+        " cannabis 3, other drugs 0, injecting 0; psychological health 15/20, physical health 16/20,"
         " quality of life 16/20"
     ) in text
+    assert "TOP (post-exit): days in the last 28: alcohol 6, opiates 0, injecting 0;" in text
+    # Sharing injecting equipment is named: a blood-borne virus risk the receiver must see.
+    custody = _text(_div(_fixture("13-dip-client-in-custody")))
+    assert "injecting 24; psychological health 7/20" in custody
+    assert "quality of life 5/20; shared a spoon, water or filter, acute housing problem" in custody
     # Only the scores given are named; a review whose TOP was completed without scores says so.
     shared_care = _text(_div(_fixture("03-gp-shared-care")))
     assert "TOP: days in the last 28: alcohol 2, opiates 0, crack 0, injecting 0;" in shared_care

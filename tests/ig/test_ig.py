@@ -186,6 +186,7 @@ EXTENSION_CONTEXTS: dict[str, set[str]] = {
         "closure",
         "custody",
         "coordination-agreement",
+        "waiting-duty-of-care",
         "imported-for-review",
     ),
     # What the source systems hold beyond the drug plan (issue 11): the contact log, offender
@@ -207,7 +208,9 @@ EXTENSION_CONTEXTS: dict[str, set[str]] = {
     **used_on({"Condition"}, "immediate-need"),
     **used_on({"EpisodeOfCare"}, "referral-source", "triage-date", "criminal-justice-referral"),
     # Nested in care-plan-review: its context is that extension, not an element (checked below).
-    **used_on(set(), "top-outcome"),
+    **used_on(
+        set(), "top-outcome", "care-manager-criteria", "care-manager-criterion", "post-discharge-follow-up"
+    ),
     **used_on({"Organization"}, "single-point-of-contact"),
     # The client's own record (issue 11, circumstances.fsh).
     **used_on({"Patient"}, "sex-at-birth", "ethnic-category", "sexual-orientation", "religion", "disability"),
@@ -245,6 +248,8 @@ CODED_BINDINGS: dict[tuple[str, str | None], str] = {
     ("substance-use", "route"): "route-of-use",
     ("criminal-justice-referral", "setting"): "referral-setting",
     ("criminal-justice-referral", "drugTest"): "drug-test-result",
+    ("top-outcome", "stage"): "top-stage",
+    ("care-manager-criterion", "limb"): "care-manager-criterion",
     ("sex-at-birth", None): "sex-at-birth",
     ("ethnic-category", None): "ethnic-category",
     ("sexual-orientation", None): "sexual-orientation",
@@ -268,7 +273,7 @@ CODED_BINDINGS: dict[tuple[str, str | None], str] = {
     ("mental-health-act", "status"): "mental-health-act-status",
 }
 
-_PRIMITIVES = {"date", "dateTime", "string", "boolean", "code", "integer"}
+_PRIMITIVES = {"date", "dateTime", "string", "boolean", "code", "integer", "decimal"}
 
 
 def expected_type(documented: str) -> list[FhirJson]:

@@ -92,7 +92,11 @@ def test_check_finds_a_review_overdue_on_the_servers_day(tmp_path: Path, signer:
     with TestClient(app) as late:
         status, outcome = post(late, "/CarePlan/$check", read_json(write_json(to_fhir(record()))))
     assert status == 200
-    assert expressions(outcome) == {"plan.next_review_due", "plan.reviews[0].date"}
+    assert expressions(outcome) == {
+        "plan.next_review_due",
+        "plan.reviews[0].date",
+        "plan.reviews[0].top",  # the three-monthly TOP is overdue too
+    }
 
 
 def test_check_an_unreadable_plan_is_422_naming_where(client: TestClient) -> None:

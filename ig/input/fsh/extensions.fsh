@@ -12,6 +12,10 @@ RuleSet: TopScore(part)
 * extension[{part}].valueInteger ^minValueInteger = 0
 * extension[{part}].valueInteger ^maxValueInteger = 20
 
+RuleSet: TopAmount(part)
+* extension[{part}].value[x] only decimal
+* extension[{part}].valueDecimal ^minValueDecimal = 0
+
 RuleSet: OurExtension
 * ^status = #draft
 * ^experimental = false
@@ -202,7 +206,6 @@ Context: CarePlan
     drr 0..1 and
     drrPeriod 0..1 and
     communityCareFunded 0..1 and
-    careManagerCriteriaMet 0..1 and
     dipClient 0..1 and
     note 0..1
 * extension[cpaLevel].value[x] only Coding
@@ -211,9 +214,10 @@ Context: CarePlan
 * extension[drr].value[x] from DrrKindVS (required)
 * extension[drrPeriod].value[x] only Period
 * extension[communityCareFunded].value[x] only boolean
-* extension[careManagerCriteriaMet].value[x] only boolean
 * extension[dipClient].value[x] only boolean
 * extension[note].value[x] only string
+* extension contains CareManagerCriteria named careManagerCriteria 0..1
+* extension[careManagerCriteria] ^short = "The criteria for care manager involvement, limb by limb with evidence (seed 003)"
 * value[x] 0..0
 
 Extension: CarePlanReview
@@ -241,20 +245,37 @@ Context: CarePlan
 Extension: TopOutcome
 Id: top-outcome
 Title: "Treatment Outcomes Profile"
-Description: "The Treatment Outcomes Profile (TOP) completed at a care-plan review (seed 003: at comprehensive assessment, every three months, at discharge): days of use and of injecting in the last 28, the client's own ratings of psychological health, physical health and quality of life (0 poor to 20 good), and housing. Nested inside care-plan-review."
+Description: "The Treatment Outcomes Profile (TOP) completed at a care-plan review (seed 003: at comprehensive assessment, every three months, at discharge), with its stage (start, review, exit, post-exit). Section 1: days of use in the last 28 and the average amount on a using day (alcohol units; opiates, crack, cocaine, amphetamines grams; cannabis joints). Section 2: days injected and sharing of a needle or syringe, or of a spoon, water or filter. Section 3: days of shoplifting and of selling drugs; theft from or of a vehicle, other property theft or burglary, fraud, forgery or handling, assault or violence. Section 4: the client's own ratings (0 poor to 20 good), days of paid work and of education, and housing. Nested inside care-plan-review."
 * ^context[0].type = #extension
 * ^context[0].expression = "https://fhir.careplan-adapter.org/StructureDefinition/care-plan-review"
 * insert OurExtension
 * extension contains
+    stage 0..1 and
     alcoholDays 0..1 and
+    alcoholUnitsPerDrinkingDay 0..1 and
     opiatesDays 0..1 and
+    opiatesGramsPerDay 0..1 and
     crackDays 0..1 and
+    crackGramsPerDay 0..1 and
     cocaineDays 0..1 and
+    cocaineGramsPerDay 0..1 and
     amphetaminesDays 0..1 and
+    amphetaminesGramsPerDay 0..1 and
     cannabisDays 0..1 and
+    cannabisJointsPerDay 0..1 and
     otherDrugDays 0..1 and
     injectingDays 1..1 and
+    sharedNeedleOrSyringe 0..1 and
+    sharedSpoonWaterOrFilter 0..1 and
+    shopliftingDays 0..1 and
+    sellingDrugsDays 0..1 and
+    theftFromOrOfVehicle 0..1 and
+    otherPropertyTheftOrBurglary 0..1 and
+    fraudForgeryOrHandling 0..1 and
+    assaultOrViolence 0..1 and
     psychologicalHealth 1..1 and
+    paidWorkDays 0..1 and
+    educationDays 0..1 and
     physicalHealth 1..1 and
     qualityOfLife 1..1 and
     acuteHousingProblem 1..1 and
@@ -267,6 +288,24 @@ Description: "The Treatment Outcomes Profile (TOP) completed at a care-plan revi
 * insert DaysInLast28(cannabisDays)
 * insert DaysInLast28(otherDrugDays)
 * insert DaysInLast28(injectingDays)
+* insert DaysInLast28(shopliftingDays)
+* insert DaysInLast28(sellingDrugsDays)
+* insert DaysInLast28(paidWorkDays)
+* insert DaysInLast28(educationDays)
+* insert TopAmount(alcoholUnitsPerDrinkingDay)
+* insert TopAmount(opiatesGramsPerDay)
+* insert TopAmount(crackGramsPerDay)
+* insert TopAmount(cocaineGramsPerDay)
+* insert TopAmount(amphetaminesGramsPerDay)
+* insert TopAmount(cannabisJointsPerDay)
+* extension[stage].value[x] only Coding
+* extension[stage].value[x] from TopStageVS (required)
+* extension[sharedNeedleOrSyringe].value[x] only boolean
+* extension[sharedSpoonWaterOrFilter].value[x] only boolean
+* extension[theftFromOrOfVehicle].value[x] only boolean
+* extension[otherPropertyTheftOrBurglary].value[x] only boolean
+* extension[fraudForgeryOrHandling].value[x] only boolean
+* extension[assaultOrViolence].value[x] only boolean
 * insert TopScore(psychologicalHealth)
 * insert TopScore(physicalHealth)
 * insert TopScore(qualityOfLife)
@@ -339,6 +378,8 @@ Context: CarePlan
 * extension[destination].value[x] only Reference(Organization)
 * extension[evidenceOnFile].value[x] only boolean
 * extension[note].value[x] only string
+* extension contains PostDischargeFollowUp named followUp 0..1
+* extension[followUp] ^short = "The early follow-up after discharge (seed 003, role and responsibilities)"
 * value[x] 0..0
 
 // ---- On CarePlan.activity.detail ----
@@ -519,7 +560,10 @@ Context: CarePlan
     decided 1..1 and
     coordinator 1..1 and
     reason 1..1 and
-    alternativeArrangement 0..1
+    alternativeArrangement 0..1 and
+    decidedBy 0..*
+* extension[decidedBy].value[x] only Reference(PractitionerRole)
+* extension[decidedBy] ^short = "The keyworkers / treatment co-ordinators who took the decision (seed 003)"
 * extension[decided].value[x] only date
 * extension[coordinator].value[x] only Reference(PractitionerRole)
 * extension[reason].value[x] only string

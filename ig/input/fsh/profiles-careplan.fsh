@@ -32,6 +32,7 @@ Description: "The written care plan agreed between a client in structured drug t
     KeyworkerContact named keyworkerContact 0..* and
     OffenderManagement named offenderManagement 0..1 and
     MentalHealthAct named mentalHealthAct 0..1 and
+    WaitingDutyOfCare named waitingDutyOfCare 0..* and
     ImportedForReview named importedForReview 0..1 MS
 // The client's own record (circumstances.fsh): pregnancy and injecting status are safety elements.
 * extension contains
