@@ -432,7 +432,7 @@ def _not_held(
     message: _Message, record: ClientRecord, store: Store, us: OdsCode, sender: OdsCode
 ) -> list[Issue]:
     """An update (event ``care-plan-update``) changes a plan we hold from its sender; for a plan we do
-    not hold it is refused, not taken as a new plan (hazard H-60): a new plan comes by a handover, which
+    not hold it is refused, not taken as a new plan (hazard H-44): a new plan comes by a handover, which
     asks the receiving team to decide whether to take the client on (seed 002, 5.3.4) and, at release,
     that the destination is the one the plan names. The refusal tells the sender its list of holders is
     wrong."""

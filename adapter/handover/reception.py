@@ -1,5 +1,5 @@
 """Reception into prison: a community plan handed to the prison's healthcare or CARAT team when the
-client is received into custody (hazard H-61).
+client is received into custody (hazard H-45).
 
 Seed 002, 5.3.4: "CARATs will take on the role of the keyworker while the client is in custody, to
 ensure continuity of care between both the community and prison"; seed 000, 5.3.6: continuity "between

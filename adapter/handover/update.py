@@ -1,4 +1,4 @@
-"""Telling the organisations that hold a copy of a plan that it has changed (hazard H-60).
+"""Telling the organisations that hold a copy of a plan that it has changed (hazard H-44).
 
     >>> copies, skipped = copies_held(record, queued, sender="Y02345")
     >>> updates = build_updates(record, copies, sender="Y02345", clock=clock, signer=signer)

@@ -1,7 +1,7 @@
 """The mental health of a client on the Care Programme Approach, as the CMHT holds it (seed 000, 5.3.7:
 clients on CPA, whose care co-ordination the CMHT provides; seed 003: enhanced CPA): diagnoses,
 psychiatric medication, Mental Health Act status and section 117 aftercare. Psychiatric medication
-travels to every prescriber (hazard H-50); diagnoses and the legal status only where the minimisation
+travels to every prescriber (hazard H-40); diagnoses and the legal status only where the minimisation
 table says (adapter/handover/data/minimisation.yaml)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The paper plan as a PDF to print: A4, 12 pt text, every page headed by nothing and footed by the
-client's name, date of birth and "page N of M", so that a loose page finds its way back (H-74).
+client's name, date of birth and "page N of M", so that a loose page finds its way back (H-52).
 
 Laid out by ReportLab's Platypus (flowing text over pages, tables that split between rows with their
 heading repeated, the signature block kept on one page) in Source Sans Pro, embedded (subset): a

@@ -118,7 +118,7 @@ class PaperPlan:
     client: str
     identity: str
     """Name and date of birth: printed on every page, so a loose page is never filed with another
-    client's plan (hazard H-74)."""
+    client's plan (hazard H-52)."""
     holder: str
     notices: tuple[Notice, ...]
     sections: tuple[Section, ...]
@@ -341,7 +341,7 @@ def _intervention_row(reader: _Reader, iv: Intervention) -> tuple[str, str, str,
 def _risk(reader: _Reader) -> Section | None:
     """Risk as the plan agreed with the client sets it out: what the risks are and what everyone does
     about them (seed 003, roles 3 and 9). The professionals' own assessment text and a child
-    protection summary are not printed: they may hold what others told the service (hazard H-73)."""
+    protection summary are not printed: they may hold what others told the service (hazard H-51)."""
     plan = reader.record.plan
     blocks: list[Block] = []
     if plan.risk:
@@ -412,7 +412,7 @@ def _custody(reader: _Reader) -> Section | None:
 
 def _sharing(reader: _Reader) -> Section | None:
     """What the client agreed to share, and what they refused (a refusal is never worded as consent:
-    hazard H-71). In force on the day printed as the handover's consent rule judges it (status active,
+    hazard H-49). In force on the day printed as the handover's consent rule judges it (status active,
     the day within its start and end)."""
     consents = reader.record.consents
     if not consents:
@@ -547,7 +547,7 @@ def paper_plan(record: ClientRecord, today: date) -> PaperPlan:
         raise PrintRefused.single(
             "business-rule",
             "paper.entered-in-error",
-            "the plan is marked entered in error: it is not printed for a client to read or sign (H-75)",
+            "the plan is marked entered in error: it is not printed for a client to read or sign (H-53)",
             "plan.status",
         )
     reader = _Reader(record, today)

@@ -1,5 +1,5 @@
 """The minimisation table's ``without``: parts left out of each item of a list element that travels
-(probation is told the client is in treatment, not the dose: seed 003 DRR; hazard H-62)."""
+(probation is told the client is in treatment, not the dose: seed 003 DRR; hazard H-46)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""Hazards of issue 11's co-ordination slice: the wrong keyworker in custody (H-40), the Treatment
-Outcomes Profile and the care manager criteria's evidence leaking to probation (H-41), a stale risk
-assessment taken as current (H-42), and care manager criteria read from a yes/no field taken as
-evidenced (H-43). Each test is written from the rule, on fixtures and small changes to them."""
+"""Hazards of issue 11's co-ordination slice: the wrong keyworker in custody (H-36), the Treatment
+Outcomes Profile and the care manager criteria's evidence leaking to probation (H-37), a stale risk
+assessment taken as current (H-38), and care manager criteria read from a yes/no field taken as
+evidenced (H-39). Each test is written from the rule, on fixtures and small changes to them."""
 
 from __future__ import annotations
 
@@ -33,10 +33,10 @@ def _client(name: str) -> ClientRecord:
     return load_record(_data(name))
 
 
-# ---- H-40 ----
+# ---- H-36 ----
 
 
-def test_h40_a_dip_client_in_custody_is_keyworked_by_the_carat_worker() -> None:
+def test_h36_a_dip_client_in_custody_is_keyworked_by_the_carat_worker() -> None:
     decision = responsible_for_coordination(_client("13-dip-client-in-custody"), today=AS_OF)
     assert (decision.role, decision.rule, [m.id for m in decision.holders]) == (
         Role.CARAT_WORKER,
@@ -48,12 +48,12 @@ def test_h40_a_dip_client_in_custody_is_keyworked_by_the_carat_worker() -> None:
     assert {"dip-client", "one-intervention"} <= set(decision.overridden)
 
 
-def test_h40_on_transfer_the_receiving_prisons_carat_worker_keyworks() -> None:
+def test_h36_on_transfer_the_receiving_prisons_carat_worker_keyworks() -> None:
     decision = responsible_for_coordination(_client("11-prison-transfer"), today=AS_OF)
     assert (decision.role, [m.id for m in decision.holders]) == (Role.CARAT_WORKER, ["carat-femi-adebayo"])
 
 
-def test_h40_in_custody_with_no_carat_worker_the_error_names_the_carat_worker() -> None:
+def test_h36_in_custody_with_no_carat_worker_the_error_names_the_carat_worker() -> None:
     data = _data("13-dip-client-in-custody")
     data["care_team"] = [m for m in data["care_team"] if m["id"] != "carat-priya-shah"]
     data["plan"]["author"] = "nurse-gary-fox"
@@ -66,7 +66,7 @@ def test_h40_in_custody_with_no_carat_worker_the_error_names_the_carat_worker() 
     assert "carat-worker" in gap.text and "dip-worker" not in gap.text
 
 
-# ---- H-41 ----
+# ---- H-37 ----
 
 
 def _sent(name: str, kind: OrganisationKind) -> tuple[ClientRecord, str]:
@@ -77,7 +77,7 @@ def _sent(name: str, kind: OrganisationKind) -> tuple[ClientRecord, str]:
     return sent, write_json(to_fhir(sent), indent=False).decode()
 
 
-def test_h41_probation_gets_the_reviews_without_the_top_or_the_care_manager_evidence() -> None:
+def test_h37_probation_gets_the_reviews_without_the_top_or_the_care_manager_evidence() -> None:
     sent, wire = _sent("06-residential-drr", OrganisationKind.PROBATION)
     assert sent.plan.reviews and all(review.top is None for review in sent.plan.reviews)
     external = sent.plan.external_coordination
@@ -87,7 +87,7 @@ def test_h41_probation_gets_the_reviews_without_the_top_or_the_care_manager_evid
     assert "two non-fatal overdoses" not in wire
 
 
-def test_h41_the_cjit_and_the_gp_get_the_top_in_full() -> None:
+def test_h37_the_cjit_and_the_gp_get_the_top_in_full() -> None:
     for kind in (OrganisationKind.CJIT, OrganisationKind.GP_PRACTICE):
         sent, wire = _sent("14-gp-shared-care-needle-exchange", kind)
         original = _client("14-gp-shared-care-needle-exchange")
@@ -95,10 +95,10 @@ def test_h41_the_cjit_and_the_gp_get_the_top_in_full() -> None:
         assert "sharedNeedleOrSyringe" in wire and "opiatesGramsPerDay" in wire, kind
 
 
-# ---- H-42 ----
+# ---- H-38 ----
 
 
-def test_h42_a_two_year_old_risk_assessment_is_reported_not_passed() -> None:
+def test_h38_a_two_year_old_risk_assessment_is_reported_not_passed() -> None:
     data = _data("14-gp-shared-care-needle-exchange")
     data["plan"]["risk"]["assessed_on"] = "2024-11-20"
     report = check_coordination(load_record(data), today=AS_OF)
@@ -107,10 +107,10 @@ def test_h42_a_two_year_old_risk_assessment_is_reported_not_passed() -> None:
     assert "2024-11-20" in stale.text
 
 
-# ---- H-43 ----
+# ---- H-39 ----
 
 
-def test_h43_criteria_met_from_a_yes_no_field_carry_no_evidence_and_say_so() -> None:
+def test_h39_criteria_met_from_a_yes_no_field_carry_no_evidence_and_say_so() -> None:
     original = _client("06-residential-drr")
     written = write("cjit-dir", original)
     lost = set(written.lost_paths)

@@ -1,5 +1,5 @@
 """The client's paper copy of the plan (careplan print): what it must say, and never say, to be safe
-to read and sign (hazards H-70 to H-76)."""
+to read and sign (hazards H-48 to H-54)."""
 
 from __future__ import annotations
 
@@ -49,10 +49,10 @@ def _after(text: str, heading: str, until: str) -> str:
     return text[start : text.index(until, start)] if until in text[start:] else text[start:]
 
 
-# --- H-70 -----------------------------------------------------------------------------------------
+# --- H-48 -----------------------------------------------------------------------------------------
 
 
-def test_h70_an_imported_plan_says_not_reviewed_at_the_top_of_the_first_page() -> None:
+def test_h48_an_imported_plan_says_not_reviewed_at_the_top_of_the_first_page() -> None:
     data = _data("03-gp-shared-care.json")
     data["plan"]["import_review"] = {"source": "gp-export.json", "findings": ["tier not stated", "role"]}
     record = load_record(data)
@@ -67,7 +67,7 @@ def test_h70_an_imported_plan_says_not_reviewed_at_the_top_of_the_first_page() -
     assert all(NOT_REVIEWED not in text for text in _both(reviewed))
 
 
-def test_h70_print_says_on_stderr_that_the_plan_was_imported_for_review(tmp_path: Path) -> None:
+def test_h48_print_says_on_stderr_that_the_plan_was_imported_for_review(tmp_path: Path) -> None:
     data = _data("03-gp-shared-care.json")
     data["plan"]["import_review"] = {"findings": ["kind not stated"]}
     source = tmp_path / "plan.json"
@@ -79,10 +79,10 @@ def test_h70_print_says_on_stderr_that_the_plan_was_imported_for_review(tmp_path
     assert NOT_REVIEWED in PdfReader(out).pages[0].extract_text()
 
 
-# --- H-71 -----------------------------------------------------------------------------------------
+# --- H-49 -----------------------------------------------------------------------------------------
 
 
-def test_h71_a_refusal_prints_under_said_no_never_under_agreed() -> None:
+def test_h49_a_refusal_prints_under_said_no_never_under_agreed() -> None:
     # Fixture 12: the client refused sharing with the GP for offender management, and consented to
     # the GP for shared care.
     record = load_record(_data("12-child-protection.json"))
@@ -94,7 +94,7 @@ def test_h71_a_refusal_prints_under_said_no_never_under_agreed() -> None:
         assert "shared care with your GP" in agreed
 
 
-def test_h71_a_withdrawn_ended_or_future_consent_is_never_printed_as_agreed() -> None:
+def test_h49_a_withdrawn_ended_or_future_consent_is_never_printed_as_agreed() -> None:
     data = _data("12-child-protection.json")
     consents = data["consents"]
     consents[1]["status"] = "inactive"  # the GP consent withdrawn
@@ -108,10 +108,10 @@ def test_h71_a_withdrawn_ended_or_future_consent_is_never_printed_as_agreed() ->
         assert "agreement withdrawn or ended" in gone and "agreement not in force" in gone
 
 
-# --- H-72 -----------------------------------------------------------------------------------------
+# --- H-50 -----------------------------------------------------------------------------------------
 
 
-def test_h72_a_closed_plan_says_so_and_is_never_called_overdue() -> None:
+def test_h50_a_closed_plan_says_so_and_is_never_called_overdue() -> None:
     data = _data("09-discharge-aftercare.json")
     record = load_record(data)
     closure = record.plan.closure
@@ -126,7 +126,7 @@ def test_h72_a_closed_plan_says_so_and_is_never_called_overdue() -> None:
         assert "It says what we have agreed" not in text
 
 
-def test_h72_a_completed_or_revoked_plan_says_it_ended() -> None:
+def test_h50_a_completed_or_revoked_plan_says_it_ended() -> None:
     for status in ("completed", "revoked"):
         data = _data("03-gp-shared-care.json")
         data["plan"]["status"] = status
@@ -136,10 +136,10 @@ def test_h72_a_completed_or_revoked_plan_says_it_ended() -> None:
             assert f"{CLOSED} It ended on 20 November 2026. It is a record, not a current plan." in text
 
 
-# --- H-73 -----------------------------------------------------------------------------------------
+# --- H-51 -----------------------------------------------------------------------------------------
 
 
-def test_h73_professionals_risk_text_and_child_protection_summary_are_not_printed() -> None:
+def test_h51_professionals_risk_text_and_child_protection_summary_are_not_printed() -> None:
     record = load_record(_data("12-child-protection.json"))
     plan = record.plan
     assert plan.risk is not None and plan.child_protection is not None
@@ -153,10 +153,10 @@ def test_h73_professionals_risk_text_and_child_protection_summary_are_not_printe
         assert "There is a child protection concern" in text
 
 
-# --- H-74 -----------------------------------------------------------------------------------------
+# --- H-52 -----------------------------------------------------------------------------------------
 
 
-def test_h74_every_page_carries_the_name_birth_date_and_page_of_pages() -> None:
+def test_h52_every_page_carries_the_name_birth_date_and_page_of_pages() -> None:
     for path in sorted(CLIENTS.glob("*.json")):
         record = load_record(orjson.loads(path.read_bytes()))
         user = record.service_user
@@ -167,10 +167,10 @@ def test_h74_every_page_carries_the_name_birth_date_and_page_of_pages() -> None:
             assert f"Page {number} of {len(pages)}" in text, (path.name, number)
 
 
-# --- H-75 -----------------------------------------------------------------------------------------
+# --- H-53 -----------------------------------------------------------------------------------------
 
 
-def test_h75_a_plan_entered_in_error_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+def test_h53_a_plan_entered_in_error_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
     data = _data("03-gp-shared-care.json")
     data["plan"]["status"] = "entered-in-error"
     source = tmp_path / "plan.json"
@@ -184,10 +184,10 @@ def test_h75_a_plan_entered_in_error_is_refused_and_nothing_is_written(tmp_path:
     assert list(tmp_path.iterdir()) == [source]
 
 
-# --- H-76 -----------------------------------------------------------------------------------------
+# --- H-54 -----------------------------------------------------------------------------------------
 
 
-def test_h76_a_liquid_dose_prints_with_its_strength_exactly_as_recorded() -> None:
+def test_h54_a_liquid_dose_prints_with_its_strength_exactly_as_recorded() -> None:
     # Fixture 05: methadone oral solution 60 mL of 1 mg/mL, supervised.
     record = load_record(_data("05-community-drr.json"))
     for text in _both(record):
@@ -203,7 +203,7 @@ def test_h76_a_liquid_dose_prints_with_its_strength_exactly_as_recorded() -> Non
         assert "Daily dose 2.50 mL of 10 mg/mL each day" in text
 
 
-def test_h76_supervision_not_recorded_is_said_so_never_read_as_no() -> None:
+def test_h54_supervision_not_recorded_is_said_so_never_read_as_no() -> None:
     data = _data("05-community-drr.json")
     data["plan"]["interventions"][0]["prescribing"].pop("supervised_consumption")
     for text in _both(load_record(data)):

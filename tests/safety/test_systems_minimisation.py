@@ -1,4 +1,4 @@
-"""H-50 and H-51: the CPA client's mental health at a handover. Psychiatric medication reaches every
+"""H-40 and H-41: the CPA client's mental health at a handover. Psychiatric medication reaches every
 prescribing or keyworking destination (a prescriber adding methadone to an antipsychotic must know of
 it); the diagnoses and the Mental Health Act status reach only the destinations the minimisation table
 gives them. Asserted on the record sent and on the FHIR the message carries, for fixture 15."""
@@ -39,7 +39,7 @@ def _sent(kind: OrganisationKind) -> tuple[ClientRecord, ClientRecord, str]:
 
 
 @pytest.mark.parametrize("kind", PRESCRIBING_OR_KEYWORKING, ids=str)
-def test_h50_psychiatric_medication_reaches_every_prescribing_or_keyworking_destination(
+def test_h40_psychiatric_medication_reaches_every_prescribing_or_keyworking_destination(
     kind: OrganisationKind,
 ) -> None:
     client, sent, wire = _sent(kind)
@@ -54,7 +54,7 @@ def test_h50_psychiatric_medication_reaches_every_prescribing_or_keyworking_dest
 
 
 @pytest.mark.parametrize("kind", sorted(minimisation_table()), ids=str)
-def test_h51_diagnoses_and_mental_health_act_status_go_only_where_the_table_says(
+def test_h41_diagnoses_and_mental_health_act_status_go_only_where_the_table_says(
     kind: OrganisationKind,
 ) -> None:
     client, sent, wire = _sent(kind)
@@ -73,7 +73,7 @@ def test_h51_diagnoses_and_mental_health_act_status_go_only_where_the_table_says
         assert "mental-health-act" not in wire
 
 
-def test_h51_probation_gets_its_own_offender_management_and_the_contact_log_but_no_medication() -> None:
+def test_h41_probation_gets_its_own_offender_management_and_the_contact_log_but_no_medication() -> None:
     client, sent, wire = _sent(OrganisationKind.PROBATION)
     assert sent.plan.offender_management == client.plan.offender_management
     assert [c.attendance for c in sent.plan.contacts] == [c.attendance for c in client.plan.contacts]

@@ -1,4 +1,4 @@
-"""H-52 and H-53: what the source systems hold beyond the drug plan, read as they said it. Probation's
+"""H-42 and H-43: what the source systems hold beyond the drug plan, read as they said it. Probation's
 "very high" risk of serious harm is never lowered (the CARAT export's clinical risk map reads an old
 `VH` as high, the probation map must not); a contact the client missed is never read as attended."""
 
@@ -21,7 +21,7 @@ def _carat(client_file: str, old: str, new: str) -> bytes:
     return text.replace(old, new).encode()
 
 
-def test_h52_very_high_risk_of_serious_harm_stays_very_high_through_carat_dir_and_fhir() -> None:
+def test_h42_very_high_risk_of_serious_harm_stays_very_high_through_carat_dir_and_fhir() -> None:
     data = _carat(CPA_CLIENT, ",H,20/07/2026,", ",VH,20/07/2026,")
     conversion = read("carat", data)
     assert conversion.issues.issues == ()  # no fallback, no approximation
@@ -33,7 +33,7 @@ def test_h52_very_high_risk_of_serious_harm_stays_very_high_through_carat_dir_an
     assert through_fhir.plan.offender_management == management
 
 
-def test_h52_the_clinical_risk_map_is_not_the_probation_one() -> None:
+def test_h42_the_clinical_risk_map_is_not_the_probation_one() -> None:
     # The same export's clinical risk level reads an old VH as high (reported); probation's does not.
     data = _carat(CPA_CLIENT, ",H,overdose;self-harm,", ",VH,overdose;self-harm,")
     conversion = read("carat", data)
@@ -41,7 +41,7 @@ def test_h52_the_clinical_risk_map_is_not_the_probation_one() -> None:
     assert conversion.record.plan.risk is not None and conversion.record.plan.risk.level == "high"
 
 
-def test_h53_a_missed_contact_is_read_as_missed_and_an_unknown_attendance_code_refused() -> None:
+def test_h43_a_missed_contact_is_read_as_missed_and_an_unknown_attendance_code_refused() -> None:
     client = record(CPA_CLIENT)
     missed = [c for c in client.plan.contacts if c.attendance is ContactAttendance.DID_NOT_ATTEND]
     assert missed
@@ -55,7 +55,7 @@ def test_h53_a_missed_contact_is_read_as_missed_and_an_unknown_attendance_code_r
     assert issue.expression is not None and issue.expression.endswith(".attended")
 
 
-def test_h50_psychiatric_medication_survives_every_system_that_prescribes() -> None:
+def test_h40_psychiatric_medication_survives_every_system_that_prescribes() -> None:
     client = record(CPA_CLIENT)
     # From the CMHT's CPA plan, through the CJIT's DIR and FHIR, to the GP's system: nothing dropped.
     from_cmht = read("cmht-cpa", write("cmht-cpa", client).data).record
@@ -66,7 +66,7 @@ def test_h50_psychiatric_medication_survives_every_system_that_prescribes() -> N
         assert step.plan.psychiatric_medication == client.plan.psychiatric_medication
 
 
-def test_h50_a_medication_statement_not_active_is_refused_not_read_as_taken() -> None:
+def test_h40_a_medication_statement_not_active_is_refused_not_read_as_taken() -> None:
     bundle = to_fhir(record(CPA_CLIENT))
     [index] = [
         i for i, e in enumerate(bundle["entry"]) if e["resource"]["resourceType"] == "MedicationStatement"

@@ -1,7 +1,7 @@
-"""H-60: a change not told, or told to whom the client did not consent to; H-61: the community dose
+"""H-44: a change not told, or told to whom the client did not consent to; H-45: the community dose
 continued unconfirmed at prison reception (double dosed on the reception day, or at full strength after
-missed doses); H-62: a safeguarding or offender-management handover carrying more than its destination
-needs; H-63: what a receiver must not ignore left optional in the IG."""
+missed doses); H-46: a safeguarding or offender-management handover carrying more than its destination
+needs; H-47: what a receiver must not ignore left optional in the IG."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def _sent_to_both(keys: Keys) -> list[QueuedMessage]:
     return [_delivered(build(original, keys, at=SENT_AT, to=to)) for to in (CJIT, GP)]
 
 
-def test_h60_a_destination_whose_consent_was_refused_since_gets_no_update() -> None:
+def test_h44_a_destination_whose_consent_was_refused_since_gets_no_update() -> None:
     keys = Keys()
     client = data()
     client["consents"].append(
@@ -83,7 +83,7 @@ def test_h60_a_destination_whose_consent_was_refused_since_gets_no_update() -> N
     ]
 
 
-def test_h60_a_destination_whose_consent_was_withdrawn_gets_no_update() -> None:
+def test_h44_a_destination_whose_consent_was_withdrawn_gets_no_update() -> None:
     keys = Keys()
     withdrawn = withdraw_consent(_changed(), "consent-release-cjit", clock=clock("2026-11-25T11:30:00+00:00"))
     withdrawn = withdrawn.model_copy(update={"recorded_at": clock(CHANGED_AT).now()})
@@ -108,7 +108,7 @@ class _Counting(httpx.BaseTransport):
         return httpx.Response(503)
 
 
-def test_h60_an_update_queued_before_the_consent_was_withdrawn_is_not_delivered() -> None:
+def test_h44_an_update_queued_before_the_consent_was_withdrawn_is_not_delivered() -> None:
     keys = Keys()
     changed = _changed()
     copies, _ = copies_held(changed, _sent_to_both(keys)[:1], sender=CARAT)
@@ -137,7 +137,7 @@ def _update(keys: Keys, changed: ClientRecord) -> FhirJson:
     return read_json(write_json(update.message))
 
 
-def test_h60_an_update_of_a_plan_not_held_is_refused_and_nothing_is_kept() -> None:
+def test_h44_an_update_of_a_plan_not_held_is_refused_and_nothing_is_kept() -> None:
     keys, store = Keys(), open_store(":memory:")
     ack = receive(_update(keys, _changed()), store, keys, at="2026-11-25T12:10:00+00:00")
     assert ack.code == "fatal-error" and ack.task_status is None
@@ -148,7 +148,7 @@ def test_h60_an_update_of_a_plan_not_held_is_refused_and_nothing_is_kept() -> No
     )
 
 
-def test_h60_an_update_older_than_the_plan_held_never_replaces_it() -> None:
+def test_h44_an_update_older_than_the_plan_held_never_replaces_it() -> None:
     keys, store = Keys(), open_store(":memory:")
     newest = data()
     newest["recorded_at"] = "2026-11-25T13:00:00+00:00"
@@ -169,7 +169,7 @@ def test_h60_an_update_older_than_the_plan_held_never_replaces_it() -> None:
     assert str(held.plan.interventions[0].prescribing.daily_dose.value) == "55"
 
 
-# ---- H-61: reception into prison ----
+# ---- H-45: reception into prison ----
 
 
 def _reception(client: dict[str, Any] | None = None, at: str = "2026-11-25T10:30:00+00:00") -> FhirJson:
@@ -191,7 +191,7 @@ def _inputs(message: FhirJson, code: str) -> list[FhirJson]:
     return [i for i in task.get("input", []) if i["type"]["coding"][0]["code"] == code]
 
 
-def test_h61_a_reception_handover_says_the_community_dose_must_be_confirmed_before_it_is_continued() -> None:
+def test_h45_a_reception_handover_says_the_community_dose_must_be_confirmed_before_it_is_continued() -> None:
     message = _reception()
     [to_confirm] = _inputs(message, "community-dose-to-confirm")
     text = to_confirm["valueString"]
@@ -213,7 +213,7 @@ def test_h61_a_reception_handover_says_the_community_dose_must_be_confirmed_befo
     assert "before the first dose in custody" in notes[0]
 
 
-def test_h61_the_prison_keeps_the_plan_and_the_task_waits_for_its_team() -> None:
+def test_h45_the_prison_keeps_the_plan_and_the_task_waits_for_its_team() -> None:
     keys, store = Keys(), open_store(":memory:")
     record = load_record(data(RECEPTION))
     message = read_json(
@@ -245,7 +245,7 @@ def test_h61_the_prison_keeps_the_plan_and_the_task_waits_for_its_team() -> None
     ("last_dose", "warning"),
     [(None, "reception.last-dose-missing"), ("2026-11-20T09:00:00+00:00", "reception.last-dose-stale")],
 )
-def test_h61_a_missing_or_stale_last_dose_is_a_warning_that_never_blocks_reception(
+def test_h45_a_missing_or_stale_last_dose_is_a_warning_that_never_blocks_reception(
     last_dose: str | None, warning: str
 ) -> None:
     client = data(RECEPTION)
@@ -267,7 +267,7 @@ def test_h61_a_missing_or_stale_last_dose_is_a_warning_that_never_blocks_recepti
     assert "last dose " + (last_dose or "not recorded") in to_confirm["valueString"]
 
 
-def test_h61_a_reception_the_plan_does_not_record_is_a_warning_and_the_handover_goes() -> None:
+def test_h45_a_reception_the_plan_does_not_record_is_a_warning_and_the_handover_goes() -> None:
     client = data(RECEPTION)
     del client["plan"]["custody"]
     message = _reception(client)
@@ -281,7 +281,7 @@ def test_h61_a_reception_the_plan_does_not_record_is_a_warning_and_the_handover_
     )
 
 
-def test_h61_an_implausible_community_dose_is_still_refused_at_reception() -> None:
+def test_h45_an_implausible_community_dose_is_still_refused_at_reception() -> None:
     client = data(RECEPTION)
     client["plan"]["interventions"][0]["prescribing"]["daily_dose"]["value"] = "700"
     with pytest.raises(HandoverRefused) as refused:
@@ -291,10 +291,10 @@ def test_h61_an_implausible_community_dose_is_still_refused_at_reception() -> No
     ]
 
 
-# ---- H-62: offender management and safeguarding ----
+# ---- H-46: offender management and safeguarding ----
 
 
-def test_h62_childrens_social_care_gets_the_forum_set_and_not_the_clinical_detail() -> None:
+def test_h46_childrens_social_care_gets_the_forum_set_and_not_the_clinical_detail() -> None:
     record = load_record(data("12-child-protection.json"))
     rule = rule_for(OrganisationKind.CHILDRENS_SOCIAL_CARE)
     assert rule is not None
@@ -311,7 +311,7 @@ def test_h62_childrens_social_care_gets_the_forum_set_and_not_the_clinical_detai
     assert [c.id for c in sent.consents] == ["consent-safeguarding"]
 
 
-def test_h62_a_handover_for_a_purpose_the_client_refused_is_refused() -> None:
+def test_h46_a_handover_for_a_purpose_the_client_refused_is_refused() -> None:
     """Fixture 12: the client refused her GP her offending information; an offender-management handover
     to the GP is refused naming the refusal (a refusal outweighs every consent)."""
     record = load_record(data("12-child-protection.json"))
@@ -329,7 +329,7 @@ def test_h62_a_handover_for_a_purpose_the_client_refused_is_refused() -> None:
     ]
 
 
-def test_h62_offender_management_to_probation_carries_no_clinical_risk_detail() -> None:
+def test_h46_offender_management_to_probation_carries_no_clinical_risk_detail() -> None:
     client = data("05-community-drr.json")
     message = build_handover(
         load_record(client),
@@ -345,7 +345,7 @@ def test_h62_offender_management_to_probation_carries_no_clinical_risk_detail() 
     assert risk and risk["summary"] not in wire
 
 
-# ---- H-63: what a receiver must not ignore, optional in the IG ----
+# ---- H-47: what a receiver must not ignore, optional in the IG ----
 
 IG = Path(__file__).resolve().parents[2] / "ig" / "fsh-generated" / "resources"
 
@@ -355,7 +355,7 @@ def _must_support(name: str) -> set[str]:
     return {e["id"] for e in definition["differential"]["element"] if e.get("mustSupport")}
 
 
-def test_h63_overdose_risk_child_protection_last_dose_and_release_date_are_must_support() -> None:
+def test_h47_overdose_risk_child_protection_last_dose_and_release_date_are_must_support() -> None:
     plan = _must_support("DrugTreatmentCarePlan")
     assert {
         "CarePlan.extension:riskAssessment",
@@ -369,7 +369,7 @@ def test_h63_overdose_risk_child_protection_last_dose_and_release_date_are_must_
     assert "Extension.extension:lastDose" in _must_support("handover-prescribing")
 
 
-def test_h62_probation_is_told_the_client_is_in_treatment_not_the_dose() -> None:
+def test_h46_probation_is_told_the_client_is_in_treatment_not_the_dose() -> None:
     client = data("05-community-drr.json")
     record = load_record(client)
     message = build_handover(

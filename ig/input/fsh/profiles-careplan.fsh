@@ -64,7 +64,7 @@ Description: "The written care plan agreed between a client in structured drug t
 * goal 1..* MS
 * goal only Reference(TreatmentGoal)
 * activity obeys cp-activity-type
-// What a receiver must not ignore (issue 11; hazards H-04, H-08, H-09, H-10, H-61): the overdose risk
+// What a receiver must not ignore (issue 11; hazards H-04, H-08, H-09, H-10, H-45): the overdose risk
 // on release, the child-protection flag, the release date (the extensions above) and the current
 // prescribing with its last dose - the medicine, the daily dose (with a liquid's strength), when it
 // was last taken, who prescribes it and where it is dispensed.

@@ -229,7 +229,7 @@ Profile: PsychiatricMedicationStatement
 Parent: MedicationStatement
 Id: PsychiatricMedicationStatement
 Title: "Psychiatric medication"
-Description: "A psychiatric medicine a CPA client takes (seed 000, 5.3.7): what, the dose and how often as prescribed, and who prescribes it. It travels to every prescriber (hazard H-50)."
+Description: "A psychiatric medicine a CPA client takes (seed 000, 5.3.7): what, the dose and how often as prescribed, and who prescribes it. It travels to every prescriber (hazard H-40)."
 * ^status = #draft
 * status = #active (exactly)
 * status MS
