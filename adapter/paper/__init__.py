@@ -8,10 +8,15 @@ Seed 001, 5.3.2: the care plan "should be a paper document which is available to
 on the client's file"; seed 003: "a written care plan, which is agreed with and signed by the service
 user". The copy says, in plain English and from the same record and the same words as the FHIR
 narrative (adapter.plain): the four domains with the needs and goals in the client's words, who does
-what and by when, the keyworker and care co-ordinator and how to reach them, current prescribing,
-risk, contingency and crisis plans, the next review, what the client agreed (and refused) to share,
-and lines for the client and the worker to sign and date. A plan imported for review, closed, a draft
-or on hold says so at the top; a plan entered in error is not printed (PrintRefused).
+what and by when, the keyworker and care co-ordinator and how to reach them (and the next booked
+contact), current prescribing with the client's other medicines beside it, who looks after them while
+they wait for tier 3 and the tier 2 help they were told of, risk, contingency and crisis plans, their
+licence or order (never probation's risk), the next review, their own TOP ratings over time, the
+follow-up after discharge, what the client agreed (and refused) to share, and lines for the client and
+the worker (and an interpreter, when one is needed) to sign and date. Diagnoses, Mental Health Act
+status, blood-borne virus results, sexuality, religion and ethnicity are never printed (H-55). A plan
+imported for review, closed, a draft or on hold says so at the top; a plan entered in error is not
+printed (PrintRefused).
 
 The view (:func:`paper_plan`) is plain data both layouts read: HTML from a Jinja2 template
 (``templates/plan.html.j2``) and PDF by ReportLab (:mod:`adapter.paper.pdf`).

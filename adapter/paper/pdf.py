@@ -85,6 +85,8 @@ GRID_WIDTHS: dict[tuple[str, ...], tuple[float, ...]] = {
     ("What", "Who", "By when", "Now"): (0.40, 0.32, 0.15, 0.13),
     ("Name", "Role", "Service", "Contact"): (0.20, 0.22, 0.24, 0.34),
     ("Treatment", "Where", "Keyworker", "Now"): (0.40, 0.27, 0.18, 0.15),
+    ("Medicine", "Dose", "Prescribed by"): (0.36, 0.26, 0.38),
+    ("When", "Psychological health", "Physical health", "Quality of life"): (0.40, 0.20, 0.20, 0.20),
 }
 """Column shares of the page width for the tables the view makes; any other divides it evenly."""
 
@@ -146,20 +148,21 @@ def _text(block: Text) -> list[Flowable]:
 def _signatures(block: Signatures) -> list[Flowable]:
     parts: list[Flowable] = [_p(block.statement)]
     for who, name in block.signers:
-        rows = [
-            [_p(who, CELL_BOLD), _p(name or " ", CELL)],
-            [_p("Signature", CELL), ""],
-            [_p("Date", CELL), ""],
-        ]
+        # No printed name (an interpreter, a worker not recorded): a line to write it on.
+        lines = ["Signature", "Date"] if name else ["Name", "Signature", "Date"]
+        rows = [[_p(who, CELL_BOLD), _p(name or " ", CELL)], *([_p(line, CELL), ""] for line in lines)]
         table = PdfTable(
-            rows, colWidths=(0.22 * WIDTH, 0.60 * WIDTH), rowHeights=[None, 30, 30], hAlign="LEFT"
+            rows,
+            colWidths=(0.22 * WIDTH, 0.60 * WIDTH),
+            rowHeights=[None, *(30 for _ in lines)],
+            hAlign="LEFT",
         )
         table.setStyle(
             TableStyle(
                 [
                     ("VALIGN", (0, 1), (-1, -1), "BOTTOM"),
                     ("VALIGN", (0, 0), (-1, 0), "TOP"),
-                    ("LINEBELOW", (1, 1), (1, 2), 0.8, colors.black),
+                    ("LINEBELOW", (1, 1), (1, -1), 0.8, colors.black),
                     ("LEFTPADDING", (0, 0), (0, -1), 0),
                 ]
             )

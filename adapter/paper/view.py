@@ -21,6 +21,8 @@ from datetime import date
 from functools import partial
 from typing import Literal
 
+from adapter.clock import ENGLAND
+from adapter.coordination.situation import waiting
 from adapter.errors import PrintRefused
 from adapter.model.codes import (
     KEY_DOMAINS,
@@ -30,7 +32,10 @@ from adapter.model.codes import (
     Domain,
     PlanStatus,
     Role,
+    Tier,
 )
+from adapter.model.contacts import KeyworkerContact
+from adapter.model.mental_health import PsychiatricMedication
 from adapter.model.record import (
     Action,
     CareTeamMember,
@@ -40,7 +45,8 @@ from adapter.model.record import (
     Organisation,
     Prescribing,
 )
-from adapter.plain import DOMAIN_HEADINGS, dose_amount, label, long_day, person
+from adapter.model.system_codes import ContactAttendance
+from adapter.plain import DOMAIN_HEADINGS, dose_amount, label, language, long_day, person
 
 # --- the blocks a section is made of ------------------------------------------------------------
 
@@ -268,9 +274,25 @@ def _team(reader: _Reader) -> Section:
         if m.id not in keyworker_ids and m not in coordinators
     )
     blocks: list[Block] = [Facts(tuple(rows))]
+    contact = _next_contact(reader)
+    if contact is not None:
+        blocks.append(Facts(_appointment(reader, contact), "Your next appointment"))
     if others:
         blocks.append(Table(("Name", "Role", "Service", "Contact"), others, "Others working with you"))
     return Section("Who to contact", tuple(blocks))
+
+
+def _appointment(reader: _Reader, contact: KeyworkerContact) -> tuple[tuple[str, str], ...]:
+    """The next booked contact: when (the time in England, where the services are), what, with whom.
+    Only the booking: the log's notes and what was missed are the worker's record."""
+    when = long_day(contact.date)
+    if contact.time is not None:
+        when += f" at {contact.time.astimezone(ENGLAND):%H:%M}"
+    rows = [("When", when), ("What", _sentence(label("contact-kind", contact.kind)))]
+    worker = reader.member(contact.worker)
+    if worker is not None:
+        rows.append(("With", _named(reader, worker)))
+    return tuple(rows)
 
 
 def _named(reader: _Reader, member: CareTeamMember) -> str:
@@ -300,9 +322,39 @@ def _prescribing_line(reader: _Reader, prescribing: Prescribing) -> tuple[tuple[
     return tuple(rows)
 
 
+TELL_EVERY_PRESCRIBER = (
+    "Tell every doctor, nurse or pharmacist who prescribes or gives you medicine about all the"
+    " medicines on this page, your drug treatment prescription and these together: some medicines are"
+    " not safe to take together."
+)
+
+
+def _other_medicines(reader: _Reader, medicines: list[PsychiatricMedication]) -> list[Block]:
+    """The client's other medicines (the CMHT's psychiatric medication) beside the drug-treatment
+    prescription, so that every prescriber, and the client, sees both (hazard H-40: a prescriber who
+    does not know of an antipsychotic or antidepressant may prescribe a dangerous combination). The
+    medicine and the dose as prescribed; never why it is prescribed (a diagnosis: see SECTIONS)."""
+    if not medicines:
+        return []
+    rows = []
+    for medicine in medicines:
+        prescriber = reader.member(medicine.prescriber)
+        by = (
+            f"{person(prescriber.name)}, {reader.organisation_name(prescriber.organisation)}"
+            if prescriber
+            else "not recorded: ask your keyworker"
+        )
+        rows.append((medicine.medicine, medicine.dose or "not recorded: ask your prescriber", by))
+    return [
+        Table(("Medicine", "Dose", "Prescribed by"), tuple(rows), "Other medicines you take"),
+        Text(TELL_EVERY_PRESCRIBER, "Tell every prescriber."),
+    ]
+
+
 def _treatment(reader: _Reader) -> Section | None:
     interventions = reader.record.plan.interventions
-    if not interventions:
+    others = _other_medicines(reader, reader.record.plan.psychiatric_medication)
+    if not interventions and not others:
         return None
     blocks: list[Block] = []
     current = [iv for iv in interventions if iv.status in CURRENT]
@@ -324,6 +376,7 @@ def _treatment(reader: _Reader) -> Section | None:
                 "Treatment that has ended",
             )
         )
+    blocks += others
     return Section("Your treatment and prescription", tuple(blocks))
 
 
@@ -410,6 +463,167 @@ def _custody(reader: _Reader) -> Section | None:
     return Section("Leaving prison", (Facts(tuple(rows)),))
 
 
+def _waiting(reader: _Reader) -> Section | None:
+    """While the client waits for a tier 3 intervention: who owes them a duty of care meanwhile (the
+    referring agency, the agency that did the triage and the agency awaited) and the tier 2 services
+    they were told of (seed 003, Criteria for Care Planning and Care Co-ordination 2-3). Only for a
+    wait still going on (the intervention not yet started, as the co-ordination rules judge it) in a
+    plan still open: a record of an old wait is not news to the client."""
+    plan = reader.record.plan
+    if plan.closure is not None or plan.status in ENDED:
+        return None
+    duties = {duty.awaited_agency: duty for duty in plan.waiting_duty_of_care}
+    blocks: list[Block] = []
+    for _, intervention in waiting(reader.record, Tier.TIER_3):
+        duty = duties.get(intervention.provider)
+        if duty is None:
+            continue
+        rows = [
+            (
+                "Waiting for",
+                f"{_sentence(label('modality', intervention.modality))}, "
+                f"{reader.organisation_name(intervention.provider)}",
+            )
+        ]
+        for title, ods in (
+            ("Who referred you", duty.referring_agency),
+            ("Who assessed you", duty.triage_agency),
+            ("Who you are waiting for", duty.awaited_agency),
+        ):
+            rows.append((title, _service(reader, ods)))
+        if duty.tier_2_services_advised:
+            told = (
+                f" (we told you about them on {long_day(duty.tier_2_services_advised_on)})"
+                if (duty.tier_2_services_advised_on)
+                else ""
+            )
+            rows.append(("Help you can use while you wait", duty.tier_2_services_advised + told))
+        blocks.append(
+            Facts(
+                tuple(rows),
+                "While you wait, these services all have a duty to look after you.",
+            )
+        )
+    if not blocks:
+        return None
+    return Section("While you wait for treatment", tuple(blocks))
+
+
+def _service(reader: _Reader, ods: str) -> str:
+    """A service by name with its phone (or email), as the client would ring it."""
+    found = reader.organisation(ods)
+    if found is None:
+        return "service not named"
+    reach = found.phone or found.email
+    return found.name + (f" ({reach})" if reach else "")
+
+
+def _offender_management(reader: _Reader) -> Section | None:
+    """The licence or order the client is supervised under (seed 000, 5.3.7: "links with the appropriate
+    offender management arrangements"): the offender manager and how to reach them, when the licence
+    ends, and what the order or licence asks, in words. Probation's risk of serious harm level, its
+    date and its summary are NOT printed: they are probation's assessment and may hold what others told
+    it (third parties' information, as hazard H-51 keeps the professionals' risk text off this copy);
+    the client hears them from their offender manager, not from a page that goes home with them."""
+    management = reader.record.plan.offender_management
+    if management is None:
+        return None
+    rows: list[tuple[str, str]] = []
+    manager = reader.member(management.offender_manager)
+    if manager is not None:
+        rows.append(("Your offender manager", _named(reader, manager)))
+        rows.append(("How to reach them", reader.contact(manager)))
+    else:
+        rows.append(("Your offender manager", "not named in this plan: ask your keyworker"))
+    if management.licence_end is not None:
+        rows.append(("Your licence ends", long_day(management.licence_end)))
+    blocks: list[Block] = [Facts(tuple(rows))]
+    if management.requirements:
+        blocks.append(
+            Items(
+                tuple(_sentence(label("sentence-requirement", r)) for r in management.requirements),
+                "What your order or licence asks of you",
+            )
+        )
+    return Section("Probation", tuple(blocks))
+
+
+def _after_discharge(reader: _Reader) -> Section | None:
+    """The early follow-up after discharge (seed 003, Role and Responsibilities of the Care
+    Co-ordinator: "the early follow-up of discharged service users where possible and appropriate"),
+    on a plan closed or closing: when, by whom and how to reach them. The follow-up's outcome is the
+    worker's note, not printed (like the contact log, it is the worker's record)."""
+    closure = reader.record.plan.closure
+    if closure is None or closure.follow_up is None:
+        return None
+    follow_up = closure.follow_up
+    rows: list[tuple[str, str]] = []
+    if follow_up.done_on is not None:
+        rows.append(("Follow-up", f"done on {long_day(follow_up.done_on)}"))
+    else:
+        rows.append(("Follow-up", f"we will be in touch by {long_day(follow_up.due)} to see how you are"))
+    worker = reader.member(follow_up.by)
+    if worker is not None:
+        rows.append(
+            ("Followed up by" if follow_up.done_on else "Who will be in touch", _named(reader, worker))
+        )
+        rows.append(("How to reach them", reader.contact(worker)))
+    return Section(
+        "After you leave treatment",
+        (
+            Facts(tuple(rows)),
+            Text(
+                "If things start to go wrong after you leave, you can come back to treatment: contact"
+                " the service that wrote this plan."
+            ),
+        ),
+    )
+
+
+TOP_SCALE = (
+    "Your own ratings, from 0 (poor) to 20 (good), each time you filled in the Treatment Outcomes"
+    " Profile (TOP) with your keyworker."
+)
+
+
+def _top_ratings(reader: _Reader) -> Section | None:
+    """The client's own ratings from the Treatment Outcomes Profile (NTA TOP, section 4: psychological
+    health, physical health and overall quality of life, 0 to 20) at each stage it was completed
+    (seed 003: at comprehensive assessment, every three months, at discharge). Their own answers, so
+    theirs to see; the rest of the TOP (drug use, crime, injecting) is left to the review itself."""
+    rated = sorted(
+        ((n, review) for n, review in enumerate(reader.record.plan.reviews) if review.top is not None),
+        key=lambda pair: (pair[1].date, pair[0]),
+    )
+    if not rated:
+        return None
+    rows = []
+    for _, review in rated:
+        top = review.top
+        assert top is not None  # filtered above
+        stage = _sentence(label("top-stage", top.stage)) + ", " if top.stage is not None else ""
+        rows.append(
+            (
+                stage + long_day(review.date),
+                str(top.psychological_health),
+                str(top.physical_health),
+                str(top.quality_of_life),
+            )
+        )
+    header = ("When", "Psychological health", "Physical health", "Quality of life")
+    return Section("How things have changed", (Text(TOP_SCALE), Table(header, tuple(rows))))
+
+
+BOOKED = frozenset({None, ContactAttendance.NOT_STATED})
+"""A contact not yet attended, missed or cancelled: booked."""
+
+
+def _next_contact(reader: _Reader) -> KeyworkerContact | None:
+    """The first contact of the log booked after the day printed (no attendance recorded), if any."""
+    booked = [c for c in reader.record.plan.contacts if c.date > reader.today and c.attendance in BOOKED]
+    return min(booked, key=lambda c: (c.date, c.time.timestamp() if c.time else float("inf")), default=None)
+
+
 def _sharing(reader: _Reader) -> Section | None:
     """What the client agreed to share, and what they refused (a refusal is never worded as consent:
     hazard H-49). In force on the day printed as the handover's consent rule judges it (status active,
@@ -468,6 +682,17 @@ def _reviews(reader: _Reader) -> Section:
     return Section("Reviewing this plan", (Facts(tuple(rows)),))
 
 
+def _spoken(tag: str | None) -> str:
+    return language(tag) if tag else "your language"
+
+
+def _interpreter_text(spoken: str) -> str:
+    return (
+        f"You need an interpreter. This plan is to be read with you in {spoken} by an interpreter"
+        " before you sign it. The interpreter writes their name and signs below too."
+    )
+
+
 def _signatures(reader: _Reader) -> Section:
     plan, record = reader.record.plan, reader.record
     worker = reader.member(plan.author) or next(
@@ -475,8 +700,18 @@ def _signatures(reader: _Reader) -> Section:
     )
     worker_line = f"{person(worker.name)} ({reader.roles(worker)})" if worker else ""
     ended = plan.closure is not None or plan.status in ENDED
-    signers = (("Client", person(record.service_user.name)), ("Worker", worker_line))
-    blocks: list[Block] = [Signatures(SIGN_ENDED if ended else SIGN_STATEMENT, signers)]
+    signers: tuple[tuple[str, str], ...] = (
+        ("Client", person(record.service_user.name)),
+        ("Worker", worker_line),
+    )
+    blocks: list[Block] = []
+    if record.service_user.interpreter_required:
+        # Hazard H-35: a plan signed without being understood is not agreed. The interpreter writes
+        # their own name (an empty printed name gives a line to write it on).
+        spoken = _spoken(record.service_user.first_language)
+        blocks.append(Text(_interpreter_text(spoken), "Reading this plan with an interpreter."))
+        signers += ((f"Interpreter ({spoken})", ""),)
+    blocks.append(Signatures(SIGN_ENDED if ended else SIGN_STATEMENT, signers))
     agreement = plan.agreement
     if agreement.signed_by_service_user or agreement.signed_by_keyworker:
         signed = [
@@ -491,13 +726,24 @@ def _signatures(reader: _Reader) -> Section:
     return Section("Agreeing this plan", tuple(blocks))
 
 
+# Never printed, in any section: diagnoses (plan.diagnoses), Mental Health Act status
+# (plan.mental_health_act), blood-borne virus results (plan.blood_borne_viruses), sexual orientation,
+# religion and ethnic category (service_user). They are special-category data the client already
+# knows, not needed to read and sign the plan, and the paper goes home where others may read it
+# (hazard H-55). Nor are probation's risk of serious harm and summary, the professionals' risk and
+# child-protection summaries (hazard H-51), or the workers' own notes (the contact log's notes and
+# attendance, a follow-up's outcome, a closure's note).
 SECTIONS: tuple[Callable[[_Reader], Section | None], ...] = (
     _team,
     *(partial(_domain_section, domain=domain) for domain in (*KEY_DOMAINS, Domain.NOT_STATED)),
     _treatment,
+    _waiting,
     _risk,
     _custody,
+    _offender_management,
     _reviews,
+    _top_ratings,
+    _after_discharge,
     _sharing,
     _signatures,
 )
@@ -564,6 +810,8 @@ def paper_plan(record: ClientRecord, today: date) -> PaperPlan:
         ("Plan", f"{label('plan-kind', plan.kind)}, from {long_day(plan.start)}"),
         ("Service", holder),
     ]
+    if user.interpreter_required:
+        facts.append(("Interpreter", f"needed: this plan is read with you in {_spoken(user.first_language)}"))
     sections = tuple(s for make in SECTIONS if (s := make(reader)) is not None)
     return PaperPlan(
         title=plan.title or "My care plan",

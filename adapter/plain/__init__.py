@@ -93,6 +93,14 @@ def label(vocabulary: str, code: str) -> str:
     return _tables()[vocabulary].get(str(code), words(str(code)))
 
 
+def language(tag: str) -> str:
+    """A first language's name from its BCP 47 tag (``pl`` -> ``Polish``, ``pa-Guru`` -> ``Punjabi``):
+    the primary language subtag, case aside, looked up in the ``language`` table of ``words.yaml``. A
+    tag not there is named as coded, never guessed."""
+    primary = tag.split("-", 1)[0].lower()
+    return _tables()["language"].get(primary, f"the language coded '{tag}'")
+
+
 def vocabularies() -> dict[str, dict[str, str]]:
     """Every table of client words, by vocabulary (for tests and review)."""
     return {name: dict(rows) for name, rows in _tables().items()}

@@ -1,11 +1,12 @@
 """The paper care plan: for every fixture client an HTML page and a PDF, whose text read back says
 who the client is, the four domains, a goal, the prescription, the next review and where to sign.
 
-Golden HTML for two clients (``golden/``); ``UPDATE_GOLDENS=1 pytest tests/paper`` rewrites them."""
+Golden HTML for four clients (``golden/``); ``UPDATE_GOLDENS=1 pytest tests/paper`` rewrites them."""
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from datetime import date
 from fnmatch import fnmatch
@@ -159,7 +160,7 @@ def test_a_review_past_its_date_says_overdue_on_the_day_printed() -> None:
 
 
 def test_the_client_words_name_real_codes_only() -> None:
-    from adapter.model import codes
+    from adapter.model import codes, system_codes, top
 
     enums = {
         "role": codes.Role,
@@ -170,13 +171,33 @@ def test_the_client_words_name_real_codes_only() -> None:
         "consent-purpose": codes.ConsentPurpose,
         "closure-reason": codes.ClosureReason,
         "plan-kind": codes.PlanKind,
+        "sentence-requirement": system_codes.SentenceRequirement,
+        "top-stage": top.TopStage,
+        "contact-kind": system_codes.ContactKind,
     }
+    every_code_worded = {"sentence-requirement", "top-stage", "contact-kind"}
     tables = vocabularies()
-    assert set(tables) == set(enums)
-    for name, rows in tables.items():
-        assert set(rows) <= {member.value for member in enums[name]}, name
+    assert set(tables) == {*enums, "language"}
+    for name, enum in enums.items():
+        rows = tables[name]
+        assert set(rows) <= {member.value for member in enum}, name
         assert all(words.strip() for words in rows.values()), name
+        if name in every_code_worded:
+            assert set(rows) == {member.value for member in enum}, name
     assert label("role", "no-such-role") == "no such role"
+
+
+def test_a_first_language_is_named_by_its_primary_subtag_never_guessed() -> None:
+    from adapter.plain import language
+
+    # Primary subtags only (BCP 47: 2-3 letters, lower case as the registry writes them).
+    assert all(re.fullmatch(r"[a-z]{2,3}", tag) for tag in vocabularies()["language"])
+    assert language("pl") == "Polish"
+    assert language("PL") == "Polish"
+    assert language("pa-Guru") == "Punjabi"
+    assert language("en-GB") == "English"
+    assert language("cy") == "Welsh"
+    assert language("xq") == "the language coded 'xq'"
 
 
 def test_templates_and_word_tables_ship_in_the_wheel() -> None:
@@ -191,7 +212,9 @@ def test_templates_and_word_tables_ship_in_the_wheel() -> None:
                 assert any(fnmatch(relative, pattern) for pattern in globs), relative
 
 
-@pytest.mark.parametrize("name", ["03-gp-shared-care", "12-child-protection"])
+@pytest.mark.parametrize(
+    "name", ["02-carat-release", "03-gp-shared-care", "12-child-protection", "15-cpa-psychiatric-medication"]
+)
 def test_golden_html(name: str) -> None:
     page = print_plan(_record(ROOT / "fixtures" / "clients" / f"{name}.json"), TODAY, PaperFormat.HTML)
     golden = GOLDEN / f"{name}.html"
