@@ -42,6 +42,7 @@ from adapter.handover import (
 )
 from adapter.handover.decision import decide, receive_message
 from adapter.model import ClientRecord, load_record
+from adapter.model.record import given_and_family
 from adapter.packaged import fixtures_folder
 from adapter.store import Store, open_store
 from adapter.types import FhirJson
@@ -329,4 +330,25 @@ def prison_release_journey(
         trust=TrustList({CJIT: cjit_key.verifier(), GP: gp_key.verifier()}),
         clock=clock,
     )
+    _paper_copy(run, record, clock)
     return run.journey
+
+
+def _paper_copy(run: _Run, record: ClientRecord, clock: FixedClock) -> None:
+    """The plan as the client reads and signs it with the keyworker before release (seed 001, 5.3.2:
+    "a paper document which is available to the client"), from the same record as the handovers."""
+    from adapter.paper import PaperFormat, print_plan
+
+    pdf = print_plan(record, clock.today(), PaperFormat.PDF)
+    path = run.write("paper copy", "plan-for-signing.pdf", pdf)
+    user = record.service_user
+    language = user.first_language
+    interpreter = (
+        f", to be read with an interpreter ({language})" if user.interpreter_required and language else ""
+    )
+    run.step(
+        "paper copy",
+        True,
+        f"{path.name} ({len(pdf) // 1024} KB), for {given_and_family(user.name)} and the keyworker to read "
+        f"and sign before release{interpreter}",
+    )

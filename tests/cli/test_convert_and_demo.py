@@ -84,3 +84,7 @@ def test_demo_round_trips_every_fixture(tmp_path: Path) -> None:
     assert len(list(tmp_path.glob("*.bundle.xml"))) == count
     assert "acknowledgements ok" in " ".join(result.stdout.split())
     assert (tmp_path / "journey" / "cjit-cjit-dir.xml").exists()
+    # The last step: the plan on paper for the client and keyworker to sign (seed 001, 5.3.2).
+    assert "paper copy ok" in " ".join(result.stdout.split())
+    paper = (tmp_path / "journey" / "plan-for-signing.pdf").read_bytes()
+    assert paper.startswith(b"%PDF-")
