@@ -39,14 +39,6 @@ def purposes_for(reason: HandoverReason) -> frozenset[ConsentPurpose]:
     return consent_purposes()[reason]
 
 
-def _in_force(consent: ConsentToShare, today: date) -> bool:
-    return (
-        consent.status is ConsentStatus.ACTIVE
-        and consent.start <= today
-        and (consent.end is None or today <= consent.end)
-    )
-
-
 def _refusal(
     consent: ConsentToShare,
     path: str,
@@ -55,7 +47,7 @@ def _refusal(
     today: date,
 ) -> Issue | None:
     refused = purposes & set(consent.purposes)
-    if not (_in_force(consent, today) and organisation in consent.organisations and refused):
+    if not (consent.in_force(today) and organisation in consent.organisations and refused):
         return None
     return Issue.error(
         "forbidden",

@@ -451,6 +451,15 @@ class ConsentToShare(Model):
     signed_on: date | None = None
     recorded_by: LocalId | None = None
 
+    def in_force(self, day: date) -> bool:
+        """Active, and ``day`` within its start and end: the one test of a consent (or a refusal) in
+        force, which the handover's consent rule and the paper copy both ask."""
+        return (
+            self.status is ConsentStatus.ACTIVE
+            and self.start <= day
+            and (self.end is None or day <= self.end)
+        )
+
 
 class Closure(Model):
     """Closure or transfer of care co-ordination, with the evidence on file (seed 003)."""

@@ -626,8 +626,8 @@ def _next_contact(reader: _Reader) -> KeyworkerContact | None:
 
 def _sharing(reader: _Reader) -> Section | None:
     """What the client agreed to share, and what they refused (a refusal is never worded as consent:
-    hazard H-49). In force on the day printed as the handover's consent rule judges it (status active,
-    the day within its start and end)."""
+    hazard H-49). In force on the day printed by the one test the handover's consent rule asks
+    (:meth:`ConsentToShare.in_force`)."""
     consents = reader.record.consents
     if not consents:
         return None
@@ -635,11 +635,7 @@ def _sharing(reader: _Reader) -> Section | None:
     for consent in consents:
         with_whom = " and ".join(reader.organisation_name(o) for o in consent.organisations)
         purposes = "; ".join(label("consent-purpose", p) for p in consent.purposes)
-        in_force = (
-            consent.status is ConsentStatus.ACTIVE
-            and consent.start <= reader.today
-            and (consent.end is None or reader.today <= consent.end)
-        )
+        in_force = consent.in_force(reader.today)
         since = f"from {long_day(consent.start)}" + (f" to {long_day(consent.end)}" if consent.end else "")
         if not in_force:
             state = (
