@@ -179,6 +179,7 @@ def test_the_prison_release_journey_runs_every_step(tmp_path: Path) -> None:
         ("GP decides", True),
         ("acknowledgements", True),
         ("decisions at the CARAT team", True),
+        ("paper copy", True),
     ]
     assert journey.ok
     printed = console.export_text()
