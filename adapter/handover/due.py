@@ -203,5 +203,6 @@ def due_items(
         report = check_coordination(record, today=clock, settings=settings)
         for finding in report.findings:
             if finding.code in OVERDUE:
-                found.append(Due(finding.code.value, record.plan.id, None, finding.text, 1))
+                where = f"{finding.expression}: {finding.text}"
+                found.append(Due(finding.code.value, record.plan.id, None, where, 1))
     return sorted(found, key=lambda item: item.order)
