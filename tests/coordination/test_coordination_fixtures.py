@@ -115,6 +115,19 @@ EXPECTED: dict[str, tuple[Role | None, str, list[str], set[str], set[str]]] = {
             "top-not-at-assessment",
         },
     ),
+    # On enhanced CPA the CMHT care co-ordinator co-ordinates, drug treatment beside it (seed 003);
+    # the start TOP at comprehensive assessment and a three-monthly one since.
+    "15-cpa-psychiatric-medication": (
+        Role.CMHT_CARE_COORDINATOR,
+        "enhanced-cpa",
+        ["cmht-sam-okafor"],
+        set(),
+        {"top-not-at-assessment", "top-review-overdue", "coordinator-not-in-team"},
+    ),
+    # Received into prison the day before on a community plan: in custody the CARAT worker keyworks
+    # (seed 002, 5.3.4), and none is on the team yet - the finding that travels with the reception
+    # handover says one must be named.
+    "16-prison-reception": (Role.CARAT_WORKER, "custody", [], {"coordinator-not-in-team"}, set()),
 }
 
 
