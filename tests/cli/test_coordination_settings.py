@@ -5,11 +5,13 @@ range expected, before anything is written."""
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from pathlib import Path
 
 import orjson
 import pytest
+from coordination.coordination_records import CLEAN, top
 from coordination.settings_cases import (
     AT,
     BAD_VALUES,
@@ -35,6 +37,7 @@ from adapter.delivery.outbox import Attempt
 from adapter.handover import HandoverReason, build_handover
 from adapter.handover.due import due_items
 from adapter.handover.signing import Ed25519Signer
+from adapter.model import load_record
 from adapter.store import open_store
 
 runner = CliRunner()
@@ -182,3 +185,41 @@ def test_the_demo_judges_by_the_defaults_whatever_the_environment(tmp_path: Path
     assert (settings.risk_assessment_max_age_months, settings.discharge_top_window_days) == (3, 28)
     result = runner.invoke(app, ["demo", "--out", str(tmp_path / "demo")], env=_env("three"))
     assert result.exit_code == 0, result.output
+
+
+def _closed_19_days_after_its_exit_top(tmp_path: Path) -> Path:
+    """coordination_records' clean client discharged on 20 April, the exit TOP at the review of 1 April:
+    19 days before, inside the default window of 28 days and outside a local protocol's 14."""
+    data = copy.deepcopy(CLEAN)
+    plan = data["plan"]
+    plan.update(kind="aftercare", status="completed", end="2026-04-20")
+    plan["interventions"][0].update(status="completed", end="2026-04-20")
+    plan["reviews"][1]["top"] = top("exit")
+    plan["closure"] = {
+        "kind": "closure",
+        "reason": "treatment-completed",
+        "date": "2026-04-20",
+        "evidence_on_file": True,
+        "follow_up": {"due": "2026-05-04"},
+    }
+    path = tmp_path / "discharged.json"
+    path.write_bytes(orjson.dumps(data))
+    return path
+
+
+@pytest.mark.parametrize(("days", "not_at_discharge"), [("14", True), ("28", False)])
+def test_the_discharge_top_window_reaches_check_and_due_alike(
+    tmp_path: Path, days: str, not_at_discharge: bool
+) -> None:
+    plan = _closed_19_days_after_its_exit_top(tmp_path)
+    env = {"CAREPLAN_DISCHARGE_TOP_WINDOW_DAYS": days, "COLUMNS": "200"}
+    checked = runner.invoke(app, ["check", str(plan), "--today", "2026-05-01", "--format", "json"], env=env)
+    [entry] = orjson.loads(checked.stdout)["entry"]
+    finding = ("top-not-at-discharge", "plan.reviews")
+    assert (finding in outcome_findings(entry["resource"])) is not_at_discharge
+    db = tmp_path / "provider.db"
+    open_store(str(db)).save_plan("Y03456", load_record(orjson.loads(plan.read_bytes())))
+    due = runner.invoke(
+        app, ["due", "--as", "Y03456", "--db", str(db), "--at", "2026-05-01T09:00:00+00:00"], env=env
+    )
+    assert ("top-not-at-discharge" in due.stdout and "plan.reviews: " in due.stdout) is not_at_discharge
