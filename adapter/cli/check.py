@@ -19,7 +19,6 @@ from typing import Annotated
 
 import orjson
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape as escape_markup
 from rich.table import Table
@@ -27,6 +26,7 @@ from rich.table import Table
 from adapter.cli.io import (
     EXIT_BAD_INPUT,
     CommandFailed,
+    coordination_settings,
     escape,
     judged_on,
     read_record,
@@ -36,7 +36,6 @@ from adapter.cli.io import (
 from adapter.cli.io import day_clock as _clock
 from adapter.coordination.fhir import operation_outcome
 from adapter.coordination.findings import CoordinationReport, check_coordination
-from adapter.coordination.settings import CoordinationEnvironment, CoordinationSettings
 from adapter.errors import AdapterError
 from adapter.fhir.narrative import person
 from adapter.handover.prescribing import prescribing_issues
@@ -62,17 +61,6 @@ class _BadInput(Exception):
         super().__init__(line)
         self.outcome = outcome
         self.line = line
-
-
-def coordination_settings() -> CoordinationSettings:
-    """The local protocol's intervals from ``CAREPLAN_*`` (see :mod:`adapter.coordination.settings`);
-    a bad value stops the command naming the variable."""
-    try:
-        return CoordinationEnvironment().settings()
-    except ValidationError as error:
-        first = error.errors()[0]
-        name = "CAREPLAN_" + str(first["loc"][0]).upper()
-        raise CommandFailed(f"{name}: {first['msg']} (got {first.get('input')!r})") from None
 
 
 def _read(path: Path, from_system: str | None) -> ClientRecord:

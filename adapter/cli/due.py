@@ -5,8 +5,10 @@
 
 Handovers received and awaiting a decision (with the client's release date), handovers sent and
 awaiting acknowledgement, handovers delivered and awaiting the receiver's decision or declined by it
-(with its reason), deliveries the outbox gave up on, and reviews and TOPs overdue on the plans
-held (adapter.handover.due). Exit status: 0 nothing due; 1 something needs a person; 2 a wrong option.
+(with its reason), deliveries the outbox gave up on, and reviews, TOPs and risk assessments overdue
+on the plans held (adapter.handover.due), judged by the ``CAREPLAN_RISK_ASSESSMENT_MAX_AGE_MONTHS``
+and ``CAREPLAN_DISCHARGE_TOP_WINDOW_DAYS`` intervals as ``careplan check`` judges them.
+Exit status: 0 nothing due; 1 something needs a person; 2 a wrong option or setting.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from adapter.cli.io import EXIT_REFUSED, instant_clock, say
+from adapter.cli.io import EXIT_REFUSED, coordination_settings, instant_clock, say
 
 
 def command(
@@ -38,6 +40,7 @@ def command(
     from adapter.store import open_store
 
     clock = instant_clock(at)
+    settings = coordination_settings()
     outbox = open_outbox(db)
     queued = [
         QueuedMessage(
@@ -50,7 +53,7 @@ def command(
         )
         for entry in outbox.entries()
     ]
-    items = due_items(open_store(db), queued, holder=as_organisation, clock=clock)
+    items = due_items(open_store(db), queued, holder=as_organisation, clock=clock, settings=settings)
     if not items:
         say(f"nothing due at {as_organisation} as of {clock.now().isoformat(timespec='minutes')}")
         return

@@ -6,6 +6,9 @@
     $ careplan handover plan.json --to Y02345 --key ... --at 2026-11-25T10:30:00+00:00   # as of an instant
     $ careplan handover plan.json --to Y07777 --key ... --confirm-destination "client moving to sister's"
 
+The co-ordination findings that travel with the plan are judged by the local protocol's intervals,
+``CAREPLAN_RISK_ASSESSMENT_MAX_AGE_MONTHS`` and ``CAREPLAN_DISCHARGE_TOP_WINDOW_DAYS``, as ``careplan
+check`` judges them (adapter.coordination.settings).
 Exit status: 0 written; 1 refused (each problem on a line with where it is); 2 unreadable input,
 key or option. Everything is checked before the message is built; the output's folder is made first.
 """
@@ -20,6 +23,7 @@ import typer
 from adapter.cli.io import (
     EXIT_REFUSED,
     SIGNING_KEY_ENV,
+    coordination_settings,
     emit,
     fail,
     instant_clock,
@@ -100,6 +104,7 @@ def command(
 ) -> None:
     """Hand a care plan over to another service as a signed FHIR message (consent gate, minimisation)."""
     clock = instant_clock(at)
+    settings = coordination_settings()
     if out is not None:
         prepare_output(out)
     try:
@@ -123,6 +128,7 @@ def command(
             signer=signer,
             store=open_store(db) if db else None,
             confirmed_destination=confirm_destination,
+            settings=settings,
         )
     except AdapterError as refused:
         say(f"handover to {to} refused:")

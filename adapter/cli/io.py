@@ -24,6 +24,7 @@ from typer import _click as click  # typer vendors click: its contexts and error
 
 if TYPE_CHECKING:
     from adapter.clock import Clock
+    from adapter.coordination.settings import CoordinationSettings
     from adapter.handover.signing import Ed25519Signer
     from adapter.model import ClientRecord
     from adapter.outcome import Issue, OperationOutcome
@@ -280,6 +281,24 @@ def load_signer(key: Path | None, ods: str) -> Ed25519Signer:
         return Ed25519Signer.from_pem(key_path, ods)
     except (OSError, ValueError) as error:
         fail(f"{key_path}: not an Ed25519 private key: {error}")
+
+
+def coordination_settings() -> CoordinationSettings:
+    """The local protocol's intervals from ``CAREPLAN_RISK_ASSESSMENT_MAX_AGE_MONTHS`` and
+    ``CAREPLAN_DISCHARGE_TOP_WINDOW_DAYS`` (adapter.coordination.settings), read once by every command
+    that judges co-ordination, so that ``check``, ``handover``, ``update`` and ``due`` judge one record
+    alike (hazard H-56). A bad value fails the command with one line naming the variable and the range
+    expected (exit 2), before any work is done."""
+    from pydantic import ValidationError
+
+    from adapter.coordination.settings import FORMS, CoordinationEnvironment
+
+    try:
+        return CoordinationEnvironment().settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0])
+        fail(f"CAREPLAN_{field.upper()}: expected {FORMS[field]}, got {first.get('input')!r}")
 
 
 def judged_on(clock: Clock, given: str | None, option: str) -> str:

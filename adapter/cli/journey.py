@@ -26,7 +26,7 @@ from rich.console import Console
 
 from adapter.atomic import write_atomically
 from adapter.clock import FixedClock
-from adapter.coordination import check_coordination
+from adapter.coordination import CoordinationSettings, check_coordination
 from adapter.dialects import read as read_system
 from adapter.dialects import systems
 from adapter.dialects import write as write_system
@@ -53,6 +53,9 @@ FIXTURES_AS_OF = datetime(2026, 11, 25, 10, 30, tzinfo=UTC)
 """The instant the fixture clients are written as of (fixtures/README.md): the demo runs as of it, so
 that it gives the same answers on any calendar day. Every date in the fixtures is relative to it."""
 JOURNEY_INSTANT = FIXTURES_AS_OF
+JOURNEY_SETTINGS = CoordinationSettings()
+"""The demo judges co-ordination by the default intervals whatever ``CAREPLAN_*`` says: the story is
+the same on every machine (its check and its handovers by the same settings, hazard H-56)."""
 CARAT, CJIT, GP = "NTI", "Y02345", "B82017"
 
 
@@ -108,7 +111,7 @@ def _carat_export(run: _Run) -> ClientRecord | None:
 
 
 def _checked(run: _Run, record: ClientRecord, clock: FixedClock) -> bool:
-    report = check_coordination(record, today=clock)
+    report = check_coordination(record, today=clock, settings=JOURNEY_SETTINGS)
     errors = [f for f in report.findings if f.is_error]
     detail = f"care co-ordination: {report.decision.role or 'a decision is needed'}; "
     detail += f"{len(report.findings)} findings, {len(errors)} errors" + "".join(
@@ -137,6 +140,7 @@ def _consent_gate(run: _Run, record: ClientRecord, clock: FixedClock, signer: Ed
             sender=CARAT,
             clock=clock,
             signer=signer,
+            settings=JOURNEY_SETTINGS,
         )
     except AdapterError as refused:
         first = refused.outcome.errors[0]
@@ -156,6 +160,7 @@ def _send(
             sender=CARAT,
             clock=clock,
             signer=signer,
+            settings=JOURNEY_SETTINGS,
         )
     except AdapterError as refused:
         run.step(f"handover to the {name}", False, str(refused.outcome))

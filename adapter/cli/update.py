@@ -9,7 +9,8 @@ asked again today; the plan is minimised for its kind as the handover was, signe
 ``OUT_DIR/update-<ODS>.json`` (event ``care-plan-update``, a Task note naming what changed). An
 organisation whose consent no longer covers it, or whose part did not change, gets nothing: each is
 said with the reason. With ``--deliver`` each update goes into the outbox and to the address its
-handover was delivered to (the consent asked once more at delivery).
+handover was delivered to (the consent asked once more at delivery). The co-ordination findings that
+travel are judged by the ``CAREPLAN_*`` intervals, as ``careplan check`` judges them.
 Exit status: 0 every update written (and delivered, with --deliver); 1 refused (the plan does not say
 when it was recorded, or not later than a copy held) or a delivery not acknowledged ok; 2 unreadable
 input or key.
@@ -25,6 +26,7 @@ import typer
 from adapter.cli.io import (
     EXIT_REFUSED,
     SIGNING_KEY_ENV,
+    coordination_settings,
     fail,
     instant_clock,
     load_signer,
@@ -65,6 +67,7 @@ def command(
     from adapter.handover.update import build_updates, copies_held
 
     clock = instant_clock(at)
+    settings = coordination_settings()
     prepare_folder(out_dir)
     try:
         read = read_record(src, from_system=from_system)
@@ -95,7 +98,9 @@ def command(
         say(f"no organisation holds a copy of plan {record.plan.id} sent from {from_ods}: nothing sent")
         return
     try:
-        updates = build_updates(record, copies, sender=from_ods, clock=clock, signer=signer)
+        updates = build_updates(
+            record, copies, sender=from_ods, clock=clock, signer=signer, settings=settings
+        )
     except AdapterError as refused:
         say(f"update of plan {record.plan.id} refused:")
         print_outcome(refused.outcome)

@@ -12,8 +12,9 @@ minimum data set); the signed Provenance; then the minimised plan as adapter.fhi
 everything it references, and the one Consent that permits this handover).
 
 Continuity is never blocked by paperwork (hazard H-05): the plan's co-ordination findings on the day
-(an overdue review, an unsigned plan) travel with it as DetectedIssues and in the Task's narrative,
-and the handover goes. Only what makes a handover unsafe refuses it (HandoverRefused; recorded in
+(an overdue review, an unsigned plan), judged by the local protocol's ``settings`` as every other
+place judges them (hazard H-56), travel with it as DetectedIssues and in the Task's narrative, and the
+handover goes. Only what makes a handover unsafe refuses it (HandoverRefused; recorded in
 ``store`` when one is given), collecting every problem at once: the sender or destination is not an
 organisation of the record, no handover goes to that kind of organisation, no consent covers the
 destination (or the client refused it), prescribing fails its plausibility checks
@@ -31,7 +32,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from adapter.clock import Clock, FixedClock
-from adapter.coordination import check_coordination, detected_issues
+from adapter.coordination import CoordinationSettings, check_coordination, detected_issues
+from adapter.coordination.settings import DEFAULTS
 from adapter.fhir import to_fhir
 from adapter.fhir.narrative import brief
 from adapter.handover.codes import (
@@ -326,6 +328,7 @@ def build_handover(
     confirmed_destination: str | None = None,
     event: HandoverEvent = HandoverEvent.CARE_PLAN_HANDOVER,
     notes: Sequence[str] = (),
+    settings: CoordinationSettings = DEFAULTS,
 ) -> FhirJson:
     """The signed handover message Bundle handing ``record`` from ``sender`` to ``destination``.
 
@@ -336,6 +339,9 @@ def build_handover(
     (adapter.handover.update): the same gate, minimisation and signature; the release destination is not
     asked again (the destination was sent the plan by a handover that passed it). ``notes`` are added to
     the Task's notes (what changed).
+
+    ``settings`` are the local protocol's intervals the co-ordination findings that travel are judged
+    by: the caller passes the ones ``careplan check`` and ``careplan due`` use (hazard H-56).
 
     Raises HandoverRefused (an OperationOutcome with every problem; recorded in ``store`` when given)
     when the plan may not or cannot be handed over; see the module docstring.
@@ -357,7 +363,7 @@ def build_handover(
         raise _refuse(issues, store, at=at, sender=sender, destination=destination)
 
     sent = minimise(record, rule, consent)
-    report = check_coordination(sent, today=day)
+    report = check_coordination(sent, today=day, settings=settings)
     warnings = [finding.to_issue() for finding in report.findings if finding.severity != "information"]
     warnings += [issue for issue in checked if issue.severity != "error"]
     if reason is HandoverReason.PRISON_RELEASE:

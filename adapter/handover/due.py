@@ -13,8 +13,10 @@
 - **Handovers awaiting acknowledgement**: queued in the outbox and not yet answered, with the release
   date the message carries; those the outbox **gave up** on (failed), which nobody else will notice;
   and those the receiver **refused** (an identity conflict, no consent there): no referral stands.
-- **Reviews and TOPs overdue** on the plans held (seed 003: review at least every three months, the
-  TOP at assessment, three-monthly and at discharge), from adapter.coordination's findings.
+- **Reviews, TOPs and risk assessments overdue** on the plans held (seed 003: review at least every
+  three months, the TOP at assessment, three-monthly and at discharge; "to ensure ongoing risk
+  assessment"), from adapter.coordination's findings, judged by the same local protocol settings as
+  ``careplan check`` (``CAREPLAN_*``; hazard H-56).
 
 Most urgent first: a release date soonest (none last), then given-up deliveries, then overdue
 reviews.
@@ -27,15 +29,23 @@ from dataclasses import dataclass
 from datetime import date
 
 from adapter.clock import Clock
-from adapter.coordination import check_coordination
+from adapter.coordination import CoordinationSettings, check_coordination
 from adapter.coordination.codes import FindingCode
+from adapter.coordination.settings import DEFAULTS
 from adapter.handover.codes import HANDOVER_INPUT_SYSTEM, HandoverEvent, HandoverInput
 from adapter.handover.decision import DecisionReceived
 from adapter.store import Store
 from adapter.types import FhirJson, OdsCode
 
 OVERDUE = frozenset(
-    {FindingCode.REVIEW_OVERDUE, FindingCode.TOP_NOT_AT_ASSESSMENT, FindingCode.TOP_NOT_AT_DISCHARGE}
+    {
+        FindingCode.REVIEW_OVERDUE,
+        FindingCode.TOP_NOT_AT_ASSESSMENT,
+        FindingCode.TOP_NOT_AT_DISCHARGE,
+        # Seed 003, Role and Responsibilities of the Care Co-ordinator: "to ensure ongoing risk
+        # assessment" - a person's work, due once the assessment is older than the local interval.
+        FindingCode.RISK_ASSESSMENT_OUT_OF_DATE,
+    }
 )
 
 
@@ -95,8 +105,16 @@ def release_date_of(message: FhirJson) -> date | None:
     return None
 
 
-def due_items(store: Store, queued: Iterable[QueuedMessage], *, holder: OdsCode, clock: Clock) -> list[Due]:
-    """Everything that needs a person at ``holder`` now, most urgent first."""
+def due_items(
+    store: Store,
+    queued: Iterable[QueuedMessage],
+    *,
+    holder: OdsCode,
+    clock: Clock,
+    settings: CoordinationSettings = DEFAULTS,
+) -> list[Due]:
+    """Everything that needs a person at ``holder`` now, most urgent first; what is overdue on the plans
+    held is judged by the local protocol's ``settings``, as ``careplan check`` judges it (hazard H-56)."""
     found: list[Due] = []
     for handover in store.open_handovers(holder, ("received",)):
         custody = handover.record.plan.custody if handover.record else None
@@ -182,8 +200,9 @@ def due_items(store: Store, queued: Iterable[QueuedMessage], *, holder: OdsCode,
                 )
             )
     for record in store.list_plans(holder):
-        report = check_coordination(record, today=clock)
+        report = check_coordination(record, today=clock, settings=settings)
         for finding in report.findings:
             if finding.code in OVERDUE:
-                found.append(Due(finding.code.value, record.plan.id, None, finding.text, 1))
+                where = f"{finding.expression}: {finding.text}"
+                found.append(Due(finding.code.value, record.plan.id, None, where, 1))
     return sorted(found, key=lambda item: item.order)

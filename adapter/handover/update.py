@@ -40,6 +40,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from adapter.clock import Clock
+from adapter.coordination import CoordinationSettings
+from adapter.coordination.settings import DEFAULTS
 from adapter.errors import AdapterError
 from adapter.fhir import from_fhir
 from adapter.handover.build import build_handover
@@ -316,8 +318,10 @@ def build_updates(
     clock: Clock,
     signer: Signer,
     endpoints: Mapping[OdsCode, str] | None = None,
+    settings: CoordinationSettings = DEFAULTS,
 ) -> Updates:
-    """A signed update message for each copy of ``record``'s plan that may and should be updated.
+    """A signed update message for each copy of ``record``'s plan that may and should be updated, its
+    co-ordination findings judged by the local protocol's ``settings`` (as build_handover's).
 
     Raises HandoverRefused when the plan cannot be sent to anyone (no recorded time, or one not later
     than a copy held); a copy whose consent no longer covers it, or whose part has not changed, gets
@@ -358,6 +362,7 @@ def build_updates(
                 endpoints=endpoints,
                 event=HandoverEvent.CARE_PLAN_UPDATE,
                 notes=[note],
+                settings=settings,
             )
         except HandoverRefused as refused:
             skipped.append((copy.organisation, refused.outcome))

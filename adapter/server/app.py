@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         log.warning("no trust folder at %s: every handover will be refused", settings.trust_dir)
         app.state.trust = TrustList()
     app.state.validator = Validator()
+    app.state.coordination = settings.coordination()
     app.state.clock = SystemClock()
     install_problem_handlers(app)
     for router in ROUTERS:

@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from adapter.clock import Clock
+from adapter.coordination import CoordinationSettings
 from adapter.handover import SentMessages, Signer, TrustList
 from adapter.server.http_problem import HttpProblem
 from adapter.server.settings import Settings
@@ -59,6 +60,13 @@ def get_clock(request: Request) -> Clock:
     return clock
 
 
+def get_coordination_settings(request: Request) -> CoordinationSettings:
+    """The local protocol's intervals (CAREPLAN_RISK_ASSESSMENT_MAX_AGE_MONTHS,
+    CAREPLAN_DISCHARGE_TOP_WINDOW_DAYS): every route that judges co-ordination judges by them."""
+    settings: CoordinationSettings = request.app.state.coordination
+    return settings
+
+
 def _unauthorised(text: str, error: str) -> HttpProblem:
     # RFC 6750 3: a challenge naming the scheme, and why the token (if any) was not taken.
     return HttpProblem.single(
@@ -92,5 +100,6 @@ SignerDep = Annotated[Signer | None, Depends(get_signer)]
 ValidatorDep = Annotated[Validator, Depends(get_validator)]
 TrustDep = Annotated[TrustList, Depends(get_trust)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
+CoordinationDep = Annotated[CoordinationSettings, Depends(get_coordination_settings)]
 CallerDep = Annotated[OdsCode, Depends(get_caller)]
 FhirBodyDep = Annotated[FhirJson, Depends(get_fhir_body)]

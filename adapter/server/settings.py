@@ -15,13 +15,17 @@
 | ``CAREPLAN_BASE_URL`` | this server's public base URL | none |
 | ``CAREPLAN_SIGNING_KEY_FILE`` | our Ed25519 private key (PEM): signs decisions | none (503) |
 | ``CAREPLAN_INSECURE_DEV`` | ``true``: start with no tokens or no trust folder (development) | ``false`` |
+| ``CAREPLAN_RISK_ASSESSMENT_MAX_AGE_MONTHS`` | months a risk assessment stays current, 1 to 24 | 3 |
+| ``CAREPLAN_DISCHARGE_TOP_WINDOW_DAYS`` | days before closure an exit TOP is at discharge, 0 to 90 | 28 |
 
 Tokens from ``CAREPLAN_TOKENS`` and ``CAREPLAN_TOKENS_FILE`` (so the secrets need not sit in the
 process environment) are merged; the file wins on a clash. :func:`load_settings` turns a missing or
 malformed setting into a SettingsError naming the variable and the form expected; :func:`readiness`
 says why a server with these settings should not start (no callers could be let in, or no sender
 trusted), unless ``insecure_dev`` is set. Without ``CAREPLAN_SIGNING_KEY_FILE`` the server still
-receives, but ``POST /$decide`` answers 503 naming the setting: a decision is a signed message.
+receives, but ``POST /$decide`` answers 503 naming the setting: a decision is a signed message. The
+two co-ordination intervals are adapter.coordination.settings' (same names, bounds and defaults as the
+command line reads): ``POST /CarePlan/$check`` judges by them as ``careplan check`` does (hazard H-56).
 """
 
 from __future__ import annotations
@@ -34,6 +38,12 @@ from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings import SettingsError as PydanticSettingsError
 
+from adapter.coordination.settings import FORMS as COORDINATION_FORMS
+from adapter.coordination.settings import (
+    CoordinationSettings,
+    discharge_top_window_field,
+    risk_assessment_max_age_field,
+)
 from adapter.errors import SettingsError
 from adapter.handover.signing import Ed25519Signer
 from adapter.outcome import Issue, OperationOutcome
@@ -50,6 +60,7 @@ _FORMS = {
     "base_url": "this server's public base URL",
     "signing_key_file": "the path of this organisation's Ed25519 private key (PEM), as keygen writes",
     "insecure_dev": "true or false",
+    **COORDINATION_FORMS,
 }
 
 DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -75,6 +86,12 @@ class Settings(BaseSettings):
         None, description="This organisation's Ed25519 private key (PEM): decisions are signed with it."
     )
     insecure_dev: bool = Field(False, description="Start with no tokens or no trust folder (development).")
+    risk_assessment_max_age_months: int = risk_assessment_max_age_field()
+    discharge_top_window_days: int = discharge_top_window_field()
+
+    def coordination(self) -> CoordinationSettings:
+        """The local protocol's intervals co-ordination is judged by (adapter.coordination.settings)."""
+        return CoordinationSettings(self.risk_assessment_max_age_months, self.discharge_top_window_days)
 
     def callers(self) -> dict[str, OdsCode]:
         """Every bearer token and the organisation it stands for.
