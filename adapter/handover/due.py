@@ -13,10 +13,10 @@
 - **Handovers awaiting acknowledgement**: queued in the outbox and not yet answered, with the release
   date the message carries; those the outbox **gave up** on (failed), which nobody else will notice;
   and those the receiver **refused** (an identity conflict, no consent there): no referral stands.
-- **Reviews, TOPs and risk assessments overdue** on the plans held (seed 003: review at least every
-  three months, the TOP at assessment, three-monthly and at discharge; "to ensure ongoing risk
-  assessment"), from adapter.coordination's findings, judged by the same local protocol settings as
-  ``careplan check`` (``CAREPLAN_*``; hazard H-56).
+- **Reviews, TOPs, risk assessments and follow-ups overdue** on the plans held (seed 003: review at
+  least every three months, the TOP at assessment, three-monthly and at discharge; "to ensure ongoing
+  risk assessment"; the early follow-up after discharge), from adapter.coordination's findings,
+  judged by the same local protocol settings as ``careplan check`` (``CAREPLAN_*``; hazard H-56).
 
 Most urgent first: a release date soonest (none last), then given-up deliveries, then overdue
 reviews.
@@ -41,7 +41,10 @@ OVERDUE = frozenset(
     {
         FindingCode.REVIEW_OVERDUE,
         FindingCode.TOP_NOT_AT_ASSESSMENT,
+        FindingCode.TOP_REVIEW_OVERDUE,  # seed 003: the TOP "3 monthly review thereafter"
         FindingCode.TOP_NOT_AT_DISCHARGE,
+        # Seed 003, Closures: "where possible and appropriate" an early follow-up after discharge.
+        FindingCode.POST_DISCHARGE_FOLLOW_UP_DUE,
         # Seed 003, Role and Responsibilities of the Care Co-ordinator: "to ensure ongoing risk
         # assessment" - a person's work, due once the assessment is older than the local interval.
         FindingCode.RISK_ASSESSMENT_OUT_OF_DATE,

@@ -223,3 +223,13 @@ def test_the_discharge_top_window_reaches_check_and_due_alike(
         app, ["due", "--as", "Y03456", "--db", str(db), "--at", "2026-05-01T09:00:00+00:00"], env=env
     )
     assert ("top-not-at-discharge" in due.stdout and "plan.reviews: " in due.stdout) is not_at_discharge
+
+
+def test_due_lists_the_three_monthly_top_and_the_review_with_the_risk(tmp_path: Path) -> None:
+    """Fixture 03's last TOP is older than three months on the fixtures' day: the three-monthly TOP is
+    due (seed 003, "3 monthly review thereafter") beside the review, whatever the risk setting."""
+    store = open_store(store_holding_the_plan(tmp_path / "provider.db"))
+    clock = FixedClock(datetime.fromisoformat(AT))
+    items = due_items(store, [], holder=SENDER, clock=clock, settings=CoordinationSettings(24))
+    assert {"review-overdue", "top-review-overdue"} <= {i.what for i in items}
+    assert RISK_OUT_OF_DATE[0] not in {i.what for i in items}
