@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from adapter.cli.io import EXIT_REFUSED, coordination_settings, instant_clock, say
+from adapter.cli.io import EXIT_REFUSED, coordination_settings, instant_clock, queued_messages, say
 
 
 def command(
@@ -36,23 +36,13 @@ def command(
     from rich.table import Table
 
     from adapter.delivery.outbox import open_outbox
-    from adapter.handover.due import QueuedMessage, due_items
+    from adapter.handover.due import due_items
     from adapter.store import open_store
 
     clock = instant_clock(at)
     settings = coordination_settings()
     outbox = open_outbox(db)
-    queued = [
-        QueuedMessage(
-            entry.message_id,
-            entry.destination,
-            entry.status.value,
-            entry.last_error or f"{entry.attempts} attempts",
-            outbox.message(entry.message_id),
-            outbox.decision_on(entry.message_id),
-        )
-        for entry in outbox.entries()
-    ]
+    queued = queued_messages(outbox)
     items = due_items(open_store(db), queued, holder=as_organisation, clock=clock, settings=settings)
     if not items:
         say(f"nothing due at {as_organisation} as of {clock.now().isoformat(timespec='minutes')}")

@@ -22,7 +22,9 @@ import typer
 
 from adapter.cli.io import (
     EXIT_REFUSED,
-    SIGNING_KEY_ENV,
+    FromSystemOption,
+    SenderKeyOption,
+    SenderOption,
     coordination_settings,
     emit,
     fail,
@@ -72,19 +74,12 @@ def command(
         Path, typer.Argument(help="The plan: canonical JSON, FHIR JSON/XML, or a system's format.")
     ],
     to: Annotated[str, typer.Option("--to", help="ODS code of the receiving organisation.")],
-    key: Annotated[
-        Path | None,
-        typer.Option("--key", help=f"Sender's Ed25519 private key (PEM); default ${SIGNING_KEY_ENV}."),
-    ] = None,
+    key: SenderKeyOption = None,
     reason: Annotated[
         HandoverReason | None, typer.Option("--reason", help="Why (default: the usual one for the pair).")
     ] = None,
-    from_system: Annotated[
-        str | None, typer.Option("--from", help="SRC is in this system's format (see careplan systems).")
-    ] = None,
-    sender: Annotated[
-        str | None, typer.Option("--sender", help="ODS code of the sender (default: the episode's provider).")
-    ] = None,
+    from_system: FromSystemOption = None,
+    sender: SenderOption = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write the message here (.json or .xml).")] = None,
     db: Annotated[
         str | None, typer.Option("--db", help="Store (path or URL) to record a refusal in.")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer import _click as click  # typer vendors click: its contexts and errors are these
@@ -25,6 +25,8 @@ from typer import _click as click  # typer vendors click: its contexts and error
 if TYPE_CHECKING:
     from adapter.clock import Clock
     from adapter.coordination.settings import CoordinationSettings
+    from adapter.delivery.outbox import SqlOutbox
+    from adapter.handover.due import QueuedMessage
     from adapter.handover.signing import Ed25519Signer
     from adapter.model import ClientRecord
     from adapter.outcome import Issue, OperationOutcome
@@ -264,6 +266,18 @@ def instant_clock(at: str | None) -> Clock:
 
 
 SIGNING_KEY_ENV = "CAREPLAN_SIGNING_KEY"
+
+SenderKeyOption = Annotated[
+    Path | None,
+    typer.Option("--key", help=f"Sender's Ed25519 private key (PEM); default ${SIGNING_KEY_ENV}."),
+]
+"""``--key`` of the commands that sign a message for the sender (handover, update, withdraw)."""
+FromSystemOption = Annotated[
+    str | None, typer.Option("--from", help="SRC is in this system's format (see careplan systems).")
+]
+SenderOption = Annotated[
+    str | None, typer.Option("--sender", help="ODS code of the sender (default: the episode's provider).")
+]
 """The private key file a command signs with when ``--key`` is not given."""
 
 
@@ -306,3 +320,21 @@ def judged_on(clock: Clock, given: str | None, option: str) -> str:
     if given is not None:
         return ""
     return f"(judged as of {clock.today().isoformat()}, today; give {option} to judge as of another day)"
+
+
+def queued_messages(outbox: SqlOutbox) -> list[QueuedMessage]:
+    """Every outbox entry as the handover room reads it (its message, state and any decision on it):
+    what ``due`` lists and what ``update`` finds the copies held from."""
+    from adapter.handover.due import QueuedMessage
+
+    return [
+        QueuedMessage(
+            entry.message_id,
+            entry.destination,
+            entry.status.value,
+            entry.last_error or f"{entry.attempts} attempts",
+            outbox.message(entry.message_id),
+            outbox.decision_on(entry.message_id),
+        )
+        for entry in outbox.entries()
+    ]

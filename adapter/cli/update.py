@@ -25,13 +25,16 @@ import typer
 
 from adapter.cli.io import (
     EXIT_REFUSED,
-    SIGNING_KEY_ENV,
+    FromSystemOption,
+    SenderKeyOption,
+    SenderOption,
     coordination_settings,
     fail,
     instant_clock,
     load_signer,
     prepare_folder,
     print_outcome,
+    queued_messages,
     read_record,
     say,
     summarise_unmapped,
@@ -46,16 +49,9 @@ def command(
     src: Annotated[
         Path, typer.Argument(help="The changed plan: canonical JSON, FHIR JSON/XML, or a system's format.")
     ],
-    key: Annotated[
-        Path | None,
-        typer.Option("--key", help=f"Sender's Ed25519 private key (PEM); default ${SIGNING_KEY_ENV}."),
-    ] = None,
-    from_system: Annotated[
-        str | None, typer.Option("--from", help="SRC is in this system's format (see careplan systems).")
-    ] = None,
-    sender: Annotated[
-        str | None, typer.Option("--sender", help="ODS code of the sender (default: the episode's provider).")
-    ] = None,
+    key: SenderKeyOption = None,
+    from_system: FromSystemOption = None,
+    sender: SenderOption = None,
     db: DbOption = "careplan.db",
     out_dir: Annotated[Path, typer.Option("--out-dir", help="Where the update messages go.")] = Path("."),
     deliver: Annotated[bool, typer.Option("--deliver", help="Also deliver each update (outbox).")] = False,
@@ -63,7 +59,6 @@ def command(
 ) -> None:
     """Send a changed plan to every organisation holding a consented copy (signed update messages)."""
     from adapter.delivery.outbox import OutboxStatus, open_outbox
-    from adapter.handover.due import QueuedMessage
     from adapter.handover.update import build_updates, copies_held
 
     clock = instant_clock(at)
@@ -79,17 +74,7 @@ def command(
     from_ods = sender or (record.episode.provider if record.episode else record.organisations[0].ods_code)
     signer = load_signer(key, from_ods)
     outbox = open_outbox(db)
-    queued = [
-        QueuedMessage(
-            entry.message_id,
-            entry.destination,
-            entry.status.value,
-            entry.last_error or f"{entry.attempts} attempts",
-            outbox.message(entry.message_id),
-            outbox.decision_on(entry.message_id),
-        )
-        for entry in outbox.entries()
-    ]
+    queued = queued_messages(outbox)
     copies, not_held = copies_held(record, queued, sender=from_ods)
     for ods, outcome in not_held:
         say(f"no update for {ods}:")

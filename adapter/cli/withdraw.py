@@ -20,7 +20,9 @@ import typer
 
 from adapter.cli.io import (
     EXIT_REFUSED,
-    SIGNING_KEY_ENV,
+    FromSystemOption,
+    SenderKeyOption,
+    SenderOption,
     fail,
     instant_clock,
     load_signer,
@@ -58,16 +60,9 @@ def command(
         Path, typer.Argument(help="The plan: canonical JSON, FHIR JSON/XML, or a system's format.")
     ],
     consent_id: Annotated[str, typer.Argument(help="The id of the consent the client withdraws.")],
-    key: Annotated[
-        Path | None,
-        typer.Option("--key", help=f"Sender's Ed25519 private key (PEM); default ${SIGNING_KEY_ENV}."),
-    ] = None,
-    from_system: Annotated[
-        str | None, typer.Option("--from", help="SRC is in this system's format (see careplan systems).")
-    ] = None,
-    sender: Annotated[
-        str | None, typer.Option("--sender", help="ODS code of the sender (default: the episode's provider).")
-    ] = None,
+    key: SenderKeyOption = None,
+    from_system: FromSystemOption = None,
+    sender: SenderOption = None,
     db: DbOption = "careplan.db",
     out_dir: Annotated[Path, typer.Option("--out-dir", help="Where the plan and the messages go.")] = Path(
         "."
