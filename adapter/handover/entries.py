@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from adapter.handover.codes import ODS_SYSTEM
+from adapter.handover.codes import HANDOVER_REASON_SYSTEM, ODS_SYSTEM, HandoverReason
 from adapter.types import FhirJson, OdsCode
 
 
@@ -54,4 +54,13 @@ def resolve(bundle: FhirJson, reference: object) -> int | None:
             isinstance(resource, dict) and f"{resource.get('resourceType')}/{resource.get('id')}" == target
         ):
             return index
+    return None
+
+
+def handover_reason(message: FhirJson) -> HandoverReason | None:
+    """The handover reason a message's Task gives (our handover-reason code), if any."""
+    for _, task in resources(message, "Task"):
+        for coding in (task.get("reasonCode") or {}).get("coding") or []:
+            if coding.get("system") == HANDOVER_REASON_SYSTEM and coding.get("code") in set(HandoverReason):
+                return HandoverReason(coding["code"])
     return None

@@ -45,10 +45,10 @@ from adapter.coordination.settings import DEFAULTS
 from adapter.errors import AdapterError
 from adapter.fhir import from_fhir
 from adapter.handover.build import build_handover
-from adapter.handover.codes import HANDOVER_REASON_SYSTEM, HandoverEvent, HandoverReason
+from adapter.handover.codes import HandoverEvent, HandoverReason
 from adapter.handover.consent import covering_consent
 from adapter.handover.due import QueuedMessage
-from adapter.handover.entries import ods_code, resolve, resources
+from adapter.handover.entries import handover_reason, ods_code, resolve, resources
 from adapter.handover.errors import HandoverRefused
 from adapter.handover.minimise import minimise, rule_for
 from adapter.handover.signing import Signer
@@ -118,14 +118,6 @@ def _sender(message: FhirJson) -> OdsCode | None:
     return None if index is None else ods_code(message["entry"][index]["resource"])
 
 
-def _reason(message: FhirJson) -> HandoverReason | None:
-    for _, task in resources(message, "Task"):
-        for coding in (task.get("reasonCode") or {}).get("coding") or []:
-            if coding.get("system") == HANDOVER_REASON_SYSTEM and coding.get("code") in set(HandoverReason):
-                return HandoverReason(coding["code"])
-    return None
-
-
 def _names_plan(message: FhirJson, plan_id: str) -> bool:
     """Whether the message's CarePlan carries ``plan_id`` (read before the whole message is mapped)."""
     return any(
@@ -170,7 +162,7 @@ def _sent_of_plan(
             continue
         if _sender(message) != sender:
             continue
-        destination, reason = _destination(message), _reason(message)
+        destination, reason = _destination(message), handover_reason(message)
         if destination is None or reason is None or not _names_plan(message, record.plan.id):
             continue
         try:

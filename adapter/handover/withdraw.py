@@ -27,13 +27,11 @@ from adapter.fhir.narrative import brief
 from adapter.handover.build import MESSAGE_NAMESPACE, PROVENANCE_INDEX, endpoint_of, sign_message
 from adapter.handover.codes import (
     HANDOVER_EVENT_SYSTEM,
-    HANDOVER_REASON_SYSTEM,
     HEADER_PROFILE,
     HandoverEvent,
-    HandoverReason,
 )
 from adapter.handover.consent import covering_consent
-from adapter.handover.entries import ods_code, organisation_index, resolve, resources
+from adapter.handover.entries import handover_reason, ods_code, organisation_index, resolve
 from adapter.handover.errors import HandoverRefused
 from adapter.handover.signing import Signer
 from adapter.model import ClientRecord, load_record
@@ -150,14 +148,6 @@ def withdrawal_message(
     return signed
 
 
-def _reason(message: FhirJson) -> HandoverReason | None:
-    for _, task in resources(message, "Task"):
-        for coding in (task.get("reasonCode") or {}).get("coding") or []:
-            if coding.get("system") == HANDOVER_REASON_SYSTEM and coding.get("code") in set(HandoverReason):
-                return HandoverReason(coding["code"])
-    return None
-
-
 def delivery_refusal(message: FhirJson, clock: Clock, withdrawn: set[tuple[str, str]]) -> str | None:
     """Why a queued handover may no longer be delivered now (None: it may): the consent it
     travels under no longer covers the destination today (expired, refused since), or the client
@@ -176,7 +166,7 @@ def delivery_refusal(message: FhirJson, clock: Clock, withdrawn: set[tuple[str, 
         record = from_fhir(message).record
     except InvalidFhir as error:
         return f"the queued handover cannot be read back to check its consent: {error.outcome}"
-    reason = _reason(message)
+    reason = handover_reason(message)
     receivers = [d.get("receiver") for d in header.get("destination") or []]
     destination = None
     for receiver in receivers:
