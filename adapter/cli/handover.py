@@ -32,9 +32,9 @@ from adapter.cli.io import (
     load_signer,
     prepare_output,
     print_outcome,
-    read_record,
+    read_plan_to_send,
     say,
-    summarise_unmapped,
+    sender_of,
 )
 from adapter.errors import AdapterError
 from adapter.handover.build import build_handover
@@ -102,16 +102,11 @@ def command(
     settings = coordination_settings()
     if out is not None:
         prepare_output(out)
-    try:
-        read = read_record(src, from_system=from_system)
-        record = read.record
-    except AdapterError as error:
-        print_outcome(error.outcome, src)
-        fail(f"{src}: not a care-plan record we can read")
-    summarise_unmapped(read.unmapped, src)
+    read = read_plan_to_send(src, from_system)
+    record = read.record
     if read.for_review:
         say(f"{src}: the plan was imported for review; the handover's plan says so")
-    from_ods = sender or (record.episode.provider if record.episode else record.organisations[0].ods_code)
+    from_ods = sender_of(record, sender)
     signer = load_signer(key, from_ods)
     try:
         message = build_handover(

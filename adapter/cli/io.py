@@ -163,6 +163,26 @@ def read_record(
     return RecordRead(result.record, form, tuple(result.unmapped))
 
 
+def read_plan_to_send(src: Path, from_system: str | None) -> RecordRead:
+    """The plan a command sends on (handover, update, withdraw): read as :func:`read_record` does; a
+    record that cannot be read is its problems and one line naming the file, exit 2; what was not
+    carried, one line."""
+    from adapter.errors import AdapterError
+
+    try:
+        read = read_record(src, from_system=from_system)
+    except AdapterError as error:
+        print_outcome(error.outcome, src)
+        fail(f"{src}: not a care-plan record we can read")
+    summarise_unmapped(read.unmapped, src)
+    return read
+
+
+def sender_of(record: ClientRecord, sender: str | None) -> str:
+    """The sending organisation: ``--sender``, else the episode's provider, else the record's first."""
+    return sender or (record.episode.provider if record.episode else record.organisations[0].ods_code)
+
+
 def summarise_unmapped(unmapped: tuple[Issue, ...] | list[Issue], where: object) -> None:
     """One line: how many elements were not carried, by severity (the full list goes to --report)."""
     if not unmapped:

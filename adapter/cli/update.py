@@ -29,15 +29,14 @@ from adapter.cli.io import (
     SenderKeyOption,
     SenderOption,
     coordination_settings,
-    fail,
     instant_clock,
     load_signer,
     prepare_folder,
     print_outcome,
     queued_messages,
-    read_record,
+    read_plan_to_send,
     say,
-    summarise_unmapped,
+    sender_of,
     write_output,
 )
 from adapter.cli.outbox import DbOption, consent_gate_for, delivery_client
@@ -64,14 +63,8 @@ def command(
     clock = instant_clock(at)
     settings = coordination_settings()
     prepare_folder(out_dir)
-    try:
-        read = read_record(src, from_system=from_system)
-        record = read.record
-    except AdapterError as error:
-        print_outcome(error.outcome, src)
-        fail(f"{src}: not a care-plan record we can read")
-    summarise_unmapped(read.unmapped, src)
-    from_ods = sender or (record.episode.provider if record.episode else record.organisations[0].ods_code)
+    record = read_plan_to_send(src, from_system).record
+    from_ods = sender_of(record, sender)
     signer = load_signer(key, from_ods)
     outbox = open_outbox(db)
     queued = queued_messages(outbox)

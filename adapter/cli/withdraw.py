@@ -23,13 +23,13 @@ from adapter.cli.io import (
     FromSystemOption,
     SenderKeyOption,
     SenderOption,
-    fail,
     instant_clock,
     load_signer,
     prepare_folder,
     print_outcome,
-    read_record,
+    read_plan_to_send,
     say,
+    sender_of,
     write_output,
 )
 from adapter.cli.outbox import DbOption, delivery_client
@@ -77,12 +77,8 @@ def command(
 
     clock = instant_clock(at)
     prepare_folder(out_dir)
-    try:
-        record = read_record(src, from_system=from_system).record
-    except AdapterError as error:
-        print_outcome(error.outcome, src)
-        fail(f"{src}: not a care-plan record we can read")
-    from_ods = sender or (record.episode.provider if record.episode else record.organisations[0].ods_code)
+    record = read_plan_to_send(src, from_system).record
+    from_ods = sender_of(record, sender)
     signer = load_signer(key, from_ods)
     try:
         withdrawn = withdraw_consent(record, consent_id, clock=clock)
