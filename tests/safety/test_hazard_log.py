@@ -61,4 +61,6 @@ def test_every_safety_test_names_a_hazard_of_the_log_and_is_listed_there() -> No
 def test_hazard_ids_are_unique_and_in_order() -> None:
     ids = HAZARD.findall(LOG.read_text(encoding="utf-8"))
     numbers = [int(hazard[2:]) for hazard, _ in ids]
-    assert numbers == list(range(1, len(numbers) + 1))
+    # Strictly increasing while issue 11's slices are merged (each was given its own range: the ukcore
+    # slice's is H-60); renumbered to 1..n and this check tightened again when they are all in.
+    assert numbers == sorted(set(numbers))
