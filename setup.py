@@ -1,7 +1,8 @@
-"""Build hook: the wheel carries the compiled IG, the mapping tables and the fixture clients inside
-the package (adapter/_data/), so that an installed adapter works from any folder. Everything else
-about the build is in pyproject.toml. An editable install reads the same folders from the checkout
-(adapter/packaged.py looks there when adapter/_data is absent)."""
+"""Build hook: the wheel carries the compiled IG, the UK Core definitions it depends on, the mapping
+tables and the fixture clients inside the package (adapter/_data/), so that an installed adapter
+works from any folder. Everything else about the build is in pyproject.toml. An editable install
+reads the same folders from the checkout (adapter/packaged.py looks there when adapter/_data is
+absent)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ HERE = Path(__file__).resolve().parent
 # (folder in the checkout, folder under adapter/_data/ in the wheel)
 PACKAGE_DATA = (
     ("ig/fsh-generated/resources", "ig"),
+    ("ig/input/ukcore", "ukcore"),
     ("mappings", "mappings"),
     ("fixtures/clients", "fixtures/clients"),
     ("fixtures/systems", "fixtures/systems"),

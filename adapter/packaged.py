@@ -1,5 +1,5 @@
-"""Where the data that ships with the adapter is found: the compiled implementation guide, the
-systems' mapping tables and the fixture clients.
+"""Where the data that ships with the adapter is found: the compiled implementation guide, the UK Core
+definitions it depends on, the systems' mapping tables and the fixture clients.
 
     >>> mappings_folder() / "carat" / "mapping.yaml"
     PosixPath('.../adapter/_data/mappings/carat/mapping.yaml')
@@ -7,7 +7,8 @@ systems' mapping tables and the fixture clients.
 An installed wheel carries them inside the package (``adapter/_data/``, copied there when the wheel
 is built, see setup.py), found through :mod:`importlib.resources`; a source checkout installed with
 ``pip install -e`` reads them from the checkout's own ``ig/``, ``mappings/`` and ``fixtures/``. A
-setting overrides either (``CAREPLAN_IG``, ``CAREPLAN_MAPPINGS``, ``CAREPLAN_FIXTURES``: a folder).
+setting overrides either (``CAREPLAN_IG``, ``CAREPLAN_UKCORE``, ``CAREPLAN_MAPPINGS``,
+``CAREPLAN_FIXTURES``: a folder).
 A folder that is in none of these places is an error naming the setting, never an empty answer:
 a tool that silently finds no profiles or no systems reports wrong results.
 """
@@ -23,6 +24,7 @@ from adapter.errors import PackageDataMissing
 # name -> (setting, path inside adapter/_data, path inside a source checkout)
 _PLACES = {
     "ig": ("CAREPLAN_IG", "ig", "ig/fsh-generated/resources"),
+    "ukcore": ("CAREPLAN_UKCORE", "ukcore", "ig/input/ukcore"),
     "mappings": ("CAREPLAN_MAPPINGS", "mappings", "mappings"),
     "fixtures": ("CAREPLAN_FIXTURES", "fixtures", "fixtures"),
 }
@@ -57,6 +59,12 @@ def _folder(name: str) -> Path:
 def ig_folder() -> Path:
     """The compiled implementation guide's resources (StructureDefinitions, CodeSystems, ...)."""
     return _folder("ig")
+
+
+def ukcore_folder() -> Path:
+    """UK Core's definitions our guide depends on (its ethnic category extension, value set and code
+    systems, as published: ig/input/ukcore/README.md), read by SUSHI and by the validator alike."""
+    return _folder("ukcore")
 
 
 def mappings_folder() -> Path:

@@ -1,7 +1,8 @@
 """Conformance resources (profiles, value sets, code systems) through one lookup chain.
 
-The chain is: the R4 core bundled inside the package -> our implementation guide
-(ig/fsh-generated) -> whatever the caller adds. The first source that knows a URL answers.
+The chain is: the R4 core bundled inside the package -> the UK Core definitions our guide depends on
+(its ethnic category extension, value set and code systems: ig/input/ukcore) -> our implementation
+guide (ig/fsh-generated) -> whatever the caller adds. The first source that knows a URL answers.
 
     >>> defs = Definitions.default()
     >>> defs.structure_definition("http://hl7.org/fhir/StructureDefinition/CarePlan")["type"]
@@ -25,7 +26,7 @@ from adapter.definitions.sources import (
 )
 from adapter.errors import DefinitionNotFound
 from adapter.outcome import Issue
-from adapter.packaged import ig_folder
+from adapter.packaged import ig_folder, ukcore_folder
 from adapter.types import FhirJson
 
 __all__ = [
@@ -72,6 +73,13 @@ def _core() -> ZipSource:
 
 
 @cache
+def _ukcore() -> FolderSource:
+    source = FolderSource(ukcore_folder())
+    source.issues.clear()  # its README (source, version, licence) sits beside the definitions by design
+    return source
+
+
+@cache
 def _ig() -> FolderSource:
     source = FolderSource(ig_folder())
     source.issues.clear()  # our IG's examples sit beside its definitions by design
@@ -86,8 +94,8 @@ class Definitions:
 
     @classmethod
     def default(cls) -> Definitions:
-        """Bundled R4 core, then our IG."""
-        return cls([_core(), _ig()])
+        """Bundled R4 core, then UK Core's definitions our IG depends on, then our IG."""
+        return cls([_core(), _ukcore(), _ig()])
 
     @classmethod
     def core_only(cls) -> Definitions:

@@ -15,7 +15,6 @@ from adapter.model.circumstance_codes import (
     ChildrenLivingWithClient,
     Disability,
     EmploymentStatus,
-    EthnicCategory,
     HepatitisBVaccination,
     InjectingStatus,
     Religion,
@@ -175,19 +174,20 @@ client needs an interpreter. Not ours, so not a row of the table; people.py and 
 UK_CORE_ETHNIC_CATEGORY_EXTENSION: Final = (
     "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory"
 )
-"""UK Core's ethnic category extension (shared/ukcore, UK Core 2.3.0: context Patient,
-valueCodeableConcept bound extensibly to UKCore-EthnicCategory). Read from plans other systems wrote,
-when our ``ethnic-category`` is absent; never written (see docs/fhir-mapping.md)."""
+"""UK Core's ethnic category extension (UK Core 2.3.0, its definitions shipped in ig/input/ukcore:
+context Patient, valueCodeableConcept bound extensibly to UKCore-EthnicCategory, the England and Wales
+code systems). The client's ethnic category is written and read in it, with the England coding (the
+NHS Data Dictionary codes, ``EthnicCategory``). Not ours, so not a row of the table; people.py and
+parties.py use it (docs/fhir-mapping.md)."""
 
 PATIENT_EXTENSIONS: Final[tuple[Part | Complex, ...]] = (
     Part("sex-at-birth", "sex_at_birth", "code", SexAtBirth),
-    Part("ethnic-category", "ethnic_category", "code", EthnicCategory),
     Part("sexual-orientation", "sexual_orientation", "code", SexualOrientation),
     Part("religion", "religion", "code", Religion),
     Part("disability", "disabilities", "code", Disability, repeats=True),
 )
 """Patient.extension from the table (the first language is Patient.communication, the interpreter
-R4's core patient-interpreterRequired: standard elements, written by hand)."""
+R4's core patient-interpreterRequired and the ethnic category UK Core's extension: written by hand)."""
 
 PLAN_EXTENSIONS: Final[tuple[Part | Complex, ...]] = (
     Part("care-plan-kind", "kind", "code", PlanKind),

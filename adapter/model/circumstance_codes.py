@@ -8,8 +8,8 @@ National Drug Treatment Monitoring System (NDTMS) collects, in its words; no ext
 for them, so each is one of our own CodeSystems (``CODE_SYSTEMS`` in :mod:`adapter.model.codes`).
 
 The exception is the ethnic category: the NHS Data Dictionary's ETHNIC CATEGORY codes as UK Core
-publishes them, in CodeSystem ``UKCore-EthnicCategoryEngland`` (shared/ukcore, CodeSystem-UKCore-
-EthnicCategoryEngland.json, UK Core 2.3.0): an external code system (``EXTERNAL_CODE_SYSTEMS``).
+publishes them, in CodeSystem ``UKCore-EthnicCategoryEngland`` (1.1.1, shipped in ig/input/ukcore with
+UK Core's extension that carries it): an external code system (``EXTERNAL_CODE_SYSTEMS``).
 
 Where a client was asked and chose not to say, the code is ``declined`` (NDTMS "client declined to
 answer"): an answer, unlike an absent field (not asked, not recorded). These enums have no
@@ -74,7 +74,8 @@ ETHNIC_CATEGORY_DISPLAY: dict[EthnicCategory, str] = {
     EthnicCategory.NOT_STATED: "Not stated",
     EthnicCategory.NOT_KNOWN: "Not known",
 }
-"""The displays of UK Core's CodeSystem UKCore-EthnicCategoryEngland (shared/ukcore), for narrative."""
+"""The displays of UK Core's CodeSystem UKCore-EthnicCategoryEngland (ig/input/ukcore; a test holds them
+equal), for narrative."""
 
 
 class SexualOrientation(StrEnum):

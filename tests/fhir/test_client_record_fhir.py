@@ -1,6 +1,7 @@
 """The client's own record (issue 11) in FHIR both ways: standard elements where R4 and UK Core have
-them (Patient.communication for the first language, R4 core's patient-interpreterRequired), our
-extensions otherwise (docs/fhir-mapping.md), every one read back; what has nowhere to go reported."""
+them (Patient.communication for the first language, R4 core's patient-interpreterRequired, UK Core's
+ethnic category extension), our extensions otherwise (docs/fhir-mapping.md), every one read back;
+what has nowhere to go reported."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import orjson
 import pytest
 
 from adapter.fhir import from_fhir, to_fhir
+from adapter.fhir.extensions import UK_CORE_ETHNIC_CATEGORY_EXTENSION
 from adapter.model import load_record
 from adapter.model.circumstance_codes import UK_CORE_ETHNIC_CATEGORY
 from adapter.types import FhirJson
@@ -48,23 +50,26 @@ def test_every_fixture_s_own_record_round_trips(path: Path) -> None:
     assert result.record.episode == record.episode
 
 
-def test_the_ethnic_category_carries_uk_core_s_code_and_a_wrong_one_is_refused_by_the_binding() -> None:
+def test_the_ethnic_category_is_uk_core_s_extension_with_the_england_code_and_its_display() -> None:
+    # UK Core 2.3.0 Extension-UKCore-EthnicCategory: valueCodeableConcept; the display is the one
+    # UK Core's CodeSystem UKCore-EthnicCategoryEngland gives code C.
     bundle = bundle_of("02-carat-release.json")
     patient = resource(bundle, "Patient")
-    (ethnic,) = [e for e in patient["extension"] if e["url"] == extension_url("ethnic-category")]
-    assert ethnic["valueCoding"] == {"system": UK_CORE_ETHNIC_CATEGORY, "code": "C"}
+    (ethnic,) = [e for e in patient["extension"] if e["url"] == UK_CORE_ETHNIC_CATEGORY_EXTENSION]
+    assert ethnic == {
+        "url": UK_CORE_ETHNIC_CATEGORY_EXTENSION,
+        "valueCodeableConcept": {
+            "coding": [
+                {
+                    "system": UK_CORE_ETHNIC_CATEGORY,
+                    "code": "C",
+                    "display": "White - Any other White background",
+                }
+            ]
+        },
+    }
+    assert not [e for e in patient["extension"] if e["url"] == extension_url("ethnic-category")]
     assert validate(bundle).errors == ()
-    ethnic["valueCoding"]["code"] = "X"
-    (patient_entry,) = [
-        i for i, e in enumerate(bundle["entry"]) if e["resource"]["resourceType"] == "Patient"
-    ]
-    at = patient["extension"].index(ethnic)
-    refused = [
-        (e.message_id, e.expression) for e in validate(bundle).errors if e.message_id == "binding.required"
-    ]
-    assert refused == [
-        ("binding.required", f"Bundle.entry[{patient_entry}].resource.extension[{at}].value.ofType(Coding)")
-    ]
 
 
 def test_sex_at_birth_sits_beside_gender_not_instead_of_it() -> None:
@@ -142,36 +147,27 @@ def test_a_language_with_no_bcp_47_coding_is_not_guessed() -> None:
     ]
 
 
-def test_uk_core_s_own_ethnic_category_extension_is_read_when_another_system_wrote_it() -> None:
+def test_uk_core_s_ethnic_category_is_read_from_its_england_coding_and_a_wales_coding_is_reported() -> None:
     bundle = bundle_of("02-carat-release.json")
     entry = next(i for i, e in enumerate(bundle["entry"]) if e["resource"]["resourceType"] == "Patient")
     patient = bundle["entry"][entry]["resource"]
-    patient["extension"] = [e for e in patient["extension"] if e["url"] != extension_url("ethnic-category")]
-    patient["extension"].append(
-        {
-            "url": "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory",
-            "valueCodeableConcept": {
-                "coding": [
-                    {
-                        "system": UK_CORE_ETHNIC_CATEGORY,
-                        "code": "C",
-                        "display": "White - Any other White background",
-                    }
-                ]
-            },
-        }
-    )
-    result = from_fhir(bundle)
-    assert result.record.service_user.ethnic_category == "C"
+    at = next(i for i, e in enumerate(patient["extension"]) if e["url"] == UK_CORE_ETHNIC_CATEGORY_EXTENSION)
+    # As another system may write it: a text beside the coding, no display.
+    patient["extension"][at]["valueCodeableConcept"] = {
+        "coding": [{"system": UK_CORE_ETHNIC_CATEGORY, "code": "M"}],
+        "text": "Black Caribbean",
+    }
+    result = from_fhir(copy.deepcopy(bundle))
+    assert result.record.service_user.ethnic_category == "M"
     assert result.unmapped == []
-    # A coding of another system (Wales's) has no place here: it stays unread and is reported.
-    patient["extension"][-1]["valueCodeableConcept"]["coding"][0]["system"] = (
+    # A coding of another system (Wales's) has no place in the model: it stays unread and is reported.
+    patient["extension"][at]["valueCodeableConcept"]["coding"][0]["system"] = (
         "https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryWales"
     )
     result = from_fhir(bundle)
     assert result.record.service_user.ethnic_category is None
-    where = f"Bundle.entry[{entry}].resource.extension[{len(patient['extension']) - 1}]"
-    assert [issue.expression for issue in result.unmapped] == [f"{where}.valueCodeableConcept"]
+    where = f"Bundle.entry[{entry}].resource.extension[{at}]"
+    assert [issue.expression for issue in result.unmapped] == [f"{where}.valueCodeableConcept.coding"]
 
 
 def test_the_plan_s_narrative_says_who_the_client_is_and_what_the_plan_takes_account_of() -> None:

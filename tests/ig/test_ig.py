@@ -213,7 +213,7 @@ EXTENSION_CONTEXTS: dict[str, set[str]] = {
     ),
     **used_on({"Organization"}, "single-point-of-contact"),
     # The client's own record (issue 11, circumstances.fsh).
-    **used_on({"Patient"}, "sex-at-birth", "ethnic-category", "sexual-orientation", "religion", "disability"),
+    **used_on({"Patient"}, "sex-at-birth", "sexual-orientation", "religion", "disability"),
     **used_on(
         {"CarePlan"}, "social-circumstances", "pregnancy", "injecting-status", "blood-borne-virus-status"
     ),
@@ -251,7 +251,6 @@ CODED_BINDINGS: dict[tuple[str, str | None], str] = {
     ("top-outcome", "stage"): "top-stage",
     ("care-manager-criterion", "limb"): "care-manager-criterion",
     ("sex-at-birth", None): "sex-at-birth",
-    ("ethnic-category", None): "ethnic-category",
     ("sexual-orientation", None): "sexual-orientation",
     ("religion", None): "religion",
     ("disability", None): "disability",
@@ -413,9 +412,13 @@ def test_every_extension_is_used_by_a_profile(ig: CompiledGuide) -> None:
         if type_["code"] == "Extension"
         for profile_url in type_.get("profile", [])
     }
-    # R4 core's patient-interpreterRequired is the one extension not ours a profile uses (UK Core's way).
-    core = {"http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired"}
-    assert {SD_BASE + extension_id for extension_id in DOCUMENTED} | core == used
+    # The extensions not ours a profile uses: R4 core's patient-interpreterRequired (UK Core's way) and
+    # UK Core's ethnic category (its definitions shipped in ig/input/ukcore).
+    others = {
+        "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired",
+        "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory",
+    }
+    assert {SD_BASE + extension_id for extension_id in DOCUMENTED} | others == used
 
 
 # ---- profiles ----

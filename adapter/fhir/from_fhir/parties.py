@@ -270,8 +270,9 @@ def local_id(node: Node, resource_type: str) -> str | None:
 
 
 def uk_core_ethnic_category(imp: Import, node: Node, out: FhirJson) -> None:
-    """The ethnic category from UK Core's own extension, as another system may write it: its England
-    coding is ours (the same CodeSystem). Any other coding (Wales) has nowhere to go: it stays unread."""
+    """The ethnic category from UK Core's own extension (as we and other systems write it): its England
+    coding is the model's (the same CodeSystem). Any other coding (Wales) has nowhere to go: it stays
+    unread and is reported."""
     found = node.extension(UK_CORE_ETHNIC_CATEGORY_EXTENSION)
     concept = found.child("valueCodeableConcept") if found is not None else None
     if found is None or concept is None:
@@ -342,8 +343,7 @@ def service_user(imp: Import, parties: Parties, target: Target) -> FhirJson:
         interpreter.value("valueBoolean") if interpreter is not None else None,
         interpreter.path if interpreter is not None else node.ext_path(INTERPRETER_REQUIRED),
     )
-    if "ethnic_category" not in out:
-        uk_core_ethnic_category(imp, node, out)
+    uk_core_ethnic_category(imp, node, out)
     first_language(imp, node, out)
     practices = node.children("generalPractitioner")
     if practices:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from adapter.fhir.extensions import INTERPRETER_REQUIRED, PATIENT_EXTENSIONS
+from adapter.fhir.extensions import (
+    INTERPRETER_REQUIRED,
+    PATIENT_EXTENSIONS,
+    UK_CORE_ETHNIC_CATEGORY_EXTENSION,
+)
 from adapter.fhir.narrative import brief, person, words
 from adapter.fhir.to_fhir.context import (
     Context,
@@ -46,6 +50,17 @@ def patient(ctx: Context) -> FhirJson:
     identifiers += [other_identifier(ctx, other) for other in user.other_identifiers]
     born = f", born {user.birth_date.isoformat()}" if user.birth_date else ", birth date not stated"
     nhs = f", NHS number {user.nhs_number}" if user.nhs_number else ""
+    # UK Core's own extension: the England coding with its display from UK Core's CodeSystem.
+    ethnic = (
+        [
+            {
+                "url": UK_CORE_ETHNIC_CATEGORY_EXTENSION,
+                "valueCodeableConcept": ctx.terminology.concept(user.ethnic_category),
+            }
+        ]
+        if user.ethnic_category is not None
+        else []
+    )
     interpreter = (
         [{"url": INTERPRETER_REQUIRED, "valueBoolean": user.interpreter_required}]
         if user.interpreter_required is not None
@@ -55,7 +70,7 @@ def patient(ctx: Context) -> FhirJson:
         "Patient",
         ctx,
         text=brief(f"{person(user.name)}{born}{nhs}"),
-        extension=write(ctx, PATIENT_EXTENSIONS, user) + interpreter,
+        extension=write(ctx, PATIENT_EXTENSIONS, user) + ethnic + interpreter,
         identifier=identifiers,
         name=[human_name(user.name)] if user.name else None,
         telecom=telecom(user.phone),

@@ -10,6 +10,8 @@ Alias: $us-condition-category = http://hl7.org/fhir/us/core/CodeSystem/condition
 // UK Core identifier namespaces (NHS England)
 Alias: $nhs-number = https://fhir.nhs.uk/Id/nhs-number
 Alias: $ods-organization-code = https://fhir.nhs.uk/Id/ods-organization-code
+// UK Core's ethnic category extension (its definitions: input/resources/ukcore, UK Core 2.3.0)
+Alias: $UKCoreEthnicCategory = https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory
 // Our own identifier namespaces (adapter/model/identifiers.py)
 Alias: $prison-number = https://fhir.careplan-adapter.org/Id/prison-number
 Alias: $pnc-id = https://fhir.careplan-adapter.org/Id/pnc-id

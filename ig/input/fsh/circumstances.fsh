@@ -4,12 +4,11 @@
 // employment, the children of service users, timely access to treatment (national waiting times).
 // Categories in the words of the National Drug Treatment Monitoring System (NDTMS); no external code
 // was confirmed for them, so they are our CodeSystems (adapter/model/circumstance_codes.py). The
-// ethnic category is the NHS Data Dictionary's, as UK Core publishes it (CodeSystem
-// UKCore-EthnicCategoryEngland, UK Core 2.3.0, shared/ukcore): its codes are listed here in a ValueSet.
+// ethnic category is not here: it travels in UK Core's own Extension-UKCore-EthnicCategory (the NHS
+// Data Dictionary's codes, CodeSystem UKCore-EthnicCategoryEngland), whose definitions ship in
+// input/resources/ukcore (profiles-people.fsh slices it in).
 // The first language is Patient.communication (BCP 47, UK Core's all-languages binding) and the
 // interpreter R4 core's patient-interpreterRequired extension: standard elements, no extension here.
-
-Alias: $ukcore-ethnic-category = https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngland
 
 // ---- CodeSystems and their ValueSets ----
 
@@ -224,30 +223,6 @@ Description: "Every code of the virus-test-result code system."
 * insert OurValueSet
 * include codes from system VirusTestResultCS
 
-ValueSet: EthnicCategoryVS
-Id: ethnic-category
-Title: "Ethnic category (England)"
-Description: "The NHS Data Dictionary ethnic categories, as UK Core's CodeSystem UKCore-EthnicCategoryEngland holds them (UK Core 2.3.0; UK Core's ethnic category extension binds, extensibly, to a ValueSet that includes it)."
-* insert OurValueSet
-* $ukcore-ethnic-category#A "White - British"
-* $ukcore-ethnic-category#B "White - Irish"
-* $ukcore-ethnic-category#C "White - Any other White background"
-* $ukcore-ethnic-category#D "Mixed - White and Black Caribbean"
-* $ukcore-ethnic-category#E "Mixed - White and Black African"
-* $ukcore-ethnic-category#F "Mixed - White and Asian"
-* $ukcore-ethnic-category#G "Mixed - Any other mixed background"
-* $ukcore-ethnic-category#H "Asian or Asian British - Indian"
-* $ukcore-ethnic-category#J "Asian or Asian British - Pakistani"
-* $ukcore-ethnic-category#K "Asian or Asian British - Bangladeshi"
-* $ukcore-ethnic-category#L "Asian or Asian British - Any other Asian background"
-* $ukcore-ethnic-category#M "Black or Black British - Caribbean"
-* $ukcore-ethnic-category#N "Black or Black British - African"
-* $ukcore-ethnic-category#P "Black or Black British - Any other Black background"
-* $ukcore-ethnic-category#R "Other Ethnic Groups - Chinese"
-* $ukcore-ethnic-category#S "Other Ethnic Groups - Any other ethnic group"
-* $ukcore-ethnic-category#Z "Not stated"
-* $ukcore-ethnic-category#99 "Not known"
-
 // ---- On Patient ----
 
 Extension: SexAtBirthExtension
@@ -259,16 +234,6 @@ Context: Patient
 * value[x] only Coding
 * value[x] 1..1
 * value[x] from SexAtBirthVS (required)
-
-Extension: EthnicCategoryExtension
-Id: ethnic-category
-Title: "Ethnic category"
-Description: "The client's ethnic category as they state it (seed 003, role 2), coded as the NHS Data Dictionary codes it in UK Core's CodeSystem UKCore-EthnicCategoryEngland. UK Core's own Extension-UKCore-EthnicCategory carries the same codes; ours is used because a receiver validating against this guide alone must know every extension it meets."
-Context: Patient
-* insert OurExtension
-* value[x] only Coding
-* value[x] 1..1
-* value[x] from EthnicCategoryVS (required)
 
 Extension: SexualOrientationExtension
 Id: sexual-orientation

@@ -32,11 +32,13 @@ Description: "The client in drug treatment, identified by NHS Number where known
 * address MS
 * generalPractitioner MS
 // Who the client is (seed 003, role 2: culture, ethnicity, gender and sexuality; circumstances.fsh).
+// The ethnic category is UK Core's own extension (definitions in input/resources/ukcore, UK Core
+// 2.3.0): what a GP or hospital system in England reads.
 // The first language is communication (preferred), in BCP 47; the interpreter R4's core extension,
 // as UK Core slices it (UKCore-Patient patientInterpreterRequired).
 * extension contains
     SexAtBirthExtension named sexAtBirth 0..1 and
-    EthnicCategoryExtension named ethnicCategory 0..1 and
+    $UKCoreEthnicCategory named ethnicCategory 0..1 MS and
     SexualOrientationExtension named sexualOrientation 0..1 and
     ReligionExtension named religion 0..1 and
     DisabilityExtension named disability 0..* and
