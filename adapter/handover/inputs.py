@@ -22,8 +22,8 @@ from adapter.handover.codes import (
 )
 from adapter.handover.entries import full_url, identified
 from adapter.handover.entries import organisation_index as org_index
-from adapter.handover.prescribing import prescribing_table
-from adapter.handover.reception import community_doses, dose_text
+from adapter.handover.prescribing import continued_prescriptions, prescribing_table
+from adapter.handover.reception import dose_text
 from adapter.model import ClientRecord, ConsentToShare
 from adapter.model.codes import ActivityStatus, RiskArea, RiskLevel, Role, code_system_url
 from adapter.model.record import Intervention
@@ -154,7 +154,7 @@ def _reception(record: ClientRecord) -> list[FhirJson]:
     found = []
     if custody is not None:
         found.append(_input(HandoverInput.RECEPTION_DATE, {"valueDate": custody.reception_date.isoformat()}))
-    for _, _, prescribing in community_doses(record):
+    for _, _, prescribing in continued_prescriptions(record):
         found.append(
             _input(HandoverInput.COMMUNITY_DOSE_TO_CONFIRM, {"valueString": dose_text(record, prescribing)})
         )

@@ -23,6 +23,7 @@ from importlib import resources
 import yaml
 
 from adapter.model import ClientRecord
+from adapter.model.codes import ActivityStatus
 from adapter.model.record import Intervention, Prescribing
 from adapter.outcome import Issue
 
@@ -164,20 +165,40 @@ def prescribing_issues(record: ClientRecord, at: datetime) -> list[Issue]:
     return issues
 
 
+CURRENT = frozenset({ActivityStatus.NOT_STARTED, ActivityStatus.SCHEDULED, ActivityStatus.IN_PROGRESS})
+"""The states of an intervention whose prescription is to be continued."""
+
+
+def continued_prescriptions(record: ClientRecord) -> Iterator[tuple[str, Intervention, Prescribing]]:
+    """(path, intervention, prescribing) of every prescription to be continued: its intervention not
+    yet ended (at release, at reception into prison)."""
+    for path, intervention, prescribing in _current(record):
+        if intervention.status in CURRENT:
+            yield path, intervention, prescribing
+
+
+def stale_hours() -> int:
+    """The table's hours after which a last dose is stale (``stale_last_dose_hours``)."""
+    return int(prescribing_table().stale_after.total_seconds() // 3600)
+
+
+def last_dose_stale(prescribing: Prescribing, at: datetime) -> bool:
+    """Whether a recorded last dose is older than the table's hours at ``at``."""
+    last = prescribing.last_dose_at
+    return last is not None and at - last > prescribing_table().stale_after
+
+
 def stale_last_doses(record: ClientRecord, at: datetime) -> list[Issue]:
     """Warnings for current prescribing whose last dose is older than the table allows at release."""
-    limit = prescribing_table().stale_after
     return [
         Issue.warning(
             "business-rule",
             "prescribing.last-dose-stale",
             f"the last dose of {prescribing.medicine} was at {prescribing.last_dose_at.isoformat()}, more "
-            f"than {int(limit.total_seconds() // 3600)} hours before this release handover: confirm with "
+            f"than {stale_hours()} hours before this release handover: confirm with "
             f"the prison whether the client has been dosed since (tolerance falls after missed doses)",
             f"{path}.last_dose_at",
         )
-        for path, intervention, prescribing in _current(record)
-        if intervention.status.value in {"in-progress", "scheduled", "not-started"}
-        and prescribing.last_dose_at is not None
-        and at - prescribing.last_dose_at > limit
+        for path, _, prescribing in continued_prescriptions(record)
+        if prescribing.last_dose_at is not None and last_dose_stale(prescribing, at)
     ]

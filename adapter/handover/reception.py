@@ -24,29 +24,19 @@ So a ``prison-reception`` handover carries, for each prescription the prison is 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
-from adapter.handover.prescribing import prescribing_table
+from adapter.handover.prescribing import continued_prescriptions, last_dose_stale, stale_hours
 from adapter.model import ClientRecord
-from adapter.model.codes import ActivityStatus
-from adapter.model.record import Intervention, Prescribing
+from adapter.model.record import Prescribing, given_and_family
 from adapter.outcome import Issue
-
-CURRENT = frozenset({ActivityStatus.NOT_STARTED, ActivityStatus.SCHEDULED, ActivityStatus.IN_PROGRESS})
-
-
-def community_doses(record: ClientRecord) -> Iterator[tuple[str, Intervention, Prescribing]]:
-    """(path, intervention, prescribing) of every current community prescription in ``record``."""
-    for index, intervention in enumerate(record.plan.interventions):
-        if intervention.prescribing is not None and intervention.status in CURRENT:
-            yield f"plan.interventions[{index}].prescribing", intervention, intervention.prescribing
+from adapter.plain import dose_amount
 
 
 def _who(record: ClientRecord, member_id: str | None) -> str:
     for member in record.care_team:
         if member.id == member_id:
-            name = " ".join([*member.name.given, member.name.family]) if member.name else member.id
+            name = given_and_family(member.name) if member.name else member.id
             return f"{name} ({member.organisation}{', ' + member.phone if member.phone else ''})"
     return "the prescriber (not recorded)"
 
@@ -61,12 +51,10 @@ def _pharmacy(record: ClientRecord, ods: str | None) -> str:
 
 def dose_text(record: ClientRecord, prescribing: Prescribing) -> str:
     """One line: the dose and who to confirm it with."""
-    dose = prescribing.daily_dose
-    strength = f" of {dose.strength.value} {dose.strength.unit}" if dose.strength else ""
     last = prescribing.last_dose_at.isoformat() if prescribing.last_dose_at else "not recorded"
     pharmacy = _pharmacy(record, prescribing.dispensing_pharmacy)
     return (
-        f"{prescribing.medicine} {dose.value} {dose.unit}{strength} a day; last dose {last}; dispensed by "
+        f"{prescribing.medicine} {dose_amount(prescribing.daily_dose)} a day; last dose {last}; dispensed by "
         f"{pharmacy}; prescribed by {_who(record, prescribing.prescriber)}"
     )
 
@@ -78,7 +66,7 @@ def confirm_notes(record: ClientRecord) -> list[str]:
         f"Community dose to be confirmed before it is continued: {dose_text(record, prescribing)}. Confirm "
         f"with the prescriber and the dispensing pharmacy the dose and when it was last taken (and whether "
         f"a dose was collected today) before the first dose in custody."
-        for _, _, prescribing in community_doses(record)
+        for _, _, prescribing in continued_prescriptions(record)
     ]
 
 
@@ -86,8 +74,6 @@ def reception_warnings(record: ClientRecord, at: datetime) -> list[Issue]:
     """Warnings a reception handover carries: no reception recorded; a community dose with no last dose
     recorded, or one older than the table's hours. Warnings only: they never block continuity (hazard
     H-05)."""
-    limit = prescribing_table().stale_after
-    hours = int(limit.total_seconds() // 3600)
     issues = []
     if record.plan.custody is None:
         issues.append(
@@ -99,7 +85,7 @@ def reception_warnings(record: ClientRecord, at: datetime) -> list[Issue]:
                 "plan.custody",
             )
         )
-    for path, _, prescribing in community_doses(record):
+    for path, _, prescribing in continued_prescriptions(record):
         last = prescribing.last_dose_at
         if last is None:
             issues.append(
@@ -111,14 +97,14 @@ def reception_warnings(record: ClientRecord, at: datetime) -> list[Issue]:
                     f"{path}.last_dose_at",
                 )
             )
-        elif at - last > limit:
+        elif last_dose_stale(prescribing, at):
             issues.append(
                 Issue.warning(
                     "business-rule",
                     "reception.last-dose-stale",
                     f"the last dose of {prescribing.medicine} recorded is at {last.isoformat()}, more than "
-                    f"{hours} hours before reception: the client may have missed doses since (tolerance "
-                    f"falls) or been dosed since; confirm before continuing the dose",
+                    f"{stale_hours()} hours before reception: the client may have missed doses since "
+                    f"(tolerance falls) or been dosed since; confirm before continuing the dose",
                     f"{path}.last_dose_at",
                 )
             )
