@@ -48,7 +48,7 @@ from adapter.handover.codes import (
     HandoverEvent,
     TaskStatus,
 )
-from adapter.handover.entries import ods_code, resolve
+from adapter.handover.entries import event_code, ods_code, resolve
 from adapter.handover.errors import TransitionRefused
 from adapter.handover.receive import (
     Acknowledgement,
@@ -306,7 +306,7 @@ def _answered(message: _Message, sent: SentMessages, decider: OdsCode | None, us
     if (
         original is None
         or "response" in header
-        or (header.get("eventCoding") or {}).get("code") != HandoverEvent.CARE_PLAN_HANDOVER.value
+        or event_code(header) != HandoverEvent.CARE_PLAN_HANDOVER.value
     ):
         return [
             Issue.error(

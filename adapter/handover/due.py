@@ -34,6 +34,7 @@ from adapter.coordination.codes import FindingCode
 from adapter.coordination.settings import DEFAULTS
 from adapter.handover.codes import HANDOVER_INPUT_SYSTEM, HandoverEvent, HandoverInput
 from adapter.handover.decision import DecisionReceived
+from adapter.handover.entries import event_code, message_header
 from adapter.store import Store
 from adapter.types import FhirJson, OdsCode
 
@@ -81,17 +82,18 @@ class QueuedMessage:
 
 
 def _is_handover(message: FhirJson) -> bool:
-    header = ((message.get("entry") or [{}])[0]).get("resource") or {}
-    code = (header.get("eventCoding") or {}).get("code")
-    return code == HandoverEvent.CARE_PLAN_HANDOVER.value and "response" not in header
+    header = message_header(message)
+    return event_code(header) == HandoverEvent.CARE_PLAN_HANDOVER.value and "response" not in header
 
 
 def _is_update(store: Store, message_id: str) -> bool:
     """True when the message received as ``message_id`` was an update of a plan (its answer repeats the
     event)."""
     answer = store.find_answer(message_id)
-    header = ((answer.answer.get("entry") or [{}])[0].get("resource") or {}) if answer else {}
-    return (header.get("eventCoding") or {}).get("code") == HandoverEvent.CARE_PLAN_UPDATE.value
+    return (
+        answer is not None
+        and event_code(message_header(answer.answer)) == HandoverEvent.CARE_PLAN_UPDATE.value
+    )
 
 
 def release_date_of(message: FhirJson) -> date | None:

@@ -64,3 +64,15 @@ def handover_reason(message: FhirJson) -> HandoverReason | None:
             if coding.get("system") == HANDOVER_REASON_SYSTEM and coding.get("code") in set(HandoverReason):
                 return HandoverReason(coding["code"])
     return None
+
+
+def message_header(message: FhirJson) -> FhirJson:
+    """A message Bundle's MessageHeader (its first entry's resource; empty when it has none)."""
+    header: FhirJson = ((message.get("entry") or [{}])[0]).get("resource") or {}
+    return header
+
+
+def event_code(header: FhirJson) -> str | None:
+    """The event a MessageHeader names (an answer - a header with ``response`` - repeats its message's)."""
+    code: str | None = (header.get("eventCoding") or {}).get("code")
+    return code

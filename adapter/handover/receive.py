@@ -54,7 +54,7 @@ from adapter.handover.codes import (
     TaskStatus,
 )
 from adapter.handover.consent import covering_consent
-from adapter.handover.entries import ods_code, resolve, resources
+from adapter.handover.entries import event_code, ods_code, resolve, resources
 from adapter.handover.errors import HandoverRefused, MalformedMessage, MessageRefused
 from adapter.handover.identity import identity_conflicts
 from adapter.handover.prescribing import prescribing_issues
@@ -567,7 +567,7 @@ def receive_handover(
     stored = store.find_answer(found.message_id)
     if stored is not None:
         return _replay(found, stored.digest, stored.answer, as_organisation, store, at)
-    if (found.header.get("eventCoding") or {}).get("code") == HandoverEvent.CONSENT_WITHDRAWN.value:
+    if event_code(found.header) == HandoverEvent.CONSENT_WITHDRAWN.value:
         return _withdrawal(found, store, trust, as_organisation, at)
     task_index, issues = _focus(found)
     issues += _addressing(found, task_index, as_organisation)
@@ -577,7 +577,7 @@ def receive_handover(
         return _refused(found, as_organisation, issues + signature_issues, store, at)
     assert task_index is not None and sender is not None
     record, problems, not_carried = _import(found, as_organisation, FixedClock(at))
-    update = (found.header.get("eventCoding") or {}).get("code") == HandoverEvent.CARE_PLAN_UPDATE.value
+    update = event_code(found.header) == HandoverEvent.CARE_PLAN_UPDATE.value
     if record is not None:
         unsafe = _unsafe(found, record, store, as_organisation, at)
         if update:

@@ -48,7 +48,7 @@ from adapter.handover.build import build_handover
 from adapter.handover.codes import HandoverEvent, HandoverReason
 from adapter.handover.consent import covering_consent
 from adapter.handover.due import QueuedMessage
-from adapter.handover.entries import handover_reason, ods_code, resolve, resources
+from adapter.handover.entries import event_code, handover_reason, message_header, ods_code, resolve, resources
 from adapter.handover.errors import HandoverRefused
 from adapter.handover.minimise import minimise, rule_for
 from adapter.handover.signing import Signer
@@ -94,19 +94,13 @@ class Updates:
     skipped: list[tuple[OdsCode, OperationOutcome]]
 
 
-def _header(message: FhirJson) -> FhirJson:
-    entries = message.get("entry") or [{}]
-    header: FhirJson = entries[0].get("resource") or {}
-    return header
-
-
 def _event(message: FhirJson) -> str | None:
-    header = _header(message)
-    return None if "response" in header else (header.get("eventCoding") or {}).get("code")
+    header = message_header(message)
+    return None if "response" in header else event_code(header)
 
 
 def _destination(message: FhirJson) -> OdsCode | None:
-    for destination in _header(message).get("destination") or []:
+    for destination in message_header(message).get("destination") or []:
         index = resolve(message, destination.get("receiver"))
         if index is not None:
             return ods_code(message["entry"][index]["resource"])
@@ -114,7 +108,7 @@ def _destination(message: FhirJson) -> OdsCode | None:
 
 
 def _sender(message: FhirJson) -> OdsCode | None:
-    index = resolve(message, _header(message).get("sender"))
+    index = resolve(message, message_header(message).get("sender"))
     return None if index is None else ods_code(message["entry"][index]["resource"])
 
 

@@ -31,7 +31,14 @@ from adapter.handover.codes import (
     HandoverEvent,
 )
 from adapter.handover.consent import covering_consent
-from adapter.handover.entries import handover_reason, ods_code, organisation_index, resolve
+from adapter.handover.entries import (
+    event_code,
+    handover_reason,
+    message_header,
+    ods_code,
+    organisation_index,
+    resolve,
+)
 from adapter.handover.errors import HandoverRefused
 from adapter.handover.signing import Signer
 from adapter.model import ClientRecord, load_record
@@ -154,8 +161,8 @@ def delivery_refusal(message: FhirJson, clock: Clock, withdrawn: set[tuple[str, 
     withdrew it (``withdrawn``: (client key, consent id) pairs the sender recorded). Messages that are
     not handovers or updates of a plan (acknowledgements, decisions, withdrawals) are not the consent
     rule's to stop."""
-    header = (message.get("entry") or [{}])[0].get("resource") or {}
-    if (header.get("eventCoding") or {}).get("code") not in {
+    header = message_header(message)
+    if event_code(header) not in {
         HandoverEvent.CARE_PLAN_HANDOVER.value,
         HandoverEvent.CARE_PLAN_UPDATE.value,  # an update discloses the plan as a handover does
     } or (
